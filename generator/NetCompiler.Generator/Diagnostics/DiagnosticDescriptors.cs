@@ -1,0 +1,83 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetCompiler.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. Each ID has a page under <c>docs/diagnostics/</c> and a
+/// row in <c>AnalyzerReleases.Unshipped.md</c>.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "NetCompiler";
+    // Relative to the repository root; every ID has its own page there.
+    private const string HelpLinkBase = "docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NetworkClassNotPartial = Error(
+        "NC0001",
+        "Network class must be partial",
+        "The network class '{0}' must be declared partial so NetCompiler can add the generated members; add the 'partial' modifier");
+
+    public static readonly DiagnosticDescriptor UnsupportedNetworkType = Error(
+        "NC0002",
+        "Unsupported network type",
+        "NetCompiler cannot generate the network '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "NC0003",
+        "Network has no layers",
+        "The network '{0}' has no layers; add at least one [Dense(size, activation)] attribute (the last one is the output layer)");
+
+    public static readonly DiagnosticDescriptor InvalidInputSize = Error(
+        "NC0004",
+        "Input size must be positive",
+        "The network '{0}' has Inputs = {1}; set Inputs to the number of features of one sample (a positive number)");
+
+    public static readonly DiagnosticDescriptor InvalidLayerSize = Error(
+        "NC0005",
+        "Layer size must be positive",
+        "Layer {0} of the network '{1}' has size {2}; a dense layer needs a positive number of neurons");
+
+    public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Error(
+        "NC0006",
+        "Softmax is only allowed on the output layer",
+        "Layer {0} of the network '{1}' uses Softmax but is a hidden layer; use Softmax only on the last [Dense] and pick another activation here (for example ReLU or Tanh)");
+
+    public static readonly DiagnosticDescriptor CrossEntropyNeedsSoftmaxOrSigmoid = Error(
+        "NC0007",
+        "Cross-entropy needs a Softmax or Sigmoid output",
+        "The network '{0}' uses Loss.CrossEntropy but its output layer uses {1}; use Activation.Softmax (one class per sample) or Activation.Sigmoid (independent yes/no outputs), or choose Loss.MeanSquaredError");
+
+    public static readonly DiagnosticDescriptor MeanSquaredErrorOverSoftmax = Warning(
+        "NC0008",
+        "Mean squared error over a Softmax output learns slowly",
+        "The network '{0}' trains a Softmax output with Loss.MeanSquaredError, whose gradient vanishes when the prediction is confidently wrong; use Loss.CrossEntropy for classification");
+
+    public static readonly DiagnosticDescriptor UnknownActivation = Error(
+        "NC0009",
+        "Unknown activation",
+        "Layer {0} of the network '{1}' uses the activation value {2}, which is not a member of NetCompiler.Activation; use one of the named values");
+
+    public static readonly DiagnosticDescriptor UnknownLoss = Error(
+        "NC0010",
+        "Unknown loss",
+        "The network '{0}' uses the loss value {1}, which is not a member of NetCompiler.Loss; use Loss.MeanSquaredError or Loss.CrossEntropy");
+
+    public static readonly DiagnosticDescriptor ParameterCountOverflow = Error(
+        "NC0011",
+        "Too many parameters",
+        "The network '{0}' has {1} parameters (or scratch values), more than an int can index ({2}); make the layers smaller");
+
+    public static readonly DiagnosticDescriptor DenseWithoutNetwork = Warning(
+        "NC0012",
+        "Dense layers on a class without [Network]",
+        "The class '{0}' has [Dense] layers but no [Network] attribute, so no network is generated; add [Network(Inputs = ...)]");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+}

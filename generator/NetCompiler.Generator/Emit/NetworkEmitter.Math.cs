@@ -1,0 +1,108 @@
+using NetCompiler.Generator.Model;
+
+namespace NetCompiler.Generator.Emit;
+
+// How each activation and each (loss, output activation) pair is written: calls into the runtime's
+// NetCompiler.Kernels, and the equation each one implements for the comments.
+internal static partial class NetworkEmitter
+{
+    private static string ActivationCall(ActivationKind activation, string z) =>
+        $"{Kernels}.Activations.{activation}({z})";
+
+    private static string DerivativeCall(ActivationKind activation, string z, string a) =>
+        $"{Kernels}.Activations.{activation}Derivative({z}, {a})";
+
+    private static string ActivationEquation(ActivationKind activation, string a, string z) => activation switch
+    {
+        ActivationKind.Identity => $"{a} = {z}",
+        ActivationKind.Sigmoid => $"{a} = σ({z}) = 1 / (1 + e^-{z})",
+        ActivationKind.Tanh => $"{a} = tanh({z})",
+        ActivationKind.ReLU => $"{a} = max(0, {z})",
+        ActivationKind.Softmax => $"{a} = softmax({z}) = e^{z} / Σ e^{z} (max-subtracted)",
+        ActivationKind.LeakyReLU => $"{a} = {z} > 0 ? {z} : 0.01 {z}",
+        ActivationKind.ELU => $"{a} = {z} > 0 ? {z} : e^{z} - 1",
+        ActivationKind.Softplus => $"{a} = ln(1 + e^{z})",
+        ActivationKind.SiLU => $"{a} = {z} σ({z})",
+        ActivationKind.GELU => $"{a} = GELU({z}) (tanh form)",
+        _ => $"{a} = f({z})",
+    };
+
+    private static string LossSummary(NetworkLayout layout) => (layout.Spec.Loss, layout.Output.Activation) switch
+    {
+        (LossKind.CrossEntropy, ActivationKind.Softmax) =>
+            "CrossEntropy with softmax, J = -1/N Σ_x Σ_k t_k ln a_k; fused output delta δ = a - t",
+        (LossKind.CrossEntropy, _) =>
+            "binary CrossEntropy per sigmoid output, J = -1/N Σ_x Σ_k [t_k ln a_k + (1 - t_k) ln(1 - a_k)]; fused output delta δ = a - t",
+        (_, ActivationKind.Softmax) =>
+            "MeanSquaredError through softmax, J = 1/(2N) Σ_x ‖a - t‖²; δ = softmax Jacobian · (a - t)",
+        (_, ActivationKind.Identity) =>
+            "MeanSquaredError, J = 1/(2N) Σ_x ‖a - t‖²; output delta δ = a - t",
+        _ =>
+            $"MeanSquaredError, J = 1/(2N) Σ_x ‖a - t‖²; output delta δ = (a - t) ⊙ f'(z)",
+    };
+
+    /// <summary>
+    /// Writes <c>{result} = loss of one sample</c> and, when <paramref name="withDelta"/>, BP1: the
+    /// output delta <c>δ_L = ∂J_x/∂z_L</c> into <c>deltaL</c>.
+    /// </summary>
+    private static void WriteOutputLoss(CodeWriter writer, NetworkLayout layout, string result, bool withDelta)
+    {
+        var output = layout.Output;
+        string delta = withDelta ? output.Delta : "default";
+        switch ((layout.Spec.Loss, output.Activation))
+        {
+            case (LossKind.CrossEntropy, ActivationKind.Softmax):
+                if (withDelta)
+                {
+                    writer.Line($"// BP1 fused with softmax: {output.Delta} = ∂J_x/∂{output.Z} = {output.A} - t; J_x = -Σ_k t_k ln {output.A}_k, from the logits.");
+                }
+
+                writer.Line($"{result} {Kernels}.OutputLayer.SoftmaxCrossEntropy({output.Z}, {output.A}, target, {delta});");
+                break;
+            case (LossKind.CrossEntropy, _):
+                if (withDelta)
+                {
+                    writer.Line($"// BP1 fused with sigmoid: {output.Delta} = ∂J_x/∂{output.Z} = {output.A} - t; J_x = binary cross-entropy, from the logits.");
+                }
+
+                writer.Line($"{result} {Kernels}.OutputLayer.SigmoidCrossEntropy({output.Z}, {output.A}, target, {delta});");
+                break;
+            case (_, ActivationKind.Softmax):
+                if (withDelta)
+                {
+                    writer.Line($"// BP1 through softmax: {output.Delta}_i = {output.A}_i (g_i - Σ_j g_j {output.A}_j), g = {output.A} - t; J_x = ½ ‖{output.A} - t‖².");
+                }
+
+                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredErrorThroughSoftmax({output.A}, target, {delta});");
+                break;
+            default:
+                if (withDelta)
+                {
+                    writer.Line($"// BP1: {output.Delta} = ∇_a J_x ⊙ f'({output.Z}) = ({output.A} - t) ⊙ f'({output.Z}); J_x = ½ ‖{output.A} - t‖².");
+                }
+
+                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredError({output.A}, target, {delta});");
+                if (withDelta && output.Activation != ActivationKind.Identity)
+                {
+                    WriteMultiplyByDerivative(writer, output);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Writes <c>δ_l ⊙= f_l'(z_l)</c> (nothing for the identity, whose derivative is 1).</summary>
+    private static void WriteMultiplyByDerivative(CodeWriter writer, LayerLayout layer)
+    {
+        if (layer.Activation == ActivationKind.Identity)
+        {
+            writer.Line($"// f{layer.Number} is the identity, so f{layer.Number}'({layer.Z}) = 1 and {layer.Delta} is unchanged.");
+            return;
+        }
+
+        using (writer.Block($"for (int j = 0; j < {layer.SizeConstant}; j++)"))
+        {
+            writer.Line($"{layer.Delta}[j] *= {DerivativeCall(layer.Activation, $"{layer.Z}[j]", $"{layer.A}[j]")};");
+        }
+    }
+}

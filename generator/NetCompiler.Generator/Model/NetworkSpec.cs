@@ -1,0 +1,38 @@
+namespace NetCompiler.Generator.Model;
+
+/// <summary>One dense layer as declared: its size and activation.</summary>
+internal readonly record struct LayerSpec(int Size, ActivationKind Activation);
+
+/// <summary>A type that contains the network class, written as <c>partial {Keyword} {Name}</c>.</summary>
+internal readonly record struct ContainingTypeSpec(string Keyword, string Name);
+
+/// <summary>
+/// Everything the emitter needs to know about one declared network, as plain values only (no symbols
+/// or syntax), so the incremental pipeline can cache it and compare it cheaply.
+/// </summary>
+internal sealed record NetworkSpec(
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string ClassName,
+    int InputSize,
+    LossKind Loss,
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>The fully qualified name with <c>global::</c>, e.g. <c>global::Samples.IrisNet</c>.</summary>
+    public string FullyQualifiedName =>
+        "global::" + (Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", ContainingTypeNames()) ;
+
+    /// <summary>The hint name of the generated file, unique per type: <c>Samples.Outer.IrisNet.g.cs</c>.</summary>
+    public string HintName =>
+        (Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", ContainingTypeNames()) + ".g.cs";
+
+    private System.Collections.Generic.IEnumerable<string> ContainingTypeNames()
+    {
+        foreach (var type in ContainingTypes)
+        {
+            yield return type.Name;
+        }
+
+        yield return ClassName;
+    }
+}

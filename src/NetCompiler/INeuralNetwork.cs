@@ -1,0 +1,60 @@
+namespace NetCompiler;
+
+/// <summary>
+/// Implemented by every class the NetCompiler generator emits. The static members expose the
+/// compile-time facts and the topology-specialised kernels, so generic code (trainers, evaluation,
+/// persistence) can work with any network without reflection:
+/// <code>static float Evaluate&lt;TNet&gt;(TNet net, ...) where TNet : INeuralNetwork&lt;TNet&gt; =&gt; TNet.ComputeLoss(net.Parameters, inputs, targets);</code>
+/// The kernels are pure functions of the parameter buffer they are given: they allocate nothing on
+/// the heap and may run concurrently.
+/// </summary>
+/// <typeparam name="TSelf">The generated network class.</typeparam>
+public interface INeuralNetwork<TSelf>
+    where TSelf : class, INeuralNetwork<TSelf>
+{
+    /// <summary>The number of inputs of one sample.</summary>
+    static abstract int InputSize { get; }
+
+    /// <summary>The number of outputs of one sample.</summary>
+    static abstract int OutputSize { get; }
+
+    /// <summary>The length of the flat parameter buffer (all weights and biases).</summary>
+    static abstract int ParameterCount { get; }
+
+    /// <summary>The topology, the loss and the parameter layout.</summary>
+    static abstract NetworkDescription Description { get; }
+
+    /// <summary>A new network whose parameters are initialised deterministically from <paramref name="seed"/>.</summary>
+    static abstract TSelf Create(int seed);
+
+    /// <summary>Forward propagation of one sample: <c>output = a_L(input)</c>.</summary>
+    static abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>
+    /// Backpropagation of one sample: adds <c>∂J_x/∂θ</c> (the gradient of this sample's loss) to
+    /// <paramref name="gradient"/> and returns the sample's loss <c>J_x</c>.
+    /// </summary>
+    static abstract float AccumulateGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient);
+
+    /// <summary>The mean loss over a batch of samples stored row-major (<c>[count, InputSize]</c> and <c>[count, OutputSize]</c>).</summary>
+    static abstract float ComputeLoss(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+
+    /// <summary>
+    /// One gradient-descent step over a batch: the mean gradient over the samples, then
+    /// <c>θ ← θ − η ∇J</c>. <paramref name="gradient"/> is scratch space of <see cref="ParameterCount"/> floats.
+    /// Returns the batch's mean loss before the update.
+    /// </summary>
+    static abstract float TrainStep(Span<float> parameters, Span<float> gradient, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+
+    /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>Forward propagation of one sample with this network's parameters.</summary>
+    void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    /// <summary>One gradient-descent step over a batch with this network's parameters; returns the mean loss before the update.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+
+    /// <summary>The mean loss of this network over a batch.</summary>
+    float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+}

@@ -1,0 +1,43 @@
+namespace NetCompiler.Initialization;
+
+/// <summary>
+/// Deterministic initialisation of a parameter buffer. Weights are drawn uniformly from
+/// <c>[-limit, limit]</c>: He (<c>limit = √(6 / fan_in)</c>) for the ReLU family (ReLU, LeakyReLU, ELU,
+/// SiLU, GELU), Glorot/Xavier (<c>limit = √(6 / (fan_in + fan_out))</c>) for the others (Identity,
+/// Sigmoid, Tanh, Softmax, Softplus). Biases start at zero. Layers are filled in order from one
+/// <see cref="DeterministicRandom"/> stream seeded with the seed.
+/// </summary>
+public static class ParameterInitializer
+{
+    /// <summary>Fills <paramref name="parameters"/> for the network <paramref name="description"/>.</summary>
+    public static void Initialize(NetworkDescription description, Span<float> parameters, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        if (parameters.Length != description.ParameterCount)
+        {
+            throw new ArgumentException(
+                $"{description.Name}: parameters has {parameters.Length} floats but must have {description.ParameterCount}.", nameof(parameters));
+        }
+
+        var random = new DeterministicRandom(seed);
+        foreach (var layer in description.Layers)
+        {
+            float limit = Limit(layer);
+            var weights = parameters.Slice(layer.WeightOffset, layer.WeightCount);
+            for (int i = 0; i < weights.Length; i++)
+            {
+                weights[i] = ((2f * random.NextSingle()) - 1f) * limit;
+            }
+
+            parameters.Slice(layer.BiasOffset, layer.Size).Clear();
+        }
+    }
+
+    /// <summary>The half-width of the uniform distribution a layer's weights are drawn from.</summary>
+    public static float Limit(LayerDescription layer) => layer.Activation switch
+    {
+        Activation.ReLU or Activation.LeakyReLU or Activation.ELU or Activation.SiLU or Activation.GELU
+            => MathF.Sqrt(6f / layer.InputSize),
+        _ => MathF.Sqrt(6f / (layer.InputSize + layer.Size)),
+    };
+}

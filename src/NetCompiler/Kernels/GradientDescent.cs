@@ -1,0 +1,46 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace NetCompiler.Kernels;
+
+/// <summary>The plain gradient-descent update used by generated training steps.</summary>
+public static class GradientDescent
+{
+    /// <summary>
+    /// Applies <c>θ ← θ - scale · g</c>. Checks first that the gradient and the scale are finite and
+    /// throws <see cref="TrainingDivergedException"/> without touching <paramref name="parameters"/> if not.
+    /// </summary>
+    public static void Apply(Span<float> parameters, ReadOnlySpan<float> gradient, float scale, string network)
+    {
+        if (!float.IsFinite(scale))
+        {
+            throw new TrainingDivergedException($"{network}: the learning rate scale {scale} is not finite. The parameters were not changed.");
+        }
+
+        if (Guard.FirstNonFinite(gradient) is int bad)
+        {
+            throw new TrainingDivergedException(
+                $"{network}: gradient[{bad}] is {gradient[bad]}; the parameters were not changed (lower the learning rate or check the data).");
+        }
+
+        gradient = gradient[..parameters.Length];
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var ps = MemoryMarshal.Cast<float, Vector<float>>(parameters);
+            var gs = MemoryMarshal.Cast<float, Vector<float>>(gradient);
+            var step = new Vector<float>(scale);
+            for (int v = 0; v < ps.Length; v++)
+            {
+                ps[v] -= step * gs[v];
+            }
+
+            i = ps.Length * Vector<float>.Count;
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            parameters[i] -= scale * gradient[i];
+        }
+    }
+}

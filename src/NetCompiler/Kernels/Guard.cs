@@ -1,0 +1,75 @@
+namespace NetCompiler.Kernels;
+
+/// <summary>Argument checks shared by every generated network, with messages that name the network and the buffer.</summary>
+public static class Guard
+{
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="span"/> has exactly <paramref name="expected"/> elements.</summary>
+    public static void Length(ReadOnlySpan<float> span, int expected, string network, string what, string parameterName)
+    {
+        if (span.Length != expected)
+        {
+            ThrowWrongLength(span.Length, expected, network, what, parameterName);
+        }
+    }
+
+    /// <summary>
+    /// Checks a batch stored row-major (<c>[count, inputSize]</c> inputs and <c>[count, outputSize]</c>
+    /// targets) and returns its sample count.
+    /// </summary>
+    public static int BatchCount(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, string network)
+    {
+        if (inputs.IsEmpty)
+        {
+            throw new ArgumentException($"{network}: the batch is empty; pass at least one sample ({inputSize} floats).", nameof(inputs));
+        }
+
+        if (inputs.Length % inputSize != 0)
+        {
+            throw new ArgumentException(
+                $"{network}: inputs has {inputs.Length} floats, which is not a whole number of samples of {inputSize} (InputSize).",
+                nameof(inputs));
+        }
+
+        int count = inputs.Length / inputSize;
+        if (targets.Length != (long)count * outputSize)
+        {
+            throw new ArgumentException(
+                $"{network}: inputs hold {count} samples, so targets must have {(long)count * outputSize} floats ({count} × OutputSize {outputSize}), but it has {targets.Length}.",
+                nameof(targets));
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Throws <see cref="TrainingDivergedException"/> for a sample whose loss is not finite, naming the
+    /// first non-finite input or target when there is one.
+    /// </summary>
+    public static void ThrowNonFiniteLoss(string network, int sample, float loss, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
+    {
+        string cause = FirstNonFinite(input) is int i
+            ? $"input[{i}] of that sample is {input[i]}"
+            : FirstNonFinite(target) is int t
+                ? $"target[{t}] of that sample is {target[t]}"
+                : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
+        throw new TrainingDivergedException(
+            $"{network}: the loss of sample {sample} in the batch is {loss}; {cause}. The parameters were not changed.");
+    }
+
+    /// <summary>Returns the index of the first NaN or infinite value, or null.</summary>
+    public static int? FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    private static void ThrowWrongLength(int actual, int expected, string network, string what, string parameterName) =>
+        throw new ArgumentException($"{network}: {parameterName} has {actual} floats but must have {expected} ({what}).", parameterName);
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+
+namespace NetCompiler;
+
+/// <summary>One dense layer of a <see cref="NetworkDescription"/>.</summary>
+/// <param name="InputSize">The size of the layer's input (the previous layer's size, or the network's inputs).</param>
+/// <param name="Size">The number of neurons.</param>
+/// <param name="Activation">The activation function.</param>
+/// <param name="WeightOffset">Where the weights <c>W[Size, InputSize]</c> (row-major) start in the parameter buffer.</param>
+/// <param name="BiasOffset">Where the biases <c>b[Size]</c> start in the parameter buffer.</param>
+public sealed record LayerDescription(int InputSize, int Size, Activation Activation, int WeightOffset, int BiasOffset)
+{
+    /// <summary>The number of weights, <c>Size × InputSize</c>.</summary>
+    public int WeightCount => Size * InputSize;
+
+    /// <summary>The number of parameters of this layer: weights then biases.</summary>
+    public int ParameterCount => WeightCount + Size;
+}
+
+/// <summary>
+/// The topology of a generated network: its input size, its layers and its loss, with the layout of
+/// the flat parameter buffer (for each layer, its weights <c>[out, in]</c> row-major, then its biases).
+/// </summary>
+public sealed class NetworkDescription : IEquatable<NetworkDescription>
+{
+    /// <summary>Describes a network; computes the parameter layout from the sizes.</summary>
+    public NetworkDescription(string name, int inputSize, Loss loss, params ReadOnlySpan<(int Size, Activation Activation)> layers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        if (layers.IsEmpty)
+        {
+            throw new ArgumentException("A network needs at least one layer.", nameof(layers));
+        }
+
+        var builder = ImmutableArray.CreateBuilder<LayerDescription>(layers.Length);
+        int offset = 0;
+        int previousSize = inputSize;
+        foreach (var (size, activation) in layers)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(layers));
+            int weightCount = checked(size * previousSize);
+            builder.Add(new LayerDescription(previousSize, size, activation, offset, checked(offset + weightCount)));
+            offset = checked(offset + weightCount + size);
+            previousSize = size;
+        }
+
+        Name = name;
+        InputSize = inputSize;
+        Loss = loss;
+        Layers = builder.MoveToImmutable();
+        ParameterCount = offset;
+    }
+
+    /// <summary>The name of the declaring class.</summary>
+    public string Name { get; }
+
+    /// <summary>The number of inputs of one sample.</summary>
+    public int InputSize { get; }
+
+    /// <summary>The number of outputs of one sample (the last layer's size).</summary>
+    public int OutputSize => Layers[^1].Size;
+
+    /// <summary>The loss minimised by training.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The dense layers, input side first.</summary>
+    public ImmutableArray<LayerDescription> Layers { get; }
+
+    /// <summary>The total number of weights and biases.</summary>
+    public int ParameterCount { get; }
+
+    /// <summary>The activation of the output layer.</summary>
+    public Activation OutputActivation => Layers[^1].Activation;
+
+    /// <summary>A one-line summary, e.g. <c>4 → 16 Tanh → 3 Softmax, CrossEntropy, 131 parameters</c>.</summary>
+    public override string ToString() =>
+        $"{InputSize} → {string.Join(" → ", Layers.Select(l => $"{l.Size} {l.Activation}"))}, {Loss}, {ParameterCount} parameters";
+
+    /// <summary>True when both describe the same topology and loss (the name is not compared).</summary>
+    public bool Equals(NetworkDescription? other) =>
+        other is not null && InputSize == other.InputSize && Loss == other.Loss && Layers.SequenceEqual(other.Layers);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as NetworkDescription);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(InputSize);
+        hash.Add(Loss);
+        foreach (var layer in Layers)
+        {
+            hash.Add(layer);
+        }
+
+        return hash.ToHashCode();
+    }
+}
