@@ -1,0 +1,82 @@
+using NetCompiler.Generator.Tests.Infrastructure;
+
+namespace NetCompiler.Generator.Tests;
+
+/// <summary>The generated source for representative topologies, checked against reviewed snapshots, and compiled cleanly.</summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void IrisClassifier() => VerifyNetwork("""
+        using NetCompiler;
+
+        namespace Samples.Iris;
+
+        [Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+        [Dense(16, Activation.Tanh)]
+        [Dense(3, Activation.Softmax)]
+        public partial class IrisNet;
+        """, "Samples.Iris.IrisNet.g");
+
+    [Fact]
+    public void XorInGlobalNamespace() => VerifyNetwork("""
+        using NetCompiler;
+
+        [Network(Inputs = 2, Loss = Loss.CrossEntropy)]
+        [Dense(4, Activation.Tanh)]
+        [Dense(1, Activation.Sigmoid)]
+        public partial class XorNet;
+        """, "XorNet.g");
+
+    [Fact]
+    public void LoopedRegressionWithOddSizes() => VerifyNetwork("""
+        using NetCompiler;
+
+        namespace Regression;
+
+        [Network(Inputs = 20)]
+        [Dense(13, Activation.ReLU)]
+        [Dense(7, Activation.Identity)]
+        internal sealed partial class Regressor;
+        """, "Regression.Regressor.g");
+
+    [Fact]
+    public void NestedDeepNetworkWithEveryHiddenActivationKind() => VerifyNetwork("""
+        using NetCompiler;
+
+        namespace Deep;
+
+        public static partial class Models
+        {
+            public partial record struct Holder
+            {
+                [Network(Inputs = 5, Loss = Loss.MeanSquaredError)]
+                [Dense(9, Activation.LeakyReLU)]
+                [Dense(7, Activation.GELU)]
+                [Dense(size: 3, activation: Activation.SiLU)]
+                [Dense(2, Activation.Sigmoid)]
+                public partial class DeepNet;
+            }
+        }
+        """, "Deep.Models.Holder.DeepNet.g");
+
+    [Fact]
+    public void WideLayerUsesPooledScratch() => VerifyNetwork("""
+        using NetCompiler;
+
+        namespace Wide;
+
+        [Network(Inputs = 10, Loss = Loss.MeanSquaredError)]
+        [Dense(2000, Activation.Softplus)]
+        [Dense(1)]
+        public partial class WideNet;
+        """, "Wide.WideNet.g");
+
+    private static void VerifyNetwork(string source, string hint, [System.Runtime.CompilerServices.CallerMemberName] string testMethod = "")
+    {
+        var output = GeneratorHarness.Run(source);
+        Assert.DoesNotContain(output.AllDiagnostics, d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
+        string generated = Assert.Single(output.Sources, s => s.Key == hint + ".cs").Value;
+        Snapshot.Verify(generated, nameof(SnapshotTests), hint, testMethod);
+        GeneratorHarness.CompileAndLoad(source);
+    }
+}
