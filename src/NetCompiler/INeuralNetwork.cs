@@ -46,6 +46,21 @@ public interface INeuralNetwork<TSelf>
     /// </summary>
     static abstract float TrainStep(Span<float> parameters, Span<float> gradient, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
 
+    /// <summary>
+    /// Forward propagation of a batch: <paramref name="inputs"/> is row-major <c>[count, InputSize]</c>,
+    /// <paramref name="outputs"/> row-major <c>[count, OutputSize]</c>. Runs the matrix form with 512-bit
+    /// vector kernels where the machine has them; equal to <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    /// per sample within float rounding.
+    /// </summary>
+    static abstract void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    /// <summary>
+    /// One gradient-descent step over a batch in matrix form (seed 002), with the weight-gradient product
+    /// fused into the update, so no gradient buffer is needed. Same result as
+    /// <see cref="TrainStep(Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/> within float rounding.
+    /// </summary>
+    static abstract float TrainStepBatch(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 

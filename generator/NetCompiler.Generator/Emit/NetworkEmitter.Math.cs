@@ -48,43 +48,47 @@ internal static partial class NetworkEmitter
     private static void WriteOutputLoss(CodeWriter writer, NetworkLayout layout, string result, bool withDelta)
     {
         var output = layout.Output;
-        string delta = withDelta ? output.Delta : "default";
+        if (withDelta)
+        {
+            writer.Line($"// BP1: {output.Delta} = ∂J_x/∂{output.Z} = {OutputDeltaEquation(layout, output.A, output.Z)}.");
+        }
+
+        WriteOutputLossOn(writer, layout, result, output.Z, output.A, withDelta ? output.Delta : null);
+    }
+
+    private static string OutputDeltaEquation(NetworkLayout layout, string a, string z) => (layout.Spec.Loss, layout.Output.Activation) switch
+    {
+        (LossKind.CrossEntropy, ActivationKind.Softmax) => $"{a} - t (fused with softmax; J_x = -Σ_k t_k ln {a}_k, from the logits)",
+        (LossKind.CrossEntropy, _) => $"{a} - t (fused with sigmoid; J_x = binary cross-entropy, from the logits)",
+        (_, ActivationKind.Softmax) => $"softmax Jacobian · ({a} - t), i.e. {a}_i (g_i - Σ_j g_j {a}_j) with g = {a} - t; J_x = ½ ‖{a} - t‖²",
+        (_, ActivationKind.Identity) => $"{a} - t; J_x = ½ ‖{a} - t‖²",
+        _ => $"({a} - t) ⊙ f'({z}); J_x = ½ ‖{a} - t‖²",
+    };
+
+    /// <summary>
+    /// Writes <c>{result} = loss of one sample</c> from the output spans named <paramref name="z"/> and
+    /// <paramref name="a"/>; when <paramref name="delta"/> is not null, also the output delta into it.
+    /// </summary>
+    private static void WriteOutputLossOn(CodeWriter writer, NetworkLayout layout, string result, string z, string a, string? delta)
+    {
+        var output = layout.Output;
+        string deltaArgument = delta ?? "default";
         switch ((layout.Spec.Loss, output.Activation))
         {
             case (LossKind.CrossEntropy, ActivationKind.Softmax):
-                if (withDelta)
-                {
-                    writer.Line($"// BP1 fused with softmax: {output.Delta} = ∂J_x/∂{output.Z} = {output.A} - t; J_x = -Σ_k t_k ln {output.A}_k, from the logits.");
-                }
-
-                writer.Line($"{result} {Kernels}.OutputLayer.SoftmaxCrossEntropy({output.Z}, {output.A}, target, {delta});");
+                writer.Line($"{result} {Kernels}.OutputLayer.SoftmaxCrossEntropy({z}, {a}, target, {deltaArgument});");
                 break;
             case (LossKind.CrossEntropy, _):
-                if (withDelta)
-                {
-                    writer.Line($"// BP1 fused with sigmoid: {output.Delta} = ∂J_x/∂{output.Z} = {output.A} - t; J_x = binary cross-entropy, from the logits.");
-                }
-
-                writer.Line($"{result} {Kernels}.OutputLayer.SigmoidCrossEntropy({output.Z}, {output.A}, target, {delta});");
+                writer.Line($"{result} {Kernels}.OutputLayer.SigmoidCrossEntropy({z}, {a}, target, {deltaArgument});");
                 break;
             case (_, ActivationKind.Softmax):
-                if (withDelta)
-                {
-                    writer.Line($"// BP1 through softmax: {output.Delta}_i = {output.A}_i (g_i - Σ_j g_j {output.A}_j), g = {output.A} - t; J_x = ½ ‖{output.A} - t‖².");
-                }
-
-                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredErrorThroughSoftmax({output.A}, target, {delta});");
+                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredErrorThroughSoftmax({a}, target, {deltaArgument});");
                 break;
             default:
-                if (withDelta)
+                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredError({a}, target, {deltaArgument});");
+                if (delta is not null && output.Activation != ActivationKind.Identity)
                 {
-                    writer.Line($"// BP1: {output.Delta} = ∇_a J_x ⊙ f'({output.Z}) = ({output.A} - t) ⊙ f'({output.Z}); J_x = ½ ‖{output.A} - t‖².");
-                }
-
-                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredError({output.A}, target, {delta});");
-                if (withDelta && output.Activation != ActivationKind.Identity)
-                {
-                    WriteMultiplyByDerivative(writer, output);
+                    WriteMultiplyByDerivative(writer, output.Activation, output.SizeConstant, delta, z, a);
                 }
 
                 break;
@@ -100,9 +104,14 @@ internal static partial class NetworkEmitter
             return;
         }
 
-        using (writer.Block($"for (int j = 0; j < {layer.SizeConstant}; j++)"))
+        WriteMultiplyByDerivative(writer, layer.Activation, layer.SizeConstant, layer.Delta, layer.Z, layer.A);
+    }
+
+    private static void WriteMultiplyByDerivative(CodeWriter writer, ActivationKind activation, string size, string delta, string z, string a)
+    {
+        using (writer.Block($"for (int j = 0; j < {size}; j++)"))
         {
-            writer.Line($"{layer.Delta}[j] *= {DerivativeCall(layer.Activation, $"{layer.Z}[j]", $"{layer.A}[j]")};");
+            writer.Line($"{delta}[j] *= {DerivativeCall(activation, $"{z}[j]", $"{a}[j]")};");
         }
     }
 }

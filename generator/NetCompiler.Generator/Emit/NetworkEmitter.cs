@@ -46,6 +46,8 @@ internal static partial class NetworkEmitter
             writer.Line();
             WriteTrainStep(writer, layout);
             writer.Line();
+            WriteBatchedKernels(writer, layout);
+            writer.Line();
             WriteLayerPasses(writer, layout);
             writer.Line();
             WriteInterfaceImplementation(writer, layout);

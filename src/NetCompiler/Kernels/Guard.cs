@@ -16,7 +16,7 @@ public static class Guard
     /// Checks a batch stored row-major (<c>[count, inputSize]</c> inputs and <c>[count, outputSize]</c>
     /// targets) and returns its sample count.
     /// </summary>
-    public static int BatchCount(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, string network)
+    public static int BatchCount(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, string network, string targetsName = "targets")
     {
         if (inputs.IsEmpty)
         {
@@ -34,8 +34,8 @@ public static class Guard
         if (targets.Length != (long)count * outputSize)
         {
             throw new ArgumentException(
-                $"{network}: inputs hold {count} samples, so targets must have {(long)count * outputSize} floats ({count} × OutputSize {outputSize}), but it has {targets.Length}.",
-                nameof(targets));
+                $"{network}: inputs hold {count} samples, so {targetsName} must have {(long)count * outputSize} floats ({count} × OutputSize {outputSize}), but it has {targets.Length}.",
+                targetsName);
         }
 
         return count;
@@ -54,6 +54,16 @@ public static class Guard
                 : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
         throw new TrainingDivergedException(
             $"{network}: the loss of sample {sample} in the batch is {loss}; {cause}. The parameters were not changed.");
+    }
+
+    /// <summary>Throws <see cref="TrainingDivergedException"/> if <paramref name="values"/> holds a NaN or an infinity.</summary>
+    public static void ThrowIfNotFinite(ReadOnlySpan<float> values, string network, string what)
+    {
+        if (FirstNonFinite(values) is int bad)
+        {
+            throw new TrainingDivergedException(
+                $"{network}: element {bad} of {what} is {values[bad]}; the parameters were not changed (lower the learning rate or check the data).");
+        }
     }
 
     /// <summary>Returns the index of the first NaN or infinite value, or null.</summary>
