@@ -14,6 +14,8 @@ internal static partial class NetworkEmitter
     private const string Kernels = "global::NetCompiler.Kernels";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Span = "global::System.Span<float>";
+    private const string GeneratorName = "NetCompiler.Generator";
+    private static readonly string GeneratorVersion = typeof(NetworkEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
     public static string Emit(NetworkSpec spec)
     {
@@ -32,6 +34,7 @@ internal static partial class NetworkEmitter
             scopes.Add(writer.Block("partial " + container.Keyword + " " + container.Name));
         }
 
+        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
         using (writer.Block($"partial class {spec.ClassName} : {Runtime}.INeuralNetwork<{spec.FullyQualifiedName}>"))
         {
             WriteConstants(writer, layout);

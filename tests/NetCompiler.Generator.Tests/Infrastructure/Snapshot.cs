@@ -7,7 +7,7 @@ namespace NetCompiler.Generator.Tests.Infrastructure;
 /// <c>Snapshots/{Class}.{Method}#{Hint}.verified.cs</c> holds the accepted text; on a mismatch the
 /// actual text is written beside it as <c>.received.cs</c> (git-ignored) and the test fails.
 /// Set <c>NETCOMPILER_ACCEPT_SNAPSHOTS=1</c> to accept the received text instead.
-/// Line endings are normalised to '\n' before comparing.
+/// Line endings are normalised to '\n' and the generator version is scrubbed before comparing.
 /// </summary>
 internal static class Snapshot
 {
@@ -42,7 +42,12 @@ internal static class Snapshot
             : $"The generated code differs from {verifiedPath} at {FirstDifference(verified, normalized)}. The new text is in {receivedPath}; if the change is intended, accept it with {AcceptVariable}=1.");
     }
 
-    private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimStart('\uFEFF');
+    /// <summary>Normalises line endings and scrubs the generator's version, so a version bump changes no snapshot.</summary>
+    private static string Normalize(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            text.Replace("\r\n", "\n").TrimStart('\uFEFF'),
+            "GeneratedCode\\(\"NetCompiler.Generator\", \"[0-9.]+\"\\)",
+            "GeneratedCode(\"NetCompiler.Generator\", \"{version}\")");
 
     private static string FirstDifference(string expected, string actual)
     {

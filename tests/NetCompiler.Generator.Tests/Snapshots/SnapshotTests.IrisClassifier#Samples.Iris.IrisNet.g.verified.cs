@@ -11,6 +11,7 @@
 
 namespace Samples.Iris
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
     partial class IrisNet : global::NetCompiler.INeuralNetwork<global::Samples.Iris.IrisNet>
     {
         /// <summary>The number of inputs of one sample.</summary>

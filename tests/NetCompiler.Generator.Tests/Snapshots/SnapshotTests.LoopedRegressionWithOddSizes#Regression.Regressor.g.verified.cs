@@ -11,6 +11,7 @@
 
 namespace Regression
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
     partial class Regressor : global::NetCompiler.INeuralNetwork<global::Regression.Regressor>
     {
         /// <summary>The number of inputs of one sample.</summary>

@@ -15,6 +15,7 @@ namespace Deep
     {
         partial record struct Holder
         {
+            [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
             partial class DeepNet : global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>
             {
                 /// <summary>The number of inputs of one sample.</summary>

@@ -11,6 +11,7 @@
 
 namespace Wide
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
     partial class WideNet : global::NetCompiler.INeuralNetwork<global::Wide.WideNet>
     {
         /// <summary>The number of inputs of one sample.</summary>

@@ -9,6 +9,7 @@
 
 #nullable enable
 
+[global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
 partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
 {
     /// <summary>The number of inputs of one sample.</summary>
