@@ -19,10 +19,6 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
 
-    // Remove once README.md exists at the repository root (NetCompiler.csproj packs it as the package readme).
-    private const string MissingReadme =
-        "bug: src/NetCompiler/NetCompiler.csproj packs ../../README.md, which does not exist, so dotnet pack fails with NU5019.";
-
     private const int TrainingSteps = 1000;
     private const float LearningRate = 0.5f;
     private static readonly float[] XorInputs = [0, 0, 0, 1, 1, 0, 1, 1];
@@ -61,7 +57,7 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
         public partial class XorNet;
         """;
 
-    [Fact(Skip = MissingReadme)]
+    [Fact]
     public async Task PackageHoldsTheRuntimeLibraryAndTheGeneratorAsAnAnalyzer()
     {
         var pack = await package.PackAsync();
@@ -85,7 +81,7 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
         Assert.Equal("NetCompiler", package.Id);
     }
 
-    [Fact(Skip = MissingReadme)]
+    [Fact]
     public async Task FreshConsoleProjectRestoresFromTheLocalFeedOnlyBuildsWithoutWarningsAndTrains()
     {
         await package.PackAsync();
