@@ -20,10 +20,19 @@ internal static class NetworkParser
     public const string NetworkAttributeName = "NetCompiler.NetworkAttribute";
     public const string DenseAttributeName = "NetCompiler.DenseAttribute";
 
+    /// <summary>Namespace names as C# source, with keywords escaped (<c>@class</c>).</summary>
+    private static readonly SymbolDisplayFormat EscapedNames = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+    /// <summary>A name as a C# identifier: a keyword gets the verbatim prefix (<c>event</c> → <c>@event</c>).</summary>
+    private static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type
-            || context.TargetNode is not ClassDeclarationSyntax declaration
+            || context.TargetNode is not TypeDeclarationSyntax declaration
             || HeaderIsIncomplete(declaration))
         {
             // A class still being typed ("public partial class" with no name, "class Net(" ...) is the
@@ -168,8 +177,9 @@ internal static class NetworkParser
         }
 
         var spec = new NetworkSpec(
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(EscapedNames) : null,
             new EquatableArray<ContainingTypeSpec>(ContainingTypes(type)),
+            Identifier(name),
             name,
             inputSize,
             (LossKind)lossValue,
@@ -181,7 +191,7 @@ internal static class NetworkParser
     public static EquatableArray<DiagnosticInfo> ParseDenseOnly(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type
-            || context.TargetNode is not ClassDeclarationSyntax declaration
+            || context.TargetNode is not TypeDeclarationSyntax declaration
             || HeaderIsIncomplete(declaration)
             || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName || IsUnresolved(a)))
         {
@@ -260,6 +270,11 @@ internal static class NetworkParser
             return "a network class cannot be generic; declare one non-generic class per topology";
         }
 
+        if (type.IsRecord)
+        {
+            return "a network class cannot be a record (records add value equality and printing over the parameters); declare it as a 'partial class'";
+        }
+
         if (type.IsStatic)
         {
             return "a network class cannot be static, because networks are instances holding their parameters; remove 'static'";
@@ -316,7 +331,7 @@ internal static class NetworkParser
                 { TypeKind: TypeKind.Interface } => "interface",
                 _ => "class",
             };
-            chain.Add(new ContainingTypeSpec(keyword, container.Name));
+            chain.Add(new ContainingTypeSpec(keyword, Identifier(container.Name)));
         }
 
         chain.Reverse();
@@ -352,7 +367,7 @@ internal static class NetworkParser
     /// still generated while the user types a member. Attribute lists are checked per attribute
     /// (<see cref="HasCompilerErrors"/>), so the class-level NC0001 and NC0002 are still reported beside them.
     /// </summary>
-    private static bool HeaderIsIncomplete(ClassDeclarationSyntax declaration)
+    private static bool HeaderIsIncomplete(TypeDeclarationSyntax declaration)
     {
         if (declaration.OpenBraceToken.IsMissing || declaration.SemicolonToken.IsMissing)
         {
