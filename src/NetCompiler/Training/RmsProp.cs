@@ -1,0 +1,61 @@
+namespace NetCompiler.Training;
+
+/// <summary>
+/// RMSprop (Hinton's lecture 6e) as <c>torch.optim.RMSprop</c> without momentum or centring, with
+/// <c>g</c> the clipped, decayed gradient:
+/// <code>
+/// v ← α v + (1 − α) g²
+/// θ ← θ − η g / (√v + ε)
+/// </code>
+/// <c>v</c> starts at zero (no bias correction), so early steps are larger than <c>η</c>.
+/// </summary>
+public sealed class RmsProp : Optimizer
+{
+    private readonly float[] _meanSquare;
+
+    /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">The length of the parameter buffer, e.g. <c>MyNet.ParameterCount</c>.</param>
+    /// <param name="alpha">α in [0, 1), the decay of the running mean of g².</param>
+    /// <param name="epsilon">ε &gt; 0, added to √v in the denominator.</param>
+    public RmsProp(int parameterCount, float alpha = 0.99f, float epsilon = 1e-8f)
+        : base(parameterCount)
+    {
+        if (!(alpha >= 0f && alpha < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "α must be in [0, 1).");
+        }
+
+        if (!(epsilon > 0f) || !float.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be a finite number > 0.");
+        }
+
+        Alpha = alpha;
+        Epsilon = epsilon;
+        _meanSquare = new float[parameterCount];
+    }
+
+    /// <summary>α, the decay of the running mean of g².</summary>
+    public float Alpha { get; }
+
+    /// <summary>ε, added to √v.</summary>
+    public float Epsilon { get; }
+
+    /// <inheritdoc />
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate)
+    {
+        float alpha = Alpha;
+        float epsilon = Epsilon;
+        Span<float> v = _meanSquare.AsSpan(0, parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = EffectiveGradient(parameters[i], gradient[i], gradientScale);
+            float vi = (alpha * v[i]) + ((1f - alpha) * g * g);
+            v[i] = vi;
+            parameters[i] -= learningRate * g / (MathF.Sqrt(vi) + epsilon);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void ResetState() => Array.Clear(_meanSquare);
+}
