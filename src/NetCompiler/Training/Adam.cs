@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace NetCompiler.Training;
 
 /// <summary>
@@ -65,27 +68,18 @@ public sealed class Adam : Optimizer
     /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate)
     {
-        float beta1 = Beta1;
-        float beta2 = Beta2;
-        float epsilon = Epsilon;
-        float firstCorrection = (float)(1.0 - Math.Pow(beta1, StepCount));
-        float secondCorrection = (float)(1.0 - Math.Pow(beta2, StepCount));
-        float coupledDecay = DecoupledWeightDecay ? 0f : WeightDecay;
-        float shrink = DecoupledWeightDecay ? 1f - (learningRate * WeightDecay) : 1f;
-        Span<float> m = _firstMoment.AsSpan(0, parameters.Length);
-        Span<float> v = _secondMoment.AsSpan(0, parameters.Length);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            float theta = parameters[i];
-            float g = (gradientScale * gradient[i]) + (coupledDecay * theta);
-            float mi = (beta1 * m[i]) + ((1f - beta1) * g);
-            float vi = (beta2 * v[i]) + ((1f - beta2) * g * g);
-            m[i] = mi;
-            v[i] = vi;
-            float mHat = mi / firstCorrection;
-            float vHat = vi / secondCorrection;
-            parameters[i] = (shrink * theta) - (learningRate * mHat / (MathF.Sqrt(vHat) + epsilon));
-        }
+        float firstCorrection = (float)(1.0 - Math.Pow(Beta1, StepCount));
+        float secondCorrection = (float)(1.0 - Math.Pow(Beta2, StepCount));
+        var kernel = new Kernel(
+            gradientScale,
+            coupledDecay: DecoupledWeightDecay ? 0f : WeightDecay,
+            shrink: DecoupledWeightDecay ? 1f - (learningRate * WeightDecay) : 1f,
+            Beta1,
+            Beta2,
+            Epsilon,
+            stepSize: learningRate / firstCorrection,
+            inverseRootSecondCorrection: 1f / MathF.Sqrt(secondCorrection));
+        VectorLoop.Update(kernel, parameters, gradient, _firstMoment, _secondMoment);
     }
 
     /// <inheritdoc />
@@ -93,5 +87,41 @@ public sealed class Adam : Optimizer
     {
         Array.Clear(_firstMoment);
         Array.Clear(_secondMoment);
+    }
+
+    /// <summary>
+    /// One vector of the Adam update (see the class comment), with AdamW's shrink factor (1 when
+    /// coupled), arranged as PyTorch does to need one division: <c>η m̂ / (√v̂ + ε)</c> =
+    /// <c>(η / (1 − β₁ᵗ)) m / (√v / √(1 − β₂ᵗ) + ε)</c>.
+    /// </summary>
+    private readonly struct Kernel(
+        float gradientScale,
+        float coupledDecay,
+        float shrink,
+        float beta1,
+        float beta2,
+        float epsilon,
+        float stepSize,
+        float inverseRootSecondCorrection) : IVectorUpdate
+    {
+        private readonly Vector<float> _gradientScale = new(gradientScale);
+        private readonly Vector<float> _coupledDecay = new(coupledDecay);
+        private readonly Vector<float> _shrink = new(shrink);
+        private readonly Vector<float> _beta1 = new(beta1);
+        private readonly Vector<float> _oneMinusBeta1 = new(1f - beta1);
+        private readonly Vector<float> _beta2 = new(beta2);
+        private readonly Vector<float> _oneMinusBeta2 = new(1f - beta2);
+        private readonly Vector<float> _epsilon = new(epsilon);
+        private readonly Vector<float> _stepSize = new(stepSize);
+        private readonly Vector<float> _inverseRootSecondCorrection = new(inverseRootSecondCorrection);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> m, ref Vector<float> v)
+        {
+            var g = (_gradientScale * gradient) + (_coupledDecay * parameter);
+            m = (_beta1 * m) + (_oneMinusBeta1 * g);
+            v = (_beta2 * v) + (_oneMinusBeta2 * g * g);
+            parameter = (_shrink * parameter) - (_stepSize * m / ((Vector.SquareRoot(v) * _inverseRootSecondCorrection) + _epsilon));
+        }
     }
 }

@@ -3,11 +3,11 @@ namespace NetCompiler.Training;
 /// <summary>
 /// Updates a flat parameter buffer from the gradient of the loss, <c>θ ← θ − η · update(g)</c>.
 /// Each optimizer allocates its state (moment buffers) once, for <see cref="ParameterCount"/>
-/// parameters, in its constructor; <see cref="Step"/> allocates nothing.
+/// parameters, in its constructor; <see cref="Step(Span{float}, ReadOnlySpan{float}, float)"/> allocates nothing.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every optimizer shares two options, applied in this order inside <see cref="Step"/> (PyTorch's
+/// Every optimizer shares two options, applied in this order inside <see cref="Step(Span{float}, ReadOnlySpan{float}, float)"/> (PyTorch's
 /// order: <c>clip_grad_norm_</c> before <c>optimizer.step()</c>, weight decay inside the step):
 /// </para>
 /// <list type="number">
@@ -20,7 +20,7 @@ namespace NetCompiler.Training;
 /// <see cref="Adam.DecoupledWeightDecay"/> for AdamW.</description></item>
 /// </list>
 /// <para>
-/// <see cref="Step"/> first checks the gradient: if any component is NaN or ±∞ it throws
+/// <see cref="Step(Span{float}, ReadOnlySpan{float}, float)"/> first checks the gradient: if any component is NaN or ±∞ it throws
 /// <see cref="TrainingDivergedException"/> and changes neither the parameters nor the optimizer's state.
 /// An optimizer instance holds the state of one training run; it is not thread-safe.
 /// </para>
@@ -86,7 +86,18 @@ public abstract class Optimizer
     /// <exception cref="ArgumentException">A buffer does not have <see cref="ParameterCount"/> floats.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite.</exception>
     /// <exception cref="TrainingDivergedException">A gradient component is not finite; nothing was changed.</exception>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate) =>
+        Step(parameters, gradient, learningRate, gradientScale: 1f);
+
+    /// <summary>
+    /// One update from <c>gradientScale · gradient</c>: pass the <em>sum</em> of M per-sample gradients
+    /// (as <c>AccumulateGradient</c> builds it) with <paramref name="gradientScale"/> = 1/M to save a
+    /// pass over the buffer. Clipping applies to the scaled gradient. Allocation-free.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer does not have <see cref="ParameterCount"/> floats.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite, or the scale is not positive and finite.</exception>
+    /// <exception cref="TrainingDivergedException">A gradient component is not finite; nothing was changed.</exception>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, float gradientScale)
     {
         if (parameters.Length != ParameterCount)
         {
@@ -103,23 +114,17 @@ public abstract class Optimizer
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a finite number ≥ 0.");
         }
 
-        // The squared norm in double cannot overflow for finite floats, so a non-finite sum means a
-        // non-finite component.
-        double squaredNorm = 0;
-        foreach (float g in gradient)
+        if (!(gradientScale > 0f) || !float.IsFinite(gradientScale))
         {
-            squaredNorm += (double)g * g;
+            throw new ArgumentOutOfRangeException(nameof(gradientScale), gradientScale, "The gradient scale must be a finite number > 0.");
         }
 
-        if (!double.IsFinite(squaredNorm))
+        double norm = gradientScale * GradientNorm(gradient);
+        if (MaxGradientNorm is float max && norm > max)
         {
-            int bad = Kernels.Guard.FirstNonFinite(gradient) ?? 0;
-            throw new TrainingDivergedException(
-                $"{GetType().Name}: gradient[{bad}] is {gradient[bad]}; the parameters and the optimizer state were not changed.");
+            gradientScale = (float)(gradientScale * (max / norm));
         }
 
-        double norm = Math.Sqrt(squaredNorm);
-        float gradientScale = MaxGradientNorm is float max && norm > max ? (float)(max / norm) : 1f;
         LastGradientNorm = (float)norm;
         StepCount++;
         Update(parameters, gradient, gradientScale, learningRate);
@@ -136,15 +141,40 @@ public abstract class Optimizer
     /// <summary>
     /// The optimizer's update, with the arguments already checked and <see cref="StepCount"/> already
     /// incremented (so it is 1 on the first step). The gradient to use for parameter <c>i</c> is
-    /// <c>gradientScale · gradient[i]</c> (clipped), plus <c>WeightDecay · parameters[i]</c> unless
-    /// the optimizer decouples the decay; <see cref="EffectiveGradient"/> computes that.
+    /// <c>gradientScale · gradient[i]</c> (mean and clipping folded into the scale), plus
+    /// <c>WeightDecay · parameters[i]</c> unless the optimizer decouples the decay.
     /// </summary>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate);
 
     /// <summary>Clears the optimizer's state buffers.</summary>
     protected abstract void ResetState();
 
-    /// <summary>The clipped gradient with coupled weight decay: <c>gradientScale · g + λ · θ</c>.</summary>
-    protected float EffectiveGradient(float parameter, float gradient, float gradientScale) =>
-        (gradientScale * gradient) + (WeightDecay * parameter);
+    /// <summary>
+    /// <c>‖g‖₂</c>, or <see cref="TrainingDivergedException"/> when a component is not finite. The
+    /// fast path sums squares in float; only if that overflows does a double pass decide whether a
+    /// component is really not finite.
+    /// </summary>
+    private double GradientNorm(ReadOnlySpan<float> gradient)
+    {
+        float squared = VectorLoop.SumOfSquares(gradient);
+        if (float.IsFinite(squared))
+        {
+            return Math.Sqrt(squared);
+        }
+
+        double exact = 0;
+        foreach (float g in gradient)
+        {
+            exact += (double)g * g;
+        }
+
+        if (!double.IsFinite(exact))
+        {
+            int bad = Kernels.Guard.FirstNonFinite(gradient) ?? 0;
+            throw new TrainingDivergedException(
+                $"{GetType().Name}: gradient[{bad}] is {gradient[bad]}; the parameters and the optimizer state were not changed.");
+        }
+
+        return Math.Sqrt(exact);
+    }
 }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace NetCompiler.Training;
 
 /// <summary>
@@ -42,20 +45,28 @@ public sealed class RmsProp : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate)
-    {
-        float alpha = Alpha;
-        float epsilon = Epsilon;
-        Span<float> v = _meanSquare.AsSpan(0, parameters.Length);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            float g = EffectiveGradient(parameters[i], gradient[i], gradientScale);
-            float vi = (alpha * v[i]) + ((1f - alpha) * g * g);
-            v[i] = vi;
-            parameters[i] -= learningRate * g / (MathF.Sqrt(vi) + epsilon);
-        }
-    }
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate) =>
+        VectorLoop.Update(new Kernel(learningRate, gradientScale, WeightDecay, Alpha, Epsilon), parameters, gradient, _meanSquare, default);
 
     /// <inheritdoc />
     protected override void ResetState() => Array.Clear(_meanSquare);
+
+    /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← αv + (1 − α) g²</c>; <c>θ ← θ − η g / (√v + ε)</c>.</summary>
+    private readonly struct Kernel(float learningRate, float gradientScale, float weightDecay, float alpha, float epsilon) : IVectorUpdate
+    {
+        private readonly Vector<float> _learningRate = new(learningRate);
+        private readonly Vector<float> _gradientScale = new(gradientScale);
+        private readonly Vector<float> _weightDecay = new(weightDecay);
+        private readonly Vector<float> _alpha = new(alpha);
+        private readonly Vector<float> _oneMinusAlpha = new(1f - alpha);
+        private readonly Vector<float> _epsilon = new(epsilon);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> meanSquare, ref Vector<float> unused)
+        {
+            var g = (_gradientScale * gradient) + (_weightDecay * parameter);
+            meanSquare = (_alpha * meanSquare) + (_oneMinusAlpha * g * g);
+            parameter -= _learningRate * g / (Vector.SquareRoot(meanSquare) + _epsilon);
+        }
+    }
 }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace NetCompiler.Training;
 
 /// <summary>
@@ -45,29 +48,33 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate)
-    {
-        if (Momentum == 0f)
-        {
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                parameters[i] -= learningRate * EffectiveGradient(parameters[i], gradient[i], gradientScale);
-            }
-
-            return;
-        }
-
-        float mu = Momentum;
-        Span<float> velocity = _velocity.AsSpan(0, parameters.Length);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            float g = EffectiveGradient(parameters[i], gradient[i], gradientScale);
-            float v = (mu * velocity[i]) + g;
-            velocity[i] = v;
-            parameters[i] -= learningRate * (Nesterov ? g + (mu * v) : v);
-        }
-    }
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate) =>
+        VectorLoop.Update(new Kernel(learningRate, gradientScale, WeightDecay, Momentum, Nesterov), parameters, gradient, _velocity, default);
 
     /// <inheritdoc />
     protected override void ResetState() => Array.Clear(_velocity);
+
+    /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← μv + g</c>; <c>θ ← θ − η (g + μv)</c> (Nesterov), <c>θ − η v</c>, or <c>θ − η g</c> (μ = 0).</summary>
+    private readonly struct Kernel(float learningRate, float gradientScale, float weightDecay, float momentum, bool nesterov) : IVectorUpdate
+    {
+        private readonly Vector<float> _learningRate = new(learningRate);
+        private readonly Vector<float> _gradientScale = new(gradientScale);
+        private readonly Vector<float> _weightDecay = new(weightDecay);
+        private readonly Vector<float> _momentum = new(momentum);
+        private readonly bool _hasMomentum = momentum != 0f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> velocity, ref Vector<float> unused)
+        {
+            var g = (_gradientScale * gradient) + (_weightDecay * parameter);
+            if (!_hasMomentum)
+            {
+                parameter -= _learningRate * g;
+                return;
+            }
+
+            velocity = (_momentum * velocity) + g;
+            parameter -= _learningRate * (nesterov ? g + (_momentum * velocity) : velocity);
+        }
+    }
 }

@@ -303,7 +303,7 @@ public sealed class Trainer<TNet>
 
         /// <summary>
         /// One optimizer step on the rows <paramref name="rows"/>: gather them into the batch buffers,
-        /// sum the per-sample gradients, scale by 1/M, update. Returns the sum of the samples' losses.
+        /// sum the per-sample gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses.
         /// Allocation-free.
         /// </summary>
         private double Step(
@@ -345,25 +345,20 @@ public sealed class Trainer<TNet>
                 lossSum += loss;
             }
 
-            // The mean gradient (1/M) Σ_x ∂J_x/∂θ, then the optimizer's update.
-            float scale = 1f / size;
-            for (int i = 0; i < gradient.Length; i++)
-            {
-                gradient[i] *= scale;
-            }
-
+            // θ ← update of the mean gradient (1/M) Σ_x ∂J_x/∂θ; the 1/M is folded into the optimizer's pass.
             parameters.CopyTo(_previousParameters);
             try
             {
-                _optimizer.Step(parameters, gradient, learningRate);
+                _optimizer.Step(parameters, gradient, learningRate, gradientScale: 1f / size);
             }
             catch (TrainingDivergedException exception)
             {
                 throw Diverged(epoch, batch, exception.Message.TrimEnd('.'));
             }
 
-            if (Guard.FirstNonFinite(parameters) is int bad)
+            if (!VectorLoop.AllFinite(parameters))
             {
+                int bad = Guard.FirstNonFinite(parameters) ?? 0;
                 float value = parameters[bad];
                 _previousParameters.CopyTo(parameters);
                 throw Diverged(epoch, batch, $"the update made parameter {bad} {value} (lower the learning rate)");

@@ -66,6 +66,52 @@ public class OptimizerTests
         AssertSteps(new RmsProp(2, alpha: 0.9f), 0.01f, expected);
     }
 
+    public static TheoryData<string> OptimizerNames => ["Sgd", "Momentum", "Nesterov", "Adam", "AdamW", "RmsProp"];
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void LongBuffers_GiveEveryElementTheSameUpdate_InVectorsAndInTheTail(string name)
+    {
+        // 37 = several whole vectors plus a tail, for any vector width up to 16: the pattern [1, −2]
+        // repeated must update exactly as the 2-element buffer does.
+        const int Length = 37;
+        var shortOptimizer = Create(name, 2);
+        var longOptimizer = Create(name, Length);
+        float[] shortParameters = [1f, -2f];
+        float[] longParameters = Enumerable.Range(0, Length).Select(i => shortParameters[i % 2]).ToArray();
+        foreach (float[] gradient in Gradients)
+        {
+            shortOptimizer.Step(shortParameters, gradient, 0.1f);
+            longOptimizer.Step(longParameters, Enumerable.Range(0, Length).Select(i => gradient[i % 2]).ToArray(), 0.1f);
+            for (int i = 0; i < Length; i++)
+            {
+                Assert.Equal(shortParameters[i % 2], longParameters[i]);
+            }
+        }
+
+        static Optimizer Create(string name, int count) => name switch
+        {
+            "Sgd" => new Sgd(count) { WeightDecay = 0.1f },
+            "Momentum" => new Sgd(count, momentum: 0.9f),
+            "Nesterov" => new Sgd(count, momentum: 0.9f, nesterov: true),
+            "Adam" => new Adam(count) { WeightDecay = 0.1f },
+            "AdamW" => new Adam(count) { WeightDecay = 0.1f, DecoupledWeightDecay = true },
+            _ => new RmsProp(count),
+        };
+    }
+
+    [Fact]
+    public void GradientScale_MultipliesTheGradientBeforeClipping()
+    {
+        // The sum [6, 8] of two samples with scale ½ is the mean [3, 4]; its norm 5 is clipped to 1: [0.6, 0.8].
+        var optimizer = new Sgd(2) { MaxGradientNorm = 1f };
+        float[] parameters = [1f, -2f];
+        optimizer.Step(parameters, new[] { 6f, 8f }, 1f, gradientScale: 0.5f);
+        AssertClose([0.4f, -2.8f], parameters, 1e-6f);
+        Assert.Equal(5f, optimizer.LastGradientNorm);
+        Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.Step(parameters, new[] { 6f, 8f }, 1f, gradientScale: 0f));
+    }
+
     [Fact]
     public void Reset_ForgetsTheState()
     {

@@ -61,4 +61,21 @@ public class TrainerDivergenceTests
             exception.Message);
         Assert.Equal([0f, 0f], net.Parameters.ToArray());
     }
+
+    [Fact]
+    public void AGradientThatOverflows_NamesTheOptimizerAndComponent()
+    {
+        // w = b = 0, two samples x = 3e38, t = 1: each loss is ½ (finite), each ∂J/∂w = −3e38, and
+        // their sum −6e38 overflows to −∞ before the optimizer sees it.
+        var data = new TrainingData([3e38f, 3e38f], [1f, 1f], 1, 1);
+        var net = new TrainerLinearNet([0f, 0f]);
+        var trainer = new Trainer<TrainerLinearNet>(new TrainerOptions { Epochs = 1, BatchSize = 2 });
+
+        var exception = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(net, data));
+
+        Assert.Equal(
+            $"TrainerLinearNet: training diverged in epoch 1 of 1, batch 1 of 1: Sgd: gradient[0] is {float.NegativeInfinity}; the parameters and the optimizer state were not changed. The parameters are those before this step.",
+            exception.Message);
+        Assert.Equal([0f, 0f], net.Parameters.ToArray());
+    }
 }
