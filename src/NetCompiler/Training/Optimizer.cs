@@ -75,7 +75,7 @@ public abstract class Optimizer
     /// <summary>The number of steps taken since creation or the last <see cref="Reset"/> (Adam's <c>t</c>).</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>The global L2 norm of the last step's gradient, before clipping (0 before the first step).</summary>
+    /// <summary>The global L2 norm of the last step's gradient (times its gradient scale), before clipping; 0 before the first step.</summary>
     public float LastGradientNorm { get; private set; }
 
     /// <summary>
