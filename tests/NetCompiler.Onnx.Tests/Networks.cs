@@ -35,3 +35,9 @@ public partial class LogisticNet;
 [Dense(8, Activation.ReLU)]
 [Dense(4, Activation.Softmax)]
 public partial class ReluClassifierNet;
+
+/// <summary>A hidden layer without activation (a linear bottleneck), then Tanh.</summary>
+[Network(Inputs = 3)]
+[Dense(4)]
+[Dense(2, Activation.Tanh)]
+public partial class LinearBottleneckNet;

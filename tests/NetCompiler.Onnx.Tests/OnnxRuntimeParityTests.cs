@@ -23,6 +23,9 @@ public class OnnxRuntimeParityTests
     public void ReluSoftmaxClassifier_MatchesForward() => AssertParity<ReluClassifierNet>(seed: 5);
 
     [Fact]
+    public void HiddenIdentityLayer_MatchesForward() => AssertParity<LinearBottleneckNet>(seed: 7);
+
+    [Fact]
     public void ExportedModel_DeclaresSymbolicBatchAndFixedFeatures()
     {
         var model = OnnxAssert.Export(new SigmoidTanhReluNet(seed: 1));

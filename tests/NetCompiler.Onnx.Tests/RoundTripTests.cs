@@ -19,6 +19,9 @@ public class RoundTripTests
     public void ReluSoftmaxClassifier_RoundTripsBitExact() => AssertRoundTrip<ReluClassifierNet>(seed: 15);
 
     [Fact]
+    public void HiddenIdentityLayer_RoundTripsBitExact() => AssertRoundTrip<LinearBottleneckNet>(seed: 19);
+
+    [Fact]
     public void SpecialValues_KeepTheirBitPatterns()
     {
         var net = TestData.RandomNetwork<LogisticNet>(seed: 16);

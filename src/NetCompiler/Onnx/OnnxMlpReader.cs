@@ -361,7 +361,7 @@ internal sealed class OnnxMlpReader
     private OnnxTensor Constant(string name, string where, string role) =>
         _constants.TryGetValue(name, out var tensor)
             ? tensor
-            : throw Invalid($"{Capitalize(where)}: its {role} '{name}' are not an initializer or a Constant; NetCompiler reads weights stored in the model.");
+            : throw Invalid($"{Capitalize(where)}: its {role} '{name}' {(role == "bias" ? "is" : "are")} not an initializer or a Constant; NetCompiler reads weights stored in the model.");
 
     private IReadOnlyList<OnnxNode> ConsumersOf(string tensor) => _consumers.TryGetValue(tensor, out var list) ? list : [];
 
