@@ -148,6 +148,19 @@ public class MalformedModelTests
     }
 
     [Fact]
+    public void Cycle_IsRejected_InsteadOfLoopingForever()
+    {
+        // Gemm(input, W) → Relu, whose result is written back into the graph input's name.
+        var author = new ModelAuthor("input", "batch", 2);
+        string w = author.Initializer(OnnxTensor.FromFloatsRaw("W", new float[4], 2, 2));
+        author.Graph.Nodes.Add(new OnnxNode("Gemm", "gemm", [author.InputName, w], ["z"], OnnxAttribute.Int("transB", 1)));
+        author.Graph.Nodes.Add(new OnnxNode("Relu", "relu", ["z"], [author.InputName]));
+        var model = author.Build("unused", 2);
+
+        AssertInvalid(model, "The graph has a cycle: node 'gemm' (Gemm) is reached again after layer 1; an ONNX graph is acyclic.");
+    }
+
+    [Fact]
     public void InputPreprocessing_IsRejected()
     {
         var author = new ModelAuthor("input", "batch", 3);

@@ -94,6 +94,7 @@ internal sealed class OnnxMlpReader
         }
 
         var layers = new List<OnnxDenseLayer>();
+        var denseNodes = new HashSet<OnnxNode>();
         while (true)
         {
             var consumers = ConsumersOf(current);
@@ -116,6 +117,11 @@ internal sealed class OnnxMlpReader
             if (consumers.Count > 1)
             {
                 throw Invalid($"The graph branches after {where}: '{current}' is used by {Display(consumers)}; NetCompiler reads a single chain of dense layers.");
+            }
+
+            if (!denseNodes.Add(consumers[0]))
+            {
+                throw Invalid($"The graph has a cycle: {Describe(consumers[0])} is reached again after {where}; an ONNX graph is acyclic.");
             }
 
             int number = layers.Count + 1;
