@@ -13,7 +13,7 @@ namespace NetCompiler.Data;
 /// <see cref="Shuffle"/> and <see cref="Split"/> return new datasets with their own arrays.
 /// For classification the targets are one-hot rows and <see cref="ClassNames"/> names the columns.
 /// </remarks>
-public sealed class Dataset
+public sealed class Dataset : NetCompiler.Training.ITrainingData
 {
     /// <summary>Wraps the arrays; the sample count is <c>features.Length / featureCount</c>.</summary>
     /// <param name="features">Row-major <c>[Count, featureCount]</c>.</param>
@@ -81,6 +81,11 @@ public sealed class Dataset
 
     /// <summary>The name of each feature (for instance from a CSV header), or null when unknown.</summary>
     public string[]? FeatureNames { get; }
+
+    // A Dataset is what the trainer reads: no copy.
+    ReadOnlySpan<float> NetCompiler.Training.ITrainingData.Features => Features;
+
+    ReadOnlySpan<float> NetCompiler.Training.ITrainingData.Targets => Targets;
 
     /// <summary>The features of sample <paramref name="index"/>.</summary>
     public ReadOnlySpan<float> GetFeatures(int index)
