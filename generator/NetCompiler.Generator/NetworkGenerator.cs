@@ -20,7 +20,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkParser.NetworkAttributeName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 NetworkParser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 
@@ -39,7 +39,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         var denseOnly = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkParser.DenseAttributeName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 NetworkParser.ParseDenseOnly)
             .WithTrackingName(TrackingNames.DenseWithoutNetwork);
         context.RegisterSourceOutput(denseOnly, ReportDiagnostics);

@@ -71,6 +71,29 @@ public sealed class SnapshotTests
         public partial class WideNet;
         """, "Wide.WideNet.g");
 
+    [Fact]
+    public void KeywordNamesAreEscaped()
+    {
+        const string source = """
+            using NetCompiler;
+
+            namespace @class.@namespace;
+
+            public partial class @event
+            {
+                [Network(Inputs = 2)]
+                [Dense(1)]
+                public partial class @object;
+            }
+            """;
+        var output = GeneratorHarness.Run(source);
+        string generated = Assert.Single(output.Sources, s => s.Key == "class.namespace.event.object.g.cs").Value;
+        Assert.Contains("partial class @object : global::NetCompiler.INeuralNetwork<global::@class.@namespace.@event.@object>", generated, StringComparison.Ordinal);
+        Assert.Contains("private const string NetworkName = \"object\";", generated, StringComparison.Ordinal);
+        var type = GeneratorHarness.CompileAndLoad(source).GetType("class.namespace.event+object", throwOnError: true)!;
+        Assert.Equal(3, (int)type.GetField("ParameterCount")!.GetRawConstantValue()!);
+    }
+
     private static void VerifyNetwork(string source, string hint, [System.Runtime.CompilerServices.CallerMemberName] string testMethod = "")
     {
         var output = GeneratorHarness.Run(source);

@@ -14,6 +14,7 @@ internal static partial class NetworkEmitter
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "gradient", "ParameterCount");
             writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
             WriteScratch(writer, "BackpropagationScratchLength", layout.BackpropagationScratchLength);
             writer.Line();
             writer.Line("// Σ_x ∂J_x/∂θ over the batch.");

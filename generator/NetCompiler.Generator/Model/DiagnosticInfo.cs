@@ -1,15 +1,20 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace NetCompiler.Generator.Model;
 
-/// <summary>A location as plain values, so it can live in a cached pipeline result.</summary>
-internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
+/// <summary>
+/// Where a diagnostic points. It keeps the source <see cref="Location"/> itself (a syntax tree and a
+/// span, compared by value; it does not keep the compilation alive) because only a location in a
+/// source tree lets <c>#pragma warning disable</c> and editor squiggles work; a location rebuilt from a
+/// path and a span is an "external file" location the compiler never matches against pragmas.
+/// Diagnostics travel beside the cached <see cref="NetworkSpec"/>, never inside it.
+/// </summary>
+internal sealed record LocationInfo(Location Source)
 {
-    public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
+    public Location ToLocation() => Source;
 
     public static LocationInfo? From(Location? location) =>
-        location?.SourceTree is null ? null : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+        location?.SourceTree is null ? null : new LocationInfo(location);
 
     public static LocationInfo? From(SyntaxNode? node) => node is null ? null : From(node.GetLocation());
 }

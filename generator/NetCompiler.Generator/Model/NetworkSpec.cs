@@ -3,7 +3,7 @@ namespace NetCompiler.Generator.Model;
 /// <summary>One dense layer as declared: its size and activation.</summary>
 internal readonly record struct LayerSpec(int Size, ActivationKind Activation);
 
-/// <summary>A type that contains the network class, written as <c>partial {Keyword} {Name}</c>.</summary>
+/// <summary>A type that contains the network class, written as <c>partial {Keyword} {Name}</c> (Name escaped as an identifier).</summary>
 internal readonly record struct ContainingTypeSpec(string Keyword, string Name);
 
 /// <summary>
@@ -14,17 +14,18 @@ internal sealed record NetworkSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string ClassName,
+    string DisplayName,
     int InputSize,
     LossKind Loss,
     EquatableArray<LayerSpec> Layers)
 {
     /// <summary>The fully qualified name with <c>global::</c>, e.g. <c>global::Samples.IrisNet</c>.</summary>
     public string FullyQualifiedName =>
-        "global::" + (Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", ContainingTypeNames()) ;
+        "global::" + (Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", ContainingTypeNames());
 
     /// <summary>The hint name of the generated file, unique per type: <c>Samples.Outer.IrisNet.g.cs</c>.</summary>
     public string HintName =>
-        (Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", ContainingTypeNames()) + ".g.cs";
+        ((Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", ContainingTypeNames()) + ".g.cs").Replace("@", string.Empty);
 
     private System.Collections.Generic.IEnumerable<string> ContainingTypeNames()
     {

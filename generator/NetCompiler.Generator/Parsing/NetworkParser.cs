@@ -20,10 +20,23 @@ internal static class NetworkParser
     public const string NetworkAttributeName = "NetCompiler.NetworkAttribute";
     public const string DenseAttributeName = "NetCompiler.DenseAttribute";
 
+    /// <summary>Namespace names as C# source, with keywords escaped (<c>@class</c>).</summary>
+    private static readonly SymbolDisplayFormat EscapedNames = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+    /// <summary>A name as a C# identifier: a keyword gets the verbatim prefix (<c>event</c> → <c>@event</c>).</summary>
+    private static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.TargetNode is not TypeDeclarationSyntax declaration
+            || HeaderIsIncomplete(declaration))
         {
+            // A class still being typed ("public partial class" with no name, "class Net(" ...) is the
+            // compiler's to report; anything said or generated from half a declaration would be a guess.
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
@@ -42,13 +55,30 @@ internal static class NetworkParser
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedNetworkType, classLocation, name, unsupported));
         }
 
-        bool bindingErrors = false;
+        // Diagnostics about the values written in the attributes. They are dropped when the compiler reports
+        // an error in one of those attributes: the value we see may then be a guess (for example "Inputs = 4.5"
+        // binds as 4), and the compiler's own error says what is wrong.
+        var valueDiagnostics = new List<DiagnosticInfo>();
+
+        // [Network] allows one application; a second one (on this or another partial declaration) is the
+        // compiler's CS0579. Each declaration carrying [Network] is parsed separately, so generating here
+        // would emit the same file twice.
+        bool bindingErrors = type.GetAttributes().Count(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName) != 1;
+
+        // An attribute the compiler cannot resolve may be a [Dense] being typed ("[Dens(3"): the layers are unknown.
+        bindingErrors |= type.GetAttributes().Any(IsUnresolved);
+
         var network = context.Attributes[0];
+        var networkSyntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        bindingErrors |= HasCompilerErrors(networkSyntax, context.SemanticModel, cancellationToken);
+
         int inputSize = 0;
+        bool inputsSet = false;
         int lossValue = (int)LossKind.MeanSquaredError;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var argument in network.NamedArguments)
         {
-            if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is not int value)
+            if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is not int value || !seen.Add(argument.Key))
             {
                 bindingErrors = true;
                 continue;
@@ -57,6 +87,7 @@ internal static class NetworkParser
             if (argument.Key == "Inputs")
             {
                 inputSize = value;
+                inputsSet = true;
             }
             else if (argument.Key == "Loss")
             {
@@ -64,23 +95,23 @@ internal static class NetworkParser
             }
         }
 
-        var networkSyntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
         if (networkSyntax?.ArgumentList is { } arguments && arguments.Arguments.Count != network.NamedArguments.Length)
         {
             // An argument the compiler could not bind (for example "Inputs = )"): it reports that itself.
             bindingErrors = true;
         }
 
-        if (!bindingErrors && inputSize <= 0)
+        if (inputSize <= 0)
         {
             var location = LocationInfo.From(NamedArgument(networkSyntax, "Inputs")) ?? LocationInfo.From(networkSyntax);
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputSize, location, name, inputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            string shown = inputsSet ? Number(inputSize) : "0 (Inputs is not set)";
+            valueDiagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputSize, location, name, shown));
         }
 
         if (!Enum.IsDefined(typeof(LossKind), lossValue))
         {
             var location = LocationInfo.From(NamedArgument(networkSyntax, "Loss")) ?? LocationInfo.From(networkSyntax);
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLoss, location, name, lossValue.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            valueDiagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLoss, location, name, Number(lossValue)));
         }
 
         var layers = new List<LayerSpec>();
@@ -95,7 +126,10 @@ internal static class NetworkParser
 
             var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             var args = attribute.ConstructorArguments;
-            if (attribute.AttributeConstructor is null || args.Length != 2 || args.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int))
+            if (attribute.AttributeConstructor is null
+                || args.Length != 2
+                || args.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int)
+                || HasCompilerErrors(syntax, context.SemanticModel, cancellationToken))
             {
                 bindingErrors = true;
                 continue;
@@ -107,13 +141,13 @@ internal static class NetworkParser
             if (size <= 0)
             {
                 var location = LocationInfo.From(ConstructorArgument(syntax, 0, "size")) ?? LocationInfo.From(syntax);
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSize, location, Number(layerNumber), name, Number(size)));
+                valueDiagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerSize, location, Number(layerNumber), name, Number(size)));
             }
 
             if (!Enum.IsDefined(typeof(ActivationKind), activation))
             {
                 var location = LocationInfo.From(ConstructorArgument(syntax, 1, "activation")) ?? LocationInfo.From(syntax);
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownActivation, location, Number(layerNumber), name, Number(activation)));
+                valueDiagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownActivation, location, Number(layerNumber), name, Number(activation)));
             }
 
             layers.Add(new LayerSpec(size, (ActivationKind)activation));
@@ -126,6 +160,7 @@ internal static class NetworkParser
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
+        diagnostics.AddRange(valueDiagnostics);
         if (layers.Count == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, name));
@@ -142,8 +177,9 @@ internal static class NetworkParser
         }
 
         var spec = new NetworkSpec(
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(EscapedNames) : null,
             new EquatableArray<ContainingTypeSpec>(ContainingTypes(type)),
+            Identifier(name),
             name,
             inputSize,
             (LossKind)lossValue,
@@ -155,9 +191,11 @@ internal static class NetworkParser
     public static EquatableArray<DiagnosticInfo> ParseDenseOnly(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type
-            || context.TargetNode is not ClassDeclarationSyntax declaration
-            || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName))
+            || context.TargetNode is not TypeDeclarationSyntax declaration
+            || HeaderIsIncomplete(declaration)
+            || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName || IsUnresolved(a)))
         {
+            // An attribute the compiler cannot resolve may be the [Network] being typed ("[Netwo"): its error says more.
             return EquatableArray<DiagnosticInfo>.Empty;
         }
 
@@ -179,14 +217,17 @@ internal static class NetworkParser
 
         var output = layers[layers.Count - 1].Activation;
         var outputSyntax = syntaxes[syntaxes.Count - 1];
+
+        // Both point at the output layer's activation, or at the whole [Dense] when it uses the default (Identity).
+        var outputActivation = LocationInfo.From(ConstructorArgument(outputSyntax, 1, "activation")) ?? LocationInfo.From(outputSyntax);
         if (loss == LossKind.CrossEntropy && output != ActivationKind.Softmax && output != ActivationKind.Sigmoid && Enum.IsDefined(typeof(ActivationKind), output))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CrossEntropyNeedsSoftmaxOrSigmoid, LocationInfo.From(outputSyntax), name, output.ToString()));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CrossEntropyNeedsSoftmaxOrSigmoid, outputActivation, name, output.ToString()));
         }
 
         if (loss == LossKind.MeanSquaredError && output == ActivationKind.Softmax)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MeanSquaredErrorOverSoftmax, LocationInfo.From(outputSyntax), name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MeanSquaredErrorOverSoftmax, outputActivation, name));
         }
     }
 
@@ -223,9 +264,15 @@ internal static class NetworkParser
     /// <summary>Why the generator cannot add members to this type, or null when it can.</summary>
     private static string? UnsupportedTypeReason(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (type.IsGenericType)
+        // Not IsGenericType: that is also true for a non-generic class nested in a generic type (reported below).
+        if (type.Arity > 0)
         {
             return "a network class cannot be generic; declare one non-generic class per topology";
+        }
+
+        if (type.IsRecord)
+        {
+            return "a network class cannot be a record (records add value equality and printing over the parameters); declare it as a 'partial class'";
         }
 
         if (type.IsStatic)
@@ -233,9 +280,29 @@ internal static class NetworkParser
             return "a network class cannot be static, because networks are instances holding their parameters; remove 'static'";
         }
 
+        if (type.IsAbstract)
+        {
+            return "a network class cannot be abstract, because the generated Create(seed) constructs it; remove 'abstract'";
+        }
+
+        if (type.IsFileLocal)
+        {
+            return "a network class cannot be file-local, because the generated members are added from another file; remove 'file'";
+        }
+
+        if (type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null }))
+        {
+            return "a network class cannot have a primary constructor, because the generated constructors set up its parameters; remove the parameter list after the class name";
+        }
+
         for (var container = type.ContainingType; container is not null; container = container.ContainingType)
         {
-            if (container.IsGenericType)
+            if (container.IsFileLocal)
+            {
+                return $"it is nested in the file-local type '{container.Name}', and the generated members are added from another file; remove 'file' from '{container.Name}'";
+            }
+
+            if (container.Arity > 0)
             {
                 return $"it is nested in the generic type '{container.Name}'; move the network out of the generic type";
             }
@@ -264,7 +331,7 @@ internal static class NetworkParser
                 { TypeKind: TypeKind.Interface } => "interface",
                 _ => "class",
             };
-            chain.Add(new ContainingTypeSpec(keyword, container.Name));
+            chain.Add(new ContainingTypeSpec(keyword, Identifier(container.Name)));
         }
 
         chain.Reverse();
@@ -287,8 +354,64 @@ internal static class NetworkParser
             return named;
         }
 
-        var positional = list.Arguments.Where(a => a.NameColon is null && a.NameEquals is null).ToList();
-        return position < positional.Count ? positional[position] : null;
+        // A positional argument always sits at its parameter's position, also after a named argument
+        // written in position ("size: 16, Activation.Tanh").
+        return position < list.Arguments.Count && list.Arguments[position] is { NameColon: null, NameEquals: null } positional
+            ? positional
+            : null;
+    }
+
+    /// <summary>
+    /// Whether the class header (modifiers, name, type parameters, parameter list, base list, constraints) has a
+    /// syntax error, or the class has neither a body nor a ';' yet. Errors inside the body do not count: the network is
+    /// still generated while the user types a member. Attribute lists are checked per attribute
+    /// (<see cref="HasCompilerErrors"/>), so the class-level NC0001 and NC0002 are still reported beside them.
+    /// </summary>
+    private static bool HeaderIsIncomplete(TypeDeclarationSyntax declaration)
+    {
+        if (declaration.OpenBraceToken.IsMissing || declaration.SemicolonToken.IsMissing)
+        {
+            return true;
+        }
+
+        foreach (var part in declaration.ChildNodesAndTokens())
+        {
+            if (part.IsKind(SyntaxKind.OpenBraceToken) || part.IsKind(SyntaxKind.SemicolonToken))
+            {
+                break;
+            }
+
+            if (!part.IsKind(SyntaxKind.AttributeList) && (part.ContainsDiagnostics || part.IsMissing))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An attribute whose class the compiler could not find (a typo, or a missing using directive).</summary>
+    private static bool IsUnresolved(AttributeData attribute) =>
+        attribute.AttributeClass is null or { TypeKind: TypeKind.Error };
+
+    /// <summary>
+    /// Whether the compiler reports an error in the attribute list holding <paramref name="attribute"/> (a syntax
+    /// error such as a missing ']' or a binding error such as "Inputs = 4.5"). Not having the syntax counts as an error.
+    /// </summary>
+    private static bool HasCompilerErrors(AttributeSyntax? attribute, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (attribute?.Parent is not AttributeListSyntax list)
+        {
+            return true;
+        }
+
+        if (list.ContainsDiagnostics)
+        {
+            return true;
+        }
+
+        var semanticModel = list.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(list.SyntaxTree);
+        return semanticModel.GetDiagnostics(list.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
     }
 
     private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -107,6 +107,13 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float GELUDerivative(float z, float a)
     {
+        // Beyond |z| = 10 tanh(u) is ±1 in float and the exact derivative rounds to 1 or 0; returning
+        // those avoids 0 × ∞ once z² overflows.
+        if (MathF.Abs(z) > 10f)
+        {
+            return z > 0f ? 1f : 0f;
+        }
+
         float u = GeluScale * (z + (GeluCubic * z * z * z));
         float t = MathF.Tanh(u);
         return (0.5f * (1f + t)) + (0.5f * z * (1f - (t * t)) * GeluScale * (1f + (3f * GeluCubic * z * z)));

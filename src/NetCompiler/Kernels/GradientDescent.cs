@@ -7,8 +7,9 @@ namespace NetCompiler.Kernels;
 public static class GradientDescent
 {
     /// <summary>
-    /// Applies <c>θ ← θ - scale · g</c>. Checks first that the gradient and the scale are finite and
-    /// throws <see cref="TrainingDivergedException"/> without touching <paramref name="parameters"/> if not.
+    /// Applies <c>θ ← θ - scale · g</c>. Checks first that the scale, the gradient and every updated
+    /// value are finite, and throws <see cref="TrainingDivergedException"/> without touching
+    /// <paramref name="parameters"/> if not.
     /// </summary>
     public static void Apply(Span<float> parameters, ReadOnlySpan<float> gradient, float scale, string network)
     {
@@ -24,6 +25,15 @@ public static class GradientDescent
         }
 
         gradient = gradient[..parameters.Length];
+        for (int p = 0; p < parameters.Length; p++)
+        {
+            if (!float.IsFinite(parameters[p] - (scale * gradient[p])))
+            {
+                throw new TrainingDivergedException(
+                    $"{network}: the step would make parameter {p} {parameters[p] - (scale * gradient[p])} (gradient {gradient[p]} × step {scale}); the parameters were not changed (lower the learning rate).");
+            }
+        }
+
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {

@@ -42,6 +42,26 @@ public static class Guard
     }
 
     /// <summary>
+    /// Throws <see cref="TrainingDivergedException"/> naming the first sample, and the input or target in
+    /// it, that is NaN or infinite. Training checks its batch first, because a saturating activation
+    /// (ReLU(NaN) = 0, tanh(∞) = 1) can hide a bad input from the loss and let it poison the gradient.
+    /// </summary>
+    public static void ThrowIfBatchNotFinite(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, string network)
+    {
+        if (FirstNonFinite(inputs) is int input)
+        {
+            throw new TrainingDivergedException(
+                $"{network}: input[{input % inputSize}] of sample {input / inputSize} in the batch is {inputs[input]}. The parameters were not changed.");
+        }
+
+        if (FirstNonFinite(targets) is int target)
+        {
+            throw new TrainingDivergedException(
+                $"{network}: target[{target % outputSize}] of sample {target / outputSize} in the batch is {targets[target]}. The parameters were not changed.");
+        }
+    }
+
+    /// <summary>
     /// Throws <see cref="TrainingDivergedException"/> for a sample whose loss is not finite, naming the
     /// first non-finite input or target when there is one.
     /// </summary>

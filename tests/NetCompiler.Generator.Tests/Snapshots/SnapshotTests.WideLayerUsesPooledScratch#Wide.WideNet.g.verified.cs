@@ -186,6 +186,7 @@ namespace Wide
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
             int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(BackpropagationScratchLength, out global::System.Span<float> scratch);
 
             // Σ_x ∂J_x/∂θ over the batch.

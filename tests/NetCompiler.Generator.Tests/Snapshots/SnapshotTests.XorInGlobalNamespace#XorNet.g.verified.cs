@@ -184,6 +184,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
         global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
 
         // Σ_x ∂J_x/∂θ over the batch.

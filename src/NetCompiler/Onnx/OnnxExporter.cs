@@ -1,0 +1,185 @@
+using NetCompiler.Kernels;
+
+namespace NetCompiler.Onnx;
+
+/// <summary>
+/// Writes a generated network as an ONNX model (IR version 8, opset 17) that ONNX Runtime and other
+/// ONNX tools run: input <c>"input"</c> float <c>[batch, InputSize]</c>, output <c>"output"</c> float
+/// <c>[batch, OutputSize]</c>, and per dense layer a <c>Gemm</c> node (<c>z = input · Wᵀ + b</c>, the weights
+/// stored <c>[out, in]</c> exactly as NetCompiler keeps them, with <c>transB = 1</c>) followed by the
+/// nodes of its activation. The model computes what <c>Forward</c> computes, with the same formulas:
+/// <list type="bullet">
+/// <item><c>Sigmoid</c>, <c>Tanh</c>, <c>Relu</c>, <c>Softplus</c>, <c>Elu(alpha = 1)</c>, <c>LeakyRelu(alpha = 0.01)</c>, <c>Softmax(axis = -1)</c>;</item>
+/// <item>SiLU as <c>Mul(z, Sigmoid(z))</c>;</item>
+/// <item>GELU (tanh form) as <c>Mul</c>/<c>Add</c>/<c>Tanh</c> nodes evaluating <c>0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³)))</c>
+/// in the order <see cref="Activations.GELU(float)"/> does;</item>
+/// <item>Identity as no node at all.</item>
+/// </list>
+/// </summary>
+/// <example>
+/// <code>
+/// var net = new IrisNet(seed: 42);
+/// OnnxExporter.Export(net, "iris.onnx");
+/// </code>
+/// </example>
+public static class OnnxExporter
+{
+    /// <summary>The ONNX IR version of exported models.</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>The version of the default ONNX operator set exported models import.</summary>
+    public const long OpsetVersion = 17;
+
+    /// <summary>The name of the model's input, float <c>[batch, InputSize]</c>.</summary>
+    public const string InputName = "input";
+
+    /// <summary>The name of the model's output, float <c>[batch, OutputSize]</c>.</summary>
+    public const string OutputName = "output";
+
+    /// <summary>The symbolic name of the batch dimension of the input and the output.</summary>
+    public const string BatchDimension = "batch";
+
+    /// <summary>Writes <paramref name="net"/> (its topology and current parameters) as an ONNX model to <paramref name="stream"/>.</summary>
+    public static void Export<TNet>(TNet net, Stream stream)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters)));
+    }
+
+    /// <summary>Writes <paramref name="net"/> as an ONNX model to the file <paramref name="path"/> (created or overwritten).</summary>
+    public static void Export<TNet>(TNet net, string path)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        File.WriteAllBytes(path, OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters)));
+    }
+
+    /// <summary>The ONNX model of a network with <paramref name="parameters"/> laid out as <paramref name="description"/> says.</summary>
+    internal static OnnxModel BuildModel(NetworkDescription description, ReadOnlySpan<float> parameters)
+    {
+        if (parameters.Length != description.ParameterCount)
+        {
+            throw new ArgumentException(
+                $"{description.Name}: parameters has {parameters.Length} floats but must have {description.ParameterCount} (ParameterCount).",
+                nameof(parameters));
+        }
+
+        var graph = new OnnxGraph { Name = description.Name };
+        graph.Inputs.Add(OnnxValueInfo.Tensor(InputName, OnnxDataType.Float, BatchDimension, description.InputSize));
+        graph.Outputs.Add(OnnxValueInfo.Tensor(OutputName, OnnxDataType.Float, BatchDimension, description.OutputSize));
+        var builder = new GraphBuilder(graph);
+
+        string previous = InputName;
+        for (int index = 0; index < description.Layers.Length; index++)
+        {
+            var layer = description.Layers[index];
+            bool isOutput = index == description.Layers.Length - 1;
+            string prefix = $"dense{index + 1}";
+            string weights = builder.Initializer($"{prefix}.weight", parameters.Slice(layer.WeightOffset, layer.WeightCount), layer.Size, layer.InputSize);
+            string bias = builder.Initializer($"{prefix}.bias", parameters.Slice(layer.BiasOffset, layer.Size), layer.Size);
+
+            // z = previous · Wᵀ + b, with W stored [out, in] as NetCompiler keeps it.
+            string z = isOutput && layer.Activation == Activation.Identity ? OutputName : $"{prefix}.z";
+            builder.Node("Gemm", $"{prefix}/Gemm", [previous, weights, bias], z, OnnxAttribute.Int("transB", 1));
+
+            string a = isOutput ? OutputName : $"{prefix}.a";
+            AddActivation(builder, layer.Activation, prefix, z, a);
+            previous = layer.Activation == Activation.Identity ? z : a;
+        }
+
+        var model = new OnnxModel
+        {
+            IrVersion = IrVersion,
+            ProducerName = "NetCompiler",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? string.Empty,
+            Graph = graph,
+        };
+        model.OperatorSets.Add(new OnnxOperatorSet(string.Empty, OpsetVersion));
+        return model;
+    }
+
+    private static void AddActivation(GraphBuilder builder, Activation activation, string prefix, string z, string a)
+    {
+        switch (activation)
+        {
+            case Activation.Identity:
+                break;
+            case Activation.Sigmoid:
+                builder.Node("Sigmoid", $"{prefix}/Sigmoid", [z], a);
+                break;
+            case Activation.Tanh:
+                builder.Node("Tanh", $"{prefix}/Tanh", [z], a);
+                break;
+            case Activation.ReLU:
+                builder.Node("Relu", $"{prefix}/Relu", [z], a);
+                break;
+            case Activation.LeakyReLU:
+                builder.Node("LeakyRelu", $"{prefix}/LeakyRelu", [z], a, OnnxAttribute.Float("alpha", Activations.LeakyReLUSlope));
+                break;
+            case Activation.ELU:
+                builder.Node("Elu", $"{prefix}/Elu", [z], a, OnnxAttribute.Float("alpha", 1f));
+                break;
+            case Activation.Softplus:
+                builder.Node("Softplus", $"{prefix}/Softplus", [z], a);
+                break;
+            case Activation.Softmax:
+                builder.Node("Softmax", $"{prefix}/Softmax", [z], a, OnnxAttribute.Int("axis", -1));
+                break;
+            case Activation.SiLU:
+                // z σ(z)
+                builder.Node("Sigmoid", $"{prefix}/SiLU/Sigmoid", [z], $"{prefix}.sigmoid");
+                builder.Node("Mul", $"{prefix}/SiLU/Mul", [z, $"{prefix}.sigmoid"], a);
+                break;
+            case Activation.GELU:
+                AddGelu(builder, prefix, z, a);
+                break;
+            default:
+                throw new NotSupportedException($"Activation {activation} has no ONNX export.");
+        }
+    }
+
+    /// <summary>
+    /// <c>0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³)))</c> from primitives (opset 17 has no Gelu), in the
+    /// evaluation order of <see cref="Activations.GELU(float)"/>: <c>u = c1 (z + ((c3 z) z) z)</c>,
+    /// then <c>(0.5 z) (1 + tanh u)</c>.
+    /// </summary>
+    private static void AddGelu(GraphBuilder builder, string prefix, string z, string a)
+    {
+        string half = builder.Scalar("gelu.half", 0.5f);
+        string one = builder.Scalar("gelu.one", 1f);
+        string cubic = builder.Scalar("gelu.cubic", Activations.GeluCubic);
+        string scale = builder.Scalar("gelu.scale", Activations.GeluScale);
+        string p = $"{prefix}/GELU";
+        builder.Node("Mul", $"{p}/CubicZ", [cubic, z], $"{prefix}.gelu.cz");
+        builder.Node("Mul", $"{p}/CubicZ2", [$"{prefix}.gelu.cz", z], $"{prefix}.gelu.czz");
+        builder.Node("Mul", $"{p}/CubicZ3", [$"{prefix}.gelu.czz", z], $"{prefix}.gelu.czzz");
+        builder.Node("Add", $"{p}/Inner", [z, $"{prefix}.gelu.czzz"], $"{prefix}.gelu.inner");
+        builder.Node("Mul", $"{p}/Scale", [scale, $"{prefix}.gelu.inner"], $"{prefix}.gelu.u");
+        builder.Node("Tanh", $"{p}/Tanh", [$"{prefix}.gelu.u"], $"{prefix}.gelu.t");
+        builder.Node("Add", $"{p}/OnePlus", [one, $"{prefix}.gelu.t"], $"{prefix}.gelu.onePlusT");
+        builder.Node("Mul", $"{p}/HalfZ", [half, z], $"{prefix}.gelu.halfZ");
+        builder.Node("Mul", $"{p}/Product", [$"{prefix}.gelu.halfZ", $"{prefix}.gelu.onePlusT"], a);
+    }
+
+    /// <summary>Adds nodes and initializers to a graph; shared scalar constants are added once.</summary>
+    private sealed class GraphBuilder(OnnxGraph graph)
+    {
+        private readonly HashSet<string> _initializerNames = [];
+
+        public string Initializer(string name, ReadOnlySpan<float> values, params long[] dims)
+        {
+            graph.Initializers.Add(OnnxTensor.FromFloatsRaw(name, values, dims));
+            _initializerNames.Add(name);
+            return name;
+        }
+
+        public string Scalar(string name, float value) =>
+            _initializerNames.Contains(name) ? name : Initializer(name, [value]);
+
+        public void Node(string opType, string name, string[] inputs, string output, params OnnxAttribute[] attributes) =>
+            graph.Nodes.Add(new OnnxNode(opType, name, inputs, [output], attributes));
+    }
+}

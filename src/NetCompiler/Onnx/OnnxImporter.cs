@@ -1,0 +1,111 @@
+namespace NetCompiler.Onnx;
+
+/// <summary>
+/// Loads the weights of an ONNX model of a multilayer perceptron into a generated network, e.g. one
+/// trained in PyTorch (<c>nn.Linear</c> exports as <c>Gemm</c> with <c>transB = 1</c>, weights <c>[out, in]</c>)
+/// or Keras (tf2onnx writes <c>MatMul</c> with weights <c>[in, out]</c>, then <c>Add</c>), or exported by
+/// <see cref="OnnxExporter"/>.
+/// </summary>
+/// <remarks>
+/// <para>The importer walks the graph from its input: per layer a <c>Gemm</c> (alpha = beta = 1) or a
+/// <c>MatMul</c> and bias <c>Add</c>, then the activation (see below); <c>Identity</c>, <c>Dropout</c> and
+/// <c>Flatten</c> nodes pass through. Weights are initializers or <c>Constant</c> nodes, FLOAT, in
+/// <c>float_data</c> or little-endian <c>raw_data</c>; weights stored <c>[in, out]</c> are transposed into
+/// NetCompiler's <c>[out, in]</c>. A layer without a bias gets zeros.</para>
+/// <para>An activation is recognised by what it computes, however it is spelled: <c>Relu</c>, <c>Sigmoid</c>,
+/// <c>Tanh</c>, <c>LeakyRelu</c> (alpha 0.01), <c>Elu</c> (alpha 1), <c>Softplus</c>, <c>Mul(z, Sigmoid(z))</c> for SiLU,
+/// GELU's tanh form as <c>Gelu(approximate = "tanh")</c> or spelled with <c>Pow</c>/<c>Mul</c>/<c>Add</c>/<c>Tanh</c>,
+/// and <c>Softmax</c> over the last axis. When the network's output layer is Softmax, the model may
+/// end without it (logits, as PyTorch models trained with <c>CrossEntropyLoss</c> do).</para>
+/// <para>The layers found are compared with the network's <see cref="INeuralNetwork{TSelf}.Description"/>;
+/// any difference throws <see cref="OnnxModelMismatchException"/> listing all of them. Data that is
+/// not such a model throws <see cref="InvalidDataException"/> (with the byte offset for malformed
+/// protobuf). In every failure the network's parameters are left unchanged: they are written only
+/// once the whole model has been read and checked.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var net = new IrisNet();
+/// OnnxImporter.Load(net, "iris_from_pytorch.onnx");
+/// </code>
+/// </example>
+public static class OnnxImporter
+{
+    /// <summary>Reads an ONNX model from <paramref name="stream"/> (to its end) and loads its weights into <paramref name="net"/>.</summary>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet>(TNet net, Stream stream)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>Reads the ONNX model in the file <paramref name="path"/> and loads its weights into <paramref name="net"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet>(TNet net, string path)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Load(net, File.ReadAllBytes(path));
+    }
+
+    private static void Load<TNet>(TNet net, ReadOnlySpan<byte> data)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var layers = OnnxMlpReader.Read(OnnxSerializer.Decode(data));
+        float[] parameters = Arrange(TNet.Description, layers);
+        parameters.CopyTo(net.Parameters);
+    }
+
+    /// <summary>The parameter buffer of <paramref name="description"/> filled from <paramref name="layers"/>, or a mismatch listing every difference.</summary>
+    internal static float[] Arrange(NetworkDescription description, IReadOnlyList<OnnxDenseLayer> layers)
+    {
+        var differences = new List<string>();
+        if (layers[0].InputSize != description.InputSize)
+        {
+            differences.Add($"input: ONNX has {layers[0].InputSize} features, network has {description.InputSize}");
+        }
+
+        if (layers.Count != description.Layers.Length)
+        {
+            differences.Add($"ONNX has {layers.Count} dense layers, network has {description.Layers.Length}");
+        }
+
+        for (int i = 0; i < Math.Min(layers.Count, description.Layers.Length); i++)
+        {
+            var onnx = layers[i];
+            var layer = description.Layers[i];
+            if (onnx.Size != layer.Size)
+            {
+                differences.Add($"layer {i + 1}: ONNX has {onnx.Size} units, network has {layer.Size}");
+            }
+
+            bool isOutputOfBoth = i == layers.Count - 1 && i == description.Layers.Length - 1;
+            bool logitsForSoftmax = isOutputOfBoth && layer.Activation == Activation.Softmax && onnx.Activation.Match == Activation.Identity;
+            if (onnx.Activation.Match != layer.Activation && !logitsForSoftmax)
+            {
+                differences.Add($"layer {i + 1} activation: ONNX {onnx.Activation.Description}, network {layer.Activation}");
+            }
+        }
+
+        if (differences.Count > 0)
+        {
+            throw new OnnxModelMismatchException(description, differences);
+        }
+
+        var parameters = new float[description.ParameterCount];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            layers[i].Weights.CopyTo(parameters, description.Layers[i].WeightOffset);
+            layers[i].Bias.CopyTo(parameters, description.Layers[i].BiasOffset);
+        }
+
+        return parameters;
+    }
+}

@@ -1,0 +1,420 @@
+using System.Globalization;
+
+namespace NetCompiler.Onnx;
+
+/// <summary>One dense layer read from an ONNX graph, its weights already in NetCompiler's <c>[out, in]</c> layout.</summary>
+internal sealed record OnnxDenseLayer(int InputSize, int Size, float[] Weights, float[] Bias, OnnxActivation Activation);
+
+/// <summary>
+/// Reads an ONNX graph as a chain of dense layers, the way PyTorch and Keras (tf2onnx) export an MLP:
+/// from the graph's input, per layer either <c>Gemm</c> (weights <c>[out, in]</c> with <c>transB = 1</c>, or
+/// <c>[in, out]</c> without; alpha = beta = 1) or <c>MatMul</c> (weights <c>[in, out]</c>) then <c>Add</c> (bias),
+/// then the activation: element-wise nodes (see <see cref="ElementwiseActivation"/>) and/or a <c>Softmax</c>
+/// over the last axis. <c>Identity</c>, <c>Dropout</c> and <c>Flatten(axis = 1)</c> pass through. Weights are
+/// initializers or <c>Constant</c> nodes. Anything else throws <see cref="InvalidDataException"/> naming the node.
+/// </summary>
+internal sealed class OnnxMlpReader
+{
+    private readonly OnnxGraph _graph;
+    private readonly long _opset;
+    private readonly Dictionary<string, OnnxTensor> _constants = [];
+    private readonly Dictionary<string, List<OnnxNode>> _consumers = [];
+    private readonly HashSet<string> _graphOutputs;
+
+    private OnnxMlpReader(OnnxGraph graph, long opset)
+    {
+        _graph = graph;
+        _opset = opset;
+        _graphOutputs = [.. graph.Outputs.Select(o => o.Name)];
+        foreach (var tensor in graph.Initializers)
+        {
+            _constants[tensor.Name] = tensor;
+        }
+
+        var producers = new HashSet<string>();
+        foreach (var node in graph.Nodes)
+        {
+            foreach (string output in node.Outputs.Where(o => o.Length > 0))
+            {
+                if (!producers.Add(output))
+                {
+                    throw Invalid($"The tensor '{output}' is produced by more than one node; an ONNX graph assigns each tensor once.");
+                }
+            }
+
+            if (node.OpType == "Constant" && node.IsDefaultDomain)
+            {
+                if (ConstantValue(node) is { } value)
+                {
+                    _constants[node.Outputs[0]] = value;
+                }
+
+                continue;
+            }
+
+            foreach (string input in node.Inputs.Where(i => i.Length > 0).Distinct())
+            {
+                if (!_consumers.TryGetValue(input, out var list))
+                {
+                    _consumers[input] = list = [];
+                }
+
+                list.Add(node);
+            }
+        }
+    }
+
+    /// <summary>The dense layers of <paramref name="model"/>'s graph, input side first.</summary>
+    public static IReadOnlyList<OnnxDenseLayer> Read(OnnxModel model)
+    {
+        var graph = model.Graph ?? throw Invalid("The data holds no ONNX graph (ModelProto.graph is missing); it is not an ONNX model, or it is cut short.");
+        var opset = model.OperatorSets.LastOrDefault(s => s.Domain is "" or "ai.onnx")
+            ?? throw Invalid("The model imports no version of the default ONNX operator set (ModelProto.opset_import is missing); it is not a complete ONNX model.");
+        return new OnnxMlpReader(graph, opset.Version).ReadLayers();
+    }
+
+    private IReadOnlyList<OnnxDenseLayer> ReadLayers()
+    {
+        var inputs = _graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
+        if (inputs.Count != 1)
+        {
+            throw Invalid($"The graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); a NetCompiler network has one, [batch, features].");
+        }
+
+        if (_graph.Outputs.Count != 1)
+        {
+            throw Invalid($"The graph has {_graph.Outputs.Count} outputs ({string.Join(", ", _graph.Outputs.Select(o => $"'{o.Name}'"))}); a NetCompiler network has one, [batch, outputs].");
+        }
+
+        int? declaredFeatures = CheckInput(inputs[0]);
+        var (preprocessing, current) = ReadElementwise(inputs[0].Name, "the input");
+        if (preprocessing.Match != Activation.Identity)
+        {
+            throw Invalid($"The graph transforms its input ({preprocessing.Description}) before the first dense layer; a NetCompiler network starts with a dense layer.");
+        }
+
+        var layers = new List<OnnxDenseLayer>();
+        var denseNodes = new HashSet<OnnxNode>();
+        while (true)
+        {
+            var consumers = ConsumersOf(current);
+            if (consumers.Count == 0)
+            {
+                if (!_graphOutputs.Contains(current))
+                {
+                    throw Invalid($"The tensor '{current}' is neither used by a node nor a graph output.");
+                }
+
+                break;
+            }
+
+            string where = layers.Count == 0 ? "the input" : $"layer {layers.Count}";
+            if (_graphOutputs.Contains(current))
+            {
+                throw Invalid($"The graph output '{current}' is also used by {Display(consumers)}; NetCompiler reads a single chain of dense layers.");
+            }
+
+            if (consumers.Count > 1)
+            {
+                throw Invalid($"The graph branches after {where}: '{current}' is used by {Display(consumers)}; NetCompiler reads a single chain of dense layers.");
+            }
+
+            if (!denseNodes.Add(consumers[0]))
+            {
+                throw Invalid($"The graph has a cycle: {Describe(consumers[0])} is reached again after {where}; an ONNX graph is acyclic.");
+            }
+
+            int number = layers.Count + 1;
+            int previousSize = layers.Count == 0 ? declaredFeatures ?? -1 : layers[^1].Size;
+            var layer = ReadDense(consumers[0], current, number, previousSize, out string z);
+            var (activation, output) = ReadActivation(z, number);
+            layers.Add(layer with { Activation = activation });
+            current = output;
+        }
+
+        if (layers.Count == 0)
+        {
+            throw Invalid($"The graph has no dense layer: its input '{inputs[0].Name}' is its output.");
+        }
+
+        return layers;
+    }
+
+    /// <summary>Checks the graph input is a float tensor <c>[batch, features]</c>; returns the features when the shape fixes them.</summary>
+    private static int? CheckInput(OnnxValueInfo input)
+    {
+        if (input.ElementType is not (0 or (int)OnnxDataType.Float))
+        {
+            throw Invalid($"The graph input '{input.Name}' has element type {input.ElementType}; NetCompiler networks take FLOAT (1) inputs.");
+        }
+
+        if (input.Shape is null)
+        {
+            return null;
+        }
+
+        if (input.Shape.Count != 2)
+        {
+            throw Invalid($"The graph input '{input.Name}' has the shape [{string.Join(", ", input.Shape)}]; NetCompiler networks take [batch, features].");
+        }
+
+        return input.Shape[1].Value is long features and > 0 and <= int.MaxValue ? (int)features : null;
+    }
+
+    private OnnxDenseLayer ReadDense(OnnxNode node, string input, int number, int previousSize, out string z)
+    {
+        if (!node.IsDefaultDomain || node.OpType is not ("Gemm" or "MatMul"))
+        {
+            string after = number == 1 ? "the input" : $"layer {number - 1}";
+            throw Invalid($"{Capitalize(Describe(node))} reads '{input}' after {after}, where a dense layer (Gemm, or MatMul then Add) was expected; {(node.IsDefaultDomain ? node.OpType : $"{node.Domain}.{node.OpType}")} is not supported.");
+        }
+
+        string where = $"layer {number} ({Describe(node)})";
+        if (node.Inputs.Count < 2 || node.Inputs[0] != input)
+        {
+            throw Invalid($"{Capitalize(where)} must take '{input}' as its first input and weights as its second.");
+        }
+
+        var weightTensor = Constant(node.Inputs[1], where, "weights");
+        if (weightTensor.Dims.Count != 2)
+        {
+            throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' have the shape [{string.Join(", ", weightTensor.Dims)}]; a dense layer's weights are a matrix.");
+        }
+
+        float[] stored = weightTensor.ToFloats();
+        bool outByIn = false;
+        float[]? bias = null;
+        if (node.OpType == "Gemm")
+        {
+            if (node.GetInt("transA", 0) != 0)
+            {
+                throw Invalid($"{Capitalize(where)} has transA = 1; NetCompiler reads Gemm(input, weights) with the input untransposed.");
+            }
+
+            float alpha = node.GetFloat("alpha", 1f), beta = node.GetFloat("beta", 1f);
+            if (alpha != 1f || beta != 1f)
+            {
+                throw Invalid($"{Capitalize(where)} has alpha = {alpha.ToString("R", CultureInfo.InvariantCulture)}, beta = {beta.ToString("R", CultureInfo.InvariantCulture)}; NetCompiler reads Gemm with alpha = beta = 1.");
+            }
+
+            outByIn = node.GetInt("transB", 0) != 0;
+        }
+
+        int size = (int)(outByIn ? weightTensor.Dims[0] : weightTensor.Dims[1]);
+        int inputSize = (int)(outByIn ? weightTensor.Dims[1] : weightTensor.Dims[0]);
+        if (size == 0 || inputSize == 0)
+        {
+            throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' have the empty shape [{string.Join(", ", weightTensor.Dims)}].");
+        }
+
+        if (previousSize >= 0 && inputSize != previousSize)
+        {
+            string previous = number == 1 ? $"the input has {previousSize} features" : $"layer {number - 1} has {previousSize} units";
+            throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' take {inputSize} inputs but {previous}; the model is inconsistent.");
+        }
+
+        z = node.Outputs[0];
+        if (node.OpType == "Gemm" && node.Inputs.Count >= 3 && node.Inputs[2].Length > 0)
+        {
+            bias = ReadBias(Constant(node.Inputs[2], where, "bias"), size, where);
+        }
+        else if (TryReadBiasAdd(z, size, where) is var (addBias, addOutput))
+        {
+            bias = addBias;
+            z = addOutput;
+        }
+
+        float[] weights = outByIn ? stored : Transpose(stored, rows: inputSize, columns: size);
+        return new OnnxDenseLayer(inputSize, size, weights, bias ?? new float[size], new OnnxActivation(null, string.Empty));
+    }
+
+    /// <summary>The bias of a MatMul layer (or a Gemm without C): <c>Add(product, b)</c> or <c>Add(b, product)</c>, b holding one value per unit.</summary>
+    private (float[] Bias, string Output)? TryReadBiasAdd(string product, int size, string where)
+    {
+        if (_graphOutputs.Contains(product) || ConsumersOf(product) is not [{ OpType: "Add", IsDefaultDomain: true } add] || add.Inputs.Count != 2)
+        {
+            return null;
+        }
+
+        string other = add.Inputs[0] == product ? add.Inputs[1] : add.Inputs[0];
+        if (other == product || !_constants.TryGetValue(other, out var tensor) || tensor.ElementCount() != size)
+        {
+            return null;
+        }
+
+        return (ReadBias(tensor, size, where), add.Outputs[0]);
+    }
+
+    private static float[] ReadBias(OnnxTensor tensor, int size, string where)
+    {
+        bool shapeFits = tensor.Dims.Count switch
+        {
+            1 => tensor.Dims[0] == size,
+            2 => tensor.Dims[0] == 1 && tensor.Dims[1] == size,
+            _ => false,
+        };
+        if (!shapeFits)
+        {
+            throw Invalid($"{Capitalize(where)}: the bias '{tensor.Name}' has the shape [{string.Join(", ", tensor.Dims)}] but the layer has {size} units.");
+        }
+
+        return tensor.ToFloats();
+    }
+
+    /// <summary>The activation after <paramref name="z"/>: element-wise nodes, then optionally a Softmax over the last axis (then pass-through nodes).</summary>
+    private (OnnxActivation Activation, string Output) ReadActivation(string z, int number)
+    {
+        var (elementwise, exit) = ReadElementwise(z, $"layer {number}");
+        if (_graphOutputs.Contains(exit) || ConsumersOf(exit) is not [{ OpType: "Softmax", IsDefaultDomain: true } softmax])
+        {
+            return (elementwise, exit);
+        }
+
+        long axis = softmax.GetInt("axis", _opset >= 13 ? -1 : 1);
+        var (after, output) = ReadElementwise(softmax.Outputs[0], $"layer {number}");
+        bool isSoftmax = elementwise.Match == Activation.Identity && after.Match == Activation.Identity && axis is -1 or 1;
+        if (isSoftmax)
+        {
+            return (new OnnxActivation(Activation.Softmax, "Softmax"), output);
+        }
+
+        var parts = new[] { elementwise, new OnnxActivation(null, ElementwiseActivation.Describe(softmax)), after }
+            .Where(p => p.Description != OnnxActivation.None)
+            .Select(p => p.Description);
+        return (new OnnxActivation(null, string.Join(", then ", parts)), output);
+    }
+
+    /// <summary>
+    /// The largest sub-graph of element-wise nodes fed only by <paramref name="start"/> (and one-element
+    /// constants), its single result, and the activation it computes.
+    /// </summary>
+    private (OnnxActivation Activation, string Output) ReadElementwise(string start, string where)
+    {
+        var tensors = new List<string> { start };
+        var inRegion = new HashSet<string> { start };
+        var nodes = new List<OnnxNode>();
+        var queue = new Queue<string>([start]);
+        while (queue.TryDequeue(out string? tensor))
+        {
+            foreach (var node in ConsumersOf(tensor))
+            {
+                if (!nodes.Contains(node) && IsElementwise(node, inRegion))
+                {
+                    nodes.Add(node);
+                    if (inRegion.Add(node.Outputs[0]))
+                    {
+                        tensors.Add(node.Outputs[0]);
+                        queue.Enqueue(node.Outputs[0]);
+                    }
+                }
+            }
+        }
+
+        var exits = tensors.Where(t => _graphOutputs.Contains(t) || ConsumersOf(t).Any(c => !nodes.Contains(c))).ToList();
+        if (exits.Count == 0)
+        {
+            throw Invalid($"The result of {where} is never used: no node outside its activation reads it and it is not a graph output.");
+        }
+
+        if (exits.Count > 1)
+        {
+            throw Invalid($"The graph branches after {where}: {string.Join(", ", exits.Select(e => $"'{e}'"))} are all used further on; NetCompiler reads a single chain of dense layers.");
+        }
+
+        string exit = exits[0];
+        var live = LiveNodes(nodes, exit);
+        return (ElementwiseActivation.Identify(start, exit, live, ScalarValue), exit);
+    }
+
+    private bool IsElementwise(OnnxNode node, HashSet<string> inRegion)
+    {
+        if (!node.IsDefaultDomain || node.Inputs.Count == 0 || node.Outputs.Count == 0 || node.Outputs[0].Length == 0)
+        {
+            return false;
+        }
+
+        if (ElementwiseActivation.IsUnary(node.OpType))
+        {
+            return inRegion.Contains(node.Inputs[0])
+                && (node.OpType != "Flatten" || node.GetInt("axis", 1) == 1)
+                && (node.OpType != "Dropout" || node.Inputs.Skip(1).All(i => i.Length == 0 || _constants.ContainsKey(i)));
+        }
+
+        return ElementwiseActivation.IsBinary(node.OpType)
+            && node.Inputs.Count == 2
+            && node.Inputs.All(i => inRegion.Contains(i) || (_constants.TryGetValue(i, out var t) && t.TryGetScalar() is not null));
+    }
+
+    /// <summary>The nodes <paramref name="exit"/> depends on, in their original (topological) order.</summary>
+    private static List<OnnxNode> LiveNodes(List<OnnxNode> nodes, string exit)
+    {
+        var needed = new HashSet<string> { exit };
+        var live = new List<OnnxNode>();
+        for (int i = nodes.Count - 1; i >= 0; i--)
+        {
+            if (needed.Contains(nodes[i].Outputs[0]))
+            {
+                live.Insert(0, nodes[i]);
+                needed.UnionWith(nodes[i].Inputs);
+            }
+        }
+
+        return live;
+    }
+
+    private double ScalarValue(string name) => _constants[name].TryGetScalar() ?? double.NaN;
+
+    private OnnxTensor Constant(string name, string where, string role) =>
+        _constants.TryGetValue(name, out var tensor)
+            ? tensor
+            : throw Invalid($"{Capitalize(where)}: its {role} '{name}' {(role == "bias" ? "is" : "are")} not an initializer or a Constant; NetCompiler reads weights stored in the model.");
+
+    private IReadOnlyList<OnnxNode> ConsumersOf(string tensor) => _consumers.TryGetValue(tensor, out var list) ? list : [];
+
+    /// <summary>The tensor of a <c>Constant</c> node (value, value_float or value_floats), or null for other kinds.</summary>
+    private static OnnxTensor? ConstantValue(OnnxNode node)
+    {
+        if (node.Outputs.Count == 0)
+        {
+            return null;
+        }
+
+        string name = node.Outputs[0];
+        if (node.FindAttribute("value") is { T: { } tensor })
+        {
+            tensor.Name = tensor.Name.Length > 0 ? tensor.Name : name;
+            return tensor;
+        }
+
+        if (node.FindAttribute("value_float") is { } single)
+        {
+            return OnnxTensor.FromFloatsPacked(name, [single.F]);
+        }
+
+        return node.FindAttribute("value_floats") is { } list
+            ? OnnxTensor.FromFloatsPacked(name, [.. list.Floats], list.Floats.Count)
+            : null;
+    }
+
+    private static float[] Transpose(float[] matrix, int rows, int columns)
+    {
+        var transposed = new float[matrix.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                transposed[(c * rows) + r] = matrix[(r * columns) + c];
+            }
+        }
+
+        return transposed;
+    }
+
+    private static string Describe(OnnxNode node) => $"node {node.Display}";
+
+    private static string Display(IReadOnlyList<OnnxNode> nodes) => string.Join(", ", nodes.Select(Describe));
+
+    private static string Capitalize(string text) => char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static InvalidDataException Invalid(string message) => new($"Cannot read the ONNX model as a NetCompiler network: {message}");
+}

@@ -1,0 +1,277 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace NetCompiler.Onnx;
+
+// The subset of onnx.proto NetCompiler reads and writes, as plain objects. Field numbers are in
+// OnnxSerializer; every other field of the real messages is skipped when reading.
+
+/// <summary>ModelProto: the file's top-level message.</summary>
+internal sealed class OnnxModel
+{
+    public long IrVersion { get; set; }
+
+    public string ProducerName { get; set; } = string.Empty;
+
+    public string ProducerVersion { get; set; } = string.Empty;
+
+    public OnnxGraph? Graph { get; set; }
+
+    public List<OnnxOperatorSet> OperatorSets { get; } = [];
+}
+
+/// <summary>OperatorSetIdProto: an operator set the graph's nodes bind to ("" is the default ONNX domain).</summary>
+internal sealed record OnnxOperatorSet(string Domain, long Version);
+
+/// <summary>GraphProto: nodes in topological order, constant tensors, and the graph's inputs and outputs.</summary>
+internal sealed class OnnxGraph
+{
+    public string Name { get; set; } = string.Empty;
+
+    public List<OnnxNode> Nodes { get; } = [];
+
+    public List<OnnxTensor> Initializers { get; } = [];
+
+    public List<OnnxValueInfo> Inputs { get; } = [];
+
+    public List<OnnxValueInfo> Outputs { get; } = [];
+}
+
+/// <summary>NodeProto: one operator application.</summary>
+internal sealed class OnnxNode
+{
+    public OnnxNode()
+    {
+    }
+
+    public OnnxNode(string opType, string name, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
+    {
+        OpType = opType;
+        Name = name;
+        Inputs.AddRange(inputs);
+        Outputs.AddRange(outputs);
+        Attributes.AddRange(attributes);
+    }
+
+    public List<string> Inputs { get; } = [];
+
+    public List<string> Outputs { get; } = [];
+
+    public string Name { get; set; } = string.Empty;
+
+    public string OpType { get; set; } = string.Empty;
+
+    public string Domain { get; set; } = string.Empty;
+
+    public List<OnnxAttribute> Attributes { get; } = [];
+
+    /// <summary>True for the default ONNX operator set (<c>""</c> or <c>ai.onnx</c>).</summary>
+    public bool IsDefaultDomain => Domain is "" or "ai.onnx";
+
+    /// <summary>How error messages name the node: <c>'name' (OpType)</c>.</summary>
+    public string Display => Name.Length > 0 ? $"'{Name}' ({OpType})" : $"{OpType} producing '{Outputs.FirstOrDefault()}'";
+
+    public OnnxAttribute? FindAttribute(string name) => Attributes.LastOrDefault(a => a.Name == name);
+
+    public long GetInt(string name, long defaultValue) => FindAttribute(name) is { } a ? a.I : defaultValue;
+
+    public float GetFloat(string name, float defaultValue) => FindAttribute(name) is { } a ? a.F : defaultValue;
+
+    public string GetString(string name, string defaultValue) =>
+        FindAttribute(name) is { } a ? System.Text.Encoding.UTF8.GetString(a.S) : defaultValue;
+}
+
+/// <summary>AttributeProto.AttributeType.</summary>
+internal enum OnnxAttributeType
+{
+    Undefined = 0,
+    Float = 1,
+    Int = 2,
+    String = 3,
+    Tensor = 4,
+    Graph = 5,
+    Floats = 6,
+    Ints = 7,
+}
+
+/// <summary>AttributeProto: a named attribute of a node; <see cref="Type"/> says which value field is used.</summary>
+internal sealed class OnnxAttribute
+{
+    public string Name { get; set; } = string.Empty;
+
+    public OnnxAttributeType Type { get; set; }
+
+    public float F { get; set; }
+
+    public long I { get; set; }
+
+    public byte[] S { get; set; } = [];
+
+    public OnnxTensor? T { get; set; }
+
+    public List<float> Floats { get; } = [];
+
+    public List<long> Ints { get; } = [];
+
+    public static OnnxAttribute Float(string name, float value) => new() { Name = name, Type = OnnxAttributeType.Float, F = value };
+
+    public static OnnxAttribute Int(string name, long value) => new() { Name = name, Type = OnnxAttributeType.Int, I = value };
+
+    public static OnnxAttribute String(string name, string value) =>
+        new() { Name = name, Type = OnnxAttributeType.String, S = System.Text.Encoding.UTF8.GetBytes(value) };
+
+    public static OnnxAttribute Tensor(string name, OnnxTensor value) => new() { Name = name, Type = OnnxAttributeType.Tensor, T = value };
+}
+
+/// <summary>TensorProto.DataType values NetCompiler meets.</summary>
+internal enum OnnxDataType
+{
+    Undefined = 0,
+    Float = 1,
+    Int32 = 6,
+    Int64 = 7,
+    Double = 11,
+}
+
+/// <summary>TensorProto: a constant tensor, its values in <see cref="FloatData"/> or little-endian in <see cref="RawData"/>.</summary>
+internal sealed class OnnxTensor
+{
+    public string Name { get; set; } = string.Empty;
+
+    public List<long> Dims { get; } = [];
+
+    public int DataType { get; set; }
+
+    public List<float> FloatData { get; } = [];
+
+    public byte[]? RawData { get; set; }
+
+    /// <summary>TensorProto.data_location: 1 (EXTERNAL) means the values are in another file.</summary>
+    public int DataLocation { get; set; }
+
+    /// <summary>A float tensor whose values are stored in raw_data (as PyTorch writes them).</summary>
+    public static OnnxTensor FromFloatsRaw(string name, ReadOnlySpan<float> values, params long[] dims)
+    {
+        var raw = new byte[values.Length * 4];
+        ProtoWriter.WriteLittleEndianFloats(values, raw);
+        var tensor = new OnnxTensor { Name = name, DataType = (int)OnnxDataType.Float, RawData = raw };
+        tensor.Dims.AddRange(dims);
+        return tensor;
+    }
+
+    /// <summary>A float tensor whose values are stored in the packed float_data field.</summary>
+    public static OnnxTensor FromFloatsPacked(string name, ReadOnlySpan<float> values, params long[] dims)
+    {
+        var tensor = new OnnxTensor { Name = name, DataType = (int)OnnxDataType.Float };
+        tensor.Dims.AddRange(dims);
+        tensor.FloatData.AddRange(values);
+        return tensor;
+    }
+
+    /// <summary>The number of elements, the product of the dimensions (1 for a scalar).</summary>
+    public long ElementCount()
+    {
+        long count = 1;
+        foreach (long dim in Dims)
+        {
+            if (dim < 0 || (dim > 0 && count > int.MaxValue / dim))
+            {
+                throw new InvalidDataException($"Tensor '{Name}' has the dimensions [{string.Join(", ", Dims)}], which are negative or hold more than {int.MaxValue} elements.");
+            }
+
+            count *= dim;
+        }
+
+        return count;
+    }
+
+    /// <summary>The values of a FLOAT tensor, checked against its dimensions; bit patterns are kept.</summary>
+    public float[] ToFloats()
+    {
+        if (DataType != (int)OnnxDataType.Float)
+        {
+            throw new InvalidDataException($"Tensor '{Name}' has data type {DescribeDataType(DataType)}; NetCompiler reads FLOAT (1) weights only.");
+        }
+
+        CheckStoredInline();
+        int count = (int)ElementCount();
+        if (RawData is not null)
+        {
+            if (RawData.Length != (long)count * 4)
+            {
+                throw new InvalidDataException($"Tensor '{Name}' has the dimensions [{string.Join(", ", Dims)}] ({count} floats, {(long)count * 4} bytes) but its raw_data holds {RawData.Length} bytes.");
+            }
+
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = BinaryPrimitives.ReadSingleLittleEndian(RawData.AsSpan(i * 4, 4));
+            }
+
+            return values;
+        }
+
+        if (FloatData.Count != count)
+        {
+            throw new InvalidDataException($"Tensor '{Name}' has the dimensions [{string.Join(", ", Dims)}] ({count} floats) but its float_data holds {FloatData.Count}.");
+        }
+
+        return [.. FloatData];
+    }
+
+    /// <summary>The value of a one-element numeric tensor (an operand such as the 3 of <c>Pow(x, 3)</c>), or null.</summary>
+    public double? TryGetScalar()
+    {
+        if (DataLocation != 0 || Dims.Any(dim => dim != 1))
+        {
+            return null;
+        }
+
+        return (OnnxDataType)DataType switch
+        {
+            OnnxDataType.Float => ToFloats()[0],
+            OnnxDataType.Double when RawData is { Length: 8 } => BinaryPrimitives.ReadDoubleLittleEndian(RawData),
+            OnnxDataType.Int64 when RawData is { Length: 8 } => BinaryPrimitives.ReadInt64LittleEndian(RawData),
+            OnnxDataType.Int32 when RawData is { Length: 4 } => BinaryPrimitives.ReadInt32LittleEndian(RawData),
+            _ => null,
+        };
+    }
+
+    private void CheckStoredInline()
+    {
+        if (DataLocation != 0)
+        {
+            throw new InvalidDataException($"Tensor '{Name}' keeps its values in an external file; NetCompiler reads models whose weights are stored inside the .onnx file.");
+        }
+    }
+
+    private static string DescribeDataType(int dataType) =>
+        Enum.IsDefined((OnnxDataType)dataType)
+            ? $"{((OnnxDataType)dataType).ToString().ToUpperInvariant()} ({dataType})"
+            : dataType.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>ValueInfoProto with a tensor type: a graph input's or output's name, element type and (optional) shape.</summary>
+internal sealed class OnnxValueInfo
+{
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>TypeProto.Tensor.elem_type, or 0 when no tensor type is given.</summary>
+    public int ElementType { get; set; }
+
+    /// <summary>The dimensions, or null when the shape is not given.</summary>
+    public List<OnnxDimension>? Shape { get; set; }
+
+    public static OnnxValueInfo Tensor(string name, OnnxDataType elementType, params OnnxDimension[] shape) =>
+        new() { Name = name, ElementType = (int)elementType, Shape = [.. shape] };
+}
+
+/// <summary>TensorShapeProto.Dimension: a fixed size, a symbolic name, or neither (unknown).</summary>
+internal readonly record struct OnnxDimension(long? Value, string? Parameter)
+{
+    public static implicit operator OnnxDimension(long value) => new(value, null);
+
+    public static implicit operator OnnxDimension(string parameter) => new(null, parameter);
+
+    public override string ToString() => Value?.ToString(CultureInfo.InvariantCulture) ?? Parameter ?? "?";
+}

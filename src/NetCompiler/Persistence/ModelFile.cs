@@ -1,0 +1,195 @@
+using NetCompiler.Persistence;
+
+namespace NetCompiler;
+
+/// <summary>
+/// Saves a generated network's parameters to a file or stream and loads them back, bit for bit.
+/// Works with any generated network through <see cref="INeuralNetwork{TSelf}"/>, without reflection:
+/// <code>
+/// net.Save("iris.ncnet");                          // atomic: the old file survives a failed save
+/// var restored = ModelFile.Load&lt;IrisNet&gt;("iris.ncnet");
+/// other.Load("iris.ncnet");                        // into an existing network of the same topology
+/// </code>
+/// <para>
+/// The format (versioned, little-endian, two CRC-32 checksums) is described on
+/// <c>NetCompiler.Persistence.ModelFileFormat</c> and in <c>src/NetCompiler/Persistence/FORMAT.md</c>.
+/// A file records the topology (input size, each layer's size and activation, the loss) and is
+/// loaded only into a network with exactly that topology; the class name is recorded for messages
+/// but not compared, so renaming a class does not orphan its models.
+/// </para>
+/// <para>
+/// Loading checks everything before it changes the network: on any problem it throws
+/// <see cref="ModelFormatException"/> (the data is not a model, is of a newer format version,
+/// describes another topology, is truncated or corrupted) and the network's parameters are exactly
+/// as they were. Length fields are checked against fixed bounds, against the network and, when the
+/// stream knows its length, against the bytes that remain, before anything is allocated from them,
+/// so a hostile header costs nothing. The parameters are read into one temporary array the size of
+/// the network's own, then copied.
+/// </para>
+/// <para>
+/// Parameters are stored exactly as they are, NaN and infinities included: a diverged model saves
+/// and loads unchanged, so it can be inspected. Do not save while another thread trains the network.
+/// </para>
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>The file extension NetCompiler uses for model files, <c>.ncnet</c>. Any name works.</summary>
+    public const string Extension = ".ncnet";
+
+    /// <summary>The format version this library writes; it reads this version and older ones.</summary>
+    public const int FormatVersion = (int)ModelFileFormat.CurrentVersion;
+
+    /// <summary>
+    /// Writes the network's topology and parameters to <paramref name="stream"/> at its current
+    /// position. The stream is neither flushed nor closed; several models may follow one another.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written.</exception>
+    public static void Save<TNet>(this TNet net, Stream stream)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream cannot be written.", nameof(stream));
+        }
+
+        ModelFileFormat.Write(stream, TNet.Description, CheckedParameters(net));
+    }
+
+    /// <summary>
+    /// Saves the network to <paramref name="path"/>, creating or replacing it atomically: the model is
+    /// written to a temporary file in the same directory, flushed to the disk, then renamed over
+    /// <paramref name="path"/>. If anything fails, the temporary file is deleted and a previous file at
+    /// <paramref name="path"/> is left intact.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be written or replaced (its directory must exist).</exception>
+    public static void Save<TNet>(this TNet net, string path)
+        where TNet : class, INeuralNetwork<TNet> =>
+        Save(net, path, interceptWrites: null);
+
+    /// <summary>
+    /// Loads parameters saved by <see cref="Save{TNet}(TNet, Stream)"/> from <paramref name="stream"/>
+    /// into <paramref name="net"/>. Reads exactly one model, leaving the stream just after it (models
+    /// may be concatenated). On failure <paramref name="net"/> is unchanged.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The data is not a model of this network's topology, or is truncated or corrupted.</exception>
+    public static void Load<TNet>(this TNet net, Stream stream)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        RequireReadable(stream);
+        LoadInto(net, new ModelReader(stream, filePath: null, intoNetwork: true), requireEnd: false);
+    }
+
+    /// <summary>
+    /// Loads the model file <paramref name="path"/> into <paramref name="net"/>. The file must hold
+    /// exactly one model of the network's topology. On failure <paramref name="net"/> is unchanged.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file is not a model of this network's topology, or is truncated or corrupted; the message names the file.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static void Load<TNet>(this TNet net, string path)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        using var stream = OpenRead(path);
+        LoadInto(net, new ModelReader(stream, path, intoNetwork: true), requireEnd: true);
+    }
+
+    /// <summary>Creates a network with the parameters read from <paramref name="stream"/> (see <see cref="Load{TNet}(TNet, Stream)"/>).</summary>
+    /// <exception cref="ModelFormatException">The data is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
+    public static TNet Load<TNet>(Stream stream)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var net = TNet.Create(0);
+        Load(net, stream);
+        return net;
+    }
+
+    /// <summary>Creates a network with the parameters of the model file <paramref name="path"/> (see <see cref="Load{TNet}(TNet, string)"/>).</summary>
+    /// <exception cref="ModelFormatException">The file is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static TNet Load<TNet>(string path)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var net = TNet.Create(0);
+        Load(net, path);
+        return net;
+    }
+
+    /// <summary>
+    /// Reads only the header of the model at the stream's position and returns the topology it
+    /// describes, named after the class that saved it, e.g. to find out which network a file is for.
+    /// The parameters are not read or checked.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The data is not a model, is of a newer format, or its header is truncated or corrupted.</exception>
+    public static NetworkDescription ReadDescription(Stream stream)
+    {
+        RequireReadable(stream);
+        return ModelFileFormat.ReadHeader(new ModelReader(stream, filePath: null, intoNetwork: false));
+    }
+
+    /// <summary>Reads only the header of the model file <paramref name="path"/> (see <see cref="ReadDescription(Stream)"/>).</summary>
+    /// <exception cref="ModelFormatException">The file is not a model, is of a newer format, or its header is truncated or corrupted.</exception>
+    public static NetworkDescription ReadDescription(string path)
+    {
+        using var stream = OpenRead(path);
+        return ModelFileFormat.ReadHeader(new ModelReader(stream, path, intoNetwork: false));
+    }
+
+    /// <summary><see cref="Save{TNet}(TNet, string)"/> with a seam that wraps the temporary file's stream, so tests can inject faults.</summary>
+    internal static void Save<TNet>(TNet net, string path, Func<Stream, Stream>? interceptWrites)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var description = TNet.Description;
+        CheckedParameters(net);
+        AtomicFile.Write(path, stream => ModelFileFormat.Write(stream, description, net.Parameters), interceptWrites);
+    }
+
+    private static void LoadInto<TNet>(TNet net, ModelReader reader, bool requireEnd)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var network = TNet.Description;
+        var destination = CheckedParameters(net);
+        var file = ModelFileFormat.ReadHeader(reader);
+        ModelFileFormat.RequireSameTopology(file, network, reader);
+        float[] parameters = ModelFileFormat.ReadParameters(reader, file.ParameterCount);
+        if (requireEnd)
+        {
+            reader.RequireEnd();
+        }
+
+        parameters.CopyTo(destination);
+    }
+
+    private static Span<float> CheckedParameters<TNet>(TNet net)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var parameters = net.Parameters;
+        if (parameters.Length != TNet.Description.ParameterCount)
+        {
+            throw new ArgumentException(
+                $"{TNet.Description.Name}: Parameters has {parameters.Length} floats but the description says {TNet.Description.ParameterCount}.",
+                nameof(net));
+        }
+
+        return parameters;
+    }
+
+    private static FileStream OpenRead(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024, FileOptions.SequentialScan);
+    }
+
+    private static void RequireReadable(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream cannot be read.", nameof(stream));
+        }
+    }
+}

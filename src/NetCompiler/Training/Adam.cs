@@ -1,0 +1,127 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace NetCompiler.Training;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) with bias correction, as <c>torch.optim.Adam</c>; at step <c>t</c>
+/// (1 on the first step), with <c>g</c> the clipped gradient:
+/// <code>
+/// m ← β₁ m + (1 − β₁) g          v ← β₂ v + (1 − β₂) g²
+/// m̂ = m / (1 − β₁ᵗ)              v̂ = v / (1 − β₂ᵗ)
+/// θ ← θ − η m̂ / (√v̂ + ε)
+/// </code>
+/// Weight decay is coupled by default (<c>g += λθ</c> before the moments, "Adam with L2"); with
+/// <see cref="DecoupledWeightDecay"/> it is AdamW's <c>θ ← θ (1 − ηλ)</c> before the Adam update,
+/// and <c>g</c> excludes the decay.
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    private readonly float[] _firstMoment;
+    private readonly float[] _secondMoment;
+
+    /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">The length of the parameter buffer, e.g. <c>MyNet.ParameterCount</c>.</param>
+    /// <param name="beta1">β₁ in [0, 1), the decay of the first moment (mean of g).</param>
+    /// <param name="beta2">β₂ in [0, 1), the decay of the second moment (mean of g²).</param>
+    /// <param name="epsilon">ε &gt; 0, added to √v̂ in the denominator.</param>
+    public Adam(int parameterCount, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+        : base(parameterCount)
+    {
+        if (!(beta1 >= 0f && beta1 < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "β₁ must be in [0, 1).");
+        }
+
+        if (!(beta2 >= 0f && beta2 < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "β₂ must be in [0, 1).");
+        }
+
+        if (!(epsilon > 0f) || !float.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be a finite number > 0.");
+        }
+
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        _firstMoment = new float[parameterCount];
+        _secondMoment = new float[parameterCount];
+    }
+
+    /// <summary>β₁, the decay of the first moment.</summary>
+    public float Beta1 { get; }
+
+    /// <summary>β₂, the decay of the second moment.</summary>
+    public float Beta2 { get; }
+
+    /// <summary>ε, added to √v̂.</summary>
+    public float Epsilon { get; }
+
+    /// <summary>
+    /// False (default): <see cref="Optimizer.WeightDecay"/> is added to the gradient (L2).
+    /// True: AdamW, <c>θ ← θ (1 − ηλ)</c> applied directly to the parameters.
+    /// </summary>
+    public bool DecoupledWeightDecay { get; init; }
+
+    /// <inheritdoc />
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate)
+    {
+        float firstCorrection = (float)(1.0 - Math.Pow(Beta1, StepCount));
+        float secondCorrection = (float)(1.0 - Math.Pow(Beta2, StepCount));
+        var kernel = new Kernel(
+            gradientScale,
+            coupledDecay: DecoupledWeightDecay ? 0f : WeightDecay,
+            shrink: DecoupledWeightDecay ? 1f - (learningRate * WeightDecay) : 1f,
+            Beta1,
+            Beta2,
+            Epsilon,
+            stepSize: learningRate / firstCorrection,
+            inverseRootSecondCorrection: 1f / MathF.Sqrt(secondCorrection));
+        VectorLoop.Update(kernel, parameters, gradient, _firstMoment, _secondMoment);
+    }
+
+    /// <inheritdoc />
+    protected override void ResetState()
+    {
+        Array.Clear(_firstMoment);
+        Array.Clear(_secondMoment);
+    }
+
+    /// <summary>
+    /// One vector of the Adam update (see the class comment), with AdamW's shrink factor (1 when
+    /// coupled), arranged as PyTorch does to need one division: <c>η m̂ / (√v̂ + ε)</c> =
+    /// <c>(η / (1 − β₁ᵗ)) m / (√v / √(1 − β₂ᵗ) + ε)</c>.
+    /// </summary>
+    private readonly struct Kernel(
+        float gradientScale,
+        float coupledDecay,
+        float shrink,
+        float beta1,
+        float beta2,
+        float epsilon,
+        float stepSize,
+        float inverseRootSecondCorrection) : IVectorUpdate
+    {
+        private readonly Vector<float> _gradientScale = new(gradientScale);
+        private readonly Vector<float> _coupledDecay = new(coupledDecay);
+        private readonly Vector<float> _shrink = new(shrink);
+        private readonly Vector<float> _beta1 = new(beta1);
+        private readonly Vector<float> _oneMinusBeta1 = new(1f - beta1);
+        private readonly Vector<float> _beta2 = new(beta2);
+        private readonly Vector<float> _oneMinusBeta2 = new(1f - beta2);
+        private readonly Vector<float> _epsilon = new(epsilon);
+        private readonly Vector<float> _stepSize = new(stepSize);
+        private readonly Vector<float> _inverseRootSecondCorrection = new(inverseRootSecondCorrection);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> m, ref Vector<float> v)
+        {
+            var g = (_gradientScale * gradient) + (_coupledDecay * parameter);
+            m = (_beta1 * m) + (_oneMinusBeta1 * g);
+            v = (_beta2 * v) + (_oneMinusBeta2 * g * g);
+            parameter = (_shrink * parameter) - (_stepSize * m / ((Vector.SquareRoot(v) * _inverseRootSecondCorrection) + _epsilon));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace NetCompiler.Training;
+
+/// <summary>
+/// Stochastic gradient descent, optionally with momentum, in PyTorch's formulation
+/// (<c>torch.optim.SGD</c> with dampening 0), where <c>g</c> is the clipped, decayed gradient:
+/// <list type="bullet">
+/// <item><description>plain (<see cref="Momentum"/> = 0): <c>θ ← θ − η g</c> (seed 001 §3);</description></item>
+/// <item><description>classic momentum: <c>v ← μ v + g</c>, <c>θ ← θ − η v</c>;</description></item>
+/// <item><description>Nesterov (<see cref="Nesterov"/>): <c>v ← μ v + g</c>, <c>θ ← θ − η (g + μ v)</c>,
+/// the "look-ahead" form of Sutskever et al. rewritten in terms of the current parameters.</description></item>
+/// </list>
+/// The velocity <c>v</c> starts at zero, so the first step of every variant moves by <c>η g</c>
+/// (Nesterov: <c>η (1 + μ) g</c>).
+/// </summary>
+public sealed class Sgd : Optimizer
+{
+    private readonly float[] _velocity;
+
+    /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">The length of the parameter buffer, e.g. <c>MyNet.ParameterCount</c>.</param>
+    /// <param name="momentum">The momentum μ in [0, 1); 0 is plain gradient descent.</param>
+    /// <param name="nesterov">Use Nesterov momentum (needs μ &gt; 0).</param>
+    public Sgd(int parameterCount, float momentum = 0f, bool nesterov = false)
+        : base(parameterCount)
+    {
+        if (!(momentum >= 0f && momentum < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "The momentum must be in [0, 1).");
+        }
+
+        if (nesterov && momentum == 0f)
+        {
+            throw new ArgumentException("Nesterov momentum needs a momentum > 0.", nameof(nesterov));
+        }
+
+        Momentum = momentum;
+        Nesterov = nesterov;
+        _velocity = momentum > 0f ? new float[parameterCount] : [];
+    }
+
+    /// <summary>The momentum μ (0: plain gradient descent).</summary>
+    public float Momentum { get; }
+
+    /// <summary>True for Nesterov momentum.</summary>
+    public bool Nesterov { get; }
+
+    /// <inheritdoc />
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate) =>
+        VectorLoop.Update(new Kernel(learningRate, gradientScale, WeightDecay, Momentum, Nesterov), parameters, gradient, _velocity, default);
+
+    /// <inheritdoc />
+    protected override void ResetState() => Array.Clear(_velocity);
+
+    /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← μv + g</c>; <c>θ ← θ − η (g + μv)</c> (Nesterov), <c>θ − η v</c>, or <c>θ − η g</c> (μ = 0).</summary>
+    private readonly struct Kernel(float learningRate, float gradientScale, float weightDecay, float momentum, bool nesterov) : IVectorUpdate
+    {
+        private readonly Vector<float> _learningRate = new(learningRate);
+        private readonly Vector<float> _gradientScale = new(gradientScale);
+        private readonly Vector<float> _weightDecay = new(weightDecay);
+        private readonly Vector<float> _momentum = new(momentum);
+        private readonly bool _hasMomentum = momentum != 0f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> velocity, ref Vector<float> unused)
+        {
+            var g = (_gradientScale * gradient) + (_weightDecay * parameter);
+            if (!_hasMomentum)
+            {
+                parameter -= _learningRate * g;
+                return;
+            }
+
+            velocity = (_momentum * velocity) + g;
+            parameter -= _learningRate * (nesterov ? g + (_momentum * velocity) : velocity);
+        }
+    }
+}

@@ -1,0 +1,373 @@
+using System.Diagnostics;
+using NetCompiler.Initialization;
+using NetCompiler.Kernels;
+
+namespace NetCompiler.Training;
+
+/// <summary>
+/// Trains a generated network with mini-batch gradient descent (seed 001 §3) and any
+/// <see cref="Optimizer"/>: per epoch, shuffle the sample order (seeded), then for each batch of M
+/// samples gather their rows into preallocated batch buffers, accumulate
+/// <c>Σ_x ∂J_x/∂θ</c> with the network's own backpropagation kernel, scale by 1/M and take one
+/// optimizer step. After each epoch it evaluates the training metric and the validation data,
+/// tracks the best epoch and applies early stopping.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Everything is allocated when <see cref="Fit"/> starts; a training step allocates nothing
+/// (progress events are value types reported synchronously).
+/// </para>
+/// <para>
+/// Divergence: if a sample's loss, the gradient, or an updated parameter is NaN or ±∞, <see cref="Fit"/>
+/// throws <see cref="TrainingDivergedException"/> naming the epoch and batch, and the network's
+/// parameters are exactly those before that step. (The optimizer's moments may already include a
+/// diverged update's gradient: call <see cref="Optimizer.Reset"/> before training again.)
+/// </para>
+/// <para>
+/// Cancellation is checked between batches: <see cref="Fit"/> then returns normally with
+/// <see cref="TrainingResult.Cancelled"/> set, and the parameters are those after the last
+/// completed step, or the best epoch's when <see cref="EarlyStopping.RestoreBestParameters"/> applies.
+/// </para>
+/// </remarks>
+/// <typeparam name="TNet">The generated network class.</typeparam>
+public sealed class Trainer<TNet>
+    where TNet : class, INeuralNetwork<TNet>
+{
+    /// <summary>Creates a trainer with <paramref name="options"/> (defaults when null).</summary>
+    public Trainer(TrainerOptions? options = null)
+    {
+        Options = options ?? new TrainerOptions();
+        if (Options.Optimizer is { } optimizer && optimizer.ParameterCount != TNet.ParameterCount)
+        {
+            throw new ArgumentException(
+                $"{TNet.Description.Name}: the optimizer was created for {optimizer.ParameterCount} parameters, but the network has {TNet.ParameterCount}; create it with {TNet.Description.Name}.ParameterCount.",
+                nameof(options));
+        }
+    }
+
+    /// <summary>The options this trainer uses.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> in place on <paramref name="training"/>.
+    /// </summary>
+    /// <param name="network">The network whose <c>Parameters</c> are trained.</param>
+    /// <param name="training">The training samples (the validation split, if any, is taken from them).</param>
+    /// <param name="validation">A separate validation set, or null (then <see cref="TrainerOptions.ValidationSplit"/> applies).</param>
+    /// <param name="progress">Receives batch and epoch events synchronously, or null.</param>
+    /// <param name="cancellationToken">Stops training between two batches; <see cref="Fit"/> then returns with <see cref="TrainingResult.Cancelled"/>.</param>
+    /// <returns>The per-epoch history and how training ended.</returns>
+    /// <exception cref="ArgumentException">The data do not fit the network, or the options contradict each other.</exception>
+    /// <exception cref="TrainingDivergedException">A loss, gradient or parameter became NaN or ±∞; the parameters are those before the failing step.</exception>
+    public TrainingResult Fit(
+        TNet network,
+        ITrainingData training,
+        ITrainingData? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        Evaluation.CheckShape<TNet>(training, nameof(training));
+        if (validation is not null)
+        {
+            Evaluation.CheckShape<TNet>(validation, nameof(validation));
+        }
+
+        var options = Options;
+        string name = TNet.Description.Name;
+        if (validation is not null && options.ValidationSplit > 0f)
+        {
+            throw new ArgumentException(
+                $"{name}: pass either a validation set or TrainerOptions.ValidationSplit ({options.ValidationSplit}), not both.",
+                nameof(validation));
+        }
+
+        var random = new DeterministicRandom(options.Seed);
+        if (options.ValidationSplit > 0f)
+        {
+            (training, validation) = Split(training, options.ValidationSplit, ref random);
+        }
+
+        if (options.EarlyStopping is not null && validation is null)
+        {
+            throw new ArgumentException(
+                $"{name}: early stopping watches a validation value; pass a validation set or set TrainerOptions.ValidationSplit.",
+                nameof(validation));
+        }
+
+        var run = new Run(options, training.Count, validation is not null);
+        return run.Execute(network.Parameters, training, validation, progress, ref random, cancellationToken);
+    }
+
+    /// <summary>Holds out a seeded random <paramref name="fraction"/> of <paramref name="data"/>; both parts keep the original order.</summary>
+    private static (TrainingData Training, TrainingData Validation) Split(ITrainingData data, float fraction, ref DeterministicRandom random)
+    {
+        int count = data.Count;
+        if (count < 2)
+        {
+            throw new ArgumentException($"{TNet.Description.Name}: a validation split needs at least 2 samples; the training data has {count}.", "training");
+        }
+
+        int validationCount = Math.Clamp((int)(count * (double)fraction), 1, count - 1);
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Shuffle(order, ref random);
+        int[] validationRows = order[..validationCount];
+        int[] trainingRows = order[validationCount..];
+        Array.Sort(validationRows);
+        Array.Sort(trainingRows);
+        return (TrainingData.FromRows(data, trainingRows), TrainingData.FromRows(data, validationRows));
+    }
+
+    /// <summary>Fisher–Yates shuffle.</summary>
+    private static void Shuffle(Span<int> indices, ref DeterministicRandom random)
+    {
+        for (int i = indices.Length - 1; i > 0; i--)
+        {
+            int j = random.NextInt32(i + 1);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+    }
+
+    /// <summary>The buffers and bookkeeping of one <see cref="Fit"/> call, all allocated up front.</summary>
+    private sealed class Run
+    {
+        private readonly TrainerOptions _options;
+        private readonly Optimizer _optimizer;
+        private readonly Metric _metric;
+        private readonly int _batchSize;
+        private readonly int _batchesPerEpoch;
+        private readonly int[] _order;
+        private readonly float[] _batchFeatures;
+        private readonly float[] _batchTargets;
+        private readonly float[] _gradient;
+        private readonly float[] _previousParameters;
+        private readonly float[]? _bestParameters;
+        private readonly float[] _output;
+        private readonly List<EpochMetrics> _history;
+        private readonly long _start;
+
+        public Run(TrainerOptions options, int trainingCount, bool hasValidation)
+        {
+            _start = Stopwatch.GetTimestamp();
+            _options = options;
+            int parameterCount = TNet.ParameterCount;
+            _optimizer = options.Optimizer ?? new Sgd(parameterCount);
+            _metric = options.Metric ?? Evaluation.DefaultMetric(TNet.Description);
+            _batchSize = Math.Min(options.BatchSize, trainingCount);
+            _batchesPerEpoch = (int)(((long)trainingCount + _batchSize - 1) / _batchSize);
+            _order = new int[trainingCount];
+            for (int i = 0; i < trainingCount; i++)
+            {
+                _order[i] = i;
+            }
+
+            _batchFeatures = new float[_batchSize * TNet.InputSize];
+            _batchTargets = new float[_batchSize * TNet.OutputSize];
+            _gradient = new float[parameterCount];
+            _previousParameters = new float[parameterCount];
+            _bestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation ? new float[parameterCount] : null;
+            _output = new float[TNet.OutputSize];
+            _history = new List<EpochMetrics>(options.Epochs);
+        }
+
+        public TrainingResult Execute(
+            Span<float> parameters,
+            ITrainingData training,
+            ITrainingData? validation,
+            IProgress<TrainingProgress>? progress,
+            ref DeterministicRandom random,
+            CancellationToken cancellationToken)
+        {
+            var options = _options;
+            ReadOnlySpan<float> features = training.Features;
+            ReadOnlySpan<float> targets = training.Targets;
+            int count = training.Count;
+            var stopping = options.EarlyStopping;
+            bool higherIsBetter = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric } && Evaluation.IsHigherBetter(_metric);
+            float minDelta = stopping?.MinDelta ?? 0f;
+            float bestValue = float.NaN;
+            int bestEpoch = 0;
+            long stepsAtBest = 0;
+            int epochsWithoutImprovement = 0;
+            bool stoppedEarly = false;
+            bool cancelled = false;
+            long steps = 0;
+
+            for (int epoch = 1; epoch <= options.Epochs && !cancelled && !stoppedEarly; epoch++)
+            {
+                if (options.Shuffle)
+                {
+                    Shuffle(_order, ref random);
+                }
+
+                long epochStart = Stopwatch.GetTimestamp();
+                float learningRate = 0f;
+                double lossSum = 0;
+                int samples = 0;
+                int batch = 0;
+                for (; batch < _batchesPerEpoch; batch++)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        cancelled = true;
+                        break;
+                    }
+
+                    learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
+                    int first = batch * _batchSize;
+                    ReadOnlySpan<int> rows = _order.AsSpan(first, Math.Min(_batchSize, count - first));
+                    double batchLoss = Step(parameters, features, targets, count, rows, learningRate, epoch, batch + 1);
+                    steps++;
+                    lossSum += batchLoss;
+                    samples += rows.Length;
+                    if (progress is not null && options.ReportBatches)
+                    {
+                        progress.Report(new TrainingProgress(
+                            TrainingProgressKind.Batch, epoch, options.Epochs, batch + 1, _batchesPerEpoch, learningRate,
+                            (float)(lossSum / samples), null, null, null, _metric,
+                            samples / Stopwatch.GetElapsedTime(epochStart).TotalSeconds, Stopwatch.GetElapsedTime(_start)));
+                    }
+                }
+
+                if (cancelled)
+                {
+                    break;
+                }
+
+                double samplesPerSecond = samples / Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
+                float trainingLoss = (float)(lossSum / samples);
+                float? trainingMetric = options.EvaluateTrainingMetric
+                    ? Evaluation.Compute<TNet>(_metric, parameters, features, targets, _output)
+                    : null;
+                float? validationLoss = null;
+                float? validationMetric = null;
+                if (validation is not null)
+                {
+                    validationLoss = TNet.ComputeLoss(parameters, validation.Features, validation.Targets);
+                    validationMetric = _metric == Metric.Loss
+                        ? validationLoss
+                        : Evaluation.Compute<TNet>(_metric, parameters, validation.Features, validation.Targets, _output);
+                }
+
+                var record = new EpochMetrics(epoch, learningRate, trainingLoss, trainingMetric, validationLoss, validationMetric, Stopwatch.GetElapsedTime(_start));
+                _history.Add(record);
+
+                // The value that decides the best epoch: the early-stopping monitor, else the validation loss, else the training loss.
+                float monitored = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric }
+                    ? validationMetric!.Value
+                    : validationLoss ?? trainingLoss;
+                bool improved = bestEpoch == 0
+                    ? !float.IsNaN(monitored)
+                    : higherIsBetter ? monitored > bestValue + minDelta : monitored < bestValue - minDelta;
+                if (improved)
+                {
+                    bestValue = monitored;
+                    bestEpoch = epoch;
+                    stepsAtBest = steps;
+                    epochsWithoutImprovement = 0;
+                    if (_bestParameters is not null)
+                    {
+                        parameters.CopyTo(_bestParameters);
+                    }
+                }
+                else
+                {
+                    epochsWithoutImprovement++;
+                }
+
+                progress?.Report(new TrainingProgress(
+                    TrainingProgressKind.Epoch, epoch, options.Epochs, batch, _batchesPerEpoch, learningRate,
+                    trainingLoss, trainingMetric, validationLoss, validationMetric, _metric,
+                    samplesPerSecond, Stopwatch.GetElapsedTime(_start)));
+
+                if (stopping is not null && epochsWithoutImprovement >= stopping.Patience && epoch < options.Epochs)
+                {
+                    stoppedEarly = true;
+                }
+            }
+
+            bool restored = false;
+            if (_bestParameters is not null && bestEpoch > 0 && steps != stepsAtBest)
+            {
+                _bestParameters.CopyTo(parameters);
+                restored = true;
+            }
+
+            return new TrainingResult(_history, _metric, bestEpoch, stoppedEarly, cancelled, restored, steps, Stopwatch.GetElapsedTime(_start));
+        }
+
+        /// <summary>
+        /// One optimizer step on the rows <paramref name="rows"/>: gather them into the batch buffers,
+        /// sum the per-sample gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses.
+        /// Allocation-free.
+        /// </summary>
+        private double Step(
+            Span<float> parameters,
+            ReadOnlySpan<float> features,
+            ReadOnlySpan<float> targets,
+            int count,
+            ReadOnlySpan<int> rows,
+            float learningRate,
+            int epoch,
+            int batch)
+        {
+            int inputSize = TNet.InputSize;
+            int outputSize = TNet.OutputSize;
+            int size = rows.Length;
+            Span<float> batchFeatures = _batchFeatures.AsSpan(0, size * inputSize);
+            Span<float> batchTargets = _batchTargets.AsSpan(0, size * outputSize);
+            TrainingData.CopyRows(features, targets, inputSize, outputSize, count, rows, batchFeatures, batchTargets);
+
+            // Σ_x ∂J_x/∂θ over the batch (BP1–BP4 per sample, in the generated kernel).
+            Span<float> gradient = _gradient;
+            gradient.Clear();
+            double lossSum = 0;
+            for (int k = 0; k < size; k++)
+            {
+                var input = batchFeatures.Slice(k * inputSize, inputSize);
+                var target = batchTargets.Slice(k * outputSize, outputSize);
+                float loss = TNet.AccumulateGradient(parameters, input, target, gradient);
+                if (!float.IsFinite(loss))
+                {
+                    string cause = Guard.FirstNonFinite(input) is int i
+                        ? $"input[{i}] of that sample is {input[i]}"
+                        : Guard.FirstNonFinite(target) is int t
+                            ? $"target[{t}] of that sample is {target[t]}"
+                            : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
+                    throw Diverged(epoch, batch, $"the loss of training sample {rows[k]} is {loss}; {cause}");
+                }
+
+                lossSum += loss;
+            }
+
+            // θ ← update of the mean gradient (1/M) Σ_x ∂J_x/∂θ; the 1/M is folded into the optimizer's pass.
+            parameters.CopyTo(_previousParameters);
+            try
+            {
+                _optimizer.Step(parameters, gradient, learningRate, gradientScale: 1f / size);
+            }
+            catch (TrainingDivergedException exception)
+            {
+                throw Diverged(epoch, batch, exception.Message.TrimEnd('.'));
+            }
+
+            if (!VectorLoop.AllFinite(parameters))
+            {
+                int bad = Guard.FirstNonFinite(parameters) ?? 0;
+                float value = parameters[bad];
+                _previousParameters.CopyTo(parameters);
+                throw Diverged(epoch, batch, $"the update made parameter {bad} {value} (lower the learning rate)");
+            }
+
+            return lossSum;
+        }
+
+        private TrainingDivergedException Diverged(int epoch, int batch, string cause) =>
+            new($"{TNet.Description.Name}: training diverged in epoch {epoch} of {_options.Epochs}, batch {batch} of {_batchesPerEpoch}: {cause}. The parameters are those before this step.");
+    }
+}

@@ -1,0 +1,454 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using NetCompiler.Generator.Diagnostics;
+using NetCompiler.Generator.Tests.Infrastructure;
+
+namespace NetCompiler.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic ID: the ID, the severity, the exact span (marked <c>[|...|]</c> in the source),
+/// the exact message (which says what to do) and the help link; plus what is generated next to a diagnostic.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    [Fact]
+    public void NC0001_NetworkClassNotPartial() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [Dense(3, Activation.Tanh)]
+        public sealed class [|Net|];
+        """,
+        "NC0001",
+        DiagnosticSeverity.Error,
+        "The network class 'Net' must be declared partial so NetCompiler can add the generated members; add the 'partial' modifier");
+
+    public static TheoryData<string, string, string> UnsupportedTypes() => new()
+    {
+        {
+            "generic class",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public partial class [|Net|]<T>;
+            """,
+            "a network class cannot be generic; declare one non-generic class per topology"
+        },
+        {
+            "static class",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public static partial class [|Net|];
+            """,
+            "a network class cannot be static, because networks are instances holding their parameters; remove 'static'"
+        },
+        {
+            "nested in a generic type",
+            """
+            using NetCompiler;
+            public partial class Outer<T>
+            {
+                [Network(Inputs = 4)]
+                [Dense(3, Activation.Tanh)]
+                public partial class [|Net|];
+            }
+            """,
+            "it is nested in the generic type 'Outer'; move the network out of the generic type"
+        },
+        {
+            "nested in a non-partial type",
+            """
+            using NetCompiler;
+            public partial class Outer
+            {
+                public class Middle
+                {
+                    [Network(Inputs = 4)]
+                    [Dense(3, Activation.Tanh)]
+                    public partial class [|Net|];
+                }
+            }
+            """,
+            "it is nested in 'Middle', which is not partial; add the 'partial' modifier to 'Middle'"
+        },
+        {
+            "abstract class",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public abstract partial class [|Net|];
+            """,
+            "a network class cannot be abstract, because the generated Create(seed) constructs it; remove 'abstract'"
+        },
+        {
+            "file-local class",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            file partial class [|Net|];
+            """,
+            "a network class cannot be file-local, because the generated members are added from another file; remove 'file'"
+        },
+        {
+            "nested in a file-local type",
+            """
+            using NetCompiler;
+            file partial class Outer
+            {
+                [Network(Inputs = 4)]
+                [Dense(3, Activation.Tanh)]
+                public partial class [|Net|];
+            }
+            """,
+            "it is nested in the file-local type 'Outer', and the generated members are added from another file; remove 'file' from 'Outer'"
+        },
+        {
+            "primary constructor",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public partial class [|Net|](int scale)
+            {
+                public int Scale => scale;
+            }
+            """,
+            "a network class cannot have a primary constructor, because the generated constructors set up its parameters; remove the parameter list after the class name"
+        },
+        {
+            "record",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public partial record [|Net|];
+            """,
+            "a network class cannot be a record (records add value equality and printing over the parameters); declare it as a 'partial class'"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsupportedTypes))]
+    public void NC0002_UnsupportedNetworkType(string variant, string markup, string reason)
+    {
+        Assert.NotEmpty(variant); // names the case in the test list
+        AssertReports(markup, "NC0002", DiagnosticSeverity.Error, $"NetCompiler cannot generate the network 'Net': {reason}");
+    }
+
+    [Fact]
+    public void NC0003_NoLayers() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+        public partial class [|Net|];
+        """,
+        "NC0003",
+        DiagnosticSeverity.Error,
+        "The network 'Net' has no layers; add at least one [Dense(size, activation)] attribute (the last one is the output layer)");
+
+    [Theory]
+    [InlineData("[Network([|Inputs = 0|])]", "0")]
+    [InlineData("[Network(Loss = Loss.MeanSquaredError, [|Inputs = -3|])]", "-3")]
+    [InlineData("[[|Network(Loss = Loss.MeanSquaredError)|]]", "0 (Inputs is not set)")]
+    [InlineData("[[|Network|]]", "0 (Inputs is not set)")]
+    public void NC0004_InvalidInputSize(string networkAttribute, string shownInputs) => AssertReports(
+        $"""
+        using NetCompiler;
+        {networkAttribute}
+        [Dense(3, Activation.Tanh)]
+        public partial class Net;
+        """,
+        "NC0004",
+        DiagnosticSeverity.Error,
+        $"The network 'Net' has Inputs = {shownInputs}; set Inputs to the number of features of one sample (a positive number)");
+
+    [Theory]
+    [InlineData("[Dense([|-2|], Activation.Tanh)]", "-2")]
+    [InlineData("[Dense(activation: Activation.Tanh, [|size: 0|])]", "0")]
+    [InlineData("[Dense([|size: 0|], Activation.Tanh)]", "0")]
+    [InlineData("[Dense([|0|])]", "0")]
+    public void NC0005_InvalidLayerSize(string secondLayer, string shownSize) => AssertReports(
+        $"""
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [Dense(5, Activation.ReLU)]
+        {secondLayer}
+        public partial class Net;
+        """,
+        "NC0005",
+        DiagnosticSeverity.Error,
+        $"Layer 2 of the network 'Net' has size {shownSize}; a dense layer needs a positive number of neurons");
+
+    [Theory]
+    [InlineData("[Dense(5, [|Activation.Softmax|])]")]
+    [InlineData("[Dense(size: 5, [|Activation.Softmax|])]")]
+    [InlineData("[Dense([|activation: Activation.Softmax|], size: 5)]")]
+    public void NC0006_SoftmaxOnHiddenLayer(string hiddenLayer) => AssertReports(
+        $"""
+        using NetCompiler;
+        [Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+        {hiddenLayer}
+        [Dense(3, Activation.Softmax)]
+        public partial class Net;
+        """,
+        "NC0006",
+        DiagnosticSeverity.Error,
+        "Layer 1 of the network 'Net' uses Softmax but is a hidden layer; use Softmax only on the last [Dense] and pick another activation here (for example ReLU or Tanh)");
+
+    [Theory]
+    [InlineData("[Dense(3, [|Activation.Tanh|])]", "Tanh")]
+    [InlineData("[[|Dense(3)|]]", "Identity")]
+    [InlineData("[Dense(size: 3, [|activation: Activation.ReLU|])]", "ReLU")]
+    public void NC0007_CrossEntropyNeedsSoftmaxOrSigmoid(string outputLayer, string shownActivation) => AssertReports(
+        $"""
+        using NetCompiler;
+        [Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+        [Dense(5, Activation.ReLU)]
+        {outputLayer}
+        public partial class Net;
+        """,
+        "NC0007",
+        DiagnosticSeverity.Error,
+        $"The network 'Net' uses Loss.CrossEntropy but its output layer uses {shownActivation}; use Activation.Softmax (one class per sample) or Activation.Sigmoid (independent yes/no outputs), or choose Loss.MeanSquaredError");
+
+    private const string MeanSquaredErrorOverSoftmax = """
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [Dense(5, Activation.ReLU)]
+        [Dense(3, [|Activation.Softmax|])]
+        public partial class Net;
+        """;
+
+    [Fact]
+    public void NC0008_MeanSquaredErrorOverSoftmax_IsAWarningAndTheNetworkIsStillGenerated()
+    {
+        var output = AssertReports(
+            MeanSquaredErrorOverSoftmax,
+            "NC0008",
+            DiagnosticSeverity.Warning,
+            "The network 'Net' trains a Softmax output with Loss.MeanSquaredError, whose gradient vanishes when the prediction is confidently wrong; use Loss.CrossEntropy for classification");
+
+        DiagnosticAssert.GeneratedExactly(output, "Net.g.cs");
+        DiagnosticAssert.GeneratedFileCompilesCleanly(output, "Net.g.cs");
+        Assert.Contains("// Topology:   4 inputs → Dense(5, ReLU) → Dense(3, Softmax)", output.Sources["Net.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NC0008_IsSuppressedByPragmaWarningDisable()
+    {
+        var (source, span) = SpanMarkup.ParseSingle("""
+            using NetCompiler;
+            #pragma warning disable NC0008
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Softmax)]
+            public partial class Quiet;
+            #pragma warning restore NC0008
+            [Network(Inputs = 4)]
+            [Dense(3, [|Activation.Softmax|])]
+            public partial class Loud;
+            """);
+
+        var output = GeneratorHarness.Run(source);
+
+        DiagnosticAssert.GeneratorDidNotThrow(output);
+        var reported = output.GeneratorDiagnostics.Where(d => d.Id == "NC0008" && !d.IsSuppressed).ToList();
+        var loud = Assert.Single(reported);
+        Assert.Equal(span, loud.Location.SourceSpan);
+        Assert.Equal(LocationKind.SourceFile, loud.Location.Kind);
+        DiagnosticAssert.GeneratedExactly(output, "Quiet.g.cs", "Loud.g.cs");
+    }
+
+    [Theory]
+    [InlineData(ReportDiagnostic.Suppress, null)]
+    [InlineData(ReportDiagnostic.Error, DiagnosticSeverity.Error)]
+    [InlineData(ReportDiagnostic.Default, DiagnosticSeverity.Warning)]
+    public void NC0008_FollowsTheProjectsWarningSettings(ReportDiagnostic setting, DiagnosticSeverity? expected)
+    {
+        // <NoWarn>NC0008</NoWarn> and <WarningsAsErrors>NC0008</WarningsAsErrors> reach the compiler as these options.
+        var (source, _) = SpanMarkup.ParseSingle(MeanSquaredErrorOverSoftmax);
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions([new("NC0008", setting)]));
+
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
+
+        var reported = diagnostics.Where(d => d.Id == "NC0008" && !d.IsSuppressed).Select(d => (DiagnosticSeverity?)d.Severity).ToList();
+        Assert.Equal(expected is null ? [] : new[] { expected }, reported);
+    }
+
+    [Theory]
+    [InlineData("[Dense(3, [|(Activation)42|])]", "42")]
+    [InlineData("[Dense(3, [|activation: (Activation)(-1)|])]", "-1")]
+    public void NC0009_UnknownActivation(string outputLayer, string shownValue) => AssertReports(
+        $"""
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [Dense(5, Activation.ReLU)]
+        {outputLayer}
+        public partial class Net;
+        """,
+        "NC0009",
+        DiagnosticSeverity.Error,
+        $"Layer 2 of the network 'Net' uses the activation value {shownValue}, which is not a member of NetCompiler.Activation; use one of the named values");
+
+    [Fact]
+    public void NC0010_UnknownLoss() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 4, [|Loss = (Loss)7|])]
+        [Dense(3, Activation.Sigmoid)]
+        public partial class Net;
+        """,
+        "NC0010",
+        DiagnosticSeverity.Error,
+        "The network 'Net' uses the loss value 7, which is not a member of NetCompiler.Loss; use Loss.MeanSquaredError or Loss.CrossEntropy");
+
+    [Theory]
+    [InlineData(65536, 65536, "4295032832")] // 65536 × 65536 weights + 65536 biases
+    [InlineData(1, 800_000_000, "2400000000")] // 1.6e9 parameters fit, but z, a and δ need 3 × 8e8 scratch floats
+    public void NC0011_ParameterCountOverflow(int inputs, int size, string shownCount) => AssertReports(
+        $$"""
+        using NetCompiler;
+        [Network(Inputs = {{inputs}})]
+        [Dense({{size}}, Activation.Tanh)]
+        public partial class [|Net|];
+        """,
+        "NC0011",
+        DiagnosticSeverity.Error,
+        $"The network 'Net' has {shownCount} parameters (or scratch values), more than an int can index (2147483647); make the layers smaller");
+
+    [Fact]
+    public void NC0012_DenseWithoutNetwork()
+    {
+        var output = AssertReports(
+            """
+            using NetCompiler;
+            [[|Dense(5, Activation.ReLU)|]]
+            [Dense(3, Activation.Softmax)]
+            public partial class Net;
+            """,
+            "NC0012",
+            DiagnosticSeverity.Warning,
+            "The class 'Net' has [Dense] layers but no [Network] attribute, so no network is generated; add [Network(Inputs = ...)]");
+
+        DiagnosticAssert.GeneratedExactly(output);
+    }
+
+    [Fact]
+    public void AnInvalidNetworkGeneratesNothingWhileAValidOneInTheSameCompilationStillDoes()
+    {
+        var output = GeneratorHarness.Run(
+            """
+            using NetCompiler;
+            namespace App;
+            [Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+            [Dense(5, Activation.Softmax)]
+            [Dense(3, Activation.Softmax)]
+            public partial class Invalid;
+            """,
+            """
+            using NetCompiler;
+            namespace App;
+            [Network(Inputs = 2, Loss = Loss.CrossEntropy)]
+            [Dense(4, Activation.Tanh)]
+            [Dense(1, Activation.Sigmoid)]
+            public partial class Valid;
+            """);
+
+        DiagnosticAssert.GeneratorDidNotThrow(output);
+        Assert.Equal(["NC0006"], DiagnosticAssert.NetCompilerDiagnostics(output).Select(d => d.Id));
+        DiagnosticAssert.GeneratedExactly(output, "App.Valid.g.cs");
+
+        using var stream = new MemoryStream();
+        var emit = output.OutputCompilation.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        Assert.Empty(emit.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var valid = Assembly.Load(stream.ToArray()).GetType("App.Valid", throwOnError: true)!;
+        Assert.Equal(2 * 4 + 4 + (4 * 1) + 1, valid.GetField("ParameterCount")!.GetRawConstantValue());
+    }
+
+    [Fact]
+    public void EveryDiagnosticIdHasATestHere()
+    {
+        var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.All(AllDescriptors(), d => Assert.Contains(d.Id, tested));
+    }
+
+    [Fact]
+    public void EveryDiagnosticIdIsTrackedInTheReleaseNotesWithItsSeverity()
+    {
+        var rows = File.ReadAllLines(RepositoryFile("generator/NetCompiler.Generator/AnalyzerReleases.Unshipped.md"))
+            .Where(line => line.StartsWith("NC", StringComparison.Ordinal))
+            .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
+            .ToDictionary(cells => cells[0], cells => (Category: cells[1], Severity: cells[2]));
+
+        var descriptors = AllDescriptors();
+        Assert.Equal(descriptors.Select(d => d.Id).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(descriptors, d => Assert.Equal((d.Category, d.DefaultSeverity.ToString()), rows[d.Id]));
+    }
+
+    [Fact]
+    public void EveryDiagnosticHasAHelpPageWithItsTitleSeverityAndMessage()
+    {
+        string index = File.ReadAllText(RepositoryFile("docs/diagnostics/README.md"));
+        Assert.All(AllDescriptors(), d =>
+        {
+            Assert.Equal($"docs/diagnostics/{d.Id}.md", d.HelpLinkUri);
+            string page = File.ReadAllText(RepositoryFile(d.HelpLinkUri));
+            string title = d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.StartsWith($"# {d.Id}: {title}\n", page.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+            Assert.Contains($"**Severity:** {d.DefaultSeverity}", page, StringComparison.Ordinal);
+            Assert.Contains(d.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), page, StringComparison.Ordinal);
+            Assert.Contains("## How to fix", page, StringComparison.Ordinal);
+            Assert.Contains($"| [{d.Id}]({d.Id}.md) | {d.DefaultSeverity} | {title} |", index, StringComparison.Ordinal);
+        });
+    }
+
+    /// <summary>
+    /// Runs the generator over <paramref name="markup"/> and checks it reports exactly one NetCompiler diagnostic:
+    /// <paramref name="id"/>, with <paramref name="severity"/>, exactly over the marked span, with exactly
+    /// <paramref name="message"/> and the help link; the source has no compiler error, and an error generates nothing.
+    /// </summary>
+    private static GeneratorOutput AssertReports(string markup, string id, DiagnosticSeverity severity, string message)
+    {
+        var (source, span) = SpanMarkup.ParseSingle(markup);
+        var output = GeneratorHarness.Run(source);
+
+        DiagnosticAssert.GeneratorDidNotThrow(output);
+        Assert.Empty(DiagnosticAssert.UserSourceProblems(output, DiagnosticSeverity.Error));
+        var diagnostic = Assert.Single(DiagnosticAssert.NetCompilerDiagnostics(output));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(severity, diagnostic.DefaultSeverity);
+        Assert.Equal(message, DiagnosticAssert.Message(diagnostic));
+        Assert.Equal($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+
+        var location = diagnostic.Location.GetLineSpan();
+        Assert.Equal("Source0.cs", location.Path);
+        Assert.Equal(source.Substring(span.Start, span.Length), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+        Assert.Equal(SourceText.From(source).Lines.GetLinePositionSpan(span), location.Span);
+
+        if (severity == DiagnosticSeverity.Error)
+        {
+            DiagnosticAssert.GeneratedExactly(output);
+        }
+
+        return output;
+    }
+
+    private static IReadOnlyList<DiagnosticDescriptor> AllDescriptors() =>
+        [.. typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Id, StringComparer.Ordinal)];
+
+    private static string RepositoryFile(string relativePath, [CallerFilePath] string thisFile = "") =>
+        Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", relativePath);
+}

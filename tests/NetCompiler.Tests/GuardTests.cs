@@ -1,0 +1,107 @@
+using NetCompiler.Kernels;
+
+namespace NetCompiler.Tests;
+
+/// <summary>
+/// Wrong-sized buffers are rejected before any work with an <see cref="ArgumentException"/> whose
+/// message names the network, the buffer, its length and the expected length, and whose
+/// <see cref="ArgumentException.ParamName"/> is the parameter.
+/// </summary>
+public sealed class GuardTests
+{
+    private static readonly float[] IrisParameters = new IrisNet(seed: 1).Parameters.ToArray();
+
+    [Fact]
+    public void LengthMessageNamesNetworkBufferAndSizes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Guard.Length(new float[3], 4, "IrisNet", "InputSize", "input"));
+        Assert.Equal("input", error.ParamName);
+        Assert.Equal("IrisNet: input has 3 floats but must have 4 (InputSize). (Parameter 'input')", error.Message);
+    }
+
+    [Fact]
+    public void LengthAcceptsTheExactSize() => Guard.Length(new float[4], 4, "IrisNet", "InputSize", "input");
+
+    [Fact]
+    public void ForwardRejectsWrongInput()
+    {
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.Forward(IrisParameters, new float[5], new float[3]));
+        Assert.Equal("input", error.ParamName);
+        Assert.Equal("IrisNet: input has 5 floats but must have 4 (InputSize). (Parameter 'input')", error.Message);
+    }
+
+    [Fact]
+    public void ForwardRejectsWrongOutput()
+    {
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.Forward(IrisParameters, new float[4], new float[2]));
+        Assert.Equal("output", error.ParamName);
+        Assert.Equal("IrisNet: output has 2 floats but must have 3 (OutputSize). (Parameter 'output')", error.Message);
+    }
+
+    [Fact]
+    public void ForwardRejectsWrongParameters()
+    {
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.Forward(new float[130], new float[4], new float[3]));
+        Assert.Equal("parameters", error.ParamName);
+        Assert.Equal("IrisNet: parameters has 130 floats but must have 131 (ParameterCount). (Parameter 'parameters')", error.Message);
+    }
+
+    [Fact]
+    public void AccumulateGradientRejectsWrongTargetAndGradient()
+    {
+        var target = Assert.Throws<ArgumentException>(() => IrisNet.AccumulateGradient(IrisParameters, new float[4], new float[4], new float[131]));
+        Assert.Equal("target", target.ParamName);
+        Assert.Equal("IrisNet: target has 4 floats but must have 3 (OutputSize). (Parameter 'target')", target.Message);
+
+        var gradient = Assert.Throws<ArgumentException>(() => IrisNet.AccumulateGradient(IrisParameters, new float[4], new float[3], new float[132]));
+        Assert.Equal("gradient", gradient.ParamName);
+        Assert.Equal("IrisNet: gradient has 132 floats but must have 131 (ParameterCount). (Parameter 'gradient')", gradient.Message);
+    }
+
+    [Fact]
+    public void ConstructorRejectsWrongParameterCount()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new LoopedNet(new float[10]));
+        Assert.Equal("parameters", error.ParamName);
+        Assert.Equal("LoopedNet: parameters has 10 floats but must have 7510 (ParameterCount). (Parameter 'parameters')", error.Message);
+    }
+
+    [Fact]
+    public void BatchCountReturnsTheNumberOfSamples() =>
+        Assert.Equal(3, Guard.BatchCount(new float[12], new float[9], 4, 3, "IrisNet"));
+
+    [Fact]
+    public void EmptyBatchIsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.ComputeLoss(IrisParameters, [], []));
+        Assert.Equal("inputs", error.ParamName);
+        Assert.Equal("IrisNet: the batch is empty; pass at least one sample (4 floats). (Parameter 'inputs')", error.Message);
+    }
+
+    [Fact]
+    public void InputsThatAreNotWholeSamplesAreRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.ComputeLoss(IrisParameters, new float[10], new float[6]));
+        Assert.Equal("inputs", error.ParamName);
+        Assert.Equal("IrisNet: inputs has 10 floats, which is not a whole number of samples of 4 (InputSize). (Parameter 'inputs')", error.Message);
+    }
+
+    [Fact]
+    public void TargetsThatDoNotMatchTheSampleCountAreRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.ComputeLoss(IrisParameters, new float[8], new float[9]));
+        Assert.Equal("targets", error.ParamName);
+        Assert.Equal(
+            "IrisNet: inputs hold 2 samples, so targets must have 6 floats (2 × OutputSize 3), but it has 9. (Parameter 'targets')",
+            error.Message);
+    }
+
+    [Fact]
+    public void TrainStepChecksTheBatchLikeComputeLoss()
+    {
+        var parameters = IrisParameters.ToArray();
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.TrainStep(parameters, new float[131], new float[8], new float[3], 0.1f));
+        Assert.Equal("targets", error.ParamName);
+        Assert.StartsWith("IrisNet: inputs hold 2 samples, so targets must have 6 floats", error.Message, StringComparison.Ordinal);
+    }
+}
