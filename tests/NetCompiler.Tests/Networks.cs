@@ -41,3 +41,21 @@ public partial class LoopedNet;
 [Dense(2100, Activation.Tanh)]
 [Dense(1, Activation.Identity)]
 public partial class WideNet;
+
+/// <summary>
+/// 13 → Dense(101, ELU) → Dense(7, Sigmoid), binary cross-entropy: sizes that leave edge rows in every
+/// register block of the batched kernels (101 = 16 × 6 + 5, 13 = 2 × 6 + 1, 7 = 6 + 1).
+/// </summary>
+[Network(Inputs = 13, Loss = Loss.CrossEntropy)]
+[Dense(101, Activation.ELU)]
+[Dense(7, Activation.Sigmoid)]
+public partial class EdgeTileNet;
+
+/// <summary>9 → Dense(8, GELU) → Dense(6, Softplus) → Dense(4, Softmax), mean squared error through softmax (warning NC0008 suppressed).</summary>
+#pragma warning disable NC0008
+[Network(Inputs = 9, Loss = Loss.MeanSquaredError)]
+[Dense(8, Activation.GELU)]
+[Dense(6, Activation.Softplus)]
+[Dense(4, Activation.Softmax)]
+public partial class SoftmaxRegressionNet;
+#pragma warning restore NC0008

@@ -129,6 +129,7 @@ internal static partial class NetworkEmitter
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
             using (writer.Block($"if (!{Vector}.IsHardwareAccelerated)"))
             {
                 writer.Line("// No 512-bit vectors on this machine: the per-sample step.");

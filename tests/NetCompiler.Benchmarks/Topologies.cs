@@ -1,0 +1,30 @@
+using NetCompiler;
+
+namespace NetCompiler.Benchmarks;
+
+// The benchmarked topologies (issue: 4-16-3, 784-128-10, 784-100-10, 784-256-256-10).
+
+/// <summary>4-16-3: the tiny Iris-sized network.</summary>
+[Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+[Dense(16, Activation.Tanh)]
+[Dense(3, Activation.Softmax)]
+public partial class Tiny;
+
+/// <summary>784-128-10: the MNIST classic.</summary>
+[Network(Inputs = 784, Loss = Loss.CrossEntropy)]
+[Dense(128, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class Mnist128;
+
+/// <summary>784-100-10: odd sizes, so edge tiles matter.</summary>
+[Network(Inputs = 784, Loss = Loss.CrossEntropy)]
+[Dense(100, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class Mnist100;
+
+/// <summary>784-256-256-10: two wide hidden layers.</summary>
+[Network(Inputs = 784, Loss = Loss.CrossEntropy)]
+[Dense(256, Activation.ReLU)]
+[Dense(256, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class Deep256;

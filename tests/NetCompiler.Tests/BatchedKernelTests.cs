@@ -1,0 +1,172 @@
+using System.Runtime.Intrinsics;
+using NetCompiler.Tests.Support;
+
+namespace NetCompiler.Tests;
+
+/// <summary>
+/// The batched matrix-form kernels (<c>ForwardBatch</c>, <c>TrainStepBatch</c>) against the per-sample
+/// kernels the rest of the suite checks by hand and by finite differences: same outputs, same losses,
+/// same updated parameters within float rounding, for batch sizes around every tile edge.
+/// </summary>
+public sealed class BatchedKernelTests
+{
+    // Around the 16-, 32- and 64-column blocks, and the single-sample path.
+    public static readonly TheoryData<int> BatchSizes = new() { 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 130 };
+
+    [Theory]
+    [MemberData(nameof(BatchSizes))]
+    public void ForwardBatchEqualsForwardPerSample(int batch)
+    {
+        CheckForward<IrisNet>(batch);
+        CheckForward<LoopedNet>(batch);
+        CheckForward<EdgeTileNet>(batch);
+        CheckForward<SoftmaxRegressionNet>(batch);
+        CheckForward<SigmoidRegressionNet>(batch);
+        CheckForward<XorNet>(batch);
+    }
+
+    [Theory]
+    [MemberData(nameof(BatchSizes))]
+    public void TrainStepBatchEqualsTrainStep(int batch)
+    {
+        CheckTrainStep<IrisNet>(batch);
+        CheckTrainStep<LoopedNet>(batch);
+        CheckTrainStep<EdgeTileNet>(batch);
+        CheckTrainStep<SoftmaxRegressionNet>(batch);
+        CheckTrainStep<SigmoidRegressionNet>(batch);
+        CheckTrainStep<TanhSoftmaxNet>(batch);
+    }
+
+    [Fact]
+    public void PooledWideNetworkAgreesToo()
+    {
+        CheckForward<WideNet>(40);
+        CheckTrainStep<WideNet>(40);
+    }
+
+    [Fact]
+    public void TrainStepBatchIsDeterministic()
+    {
+        var inputs = Numbers.Uniform(48 * LoopedNet.InputSize, seed: 5);
+        var targets = Numbers.OneHot(48, LoopedNet.OutputSize, seed: 6);
+        var first = new LoopedNet(seed: 2);
+        var second = new LoopedNet(seed: 2);
+        for (int step = 0; step < 5; step++)
+        {
+            LoopedNet.TrainStepBatch(first.Parameters, inputs, targets, 0.05f);
+            LoopedNet.TrainStepBatch(second.Parameters, inputs, targets, 0.05f);
+        }
+
+        Numbers.AssertBitIdentical(first.Parameters, second.Parameters, "parameters");
+    }
+
+    [Fact]
+    public void BatchedKernelsAllocateNothingOnceWarm()
+    {
+        var inputs = Numbers.Uniform(64 * LoopedNet.InputSize, seed: 5);
+        var targets = Numbers.OneHot(64, LoopedNet.OutputSize, seed: 6);
+        var outputs = new float[64 * LoopedNet.OutputSize];
+        var net = new LoopedNet(seed: 2);
+        for (int i = 0; i < 20; i++)
+        {
+            LoopedNet.ForwardBatch(net.Parameters, inputs, outputs);
+            LoopedNet.TrainStepBatch(net.Parameters, inputs, targets, 1e-4f);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 500; i++)
+        {
+            LoopedNet.ForwardBatch(net.Parameters, inputs, outputs);
+            LoopedNet.TrainStepBatch(net.Parameters, inputs, targets, 1e-4f);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void NaNInputNamesTheSampleAndChangesNothing()
+    {
+        var net = new EdgeTileNet(seed: 1);
+        var before = net.Parameters.ToArray();
+        var inputs = Numbers.Uniform(40 * EdgeTileNet.InputSize, seed: 3);
+        inputs[(17 * EdgeTileNet.InputSize) + 4] = float.NaN;
+
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+            EdgeTileNet.TrainStepBatch(net.Parameters, inputs, Numbers.Uniform(40 * EdgeTileNet.OutputSize, seed: 4, scale: 0.5f), 0.1f));
+
+        Assert.Equal("EdgeTileNet: input[4] of sample 17 in the batch is NaN. The parameters were not changed.", error.Message);
+        Numbers.AssertBitIdentical(before, net.Parameters, "parameters");
+    }
+
+    [Fact]
+    public void DivergenceThrowsBeforeAnyParameterChanges()
+    {
+        var net = new SigmoidRegressionNet(seed: 3);
+        float[] inputs = [100f, 100f, -50f, 20f];
+        float[] targets = [-100f, 100f];
+        float[] lastGood = [];
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+        {
+            for (int step = 0; step < 100; step++)
+            {
+                lastGood = net.Parameters.ToArray();
+                SigmoidRegressionNet.TrainStepBatch(net.Parameters, inputs, targets, 1e30f);
+            }
+        });
+
+        Assert.Contains("SigmoidRegressionNet", error.Message, StringComparison.Ordinal);
+        Numbers.AssertBitIdentical(lastGood, net.Parameters, "parameters");
+        Numbers.AssertAllFinite(net.Parameters, "parameters");
+    }
+
+    [Fact]
+    public void WrongSizedOutputsNameTheArgument()
+    {
+        var net = new IrisNet(seed: 1);
+        var error = Assert.Throws<ArgumentException>(() => IrisNet.ForwardBatch(net.Parameters, new float[8], new float[5]));
+        Assert.Equal("outputs", error.ParamName);
+        Assert.StartsWith("IrisNet: inputs hold 2 samples, so outputs must have 6 floats", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThisMachineRunsTheVectorPath()
+    {
+        // On a machine without 512-bit vectors the batched entry points fall back to the per-sample kernels and the
+        // tests above compare those with themselves; say so rather than pass silently.
+        Assert.True(Vector512.IsHardwareAccelerated, "Vector512 is not accelerated here: the batched kernels' vector path is not exercised.");
+    }
+
+    private static void CheckForward<TNet>(int batch)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var net = TNet.Create(11);
+        var inputs = Numbers.Uniform(batch * TNet.InputSize, seed: batch);
+        var expected = new float[batch * TNet.OutputSize];
+        for (int sample = 0; sample < batch; sample++)
+        {
+            TNet.Forward(net.Parameters, inputs.AsSpan(sample * TNet.InputSize, TNet.InputSize), expected.AsSpan(sample * TNet.OutputSize, TNet.OutputSize));
+        }
+
+        var actual = new float[batch * TNet.OutputSize];
+        TNet.ForwardBatch(net.Parameters, inputs, actual);
+        Numbers.AssertClose(expected, actual, 2e-6, $"{typeof(TNet).Name} outputs (batch {batch})");
+    }
+
+    private static void CheckTrainStep<TNet>(int batch)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var inputs = Numbers.Uniform(batch * TNet.InputSize, seed: batch);
+        var targets = TNet.Description.OutputActivation is Activation.Softmax
+            ? Numbers.OneHot(batch, TNet.OutputSize, seed: batch + 1)
+            : Numbers.Uniform(batch * TNet.OutputSize, seed: batch + 1, scale: 0.5f).Select(v => v + 0.5f).ToArray();
+        var perSample = TNet.Create(13);
+        var batched = TNet.Create(13);
+
+        float expectedLoss = TNet.TrainStep(perSample.Parameters, new float[TNet.ParameterCount], inputs, targets, 0.3f);
+        float actualLoss = TNet.TrainStepBatch(batched.Parameters, inputs, targets, 0.3f);
+
+        Assert.Equal(expectedLoss, actualLoss, 1e-5f * Math.Max(1f, Math.Abs(expectedLoss)));
+        Numbers.AssertClose(perSample.Parameters, batched.Parameters, 2e-6, $"{typeof(TNet).Name} parameters after one step (batch {batch})");
+        Assert.NotEqual(TNet.Create(13).Parameters.ToArray(), batched.Parameters.ToArray());
+    }
+}
