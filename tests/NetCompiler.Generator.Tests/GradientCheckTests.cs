@@ -79,7 +79,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         output.WriteLine($"{networks.Length} networks, {descriptions.Sum(d => d.ParameterCount)} parameters, {unrolled} written-out and {looped} looped layers");
     }
 
-    [Fact(Skip = "bug: NC0008 is reported at an ExternalFile location (LocationInfo.ToLocation uses Location.Create(path, span, lineSpan)), which #pragma warning disable cannot reach (roslyn#68291)")]
+    [Fact]
     public void PragmaWarningDisableSuppressesNC0008()
     {
         var warnings = CompiledCatalog.Instance.Warnings;

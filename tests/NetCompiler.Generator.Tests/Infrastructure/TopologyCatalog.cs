@@ -135,9 +135,9 @@ internal sealed class CompiledCatalog
 
     private CompiledCatalog()
     {
-        // GeneratorHarness.CompileAndLoad rejects every generator diagnostic, and NC0008 comes through
-        // #pragma warning disable (see GradientCheckTests.PragmaWarningDisableSuppressesNC0008), so this
-        // emits the harness's output itself and accepts NC0008, suppressed or not, and nothing else.
+        // GeneratorHarness.CompileAndLoad rejects every generator diagnostic, even one a #pragma suppresses
+        // (see GradientCheckTests.PragmaWarningDisableSuppressesNC0008), so this emits the harness's output
+        // itself and accepts NC0008, and nothing else.
         var generated = GeneratorHarness.Run(TopologyCatalog.Source());
         Assert.All(generated.Result.Results, r => Assert.Null(r.Exception));
         Warnings = generated.GeneratorDiagnostics;
