@@ -125,6 +125,15 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BatchedKernelsMatchThePerSampleKernelsTheChecksAboveVerify()
+    {
+        var mismatches = TopologyCatalog.Networks
+            .SelectMany((n, i) => RunCheck<List<Mismatch>>(nameof(CheckBatched), n, SeedOf(i)))
+            .ToList();
+        Assert.True(mismatches.Count == 0, Describe(mismatches));
+    }
+
+    [Fact]
     public void GradientCheckReportsOneComponentThatIsThreePercentOff()
     {
         // The checker itself must fail on a small error: scale the largest gradient component of each sample by 1.03.
@@ -327,6 +336,62 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         mismatches.AddRange(NumericComparison.Compare(network.Name, "loss returned by TrainStep vs mean sample loss", [meanLoss], [lossSum / SamplesPerNetwork], UpdateTolerance));
         float batchLoss = TNet.ComputeLoss(problem.Parameters, problem.BatchInputs, problem.BatchTargets);
         mismatches.AddRange(NumericComparison.Compare(network.Name, "loss returned by TrainStep vs ComputeLoss of the batch", [meanLoss], [batchLoss], UpdateTolerance));
+        return mismatches;
+    }
+
+    /// <summary>
+    /// The matrix-form kernels against the per-sample ones verified above: TrainStepBatch on the three samples
+    /// against θ − η · mean of the three AccumulateGradient results, and on 37 random samples (edge tiles of
+    /// every block width) against TrainStep; ForwardBatch against Forward on the same 37 samples.
+    /// </summary>
+    private static List<Mismatch> CheckBatched<TNet>(int seed)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var network = TNet.Description;
+        var problem = Problem.Create<TNet>(seed);
+        int count = TNet.ParameterCount;
+        var mismatches = new List<Mismatch>();
+        double[] gradientSum = new double[count];
+        for (int s = 0; s < SamplesPerNetwork; s++)
+        {
+            float[] gradient = new float[count];
+            TNet.AccumulateGradient(problem.Parameters, problem.Inputs[s], problem.Targets[s], gradient);
+            for (int i = 0; i < count; i++)
+            {
+                gradientSum[i] += gradient[i];
+            }
+        }
+
+        float[] updated = [.. problem.Parameters];
+        TNet.TrainStepBatch(updated, problem.BatchInputs, problem.BatchTargets, LearningRate);
+        double[] expected = [.. problem.Parameters.Select((p, i) => p - (LearningRate * gradientSum[i] / SamplesPerNetwork))];
+        mismatches.AddRange(NumericComparison.Compare(network.Name, "parameter after TrainStepBatch", updated, expected, UpdateTolerance));
+
+        const int Samples = 37;
+        var random = new Random(seed);
+        float[] inputs = [.. Enumerable.Range(0, Samples * TNet.InputSize).Select(_ => Uniform(random, -1, 1))];
+        float[] targets = [.. Enumerable.Range(0, Samples).SelectMany(_ => problem.Targets[random.Next(SamplesPerNetwork)])];
+        float[] perSample = [.. problem.Parameters];
+        float[] batched = [.. problem.Parameters];
+        float perSampleLoss = TNet.TrainStep(perSample, new float[count], inputs, targets, LearningRate);
+        float batchedLoss = TNet.TrainStepBatch(batched, inputs, targets, LearningRate);
+        mismatches.AddRange(NumericComparison.Compare(network.Name, "parameter after TrainStepBatch (37 samples) vs TrainStep", batched, [.. perSample.Select(p => (double)p)], UpdateTolerance));
+        mismatches.AddRange(NumericComparison.Compare(network.Name, "loss of TrainStepBatch vs TrainStep", [batchedLoss], [perSampleLoss], UpdateTolerance));
+
+        float[] outputs = new float[Samples * TNet.OutputSize];
+        TNet.ForwardBatch(problem.Parameters, inputs, outputs);
+        double[] expectedOutputs = new double[outputs.Length];
+        float[] output = new float[TNet.OutputSize];
+        for (int s = 0; s < Samples; s++)
+        {
+            TNet.Forward(problem.Parameters, inputs.AsSpan(s * TNet.InputSize, TNet.InputSize), output);
+            for (int k = 0; k < output.Length; k++)
+            {
+                expectedOutputs[(s * TNet.OutputSize) + k] = output[k];
+            }
+        }
+
+        mismatches.AddRange(NumericComparison.Compare(network.Name, "ForwardBatch output vs Forward", outputs, expectedOutputs, UpdateTolerance));
         return mismatches;
     }
 

@@ -5,7 +5,7 @@ using NetCompiler.Generator.Model;
 namespace NetCompiler.Generator.Emit;
 
 // The batched matrix form (seed 002): Z_l = W_l A_(l-1) + b_l 1ᵀ, H_(l-1) = (W_lᵀ H_l) ⊙ f'(Z_(l-1)),
-// W_l ← W_l − (η/N) H_l A_(l-1)ᵀ, b_l ← b_l − (η/N) H_l 1.
+// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ, b_l ← b_l - (η/N) H_l 1.
 // Activations are feature-major ([features, samples], samples contiguous), so every product is a
 // block of "broadcast one scalar × a row of vectors" FMAs and needs no transposes; the layer inputs are also
 // kept sample-major for the weight-gradient product, which is fused with the SGD update.
@@ -124,7 +124,7 @@ internal static partial class NetworkEmitter
     {
         var output = layout.Output;
         var layers = layout.Layers;
-        writer.Summary("One gradient-descent step over a batch in matrix form (seed 002): forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l − (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l − (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref=\"TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)\"/> within float rounding; needs no gradient buffer. If a loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/> before any parameter changes.");
+        writer.Summary("One gradient-descent step over a batch in matrix form (seed 002): forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref=\"TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)\"/> within float rounding; needs no gradient buffer. If a loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/> before any parameter changes.");
         using (writer.Block($"public static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
@@ -230,7 +230,7 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line("// W_l ← W_l − (η/N) H_l A_(l-1)ᵀ and b_l ← b_l − (η/N) H_l 1, the gradient product fused with the update.");
+            writer.Line("// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.");
             writer.Line("float step = -learningRate / n;");
             foreach (var layer in layers)
             {
