@@ -44,6 +44,28 @@ public sealed class BatchedKernelTests
         CheckTrainStep<WideNet>(40);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 5)]
+    [InlineData(8, 8)]
+    [InlineData(16, 24)]
+    [InlineData(17, 9)]
+    [InlineData(32, 784)]
+    [InlineData(37, 101)]
+    public void TransposeMatchesItsDefinition(int rows, int columns)
+    {
+        var source = Numbers.Uniform(rows * columns, seed: rows + columns);
+        var destination = new float[rows * columns];
+        Kernels.MatrixKernels.Transpose(source, rows, columns, destination);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                Assert.Equal(source[(r * columns) + c], destination[(c * rows) + r]);
+            }
+        }
+    }
+
     [Fact]
     public void TrainStepBatchIsDeterministic()
     {

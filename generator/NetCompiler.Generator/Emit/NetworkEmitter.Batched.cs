@@ -11,8 +11,17 @@ namespace NetCompiler.Generator.Emit;
 // kept sample-major for the weight-gradient product, which is fused with the SGD update.
 internal static partial class NetworkEmitter
 {
-    /// <summary>Rows of one register block (6 rows × 4 Vector512 = 24 accumulators cover 2 FMA pipes × 4-cycle latency with room to spare).</summary>
+    /// <summary>
+    /// Rows of a 64-column register block: 6 rows × 4 Vector512 = 24 accumulators, enough independent
+    /// chains for 2 FMA pipes × 4-cycle latency, with 4 row loads and 6 broadcasts per 24 FMAs.
+    /// </summary>
     private const int BlockRows = 6;
+
+    /// <summary>
+    /// Rows of a tall tile: two 6-row blocks at 64 columns, or one 12-row block at 32 or 16 columns, where
+    /// 12 rows keep 24 (or 12) accumulators busy while each loaded row vector feeds 12 FMAs.
+    /// </summary>
+    private const int TallRows = 12;
     private const int WideBlock = 64;
     private const int MediumBlock = 32;
     private const int NarrowBlock = 16;
@@ -46,16 +55,21 @@ internal static partial class NetworkEmitter
             WriteBatchUpdateLayer(writer, layer);
         }
 
-        foreach (int rows in RowBlockSizes(layout))
+        var tiles = RowBlockSizes(layout).ToList();
+        var blocks = new SortedSet<(int Rows, int Width)>();
+        foreach (int rows in tiles)
         {
             writer.Line();
             WriteTile(writer, rows);
+            blocks.Add((rows == TallRows ? BlockRows : rows, WideBlock));
+            blocks.Add((rows, MediumBlock));
+            blocks.Add((rows, NarrowBlock));
+        }
+
+        foreach (var (rows, width) in blocks)
+        {
             writer.Line();
-            WriteBlock(writer, rows, WideBlock);
-            writer.Line();
-            WriteBlock(writer, rows, MediumBlock);
-            writer.Line();
-            WriteBlock(writer, rows, NarrowBlock);
+            WriteBlock(writer, rows, width);
         }
     }
 
@@ -254,7 +268,7 @@ internal static partial class NetworkEmitter
     private static void WriteBatchForwardLayer(CodeWriter writer, LayerLayout layer)
     {
         string n = Number(layer.Number);
-        writer.Summary($"<c>Z{n} = W{n} A{layer.Number - 1} + b{n} 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of {BlockRows} neurons.");
+        writer.Summary($"<c>Z{n} = W{n} A{layer.Number - 1} + b{n} 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of {TallRows} neurons.");
         using (writer.Block($"private static void BatchForwardLayer{n}({ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns)"))
         {
             writer.Line($"{Kernels}.MatrixKernels.FillRows(parameters.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant}), z, columns);");
@@ -297,25 +311,47 @@ internal static partial class NetworkEmitter
         }
     }
 
-    /// <summary>Writes the loop over full blocks of 6 rows and the edge block for the rows left over (known now, so no run-time branch).</summary>
+    /// <summary>
+    /// Writes the loop over full 12-row tiles and the edge tiles for the rows left over (known now, so the
+    /// edges cost no run-time branch): a 6-row tile, then one of 1 to 5 rows.
+    /// </summary>
     private static void WriteRowBlocks(CodeWriter writer, int rows, System.Func<string, string> arguments)
     {
-        int full = rows - (rows % BlockRows);
+        int full = rows - (rows % TallRows);
         if (full > 0)
         {
-            using (writer.Block($"for (int row = 0; row < {full}; row += {BlockRows})"))
+            using (writer.Block($"for (int row = 0; row < {full}; row += {TallRows})"))
             {
-                writer.Line($"Tile{BlockRows}({arguments("row")});");
+                writer.Line($"Tile{TallRows}({arguments("row")});");
             }
         }
 
-        if (rows % BlockRows != 0)
+        int at = full;
+        foreach (int tile in EdgeTiles(rows))
         {
-            writer.Line($"// Edge block: the last {rows % BlockRows} row(s) ({rows} = {full / BlockRows} × {BlockRows} + {rows % BlockRows}).");
-            writer.Line($"Tile{rows % BlockRows}({arguments(Number(full))});");
+            writer.Line($"// Edge tile: rows {at}..{at + tile - 1} of {rows}.");
+            writer.Line($"Tile{tile}({arguments(Number(at))});");
+            at += tile;
         }
     }
 
+    /// <summary>The tiles after the full 12-row ones: 6 rows if at least 6 are left, then the rest.</summary>
+    private static IEnumerable<int> EdgeTiles(int rows)
+    {
+        int rest = rows % TallRows;
+        if (rest >= BlockRows)
+        {
+            yield return BlockRows;
+            rest -= BlockRows;
+        }
+
+        if (rest > 0)
+        {
+            yield return rest;
+        }
+    }
+
+    /// <summary>Every tile height this network's products use.</summary>
     private static IEnumerable<int> RowBlockSizes(NetworkLayout layout)
     {
         var sizes = new SortedSet<int>();
@@ -323,15 +359,12 @@ internal static partial class NetworkEmitter
         {
             foreach (int rows in new[] { layer.Size, layer.InputSize })
             {
-                if (rows >= BlockRows)
+                if (rows >= TallRows)
                 {
-                    sizes.Add(BlockRows);
+                    sizes.Add(TallRows);
                 }
 
-                if (rows % BlockRows != 0)
-                {
-                    sizes.Add(rows % BlockRows);
-                }
+                sizes.UnionWith(EdgeTiles(rows));
             }
         }
 
@@ -348,7 +381,16 @@ internal static partial class NetworkEmitter
             writer.Line("int column = 0;");
             using (writer.Block($"for (; column + {WideBlock} <= columns; column += {WideBlock})"))
             {
-                writer.Line($"Block{rows}x{WideBlock}(ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, alpha, accumulate);");
+                if (rows == TallRows)
+                {
+                    writer.Line($"// 12 rows × 4 vectors would need 48 accumulators: two 6-row blocks instead.");
+                    writer.Line($"Block{BlockRows}x{WideBlock}(ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, alpha, accumulate);");
+                    writer.Line($"Block{BlockRows}x{WideBlock}(ref {Unsafe}.Add(ref s, {BlockRows} * rowStride), rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, ({BlockRows} * ldc) + column), ldc, alpha, accumulate);");
+                }
+                else
+                {
+                    writer.Line($"Block{rows}x{WideBlock}(ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, alpha, accumulate);");
+                }
             }
 
             using (writer.Block($"if (column + {MediumBlock} <= columns)"))

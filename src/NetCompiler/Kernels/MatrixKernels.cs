@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetCompiler.Kernels;
 
@@ -21,23 +23,70 @@ public static class MatrixKernels
 
         ref float from = ref MemoryMarshal.GetReference(source);
         ref float to = ref MemoryMarshal.GetReference(destination);
-        // 8×8 blocks keep both the reads and the writes within a few cache lines.
-        const int Block = 8;
-        for (int r0 = 0; r0 < rows; r0 += Block)
+        int fullRows = Avx.IsSupported ? rows - (rows % 8) : 0;
+        int fullColumns = Avx.IsSupported ? columns - (columns % 8) : 0;
+        for (int r = 0; r < fullRows; r += 8)
         {
-            int r1 = Math.Min(r0 + Block, rows);
-            for (int c0 = 0; c0 < columns; c0 += Block)
+            for (int c = 0; c < fullColumns; c += 8)
             {
-                int c1 = Math.Min(c0 + Block, columns);
-                for (int r = r0; r < r1; r++)
-                {
-                    for (int c = c0; c < c1; c++)
-                    {
-                        Unsafe.Add(ref to, (nint)c * rows + r) = Unsafe.Add(ref from, (nint)r * columns + c);
-                    }
-                }
+                Transpose8x8(ref Unsafe.Add(ref from, ((nint)r * columns) + c), columns, ref Unsafe.Add(ref to, ((nint)c * rows) + r), rows);
             }
         }
+
+        // The edges the 8×8 blocks do not cover: the last columns of the full rows, then the last rows.
+        TransposeScalar(ref from, ref to, rows, columns, 0, fullRows, fullColumns, columns);
+        TransposeScalar(ref from, ref to, rows, columns, fullRows, rows, 0, columns);
+    }
+
+    private static void TransposeScalar(ref float from, ref float to, int rows, int columns, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        for (int r = rowStart; r < rowEnd; r++)
+        {
+            for (int c = columnStart; c < columnEnd; c++)
+            {
+                Unsafe.Add(ref to, ((nint)c * rows) + r) = Unsafe.Add(ref from, ((nint)r * columns) + c);
+            }
+        }
+    }
+
+    /// <summary>The classic AVX 8×8 transpose: unpack pairs of rows, shuffle pairs of pairs, swap 128-bit halves.</summary>
+    private static void Transpose8x8(ref float source, nint sourceStride, ref float destination, nint destinationStride)
+    {
+        var r0 = Vector256.LoadUnsafe(ref source);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 4 * sourceStride));
+        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 5 * sourceStride));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 6 * sourceStride));
+        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 7 * sourceStride));
+
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 4 * destinationStride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 5 * destinationStride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 6 * destinationStride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 7 * destinationStride));
     }
 
     /// <summary>Sets every row j of the row-major <c>[bias.Length, columns]</c> matrix to <c>bias[j]</c>.</summary>

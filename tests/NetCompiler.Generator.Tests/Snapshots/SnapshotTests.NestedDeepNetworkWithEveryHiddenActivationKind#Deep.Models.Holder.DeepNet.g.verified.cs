@@ -463,18 +463,16 @@ namespace Deep
                     return (float)(totalLoss / n);
                 }
 
-                /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+                /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
                 private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
                 {
                     global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    for (int row = 0; row < 6; row += 6)
-                    {
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: true);
-                    }
-                    // Edge block: the last 3 row(s) (9 = 1 × 6 + 3).
+                    // Edge tile: rows 0..5 of 9.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
+                    // Edge tile: rows 6..8 of 9.
                     Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: true);
                 }
 
@@ -485,26 +483,22 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    for (int row = 0; row < 6; row += 6)
-                    {
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, row * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
-                    }
-                    // Edge block: the last 3 row(s) (9 = 1 × 6 + 3).
+                    // Edge tile: rows 0..5 of 9.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
+                    // Edge tile: rows 6..8 of 9.
                     Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 6 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
                 }
 
-                /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+                /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
                 private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
                 {
                     global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    for (int row = 0; row < 6; row += 6)
-                    {
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: true);
-                    }
-                    // Edge block: the last 1 row(s) (7 = 1 × 6 + 1).
+                    // Edge tile: rows 0..5 of 7.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
+                    // Edge tile: rows 6..6 of 7.
                     Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: true);
                 }
 
@@ -514,11 +508,9 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    for (int row = 0; row < 6; row += 6)
-                    {
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: false);
-                    }
-                    // Edge block: the last 3 row(s) (9 = 1 × 6 + 3).
+                    // Edge tile: rows 0..5 of 9.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
+                    // Edge tile: rows 6..8 of 9.
                     Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: false);
                 }
 
@@ -529,22 +521,20 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    for (int row = 0; row < 6; row += 6)
-                    {
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, row * samples), samples, 1, ref input, Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer2InputSize), Layer2InputSize, Layer2InputSize, step, accumulate: true);
-                    }
-                    // Edge block: the last 1 row(s) (7 = 1 × 6 + 1).
+                    // Edge tile: rows 0..5 of 7.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, Layer2InputSize, step, accumulate: true);
+                    // Edge tile: rows 6..6 of 7.
                     Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 6 * samples), samples, 1, ref input, Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer2InputSize), Layer2InputSize, Layer2InputSize, step, accumulate: true);
                 }
 
-                /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+                /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
                 private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
                 {
                     global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Edge block: the last 3 row(s) (3 = 0 × 6 + 3).
+                    // Edge tile: rows 0..2 of 3.
                     Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer3InputSize), Layer3InputSize, 1, ref input, columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
                 }
 
@@ -554,11 +544,9 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    for (int row = 0; row < 6; row += 6)
-                    {
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer3InputSize, ref input, columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: false);
-                    }
-                    // Edge block: the last 1 row(s) (7 = 1 × 6 + 1).
+                    // Edge tile: rows 0..5 of 7.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer3InputSize, ref input, columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
+                    // Edge tile: rows 6..6 of 7.
                     Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6), 1, Layer3InputSize, ref input, columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: false);
                 }
 
@@ -569,18 +557,18 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Edge block: the last 3 row(s) (3 = 0 × 6 + 3).
+                    // Edge tile: rows 0..2 of 3.
                     Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer3InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer3InputSize), Layer3InputSize, Layer3InputSize, step, accumulate: true);
                 }
 
-                /// <summary><c>Z4 = W4 A3 + b4 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+                /// <summary><c>Z4 = W4 A3 + b4 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
                 private static void BatchForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
                 {
                     global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer4BiasOffset, Layer4Size), z, columns);
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Edge block: the last 2 row(s) (2 = 0 × 6 + 2).
+                    // Edge tile: rows 0..1 of 2.
                     Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer4InputSize), Layer4InputSize, 1, ref input, columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
                 }
 
@@ -590,7 +578,7 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    // Edge block: the last 3 row(s) (3 = 0 × 6 + 3).
+                    // Edge tile: rows 0..2 of 3.
                     Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer4InputSize, ref input, columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
                 }
 
@@ -601,7 +589,7 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Edge block: the last 2 row(s) (2 = 0 × 6 + 2).
+                    // Edge tile: rows 0..1 of 2.
                     Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer4InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer4InputSize), Layer4InputSize, Layer4InputSize, step, accumulate: true);
                 }
 
@@ -626,6 +614,155 @@ namespace Deep
                     if (column < columns)
                     {
                         global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(1, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                    }
+                }
+
+                /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+                private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+                {
+                    int column = 0;
+                    for (; column + 64 <= columns; column += 64)
+                    {
+                        Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    }
+                    if (column + 32 <= columns)
+                    {
+                        Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 32;
+                    }
+                    if (column + 16 <= columns)
+                    {
+                        Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 16;
+                    }
+                    if (column < columns)
+                    {
+                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                    }
+                }
+
+                /// <summary>3 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+                private static void Tile3(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+                {
+                    int column = 0;
+                    for (; column + 64 <= columns; column += 64)
+                    {
+                        Block3x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    }
+                    if (column + 32 <= columns)
+                    {
+                        Block3x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 32;
+                    }
+                    if (column + 16 <= columns)
+                    {
+                        Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 16;
+                    }
+                    if (column < columns)
+                    {
+                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(3, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                    }
+                }
+
+                /// <summary>5 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+                private static void Tile5(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+                {
+                    int column = 0;
+                    for (; column + 64 <= columns; column += 64)
+                    {
+                        Block5x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    }
+                    if (column + 32 <= columns)
+                    {
+                        Block5x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 32;
+                    }
+                    if (column + 16 <= columns)
+                    {
+                        Block5x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 16;
+                    }
+                    if (column < columns)
+                    {
+                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(5, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                    }
+                }
+
+                /// <summary>6 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+                private static void Tile6(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+                {
+                    int column = 0;
+                    for (; column + 64 <= columns; column += 64)
+                    {
+                        Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    }
+                    if (column + 32 <= columns)
+                    {
+                        Block6x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 32;
+                    }
+                    if (column + 16 <= columns)
+                    {
+                        Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                        column += 16;
+                    }
+                    if (column < columns)
+                    {
+                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(6, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                    }
+                }
+
+                /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+                private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
+                    for (int t = 0; t < depth; t++)
+                    {
+                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                    }
+                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+                    if (accumulate)
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                    }
+                    else
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                    }
+                }
+
+                /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+                private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
+                    for (int t = 0; t < depth; t++)
+                    {
+                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                    }
+                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+                    if (accumulate)
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                    }
+                    else
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
                     }
                 }
 
@@ -663,10 +800,41 @@ namespace Deep
                     }
                 }
 
-                /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+                private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
+                    for (int t = 0; t < depth; t++)
+                    {
+                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                    }
+                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+                    if (accumulate)
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                    }
+                    else
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                    }
+                }
+
+                /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+                private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -674,7 +842,9 @@ namespace Deep
                         var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
                         var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
                         c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -682,61 +852,18 @@ namespace Deep
                         ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
                     }
                     else
                     {
                         ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                    }
-                }
-
-                /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                    }
-                }
-
-                /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-                private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    for (; column + 64 <= columns; column += 64)
-                    {
-                        Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    }
-                    if (column + 32 <= columns)
-                    {
-                        Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 32;
-                    }
-                    if (column + 16 <= columns)
-                    {
-                        Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 16;
-                    }
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
                     }
                 }
 
@@ -786,10 +913,47 @@ namespace Deep
                     }
                 }
 
-                /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+                private static void Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
+                    for (int t = 0; t < depth; t++)
+                    {
+                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                    }
+                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+                    if (accumulate)
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                    }
+                    else
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                    }
+                }
+
+                /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+                private static void Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -798,8 +962,10 @@ namespace Deep
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
                         var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
                         var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
                         c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                         c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -810,6 +976,9 @@ namespace Deep
                         ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
                     }
                     else
                     {
@@ -819,61 +988,9 @@ namespace Deep
                         ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                    }
-                }
-
-                /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                    }
-                }
-
-                /// <summary>3 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-                private static void Tile3(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    for (; column + 64 <= columns; column += 64)
-                    {
-                        Block3x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    }
-                    if (column + 32 <= columns)
-                    {
-                        Block3x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 32;
-                    }
-                    if (column + 16 <= columns)
-                    {
-                        Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 16;
-                    }
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(3, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
                     }
                 }
 
@@ -935,10 +1052,59 @@ namespace Deep
                     }
                 }
 
-                /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                /// <summary>Register block of 5 row(s) × 16 columns (5 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+                private static void Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
+                    for (int t = 0; t < depth; t++)
+                    {
+                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
+                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
+                    }
+                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+                    if (accumulate)
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                    }
+                    else
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
+                    }
+                }
+
+                /// <summary>Register block of 5 row(s) × 32 columns (10 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+                private static void Block5x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -948,9 +1114,13 @@ namespace Deep
                         var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
                         var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
                         var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
                         c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                         c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                         c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
+                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
+                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -964,6 +1134,12 @@ namespace Deep
                         ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
                     }
                     else
                     {
@@ -976,67 +1152,12 @@ namespace Deep
                         ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                    }
-                }
-
-                /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                    }
-                }
-
-                /// <summary>5 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-                private static void Tile5(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    for (; column + 64 <= columns; column += 64)
-                    {
-                        Block5x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    }
-                    if (column + 32 <= columns)
-                    {
-                        Block5x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 32;
-                    }
-                    if (column + 16 <= columns)
-                    {
-                        Block5x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 16;
-                    }
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(5, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
                     }
                 }
 
@@ -1122,10 +1243,65 @@ namespace Deep
                     }
                 }
 
-                /// <summary>Register block of 5 row(s) × 32 columns (10 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Block5x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                /// <summary>Register block of 6 row(s) × 16 columns (6 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+                private static void Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
+                    for (int t = 0; t < depth; t++)
+                    {
+                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
+                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
+                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
+                        c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
+                    }
+                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+                    if (accumulate)
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
+                    }
+                    else
+                    {
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
+                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
+                    }
+                }
+
+                /// <summary>Register block of 6 row(s) × 32 columns (12 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+                private static void Block6x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -1137,11 +1313,13 @@ namespace Deep
                         var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
                         var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
                         var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
+                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
                         c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                         c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                         c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
                         c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
                         c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
+                        c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1161,6 +1339,9 @@ namespace Deep
                         ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
+                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 16)), ref c5, 16);
                     }
                     else
                     {
@@ -1179,79 +1360,9 @@ namespace Deep
                         ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
-                    }
-                }
-
-                /// <summary>Register block of 5 row(s) × 16 columns (5 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                    }
-                }
-
-                /// <summary>6 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-                private static void Tile6(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    for (; column + 64 <= columns; column += 64)
-                    {
-                        Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    }
-                    if (column + 32 <= columns)
-                    {
-                        Block6x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 32;
-                    }
-                    if (column + 16 <= columns)
-                    {
-                        Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        column += 16;
-                    }
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(6, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_1, ref c5, 16);
                     }
                 }
 
@@ -1346,129 +1457,6 @@ namespace Deep
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_1, ref c5, 16);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_2, ref c5, 32);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_3, ref c5, 48);
-                    }
-                }
-
-                /// <summary>Register block of 6 row(s) × 32 columns (12 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Block6x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
-                        c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
-                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 16)), ref c5, 16);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
-                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_1, ref c5, 16);
-                    }
-                }
-
-                /// <summary>Register block of 6 row(s) × 16 columns (6 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
-                        c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                        ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
                     }
                 }
 

@@ -335,18 +335,20 @@ namespace Wide
             return (float)(totalLoss / n);
         }
 
-        /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+        /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-            for (int row = 0; row < 1998; row += 6)
+            for (int row = 0; row < 1992; row += 12)
             {
-                Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: true);
+                Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: true);
             }
-            // Edge block: the last 2 row(s) (2000 = 333 × 6 + 2).
+            // Edge tile: rows 1992..1997 of 2000.
+            Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1992 * columns), columns, columns, 1f, accumulate: true);
+            // Edge tile: rows 1998..1999 of 2000.
             Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1998 * columns), columns, columns, 1f, accumulate: true);
         }
 
@@ -357,22 +359,24 @@ namespace Wide
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            for (int row = 0; row < 1998; row += 6)
+            for (int row = 0; row < 1992; row += 12)
             {
-                Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, row * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
+                Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, row * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
             }
-            // Edge block: the last 2 row(s) (2000 = 333 × 6 + 2).
+            // Edge tile: rows 1992..1997 of 2000.
+            Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 1992 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
+            // Edge tile: rows 1998..1999 of 2000.
             Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 1998 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
         }
 
-        /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+        /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-            // Edge block: the last 1 row(s) (1 = 0 × 6 + 1).
+            // Edge tile: rows 0..0 of 1.
             Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
         }
 
@@ -382,11 +386,13 @@ namespace Wide
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-            for (int row = 0; row < 1998; row += 6)
+            for (int row = 0; row < 1992; row += 12)
             {
-                Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: false);
+                Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: false);
             }
-            // Edge block: the last 2 row(s) (2000 = 333 × 6 + 2).
+            // Edge tile: rows 1992..1997 of 2000.
+            Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1992 * columns), columns, columns, 1f, accumulate: false);
+            // Edge tile: rows 1998..1999 of 2000.
             Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1998 * columns), columns, columns, 1f, accumulate: false);
         }
 
@@ -397,7 +403,7 @@ namespace Wide
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            // Edge block: the last 1 row(s) (1 = 0 × 6 + 1).
+            // Edge tile: rows 0..0 of 1.
             Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, Layer2InputSize, step, accumulate: true);
         }
 
@@ -422,6 +428,157 @@ namespace Wide
             if (column < columns)
             {
                 global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(1, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            }
+        }
+
+        /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        {
+            int column = 0;
+            for (; column + 64 <= columns; column += 64)
+            {
+                Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
+            if (column < columns)
+            {
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            }
+        }
+
+        /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        {
+            int column = 0;
+            for (; column + 64 <= columns; column += 64)
+            {
+                Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
+            if (column < columns)
+            {
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            }
+        }
+
+        /// <summary>6 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        private static void Tile6(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        {
+            int column = 0;
+            for (; column + 64 <= columns; column += 64)
+            {
+                Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Block6x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
+            if (column < columns)
+            {
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(6, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            }
+        }
+
+        /// <summary>12 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        private static void Tile12(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        {
+            int column = 0;
+            for (; column + 64 <= columns; column += 64)
+            {
+                // 12 rows × 4 vectors would need 48 accumulators: two 6-row blocks instead.
+                Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                Block6x64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6 * rowStride), rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (6 * ldc) + column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Block12x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Block12x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
+            if (column < columns)
+            {
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(12, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            }
+        }
+
+        /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+            }
+        }
+
+        /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
             }
         }
 
@@ -459,10 +616,41 @@ namespace Wide
             }
         }
 
-        /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+            }
+        }
+
+        /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -470,7 +658,9 @@ namespace Wide
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
                 c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -478,61 +668,18 @@ namespace Wide
                 ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
             }
             else
             {
                 ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-            }
-        }
-
-        /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            }
-        }
-
-        /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-        private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-        {
-            int column = 0;
-            for (; column + 64 <= columns; column += 64)
-            {
-                Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 32 <= columns)
-            {
-                Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
-            }
-            if (column + 16 <= columns)
-            {
-                Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
-            if (column < columns)
-            {
-                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
             }
         }
 
@@ -582,10 +729,53 @@ namespace Wide
             }
         }
 
-        /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+            }
+        }
+
+        /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -594,8 +784,12 @@ namespace Wide
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
                 c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
+                c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -606,6 +800,12 @@ namespace Wide
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
             }
             else
             {
@@ -615,61 +815,12 @@ namespace Wide
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-            }
-        }
-
-        /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            }
-        }
-
-        /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-        private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-        {
-            int column = 0;
-            for (; column + 64 <= columns; column += 64)
-            {
-                Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 32 <= columns)
-            {
-                Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
-            }
-            if (column + 16 <= columns)
-            {
-                Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
-            if (column < columns)
-            {
-                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
             }
         }
 
@@ -743,10 +894,65 @@ namespace Wide
             }
         }
 
-        /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 6 row(s) × 16 columns (6 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+                var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
+                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+                c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
+                c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
+            }
+        }
+
+        /// <summary>Register block of 6 row(s) × 32 columns (12 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Block6x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -757,10 +963,14 @@ namespace Wide
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
                 var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+                var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
+                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
                 c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                 c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
                 c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
+                c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
+                c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -777,6 +987,12 @@ namespace Wide
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 16)), ref c5, 16);
             }
             else
             {
@@ -792,73 +1008,12 @@ namespace Wide
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-            }
-        }
-
-        /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-            }
-        }
-
-        /// <summary>6 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-        private static void Tile6(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-        {
-            int column = 0;
-            for (; column + 64 <= columns; column += 64)
-            {
-                Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 32 <= columns)
-            {
-                Block6x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
-            }
-            if (column + 16 <= columns)
-            {
-                Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
-            if (column < columns)
-            {
-                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(6, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_1, ref c5, 16);
             }
         }
 
@@ -956,10 +1111,101 @@ namespace Wide
             }
         }
 
-        /// <summary>Register block of 6 row(s) × 32 columns (12 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Block6x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 12 row(s) × 16 columns (12 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Block12x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+                var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
+                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
+                var s6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 6 * rowStride));
+                var s7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 7 * rowStride));
+                var s8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 8 * rowStride));
+                var s9 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 9 * rowStride));
+                var s10 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 10 * rowStride));
+                var s11 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 11 * rowStride));
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+                c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
+                c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
+                c6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s6, m0, c6_0);
+                c7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s7, m0, c7_0);
+                c8_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s8, m0, c8_0);
+                c9_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s9, m0, c9_0);
+                c10_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s10, m0, c10_0);
+                c11_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s11, m0, c11_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
+                ref float c6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 6 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c6_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c6, 0)), ref c6, 0);
+                ref float c7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 7 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c7_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c7, 0)), ref c7, 0);
+                ref float c8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 8 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c8_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c8, 0)), ref c8, 0);
+                ref float c9 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 9 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c9_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c9, 0)), ref c9, 0);
+                ref float c10 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 10 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c10_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c10, 0)), ref c10, 0);
+                ref float c11 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 11 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c11_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c11, 0)), ref c11, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
+                ref float c6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 6 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c6_0, ref c6, 0);
+                ref float c7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 7 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c7_0, ref c7, 0);
+                ref float c8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 8 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c8_0, ref c8, 0);
+                ref float c9 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 9 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c9_0, ref c9, 0);
+                ref float c10 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 10 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c10_0, ref c10, 0);
+                ref float c11 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 11 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c11_0, ref c11, 0);
+            }
+        }
+
+        /// <summary>Register block of 12 row(s) × 32 columns (24 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Block12x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default, c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default, c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default, c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -972,12 +1218,24 @@ namespace Wide
                 var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
                 var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
                 var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
+                var s6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 6 * rowStride));
+                var s7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 7 * rowStride));
+                var s8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 8 * rowStride));
+                var s9 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 9 * rowStride));
+                var s10 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 10 * rowStride));
+                var s11 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 11 * rowStride));
                 c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                 c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
                 c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
                 c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
                 c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
+                c6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s6, m0, c6_0); c6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s6, m1, c6_1);
+                c7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s7, m0, c7_0); c7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s7, m1, c7_1);
+                c8_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s8, m0, c8_0); c8_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s8, m1, c8_1);
+                c9_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s9, m0, c9_0); c9_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s9, m1, c9_1);
+                c10_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s10, m0, c10_0); c10_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s10, m1, c10_1);
+                c11_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s11, m0, c11_0); c11_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s11, m1, c11_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -1000,6 +1258,24 @@ namespace Wide
                 ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 16)), ref c5, 16);
+                ref float c6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 6 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c6_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c6, 0)), ref c6, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c6_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c6, 16)), ref c6, 16);
+                ref float c7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 7 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c7_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c7, 0)), ref c7, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c7_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c7, 16)), ref c7, 16);
+                ref float c8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 8 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c8_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c8, 0)), ref c8, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c8_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c8, 16)), ref c8, 16);
+                ref float c9 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 9 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c9_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c9, 0)), ref c9, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c9_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c9, 16)), ref c9, 16);
+                ref float c10 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 10 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c10_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c10, 0)), ref c10, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c10_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c10, 16)), ref c10, 16);
+                ref float c11 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 11 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c11_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c11, 0)), ref c11, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c11_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c11, 16)), ref c11, 16);
             }
             else
             {
@@ -1021,61 +1297,24 @@ namespace Wide
                 ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_1, ref c5, 16);
-            }
-        }
-
-        /// <summary>Register block of 6 row(s) × 16 columns (6 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
-                c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
+                ref float c6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 6 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c6_0, ref c6, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c6_1, ref c6, 16);
+                ref float c7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 7 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c7_0, ref c7, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c7_1, ref c7, 16);
+                ref float c8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 8 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c8_0, ref c8, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c8_1, ref c8, 16);
+                ref float c9 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 9 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c9_0, ref c9, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c9_1, ref c9, 16);
+                ref float c10 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 10 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c10_0, ref c10, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c10_1, ref c10, 16);
+                ref float c11 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 11 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c11_0, ref c11, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c11_1, ref c11, 16);
             }
         }
 

@@ -333,14 +333,14 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         return (float)(totalLoss / n);
     }
 
-    /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+    /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
     private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
     {
         global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
         ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
         ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
         ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-        // Edge block: the last 4 row(s) (4 = 0 × 6 + 4).
+        // Edge tile: rows 0..3 of 4.
         Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
     }
 
@@ -351,18 +351,18 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
         ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
         ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-        // Edge block: the last 4 row(s) (4 = 0 × 6 + 4).
+        // Edge tile: rows 0..3 of 4.
         Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
     }
 
-    /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register blocks of 6 neurons.</summary>
+    /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
     private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
     {
         global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
         ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
         ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
         ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-        // Edge block: the last 1 row(s) (1 = 0 × 6 + 1).
+        // Edge tile: rows 0..0 of 1.
         Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
     }
 
@@ -372,7 +372,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
         ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
         ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-        // Edge block: the last 4 row(s) (4 = 0 × 6 + 4).
+        // Edge tile: rows 0..3 of 4.
         Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
     }
 
@@ -383,7 +383,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
         ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
         ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-        // Edge block: the last 1 row(s) (1 = 0 × 6 + 1).
+        // Edge tile: rows 0..0 of 1.
         Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, Layer2InputSize, step, accumulate: true);
     }
 
@@ -408,6 +408,107 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         if (column < columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(1, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+        }
+    }
+
+    /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+    private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+    {
+        int column = 0;
+        for (; column + 64 <= columns; column += 64)
+        {
+            Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+        }
+        if (column + 32 <= columns)
+        {
+            Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            column += 32;
+        }
+        if (column + 16 <= columns)
+        {
+            Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            column += 16;
+        }
+        if (column < columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+        }
+    }
+
+    /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+    private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+    {
+        int column = 0;
+        for (; column + 64 <= columns; column += 64)
+        {
+            Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+        }
+        if (column + 32 <= columns)
+        {
+            Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            column += 32;
+        }
+        if (column + 16 <= columns)
+        {
+            Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            column += 16;
+        }
+        if (column < columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+        }
+    }
+
+    /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+    private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+        }
+    }
+
+    /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+    private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
         }
     }
 
@@ -445,10 +546,41 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         }
     }
 
-    /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+    private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
+        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+            c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+        }
+    }
+
+    /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+    private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
         for (int t = 0; t < depth; t++)
         {
             ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -456,7 +588,9 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
             c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+            c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
         }
         var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
         if (accumulate)
@@ -464,61 +598,18 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
         }
         else
         {
             ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-        }
-    }
-
-    /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-        }
-    }
-
-    /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-    private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-    {
-        int column = 0;
-        for (; column + 64 <= columns; column += 64)
-        {
-            Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-        }
-        if (column + 32 <= columns)
-        {
-            Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 32;
-        }
-        if (column + 16 <= columns)
-        {
-            Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 16;
-        }
-        if (column < columns)
-        {
-            global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
         }
     }
 
@@ -568,10 +659,53 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         }
     }
 
-    /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+    private static void Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+            var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+            var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
+            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+            c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+            c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+            c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+        }
+    }
+
+    /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+    private static void Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
         for (int t = 0; t < depth; t++)
         {
             ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -580,8 +714,12 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
             var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+            var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
+            var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
             c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
             c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+            c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
+            c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
         }
         var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
         if (accumulate)
@@ -592,6 +730,12 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
         }
         else
         {
@@ -601,61 +745,12 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-        }
-    }
-
-    /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-            c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-        }
-    }
-
-    /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
-    private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-    {
-        int column = 0;
-        for (; column + 64 <= columns; column += 64)
-        {
-            Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-        }
-        if (column + 32 <= columns)
-        {
-            Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 32;
-        }
-        if (column + 16 <= columns)
-        {
-            Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 16;
-        }
-        if (column < columns)
-        {
-            global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
         }
     }
 
@@ -726,101 +821,6 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_2, ref c3, 32);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_3, ref c3, 48);
-        }
-    }
-
-    /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-            var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-            var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-            c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-            c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-            c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-        }
-    }
-
-    /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-            var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-            var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-            c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-            c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-            c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-            c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
         }
     }
 
