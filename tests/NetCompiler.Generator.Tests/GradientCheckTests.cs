@@ -67,7 +67,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         var sources = CompiledCatalog.Instance.GeneratedSources.Values.ToList();
         Assert.Equal(networks.Length, sources.Count);
         Assert.Contains(sources, s => s.Contains("z[0] = bias[0] + (weights[0] * layerInput[0])", StringComparison.Ordinal));
-        Assert.Contains(sources, s => s.Contains("DenseKernels.Dot(weights.Slice(j * Layer", StringComparison.Ordinal));
+        Assert.Contains(sources, s => s.Contains("DenseKernels.MatrixVector(weights, layerInput, bias, z);", StringComparison.Ordinal));
 
         // Softmax under MSE draws NC0008, once per such network. The #pragma around the declaration is what a user
         // writes, but it does not reach the warning today (see PragmaWarningDisableSuppressesNC0008), so the catalog expects it.

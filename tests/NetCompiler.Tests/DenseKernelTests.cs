@@ -84,4 +84,32 @@ public sealed class DenseKernelTests
 
         Assert.Equal(expected, DenseKernels.Dot(x, y), 1e-5);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 15)]
+    [InlineData(4, 16)]
+    [InlineData(5, 17)]
+    [InlineData(9, 40)]
+    [InlineData(13, 100)]
+    public void MatrixVectorMatchesPlainLoops(int rows, int columns)
+    {
+        var weights = Numbers.Uniform(rows * columns, seed: rows);
+        var x = Numbers.Uniform(columns, seed: columns);
+        var bias = Numbers.Uniform(rows, seed: rows + columns);
+        var z = new float[rows];
+
+        DenseKernels.MatrixVector(weights, x, bias, z);
+
+        for (int j = 0; j < rows; j++)
+        {
+            double expected = bias[j];
+            for (int k = 0; k < columns; k++)
+            {
+                expected += (double)weights[(j * columns) + k] * x[k];
+            }
+
+            Assert.Equal(expected, z[j], 1e-5);
+        }
+    }
 }

@@ -77,11 +77,8 @@ internal static partial class NetworkEmitter
             }
             else
             {
-                writer.Line($"// z{n} = W{n} {previous} + b{n}: z[j] = b[j] + (row j of W{n}) · layerInput.");
-                using (writer.Block($"for (int j = 0; j < {layer.SizeConstant}; j++)"))
-                {
-                    writer.Line($"z[j] = bias[j] + {Kernels}.DenseKernels.Dot(weights.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}), layerInput);");
-                }
+                writer.Line($"// z{n} = W{n} {previous} + b{n}: z[j] = b[j] + (row j of W{n}) · layerInput, four rows per pass over layerInput.");
+                writer.Line($"{Kernels}.DenseKernels.MatrixVector(weights, layerInput, bias, z);");
             }
 
             writer.Line();

@@ -1132,11 +1132,8 @@ namespace Regression
         {
             var weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             var bias = parameters.Slice(Layer1BiasOffset, Layer1Size);
-            // z1 = W1 input + b1: z[j] = b[j] + (row j of W1) · layerInput.
-            for (int j = 0; j < Layer1Size; j++)
-            {
-                z[j] = bias[j] + global::NetCompiler.Kernels.DenseKernels.Dot(weights.Slice(j * Layer1InputSize, Layer1InputSize), layerInput);
-            }
+            // z1 = W1 input + b1: z[j] = b[j] + (row j of W1) · layerInput, four rows per pass over layerInput.
+            global::NetCompiler.Kernels.DenseKernels.MatrixVector(weights, layerInput, bias, z);
 
             // a1 = max(0, z1)
             for (int j = 0; j < Layer1Size; j++)
@@ -1165,11 +1162,8 @@ namespace Regression
         {
             var weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             var bias = parameters.Slice(Layer2BiasOffset, Layer2Size);
-            // z2 = W2 a1 + b2: z[j] = b[j] + (row j of W2) · layerInput.
-            for (int j = 0; j < Layer2Size; j++)
-            {
-                z[j] = bias[j] + global::NetCompiler.Kernels.DenseKernels.Dot(weights.Slice(j * Layer2InputSize, Layer2InputSize), layerInput);
-            }
+            // z2 = W2 a1 + b2: z[j] = b[j] + (row j of W2) · layerInput, four rows per pass over layerInput.
+            global::NetCompiler.Kernels.DenseKernels.MatrixVector(weights, layerInput, bias, z);
 
             // a2 = z2
             for (int j = 0; j < Layer2Size; j++)
