@@ -14,6 +14,9 @@ public static class Formats
         _ => "loss",
     };
 
+    /// <summary>The metric's name beside the progress bar: "acc", "MAE" or "loss".</summary>
+    public static string ShortName(Metric metric) => metric == Metric.Accuracy ? "acc" : Name(metric);
+
     /// <summary>The metric's name on a plot axis: "accuracy (%)", "mean absolute error" or "loss".</summary>
     public static string AxisName(Metric metric) => metric switch
     {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using NetCompiler.Training;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace NetCompiler.Samples;
 
@@ -21,16 +21,16 @@ internal static class EpochLines
         return epoch % every == 0;
     }
 
-    /// <summary><c>epoch  10/100  loss 0.2345  accuracy 95.8%  test loss 0.2456  test accuracy 96.7%  52.3k samples/s</c>.</summary>
-    public static string Format(TrainingProgress p, string validationName)
+    /// <summary><c>epoch  10/100  loss 0.2345  acc 95.8%  test loss 0.2456  test acc 96.7%  52.3k samples/s</c> (the throughput only when asked).</summary>
+    public static string Format(TrainingProgress p, string validationName, bool throughput)
     {
-        int width = p.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        int width = p.Epochs.ToString(CultureInfo.InvariantCulture).Length;
         var line = new StringBuilder();
-        line.Append(System.Globalization.CultureInfo.InvariantCulture, $"epoch {p.Epoch.ToString().PadLeft(width)}/{p.Epochs}");
+        line.Append(CultureInfo.InvariantCulture, $"epoch {p.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width)}/{p.Epochs}");
         line.Append($"  loss {Formats.Number(p.Loss)}");
         if (p.Metric is float metric && p.MetricKind != Metric.Loss)
         {
-            line.Append($"  {Formats.Name(p.MetricKind)} {Formats.Value(p.MetricKind, metric)}");
+            line.Append($"  {Formats.ShortName(p.MetricKind)} {Formats.Value(p.MetricKind, metric)}");
         }
 
         if (p.ValidationLoss is float validationLoss)
@@ -40,10 +40,14 @@ internal static class EpochLines
 
         if (p.ValidationMetric is float validationMetric && p.MetricKind != Metric.Loss)
         {
-            line.Append($"  {validationName} {Formats.Name(p.MetricKind)} {Formats.Value(p.MetricKind, validationMetric)}");
+            line.Append($"  {validationName} {Formats.ShortName(p.MetricKind)} {Formats.Value(p.MetricKind, validationMetric)}");
         }
 
-        line.Append($"  {Formats.Throughput(p.SamplesPerSecond)}");
+        if (throughput)
+        {
+            line.Append($"  {Formats.Throughput(p.SamplesPerSecond)}");
+        }
+
         return line.ToString();
     }
 }
@@ -63,7 +67,7 @@ internal sealed class PlainProgress(string validationName) : IProgress<TrainingP
         {
             if (EpochLines.ShouldPrint(value.Epoch, value.Epochs))
             {
-                Console.Out.WriteLine(EpochLines.Format(value, validationName));
+                Console.Out.WriteLine(EpochLines.Format(value, validationName, throughput: true));
             }
 
             _lastLine = Stopwatch.GetTimestamp();
@@ -78,38 +82,39 @@ internal sealed class PlainProgress(string validationName) : IProgress<TrainingP
 }
 
 /// <summary>
-/// A live Spectre.Console progress bar for the current epoch (its batches), with the running loss, the
-/// metrics of the last finished epoch and the throughput beside it; finished epochs are printed above
-/// the bar as <see cref="EpochLines"/>.
+/// A live Spectre.Console progress bar for the current epoch (its batches), with a line below it holding the
+/// running loss, the metrics of the last finished epoch and the throughput; finished epochs are printed above
+/// the bar as <see cref="EpochLines"/>. Every line is cut to the terminal's width, because a line the terminal
+/// wraps would leave fragments of the live display behind.
 /// </summary>
 internal sealed class LiveProgress : IProgress<TrainingProgress>
 {
     private readonly IAnsiConsole _console;
     private readonly ProgressTask _task;
-    private readonly TextColumn _stats;
     private readonly string _validationName;
+    private volatile string _stats = "";
     private string _lastEpochMetrics = "";
 
-    private LiveProgress(IAnsiConsole console, ProgressTask task, TextColumn stats, string validationName)
+    private LiveProgress(IAnsiConsole console, ProgressTask task, string validationName)
     {
         _console = console;
         _task = task;
-        _stats = stats;
         _validationName = validationName;
     }
 
     /// <summary>Runs <paramref name="fit"/> under a live progress display and returns its result.</summary>
     public static TrainingResult Run(IAnsiConsole console, Func<IProgress<TrainingProgress>, TrainingResult> fit, string validationName)
     {
-        var stats = new TextColumn();
+        LiveProgress? view = null;
         return console.Progress()
             .AutoClear(true)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(), stats)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 30 }, new PercentageColumn(), new ElapsedTimeColumn())
+            .UseRenderHook((bar, _) => new Rows(bar, new Text(view?._stats ?? "", new Style(Color.Grey))))
             .Start(context =>
             {
-                var task = context.AddTask("starting", autoStart: true, maxValue: 1);
-                return fit(new LiveProgress(console, task, stats, validationName));
+                view = new LiveProgress(console, context.AddTask("starting", autoStart: true, maxValue: 1), validationName);
+                return fit(view);
             });
     }
 
@@ -123,11 +128,11 @@ internal sealed class LiveProgress : IProgress<TrainingProgress>
             _lastEpochMetrics = LastEpochMetrics(value);
             if (EpochLines.ShouldPrint(value.Epoch, value.Epochs))
             {
-                _console.WriteLine(EpochLines.Format(value, _validationName));
+                _console.WriteLine(FitWidth(EpochLines.Format(value, _validationName, throughput: false)));
             }
         }
 
-        _stats.Text = $"loss {Formats.Number(value.Loss)}{_lastEpochMetrics}  {Formats.Throughput(value.SamplesPerSecond)}";
+        _stats = FitWidth($"loss {Formats.Number(value.Loss)}{_lastEpochMetrics}  {Formats.Throughput(value.SamplesPerSecond)}");
     }
 
     /// <summary>The metrics measured after an epoch, shown beside the next epoch's bar.</summary>
@@ -138,17 +143,14 @@ internal sealed class LiveProgress : IProgress<TrainingProgress>
             return "";
         }
 
-        string name = Formats.Name(p.MetricKind);
+        string name = Formats.ShortName(p.MetricKind);
         string text = p.Metric is float metric ? $"  {name} {Formats.Value(p.MetricKind, metric)}" : "";
         return p.ValidationMetric is float validation ? $"{text}  {_validationName} {name} {Formats.Value(p.MetricKind, validation)}" : text;
     }
 
-    /// <summary>A progress column whose text the training thread replaces (a reference write, so no lock is needed).</summary>
-    private sealed class TextColumn : ProgressColumn
+    private string FitWidth(string line)
     {
-        public volatile string Text = "";
-
-        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(Text, new Style(Color.Grey));
+        int width = _console.Profile.Width - 1;
+        return line.Length <= width ? line : line[..Math.Max(0, width - 1)] + "…";
     }
 }

@@ -63,8 +63,8 @@ public sealed class SampleConsole
         }
     }
 
-    /// <summary>An error message, in red on a terminal.</summary>
-    public void Error(string text) => _console.MarkupLine($"[red]{Markup.Escape(text)}[/]");
+    /// <summary>A line on standard error (not wrapped).</summary>
+    public static void Error(string text) => Console.Error.WriteLine(text);
 
     /// <summary>The full path of <paramref name="fileName"/> in the output directory.</summary>
     public string PathFor(string fileName) => Path.Combine(Options.OutputDirectory, fileName);
@@ -155,16 +155,18 @@ public sealed class SampleConsole
         return path;
     }
 
-    /// <summary>A table with a title, a header row and rows of plain text.</summary>
+    /// <summary>A table with a title, a header row and rows of plain text; columns of numbers are right-aligned.</summary>
     public void Table(string title, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
+        var cells = rows.ToList();
         var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle(Markup.Escape(title)) };
-        foreach (string header in headers)
+        for (int c = 0; c < headers.Count; c++)
         {
-            table.AddColumn(Markup.Escape(header));
+            var column = new TableColumn(Markup.Escape(headers[c]));
+            table.AddColumn(cells.All(row => double.TryParse(row[c], NumberStyles.Float, CultureInfo.InvariantCulture, out _)) ? column.RightAligned() : column);
         }
 
-        foreach (var row in rows)
+        foreach (var row in cells)
         {
             table.AddRow([.. row.Select(Markup.Escape)]);
         }
