@@ -1,98 +1,75 @@
-using System.Globalization;
-using NetCompiler.Initialization;
+using NetCompiler;
+using NetCompiler.Data;
+using NetCompiler.Samples;
+using NetCompiler.Training;
 using Samples.Iris;
 
-// Classify iris flowers into three species from four measurements, with mini-batch gradient descent.
-// Every step is seeded, so each run prints exactly the same numbers.
-CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // "0.95", not "0,95", on every machine
-
+// Classify iris flowers into three species from four measurements (cm). Every step is seeded, so each
+// run trains exactly the same network and prints the same numbers.
+var ui = new SampleConsole(SampleOptions.ParseOrExit(args, "dotnet run --project samples/Iris [-- --output DIR] [--plain]"));
 const int Seed = 42;
-const int Epochs = 40;
-const int BatchSize = 16;
-const float LearningRate = 0.2f;
 
-// 1. Data: 150 flowers -> 120 for training, 30 for testing (10 per species), standardised with the
-//    training set's mean and standard deviation.
-var flowers = IrisData.LoadEmbedded();
-var (trainFlowers, testFlowers) = IrisData.StratifiedSplit(flowers, trainFraction: 0.8, Seed);
-var standardizer = Standardizer.Fit(trainFlowers);
-var train = Dataset.Create(trainFlowers, standardizer);
-var test = Dataset.Create(testFlowers, standardizer);
-Console.WriteLine($"Iris: {flowers.Count} flowers, {train.Count} for training, {test.Count} for testing.");
-Console.WriteLine($"Network: {IrisNet.InputSize} inputs -> Dense(16, Tanh) -> Dense(3, Softmax), {IrisNet.ParameterCount} parameters.");
-Console.WriteLine($"Training: {Epochs} epochs, batches of {BatchSize}, learning rate {LearningRate}.");
-Console.WriteLine();
+// 1. Data: the CSV embedded in this program (see Iris.csproj); the "species" column holds the class.
+Dataset flowers;
+using (var csv = new StreamReader(typeof(IrisNet).Assembly.GetManifestResourceStream("iris.csv")!))
+{
+    flowers = CsvDataset.Load(csv, new CsvOptions { LabelColumn = "species" }, sourceName: "iris.csv");
+}
 
-// 2. Training. One batch buffer is reused for every step: a step copies its samples into it and
-//    calls TrainStep, which averages the gradient over the batch and updates the parameters.
+// 120 flowers to train on, 30 to test on. The standardiser (x - mean) / std learns its statistics from
+// the training flowers only and applies them to both sets (and would to any new flower).
+var (rawTrain, rawTest) = flowers.Split(0.8, Seed);
+var standardizer = Standardizer.Fit(rawTrain);
+Dataset train = standardizer.Transform(rawTrain);
+Dataset test = standardizer.Transform(rawTest);
+
+ui.Title("Iris");
+ui.Line($"{flowers.Count} flowers of {flowers.ClassNames!.Length} species ({string.Join(", ", flowers.ClassNames)}); "
+    + $"{train.Count} to train on, {test.Count} to test on.");
+ui.Line($"Network: {IrisNet.InputSize} inputs -> Dense(16, Tanh) -> Dense(3, Softmax), {IrisNet.ParameterCount} parameters.");
+
+// 2. Training: mini-batches of 16, Adam, 60 epochs. The test set is only watched (loss and accuracy after
+//    each epoch, for the curves); it never changes the parameters.
 var net = new IrisNet(Seed);
-var batchInputs = new float[BatchSize * IrisNet.InputSize];
-var batchTargets = new float[BatchSize * IrisNet.OutputSize];
-var order = Enumerable.Range(0, train.Count).ToArray();
-var random = new DeterministicRandom(Seed);
-
-Console.WriteLine("epoch   train loss   train acc   test acc");
-for (int epoch = 1; epoch <= Epochs; epoch++)
+var trainer = new Trainer<IrisNet>(new TrainerOptions
 {
-    IrisData.Shuffle(order.AsSpan(), ref random); // a new sample order every epoch
-    double lossSum = 0;
-    for (int start = 0; start < train.Count; start += BatchSize)
-    {
-        int count = Math.Min(BatchSize, train.Count - start); // the last batch may be smaller
-        for (int row = 0; row < count; row++)
-        {
-            int sample = order[start + row];
-            train.Input(sample).CopyTo(batchInputs.AsSpan(row * IrisNet.InputSize));
-            train.Target(sample).CopyTo(batchTargets.AsSpan(row * IrisNet.OutputSize));
-        }
+    Epochs = 60,
+    BatchSize = 16,
+    Optimizer = new Adam(IrisNet.ParameterCount),
+    Schedule = 0.01f,
+    Seed = Seed,
+});
+TrainingResult result = ui.Train(progress => trainer.Fit(net, train, validation: test, progress), validationName: "test");
 
-        float batchLoss = net.TrainStep(
-            batchInputs.AsSpan(0, count * IrisNet.InputSize),
-            batchTargets.AsSpan(0, count * IrisNet.OutputSize),
-            LearningRate);
-        lossSum += batchLoss * count; // TrainStep returns the batch's mean loss (before the update)
-    }
+// 3. Results: accuracy and loss on both sets, the confusion matrix of the test set, the curves as an image.
+ui.Summary(net, result, ("training", train), ("test", test));
+ui.SaveCurves(result, "iris-training.png", "Iris");
 
-    double meanLoss = lossSum / train.Count;
-    Console.WriteLine($"{epoch,5}   {meanLoss,10:F4}   {Evaluation.Accuracy(net, train),9:P1}   {Evaluation.Accuracy(net, test),8:P1}");
-}
-
-// 3. Results.
-Console.WriteLine();
-Console.WriteLine($"Final training accuracy: {Evaluation.Accuracy(net, train):P1}");
-Console.WriteLine($"Final test accuracy:     {Evaluation.Accuracy(net, test):P1}");
-Console.WriteLine();
-
-Console.WriteLine("Confusion matrix on the test set (rows: actual species, columns: predicted):");
-var confusion = Evaluation.ConfusionMatrix(net, test);
-Console.Write($"{"",12}");
-foreach (var name in IrisData.SpeciesNames)
-{
-    Console.Write($"{name,12}");
-}
-
-Console.WriteLine();
-for (int actual = 0; actual < IrisData.SpeciesNames.Length; actual++)
-{
-    Console.Write($"{IrisData.SpeciesNames[actual],12}");
-    for (int predicted = 0; predicted < IrisData.SpeciesNames.Length; predicted++)
-    {
-        Console.Write($"{confusion[actual, predicted],12}");
-    }
-
-    Console.WriteLine();
-}
-
-Console.WriteLine();
-Console.WriteLine("Example predictions on test flowers (measurements in cm; probabilities setosa / versicolor / virginica):");
+// 4. Predictions for a few test flowers: raw measurements in, standardised, then one forward pass.
+string[] species = flowers.ClassNames;
+Span<float> input = stackalloc float[IrisNet.InputSize];
 Span<float> probabilities = stackalloc float[IrisNet.OutputSize];
-for (int i = 0; i < test.Count; i += 7)
+var rows = new List<string[]>();
+for (int i = 0; i < test.Count; i += 6)
 {
-    int predicted = Evaluation.Predict(net, test.Input(i), probabilities);
-    var flower = test.Samples[i];
-    string measurements = string.Join(" ", flower.Measurements.Select(m => $"{m:F1}"));
-    string mark = predicted == flower.Species ? "correct" : "WRONG";
-    Console.WriteLine(
-        $"  [{measurements}]  actual {IrisData.SpeciesNames[flower.Species],-10}  predicted {IrisData.SpeciesNames[predicted],-10}  " +
-        $"({probabilities[0]:F3} / {probabilities[1]:F3} / {probabilities[2]:F3})  {mark}");
+    standardizer.Transform(rawTest.GetFeatures(i), input);
+    net.Forward(input, probabilities);
+    int predicted = Evaluation.ClassOf(probabilities);
+    int actual = Evaluation.ClassOf(rawTest.GetTargets(i));
+    rows.Add([
+        string.Join(" ", rawTest.GetFeatures(i).ToArray().Select(x => x.ToString("F1"))),
+        species[actual],
+        species[predicted] + (predicted == actual ? "" : " (wrong)"),
+        .. probabilities.ToArray().Select(p => p.ToString("F3")),
+    ]);
 }
+
+ui.Table("example predictions on test flowers", ["measurements (cm)", "actual", "predicted", .. species.Select(s => $"p({s})")], rows);
+
+// 5. Save the trained network and load it back: the file holds the topology and every parameter bit for bit.
+//    (Keep the standardiser's Mean and StdDev too: new inputs need the same scaling.)
+string modelPath = ui.PathFor("iris.ncnet");
+net.Save(modelPath);
+var restored = ModelFile.Load<IrisNet>(modelPath);
+ui.Line();
+ui.Line($"Saved the model to {modelPath}; reloaded, it scores {Formats.Percent(Evaluation.Accuracy(restored, test))} on the test set.");
