@@ -102,6 +102,40 @@ public sealed class BakedWeightsTests
     }
 
     [Fact]
+    public void A784_128_10ModelBakesInBitForBitAsAShallowExpression()
+    {
+        const string Mnist = """
+            using NetCompiler;
+            namespace App;
+            [Network(Inputs = 784, Loss = Loss.CrossEntropy, WEIGHTS)]
+            [Dense(128, Activation.ReLU)]
+            [Dense(10, Activation.Softmax)]
+            public partial class MnistNet;
+            """;
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("mnist.ncnet");
+        var donorType = GeneratorHarness.CompileAndLoad(Mnist.Replace(", WEIGHTS", string.Empty, StringComparison.Ordinal)).GetType("App.MnistNet", throwOnError: true)!;
+        var donor = LoadedNetworks.Create(donorType, seed: 1);
+        LoadedNetworks.Save(donor, path);
+        Assert.Equal(40 + 16 + 8 + (4 * 101_770), new FileInfo(path).Length);
+
+        var output = WeightsHarness.Run([path], Mnist.Replace("WEIGHTS", "Weights = \"mnist.ncnet\"", StringComparison.Ordinal));
+
+        Assert.Empty(output.GeneratorDiagnostics);
+        var pretrained = WeightsHarness.Load(output).GetType("App.MnistNet", throwOnError: true)!.GetMethod("CreatePretrained")!.Invoke(null, null)!;
+        Assert.Equal(LoadedNetworks.Bits(LoadedNetworks.Parameters(donor)), LoadedNetworks.Bits(LoadedNetworks.Parameters(pretrained)));
+
+        // 101,770 parameters, 32 a literal: 3,136 literals for W1, 4 for b1, 40 for W2, 1 for b2. Parenthesised 64 at a
+        // time they make 49 + 1 + 1 + 1 operands of the outer '+' chain, so the deepest nesting is 51 outer '+' and 63
+        // inside W1's first block, not 3,180 (analyzers that recurse over the expression stay fast).
+        var data = output.OutputCompilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("App.MnistNet.g.cs", StringComparison.Ordinal))
+            .GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax>()
+            .Single(p => p.Identifier.ValueText == "PretrainedParameterData").ExpressionBody!.Expression;
+        Assert.Equal(3_181, data.DescendantNodesAndSelf().Count(n => n.IsKind(SyntaxKind.StringLiteralExpression)));
+        Assert.Equal(51 + 63, Depth(data));
+    }
+
+    [Fact]
     public void ReadingTheBakedParametersAllocatesNothing()
     {
         using var directory = new TemporaryDirectory();
@@ -440,6 +474,11 @@ public sealed class BakedWeightsTests
         weightsArgument is null
             ? ClassifierTemplate.Replace(", WEIGHTS", string.Empty, StringComparison.Ordinal)
             : ClassifierTemplate.Replace("WEIGHTS", weightsArgument, StringComparison.Ordinal);
+
+    /// <summary>How deeply binary expressions nest in <paramref name="node"/>.</summary>
+    private static int Depth(SyntaxNode node) =>
+        (node is Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax ? 1 : 0)
+        + node.ChildNodes().Select(Depth).DefaultIfEmpty(0).Max();
 
     private static object CreatePretrained(Assembly assembly) =>
         assembly.GetType("App.Classifier", throwOnError: true)!.GetMethod("CreatePretrained")!.Invoke(null, null)!;

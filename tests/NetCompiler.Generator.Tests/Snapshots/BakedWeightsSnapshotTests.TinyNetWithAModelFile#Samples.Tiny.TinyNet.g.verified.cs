@@ -113,8 +113,7 @@ namespace Samples.Tiny
         // A constant string compiles far faster than an array initializer of the same data.
         private static string PretrainedParameterData =>
             // W1: [2, 2] at 0
-            "\u0000\u3F00\u0000\uBFA0" +
-            "\u0000\u4000\u0000\u3E00" +
+            "\u0000\u3F00\u0000\uBFA0\u0000\u4000\u0000\u3E00" +
             // b1: [2] at 4
             "\u0000\u8000\u126F\u3A83" +
             // W2: [1, 2] at 6
