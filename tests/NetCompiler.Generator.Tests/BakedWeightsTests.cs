@@ -469,6 +469,25 @@ public sealed class BakedWeightsTests
         Assert.Equal(named, ((Model.WeightsFile)read.Value).Path);
     }
 
+    [Fact]
+    public void TwoNetworksNamingOneFileShareOneRead()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("Models/classifier.ncnet");
+        var donor = Donors.TrainedClassifier();
+        LoadedNetworks.Save(donor, path);
+        string second = Classifier("Weights = \"Models/classifier.ncnet\"").Replace("class Classifier", "class Second", StringComparison.Ordinal);
+
+        var output = WeightsHarness.Run([path], Classifier("Weights = \"classifier.ncnet\""), second);
+
+        Assert.Single(output.Result.Results.Single().TrackedSteps[TrackingNames.ReadWeights].SelectMany(s => s.Outputs));
+        var assembly = WeightsHarness.Load(output);
+        uint[] expected = LoadedNetworks.Bits(LoadedNetworks.Parameters(donor));
+        Assert.Equal(expected, LoadedNetworks.Bits(LoadedNetworks.Parameters(CreatePretrained(assembly))));
+        var other = assembly.GetType("App.Second", throwOnError: true)!.GetMethod("CreatePretrained")!.Invoke(null, null)!;
+        Assert.Equal(expected, LoadedNetworks.Bits(LoadedNetworks.Parameters(other)));
+    }
+
     /// <summary>The consumer's network with <paramref name="weightsArgument"/> as the last <c>[Network]</c> argument, or without one.</summary>
     private static string Classifier(string? weightsArgument) =>
         weightsArgument is null
