@@ -373,6 +373,20 @@ public sealed class BakedWeightsTests
     public void WeightsNameTheEndOfAnItemsPathAtAFolderBoundary(string path, string name, bool matches) =>
         Assert.Equal(matches, WeightsFileReader.Matches(path, name));
 
+    [Theory]
+    [InlineData("Weights = )")]
+    [InlineData("Weights = 5")]
+    [InlineData("Weights = \"a.ncnet\", Weights = \"b.ncnet\"")]
+    public void AWeightsArgumentTheCompilerRejectsIsLeftToTheCompiler(string argument)
+    {
+        var output = WeightsHarness.Run([], Classifier(argument));
+
+        DiagnosticAssert.GeneratorDidNotThrow(output);
+        Assert.NotEmpty(DiagnosticAssert.UserSourceProblems(output, DiagnosticSeverity.Error));
+        Assert.Empty(DiagnosticAssert.NetCompilerDiagnostics(output));
+        DiagnosticAssert.GeneratedExactly(output);
+    }
+
     [Fact]
     public void ANetworkWithoutWeightsIsGeneratedExactlyAsBefore()
     {
