@@ -24,12 +24,32 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 NetworkParser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 
-        var diagnostics = parsed
+        // Weights baked in at build time: read only the AdditionalFiles items some [Network(Weights = "...")] names,
+        // each in a step of its own that runs again only when that item changes, then check each against its network.
+        var requestedWeights = parsed
+            .Select(static (result, _) => result.Weights?.FileName ?? string.Empty)
+            .Where(static name => name.Length > 0)
+            .Collect()
+            .Select(static (names, _) => new EquatableArray<string>(names.Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal)))
+            .WithTrackingName(TrackingNames.WeightsRequests);
+        var weightsFiles = context.AdditionalTextsProvider
+            .Combine(requestedWeights)
+            .Where(static pair => WeightsFileReader.MatchesAny(pair.Left.Path, pair.Right))
+            .Select(static (pair, _) => pair.Left)
+            .Select(WeightsFileReader.Read)
+            .WithTrackingName(TrackingNames.ReadWeights)
+            .Collect();
+        var resolved = parsed
+            .Combine(weightsFiles)
+            .Select(static (pair, cancellationToken) => WeightsBinder.Bind(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.BindWeights);
+
+        var diagnostics = resolved
             .Select(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, ReportDiagnostics);
 
-        var specs = parsed
+        var specs = resolved
             .Select(static (result, _) => result.Spec)
             .Where(static spec => spec is not null)
             .WithTrackingName(TrackingNames.Spec);

@@ -7,4 +7,13 @@ internal static class TrackingNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string Spec = nameof(Spec);
     public const string DenseWithoutNetwork = nameof(DenseWithoutNetwork);
+
+    /// <summary>The names of the weights files the declarations ask for.</summary>
+    public const string WeightsRequests = nameof(WeightsRequests);
+
+    /// <summary>Reading one weights file (runs again only when that AdditionalFiles item changes).</summary>
+    public const string ReadWeights = nameof(ReadWeights);
+
+    /// <summary>Checking a network's weights file against its topology.</summary>
+    public const string BindWeights = nameof(BindWeights);
 }

@@ -72,6 +72,36 @@ internal static class DiagnosticDescriptors
         "Dense layers on a class without [Network]",
         "The class '{0}' has [Dense] layers but no [Network] attribute, so no network is generated; add [Network(Inputs = ...)]");
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
+        "NC0013",
+        "Weights file not found among AdditionalFiles",
+        "The network '{0}' bakes in the weights file '{1}', but no AdditionalFiles item has that name; add <AdditionalFiles Include=\"{1}\" /> to the project file (Weights names the end of the item's path, for example its file name)");
+
+    public static readonly DiagnosticDescriptor WeightsFileAmbiguous = Error(
+        "NC0014",
+        "Weights file name matches several AdditionalFiles",
+        "The weights file '{1}' of the network '{0}' matches {2} AdditionalFiles items ({3}); write more of the path in Weights so that exactly one matches");
+
+    public static readonly DiagnosticDescriptor WeightsFileUnreadable = Error(
+        "NC0015",
+        "Weights file cannot be read",
+        "The weights file '{1}' of the network '{0}' cannot be baked in: {2}");
+
+    public static readonly DiagnosticDescriptor WeightsTopologyMismatch = Error(
+        "NC0016",
+        "Weights file does not fit the network",
+        "The weights file '{1}' does not fit the network '{0}': {2}; bake a file saved from a network with this topology, or change the attributes to match the file");
+
+    public static readonly DiagnosticDescriptor WeightsNotFinite = Warning(
+        "NC0017",
+        "Weights file holds NaN or infinite parameters",
+        "The weights file '{1}' of the network '{0}' holds {2} NaN or infinite parameters (the first is parameter {3}, in layer {4}), so the baked-in network computes NaN; was it saved after training diverged?");
+
+    public static readonly DiagnosticDescriptor WeightsTooLarge = Error(
+        "NC0018",
+        "Weights file too large to bake in",
+        "The weights file '{1}' of the network '{0}' holds {2} parameters, more than NetCompiler bakes into an assembly ({3}); load it at run time with ModelFile.Load or OnnxImporter.Load instead");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

@@ -40,6 +40,7 @@ internal static partial class NetworkEmitter
             WriteConstants(writer, layout);
             writer.Line();
             WriteStateAndConstruction(writer, layout);
+            WriteBakedWeights(writer, layout);
             writer.Line();
             WriteInstanceApi(writer, layout);
             writer.Line();

@@ -29,5 +29,8 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
         Diagnostic.Create(Descriptor, Location?.ToLocation(), [.. Arguments]);
 }
 
-/// <summary>What parsing one declaration produced: a spec to emit (null when the declaration is invalid) and diagnostics.</summary>
-internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What parsing one declaration produced: a spec to emit (null when the declaration is invalid), diagnostics, and the
+/// weights file the declaration names (null when it names none), which a later step reads and checks.
+/// </summary>
+internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WeightsReference? Weights = null);

@@ -9,6 +9,8 @@ internal readonly record struct ContainingTypeSpec(string Keyword, string Name);
 /// <summary>
 /// Everything the emitter needs to know about one declared network, as plain values only (no symbols
 /// or syntax), so the incremental pipeline can cache it and compare it cheaply.
+/// <see cref="Weights"/> is set once the weights file named by <c>[Network(Weights = "...")]</c> has been read
+/// and checked against the topology; it is null for a network without one.
 /// </summary>
 internal sealed record NetworkSpec(
     string? Namespace,
@@ -17,7 +19,8 @@ internal sealed record NetworkSpec(
     string DisplayName,
     int InputSize,
     LossKind Loss,
-    EquatableArray<LayerSpec> Layers)
+    EquatableArray<LayerSpec> Layers,
+    BakedWeights? Weights = null)
 {
     /// <summary>The fully qualified name with <c>global::</c>, e.g. <c>global::Samples.IrisNet</c>.</summary>
     public string FullyQualifiedName =>

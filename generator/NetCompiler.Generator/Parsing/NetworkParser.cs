@@ -20,6 +20,9 @@ internal static class NetworkParser
     public const string NetworkAttributeName = "NetCompiler.NetworkAttribute";
     public const string DenseAttributeName = "NetCompiler.DenseAttribute";
 
+    /// <summary>The <c>[Network]</c> property naming a weights file to bake in.</summary>
+    private const string WeightsArgument = "Weights";
+
     /// <summary>Namespace names as C# source, with keywords escaped (<c>@class</c>).</summary>
     private static readonly SymbolDisplayFormat EscapedNames = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
@@ -75,9 +78,17 @@ internal static class NetworkParser
         int inputSize = 0;
         bool inputsSet = false;
         int lossValue = (int)LossKind.MeanSquaredError;
+        string? weightsFile = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var argument in network.NamedArguments)
         {
+            if (argument.Key == WeightsArgument && argument.Value.Kind == TypedConstantKind.Primitive && seen.Add(argument.Key))
+            {
+                // A string, or null ("Weights = null" bakes in nothing). The file is read and checked in a later step.
+                weightsFile = argument.Value.Value as string;
+                continue;
+            }
+
             if (argument.Value.Kind == TypedConstantKind.Error || argument.Value.Value is not int value || !seen.Add(argument.Key))
             {
                 bindingErrors = true;
@@ -184,7 +195,10 @@ internal static class NetworkParser
             inputSize,
             (LossKind)lossValue,
             new EquatableArray<LayerSpec>(layers));
-        return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics));
+        var weights = weightsFile is null
+            ? null
+            : new WeightsReference(weightsFile, LocationInfo.From(NamedArgument(networkSyntax, WeightsArgument)) ?? LocationInfo.From(networkSyntax));
+        return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics), weights);
     }
 
     /// <summary>Reports <c>[Dense]</c> on a class that has no <c>[Network]</c> (nothing would be generated).</summary>

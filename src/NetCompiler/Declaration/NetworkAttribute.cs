@@ -22,4 +22,37 @@ public sealed class NetworkAttribute : Attribute
 
     /// <summary>The loss minimised by training. Defaults to <see cref="Loss.MeanSquaredError"/>.</summary>
     public Loss Loss { get; set; } = Loss.MeanSquaredError;
+
+    /// <summary>
+    /// A weights file to bake into the assembly at build time, or null (the default) for none: a NetCompiler model
+    /// file saved with <see cref="ModelFile"/> (<c>.ncnet</c>), or an ONNX model of a chain of dense layers
+    /// (<c>.onnx</c>, read as <see cref="Onnx.OnnxImporter"/> reads it). The file must be an <c>AdditionalFiles</c>
+    /// item of the project; name it by its file name or by the end of its path (<c>"iris.ncnet"</c> or
+    /// <c>"Models/iris.ncnet"</c>):
+    /// <code>
+    /// &lt;ItemGroup&gt;
+    ///   &lt;AdditionalFiles Include="Models/iris.ncnet" /&gt;
+    /// &lt;/ItemGroup&gt;
+    /// </code>
+    /// </summary>
+    /// <remarks>
+    /// The generator reads the file when it compiles the project and checks it as <see cref="ModelFile"/> or
+    /// <see cref="Onnx.OnnxImporter"/> would at run time: a file that is missing, unreadable, corrupted, or saved from
+    /// another topology is a compile-time error (NC0013 to NC0016) on this argument. The parameters become constant
+    /// data in the assembly, bit for bit: the generated <c>CreatePretrained()</c> returns a network holding them, and
+    /// the static <c>PretrainedParameters</c> span reads them without allocating or opening a file, also under
+    /// NativeAOT. The constructors are unchanged (<c>new IrisNet()</c> still initialises from a seed). Rebuilding after
+    /// the file changes bakes in the new parameters.
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// [Network(Inputs = 4, Loss = Loss.CrossEntropy, Weights = "iris.ncnet")]
+    /// [Dense(16, Activation.Tanh)]
+    /// [Dense(3, Activation.Softmax)]
+    /// public partial class IrisNet;
+    ///
+    /// var net = IrisNet.CreatePretrained();
+    /// </code>
+    /// </example>
+    public string? Weights { get; set; }
 }

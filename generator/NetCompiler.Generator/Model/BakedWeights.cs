@@ -1,0 +1,89 @@
+namespace NetCompiler.Generator.Model;
+
+/// <summary>How a weights file is read: chosen by its extension (<c>.onnx</c> is ONNX, any other name a NetCompiler model file).</summary>
+internal enum WeightsFormat
+{
+    /// <summary>A NetCompiler model file (<c>.ncnet</c>, written by <c>ModelFile.Save</c>).</summary>
+    ModelFile,
+
+    /// <summary>An ONNX model of a chain of dense layers (as <c>OnnxImporter</c> reads).</summary>
+    Onnx,
+}
+
+/// <summary>
+/// What <c>[Network(Weights = "...")]</c> asks for: the file name as written, and where it is written (for
+/// diagnostics). It travels beside the <see cref="NetworkSpec"/>, because its location changes with every edit.
+/// </summary>
+internal sealed record WeightsReference(string FileName, LocationInfo? Location);
+
+/// <summary>One dense layer as a weights file describes it.</summary>
+/// <param name="Size">The number of neurons.</param>
+/// <param name="Activation">The activation, or null when an ONNX model computes none NetCompiler has.</param>
+/// <param name="ActivationDescription">How messages name the activation (for ONNX, the nodes, e.g. <c>LeakyRelu(alpha=0.02)</c>).</param>
+internal sealed record WeightsFileLayer(int Size, ActivationKind? Activation, string ActivationDescription);
+
+/// <summary>The topology a weights file describes.</summary>
+/// <param name="InputSize">The number of inputs.</param>
+/// <param name="Loss">The loss it was trained with; null for ONNX, which records none.</param>
+/// <param name="Layers">The dense layers, input side first.</param>
+/// <param name="Origin">Where the file comes from, for the generated documentation, e.g. <c>saved from IrisNet</c>.</param>
+internal sealed record WeightsFileTopology(int InputSize, LossKind? Loss, EquatableArray<WeightsFileLayer> Layers, string Origin);
+
+/// <summary>
+/// One weights file read from an <c>AdditionalFiles</c> item, independent of the networks that name it: its
+/// topology and parameters, or why it could not be read. Plain values only, so the pipeline caches it.
+/// </summary>
+/// <param name="Path">The item's path, as the compiler was given it.</param>
+/// <param name="Format">How the file was read.</param>
+/// <param name="Error">Why the file cannot be used (the reader's message, naming the byte offset where it has one), or null.</param>
+/// <param name="Topology">The topology the file describes; null when <paramref name="Error"/> is set.</param>
+/// <param name="ParameterBits">The parameters' IEEE-754 bit patterns in NetCompiler's layout (per layer, W[out, in] row-major, then b).</param>
+/// <param name="Checksum">The CRC-32 of the parameters as little-endian bytes (for a model file, the checksum it stores).</param>
+internal sealed record WeightsFile(
+    string Path,
+    WeightsFormat Format,
+    string? Error,
+    WeightsFileTopology? Topology,
+    EquatableArray<uint> ParameterBits,
+    uint Checksum)
+{
+    public static WeightsFile Failed(string path, WeightsFormat format, string error) =>
+        new(path, format, error, null, EquatableArray<uint>.Empty, 0);
+
+    /// <summary>Compares the checksums before the parameters, so two different files rarely cost a full comparison.</summary>
+    public bool Equals(WeightsFile? other) =>
+        other is not null
+        && Checksum == other.Checksum
+        && Path == other.Path
+        && Format == other.Format
+        && Error == other.Error
+        && Equals(Topology, other.Topology)
+        && ParameterBits.Equals(other.ParameterBits);
+
+    /// <summary>Hashes the checksum rather than every parameter.</summary>
+    public override int GetHashCode() => unchecked(((int)Checksum * 31) + Path.GetHashCode());
+}
+
+/// <summary>
+/// The parameters a network bakes in, checked against its topology. Part of the <see cref="NetworkSpec"/>:
+/// a new file content re-emits the network, an unchanged one does not.
+/// </summary>
+/// <param name="FileName">The file name as written in <c>Weights = "..."</c>.</param>
+/// <param name="Format">How the file was read.</param>
+/// <param name="Origin">Where the file comes from, e.g. <c>saved from IrisNet</c>.</param>
+/// <param name="Checksum">The CRC-32 of the parameters as little-endian bytes.</param>
+/// <param name="ParameterBits">The parameters' IEEE-754 bit patterns, as many as the network has parameters.</param>
+internal sealed record BakedWeights(string FileName, WeightsFormat Format, string Origin, uint Checksum, EquatableArray<uint> ParameterBits)
+{
+    /// <summary>Compares the checksums before the parameters.</summary>
+    public bool Equals(BakedWeights? other) =>
+        other is not null
+        && Checksum == other.Checksum
+        && FileName == other.FileName
+        && Format == other.Format
+        && Origin == other.Origin
+        && ParameterBits.Equals(other.ParameterBits);
+
+    /// <summary>Hashes the checksum rather than every parameter.</summary>
+    public override int GetHashCode() => unchecked(((int)Checksum * 31) + FileName.GetHashCode());
+}
