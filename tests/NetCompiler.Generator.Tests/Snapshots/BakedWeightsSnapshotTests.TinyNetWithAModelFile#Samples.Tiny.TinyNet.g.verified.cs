@@ -210,7 +210,7 @@ namespace Samples.Tiny
             ForwardLayer1(parameters, input, z1, a1);
             ForwardLayer2(parameters, a1, z2, a2);
 
-            // BP1 fused with sigmoid: delta2 = ∂J_x/∂z2 = a2 - t; J_x = binary cross-entropy, from the logits.
+            // BP1: delta2 = ∂J_x/∂z2 = a2 - t (fused with sigmoid; J_x = binary cross-entropy, from the logits).
             float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(z2, a2, target, delta2);
 
             // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
@@ -254,6 +254,434 @@ namespace Samples.Tiny
             // θ ← θ - (η/N) Σ_x ∂J_x/∂θ: the mean gradient, applied only if every component is finite.
             global::NetCompiler.Kernels.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);
             return (float)(totalLoss / count);
+        }
+
+        // ---- Batched matrix form (seed 002). Feature-major activations: row f of a buffer holds feature f of every sample. ----
+
+        /// <summary>Samples per tile of <see cref="ForwardBatch"/>: 64 samples are 4 Vector512 registers per row of a block.</summary>
+        public const int BatchTileSamples = 64;
+        private const int ForwardBatchScratchPerSample = 5;
+        private const int TrainBatchScratchPerSample = 13;
+
+        /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
+        public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
+            if (count == 1 || !global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // One sample (matrix-vector products), or no 512-bit vectors on this machine: the per-sample kernels.
+                for (int sample = 0; sample < count; sample++)
+                {
+                    Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
+                }
+                return;
+            }
+
+            using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * BatchTileSamples, out global::System.Span<float> scratch);
+            for (int first = 0; first < count; first += BatchTileSamples)
+            {
+                int n = global::System.Math.Min(BatchTileSamples, count - first);
+                var tileOutputs = outputs.Slice(first * OutputSize, n * OutputSize);
+                var a0 = scratch.Slice(0, InputSize * n);
+                // a0 = inputsᵀ: feature-major.
+                global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
+                var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
+                BatchForwardLayer1(parameters, a0, z1, n);
+                // A1 = tanh(Z1), element by element.
+                for (int i = 0; i < Layer1Size * n; i++)
+                {
+                    z1[i] = global::NetCompiler.Kernels.Activations.Tanh(z1[i]);
+                }
+                var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
+                BatchForwardLayer2(parameters, z1, z2, n);
+                // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element.
+                for (int i = 0; i < Layer2Size * n; i++)
+                {
+                    z2[i] = global::NetCompiler.Kernels.Activations.Sigmoid(z2[i]);
+                }
+                // outputs = a_Lᵀ: back to sample-major.
+                global::NetCompiler.Kernels.MatrixKernels.Transpose(z2, OutputSize, n, tileOutputs);
+            }
+        }
+
+        /// <summary>One gradient-descent step over a batch in matrix form (seed 002): forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If a loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/> before any parameter changes.</summary>
+        public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            if (!global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // No 512-bit vectors on this machine: the per-sample step.
+                using var gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
+                return TrainStep(parameters, gradient, inputs, targets, learningRate);
+            }
+
+            using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out global::System.Span<float> scratch);
+            int n = count;
+            var a0 = scratch.Slice(0, InputSize * n);
+            var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
+            var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
+            var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+            var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+            var z2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer2Size * n);
+            var a2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n, Layer2Size * n);
+            var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
+            var outputZ = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, OutputSize);
+            var outputA = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + OutputSize, OutputSize);
+            var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (2 * OutputSize), OutputSize);
+
+            // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+            BatchForwardLayer1(parameters, a0, z1, n);
+            // A1 = tanh(Z1), element by element.
+            for (int i = 0; i < Layer1Size * n; i++)
+            {
+                a1[i] = global::NetCompiler.Kernels.Activations.Tanh(z1[i]);
+            }
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
+            BatchForwardLayer2(parameters, a1, z2, n);
+            // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element.
+            for (int i = 0; i < Layer2Size * n; i++)
+            {
+                a2[i] = global::NetCompiler.Kernels.Activations.Sigmoid(z2[i]);
+            }
+
+            // BP1 per sample: the loss and δ_L (column s of h2).
+            double totalLoss = 0;
+            for (int sample = 0; sample < n; sample++)
+            {
+                var target = targets.Slice(sample * OutputSize, OutputSize);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z2, n, sample, outputZ);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a2, n, sample, outputA);
+                float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(outputZ, outputA, target, outputDelta);
+                if (!float.IsFinite(loss))
+                {
+                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
+                }
+                global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h2, n, sample);
+                totalLoss += loss;
+            }
+
+            // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
+            BatchPropagateLayer2(parameters, h2, h1, n);
+            for (int i = 0; i < Layer1Size * n; i++)
+            {
+                h1[i] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[i], a1[i]);
+            }
+
+            // Nothing has changed yet: refuse a step whose deltas are not finite.
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
+
+            // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
+            float step = -learningRate / n;
+            BatchUpdateLayer1(parameters, h1, inputs, n, step);
+            BatchUpdateLayer2(parameters, h2, a1SampleMajor, n, step);
+            return (float)(totalLoss / n);
+        }
+
+        /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
+        private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Edge tile: rows 0..1 of 2.
+            Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
+        }
+
+        /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
+        private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
+            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            // Edge tile: rows 0..1 of 2.
+            Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
+        }
+
+        /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
+        private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Edge tile: rows 0..0 of 1.
+            Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
+        }
+
+        /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
+        private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
+        {
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            // Edge tile: rows 0..1 of 2.
+            Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
+        }
+
+        /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>
+        private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
+            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            // Edge tile: rows 0..0 of 1.
+            Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, Layer2InputSize, step, accumulate: true);
+        }
+
+        /// <summary>1 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        private static void Tile1(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        {
+            int column = 0;
+            for (; column + 64 <= columns; column += 64)
+            {
+                Block1x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Block1x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Block1x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
+            if (column < columns)
+            {
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(1, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            }
+        }
+
+        /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        {
+            int column = 0;
+            for (; column + 64 <= columns; column += 64)
+            {
+                Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
+            if (column < columns)
+            {
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+            }
+        }
+
+        /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+            }
+        }
+
+        /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
+            }
+        }
+
+        /// <summary>Register block of 1 row(s) × 64 columns (4 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
+        private static void Block1x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
+                var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
+            }
+        }
+
+        /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+            }
+        }
+
+        /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
+            }
+        }
+
+        /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
+        private static void Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
+                var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
+                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
+            }
         }
 
         /// <summary>Layer 1 forward: <c>z1 = W1 input + b1</c>, then <c>a1 = tanh(z1)</c>.</summary>
