@@ -535,18 +535,7 @@ public sealed class BakedWeightsTests
     {
         var (source, span) = SpanMarkup.ParseSingle(markup);
         var output = WeightsHarness.Run(files, source);
-
-        DiagnosticAssert.GeneratorDidNotThrow(output);
-        Assert.Empty(DiagnosticAssert.UserSourceProblems(output, DiagnosticSeverity.Error));
-        var diagnostic = Assert.Single(DiagnosticAssert.NetCompilerDiagnostics(output));
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(severity, diagnostic.Severity);
-        Assert.Equal(severity, diagnostic.DefaultSeverity);
-        Assert.Equal(message, DiagnosticAssert.Message(diagnostic));
-        Assert.Equal($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
-        Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
-        Assert.Equal(span, diagnostic.Location.SourceSpan);
-        Assert.Equal(SourceText.From(source).Lines.GetLinePositionSpan(span), diagnostic.Location.GetLineSpan().Span);
+        DiagnosticAssert.SingleDiagnostic(output, source, span, id, severity, message);
 
         DiagnosticAssert.GeneratedExactly(output, "App.Classifier.g.cs");
         DiagnosticAssert.GeneratedFileCompilesCleanly(output, "App.Classifier.g.cs");

@@ -419,21 +419,7 @@ public sealed class DiagnosticTests
     {
         var (source, span) = SpanMarkup.ParseSingle(markup);
         var output = GeneratorHarness.Run(source);
-
-        DiagnosticAssert.GeneratorDidNotThrow(output);
-        Assert.Empty(DiagnosticAssert.UserSourceProblems(output, DiagnosticSeverity.Error));
-        var diagnostic = Assert.Single(DiagnosticAssert.NetCompilerDiagnostics(output));
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(severity, diagnostic.Severity);
-        Assert.Equal(severity, diagnostic.DefaultSeverity);
-        Assert.Equal(message, DiagnosticAssert.Message(diagnostic));
-        Assert.Equal($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
-
-        var location = diagnostic.Location.GetLineSpan();
-        Assert.Equal("Source0.cs", location.Path);
-        Assert.Equal(source.Substring(span.Start, span.Length), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
-        Assert.Equal(span, diagnostic.Location.SourceSpan);
-        Assert.Equal(SourceText.From(source).Lines.GetLinePositionSpan(span), location.Span);
+        DiagnosticAssert.SingleDiagnostic(output, source, span, id, severity, message);
 
         if (severity == DiagnosticSeverity.Error)
         {

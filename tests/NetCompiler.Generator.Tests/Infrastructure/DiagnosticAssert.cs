@@ -40,4 +40,28 @@ internal static class DiagnosticAssert
 
     /// <summary>The message in the invariant culture (what a build log shows).</summary>
     public static string Message(Diagnostic diagnostic) => diagnostic.GetMessage(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Asserts that the generator did not throw, the user's source has no compiler error, and exactly one NetCompiler
+    /// diagnostic was reported: <paramref name="id"/> with <paramref name="severity"/>, exactly <paramref name="message"/>,
+    /// its help link, and exactly over <paramref name="span"/> of <paramref name="source"/> (file Source0.cs).
+    /// </summary>
+    public static Diagnostic SingleDiagnostic(GeneratorOutput output, string source, Microsoft.CodeAnalysis.Text.TextSpan span, string id, DiagnosticSeverity severity, string message)
+    {
+        GeneratorDidNotThrow(output);
+        Assert.Empty(UserSourceProblems(output, DiagnosticSeverity.Error));
+        var diagnostic = Assert.Single(NetCompilerDiagnostics(output));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(severity, diagnostic.DefaultSeverity);
+        Assert.Equal(message, Message(diagnostic));
+        Assert.Equal($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+
+        var location = diagnostic.Location.GetLineSpan();
+        Assert.Equal("Source0.cs", location.Path);
+        Assert.Equal(source.Substring(span.Start, span.Length), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+        Assert.Equal(Microsoft.CodeAnalysis.Text.SourceText.From(source).Lines.GetLinePositionSpan(span), location.Span);
+        return diagnostic;
+    }
 }
