@@ -437,15 +437,11 @@ internal static partial class NetworkEmitter
                 }
 
                 writer.Line($"ref float sColumn = ref {Unsafe}.Add(ref s, t * depthStride);");
+                writer.Line("// Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.");
                 for (int r = 0; r < rows; r++)
                 {
                     string scalar = r == 0 ? "sColumn" : $"{Unsafe}.Add(ref sColumn, {r} * rowStride)";
-                    writer.Line($"var s{r} = {Vector}.Create({scalar});");
-                }
-
-                for (int r = 0; r < rows; r++)
-                {
-                    writer.Line(string.Join(" ", Enumerable.Range(0, vectors).Select(v => $"c{r}_{v} = {Vector}.FusedMultiplyAdd(s{r}, m{v}, c{r}_{v});")));
+                    writer.Line($"var s{r} = {Vector}.Create({scalar}); " + string.Join(" ", Enumerable.Range(0, vectors).Select(v => $"c{r}_{v} = {Vector}.FusedMultiplyAdd(s{r}, m{v}, c{r}_{v});")));
                 }
             }
 

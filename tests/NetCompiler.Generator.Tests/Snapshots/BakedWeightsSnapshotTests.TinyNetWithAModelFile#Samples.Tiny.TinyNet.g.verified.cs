@@ -493,8 +493,8 @@ namespace Samples.Tiny
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -519,8 +519,8 @@ namespace Samples.Tiny
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -549,8 +549,8 @@ namespace Samples.Tiny
                 var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                 var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -580,10 +580,9 @@ namespace Samples.Tiny
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -612,10 +611,9 @@ namespace Samples.Tiny
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -650,10 +648,9 @@ namespace Samples.Tiny
                 var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                 var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)

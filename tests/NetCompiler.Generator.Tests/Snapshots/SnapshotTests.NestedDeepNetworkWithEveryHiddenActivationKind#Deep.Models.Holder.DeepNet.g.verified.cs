@@ -722,8 +722,8 @@ namespace Deep
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -748,8 +748,8 @@ namespace Deep
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -778,8 +778,8 @@ namespace Deep
                         var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                         var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -809,10 +809,9 @@ namespace Deep
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -841,10 +840,9 @@ namespace Deep
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -879,10 +877,9 @@ namespace Deep
                         var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                         var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -922,12 +919,10 @@ namespace Deep
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -960,12 +955,10 @@ namespace Deep
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1006,12 +999,10 @@ namespace Deep
                         var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                         var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1061,16 +1052,12 @@ namespace Deep
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1111,16 +1098,12 @@ namespace Deep
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1173,16 +1156,12 @@ namespace Deep
                         var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                         var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1); c4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m2, c4_2); c4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m3, c4_3);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1); c4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m2, c4_2); c4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m3, c4_3);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1252,18 +1231,13 @@ namespace Deep
                         ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
-                        c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
+                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1308,18 +1282,13 @@ namespace Deep
                         var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                         var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
-                        c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
+                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
@@ -1378,18 +1347,13 @@ namespace Deep
                         var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                         var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                         ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride));
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride));
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride));
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride));
-                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride));
-                        c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-                        c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
-                        c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
-                        c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1); c4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m2, c4_2); c4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m3, c4_3);
-                        c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1); c5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m2, c5_2); c5_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m3, c5_3);
+                        // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
+                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
+                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1); c4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m2, c4_2); c4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m3, c4_3);
+                        var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1); c5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m2, c5_2); c5_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m3, c5_3);
                     }
                     var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
                     if (accumulate)
