@@ -104,4 +104,48 @@ public sealed class GuardTests
         Assert.Equal("targets", error.ParamName);
         Assert.StartsWith("IrisNet: inputs hold 2 samples, so targets must have 6 floats", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0, float.NaN)]
+    [InlineData(40, float.PositiveInfinity)]
+    [InlineData(100, float.NegativeInfinity)]
+    public void AllFinite_FindsANonFiniteValueAnywhere(int index, float bad)
+    {
+        float[] values = Enumerable.Range(0, 101).Select(i => (i * 0.37f) - 5f).ToArray();
+        Assert.True(Guard.AllFinite(values));
+        values[index] = bad;
+        Assert.False(Guard.AllFinite(values));
+    }
+
+    [Fact]
+    public void AllFinite_IsNotFooledByOppositeInfinities()
+    {
+        float[] values = new float[32];
+        values[3] = float.PositiveInfinity;
+        values[11] = float.NegativeInfinity;
+        Assert.False(Guard.AllFinite(values));
+        Assert.True(Guard.AllFinite([float.MaxValue, -float.MaxValue]));
+    }
+
+    [Fact]
+    public void AllFinite_AndFirstNonFinite_FindEveryPositionInEveryLength()
+    {
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            for (int length = 1; length <= 70; length++)
+            {
+                float[] values = Enumerable.Range(0, length).Select(i => (i * 1.5f) - 7f).ToArray();
+                Assert.True(Guard.AllFinite(values));
+                Assert.Null(Guard.FirstNonFinite(values));
+                for (int index = 0; index < length; index++)
+                {
+                    float saved = values[index];
+                    values[index] = bad;
+                    Assert.False(Guard.AllFinite(values));
+                    Assert.Equal(index, Guard.FirstNonFinite(values));
+                    values[index] = saved;
+                }
+            }
+        }
+    }
 }

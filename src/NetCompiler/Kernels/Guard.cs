@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace NetCompiler.Kernels;
 
 /// <summary>Argument checks shared by every generated network, with messages that name the network and the buffer.</summary>
@@ -89,6 +93,11 @@ public static class Guard
     /// <summary>Returns the index of the first NaN or infinite value, or null.</summary>
     public static int? FirstNonFinite(ReadOnlySpan<float> values)
     {
+        if (AllFinite(values))
+        {
+            return null;
+        }
+
         for (int i = 0; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))
@@ -98,6 +107,64 @@ public static class Guard
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// True when no value is NaN or infinite. For finite x, x - x is exactly +0, and for NaN or ±∞ it is NaN, so OR-ing the
+    /// bits of v - v over the whole span leaves zero exactly when every value is finite: two vector instructions per
+    /// 16 floats, with no branch until the end.
+    /// </summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        ref float start = ref MemoryMarshal.GetReference(values);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<float>.Count)
+        {
+            Vector512<float> any0 = default, any1 = default;
+            for (; i + (2 * Vector512<float>.Count) <= values.Length; i += 2 * Vector512<float>.Count)
+            {
+                var v0 = Vector512.LoadUnsafe(ref start, (nuint)i);
+                var v1 = Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<float>.Count));
+                any0 |= v0 - v0;
+                any1 |= v1 - v1;
+            }
+
+            if (i + Vector512<float>.Count <= values.Length)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                any0 |= v - v;
+                i += Vector512<float>.Count;
+            }
+
+            if ((any0 | any1) != Vector512<float>.Zero)
+            {
+                return false;
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        {
+            Vector256<float> any = default;
+            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                any |= v - v;
+            }
+
+            if (any != Vector256<float>.Zero)
+            {
+                return false;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(Unsafe.Add(ref start, i)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void ThrowWrongLength(int actual, int expected, string network, string what, string parameterName) =>

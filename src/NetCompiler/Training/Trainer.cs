@@ -356,7 +356,7 @@ public sealed class Trainer<TNet>
                 throw Diverged(epoch, batch, exception.Message.TrimEnd('.'));
             }
 
-            if (!VectorLoop.AllFinite(parameters))
+            if (!Guard.AllFinite(parameters))
             {
                 int bad = Guard.FirstNonFinite(parameters) ?? 0;
                 float value = parameters[bad];

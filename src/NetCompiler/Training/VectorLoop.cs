@@ -118,24 +118,4 @@ internal static class VectorLoop
 
         return sum;
     }
-
-    /// <summary>True when no value is NaN or ±∞ (<c>x − x</c> is 0 exactly for finite x and NaN otherwise).</summary>
-    public static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        int width = Vector<float>.Count;
-        int full = values.Length - (values.Length % width);
-        Vector<float> zero = default;
-        foreach (var v in MemoryMarshal.Cast<float, Vector<float>>(values[..full]))
-        {
-            zero += v - v;
-        }
-
-        float sum = Vector.Sum(zero);
-        foreach (float x in values[full..])
-        {
-            sum += x - x;
-        }
-
-        return sum == 0f;
-    }
 }
