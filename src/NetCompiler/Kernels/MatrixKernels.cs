@@ -25,9 +25,12 @@ public static class MatrixKernels
         ref float to = ref MemoryMarshal.GetReference(destination);
         int fullRows = Avx.IsSupported ? rows - (rows % 8) : 0;
         int fullColumns = Avx.IsSupported ? columns - (columns % 8) : 0;
-        for (int r = 0; r < fullRows; r += 8)
+        // Columns outer: each pass writes eight whole destination rows (complete cache lines) while the source
+        // lines it reads stay in L1 for the next pass; rows outer wrote half lines that were evicted before
+        // their other half arrived (5.5× slower at 256 × 784).
+        for (int c = 0; c < fullColumns; c += 8)
         {
-            for (int c = 0; c < fullColumns; c += 8)
+            for (int r = 0; r < fullRows; r += 8)
             {
                 Transpose8x8(ref Unsafe.Add(ref from, ((nint)r * columns) + c), columns, ref Unsafe.Add(ref to, ((nint)c * rows) + r), rows);
             }
