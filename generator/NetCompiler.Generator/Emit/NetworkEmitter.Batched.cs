@@ -74,7 +74,8 @@ internal static partial class NetworkEmitter
     }
 
     private static int TrainScratchPerSample(NetworkLayout layout) =>
-        layout.Spec.InputSize + layout.Layers.Sum(l => 3 * l.Size) + layout.Layers.Take(layout.Layers.Count - 1).Sum(l => l.Size);
+        layout.Spec.InputSize + layout.Layers.Sum(l => 3 * l.Size) + layout.Layers.Take(layout.Layers.Count - 1).Sum(l => l.Size)
+        + (HasBatchOutputLayer(layout) ? layout.Output.Size + 1 : 0);
 
     private static void WriteForwardBatch(CodeWriter writer, NetworkLayout layout)
     {
@@ -171,9 +172,17 @@ internal static partial class NetworkEmitter
                 }
             }
 
-            writer.Line($"var outputZ = scratch.Slice({offset}, OutputSize);");
-            writer.Line($"var outputA = scratch.Slice({offset} + OutputSize, OutputSize);");
-            writer.Line($"var outputDelta = scratch.Slice({offset} + (2 * OutputSize), OutputSize);");
+            if (HasBatchOutputLayer(layout))
+            {
+                writer.Line($"var targetsFeatureMajor = scratch.Slice({offset}, OutputSize * n);");
+                writer.Line($"var losses = scratch.Slice({offset} + (OutputSize * n), n);");
+            }
+            else
+            {
+                writer.Line($"var outputZ = scratch.Slice({offset}, OutputSize);");
+                writer.Line($"var outputA = scratch.Slice({offset} + OutputSize, OutputSize);");
+                writer.Line($"var outputDelta = scratch.Slice({offset} + (2 * OutputSize), OutputSize);");
+            }
             writer.Line();
             writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
             writer.Line($"{Kernels}.MatrixKernels.Transpose(inputs, n, InputSize, a0);");
@@ -195,29 +204,13 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line($"// BP1 per sample: the loss and δ_L (column s of h{Number(output.Number)}).");
-            writer.Line("double totalLoss = 0;");
-            using (writer.Block("for (int sample = 0; sample < n; sample++)"))
+            if (HasBatchOutputLayer(layout))
             {
-                writer.Line("var target = targets.Slice(sample * OutputSize, OutputSize);");
-                writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.Z}, n, sample, outputZ);");
-                if (output.Activation == ActivationKind.Softmax)
-                {
-                    writer.Line($"{Kernels}.Activations.Softmax(outputZ, outputA);");
-                }
-                else
-                {
-                    writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.A}, n, sample, outputA);");
-                }
-
-                WriteOutputLossOn(writer, layout, "float loss =", "outputZ", "outputA", "outputDelta");
-                using (writer.Block("if (!float.IsFinite(loss))"))
-                {
-                    writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
-                }
-
-                writer.Line($"{Kernels}.MatrixKernels.ScatterColumn(outputDelta, h{Number(output.Number)}, n, sample);");
-                writer.Line("totalLoss += loss;");
+                WriteBatchOutputLayer(writer, layout);
+            }
+            else
+            {
+                WritePerSampleOutputLayer(writer, layout);
             }
 
             for (int i = layers.Count - 1; i >= 1; i--)
@@ -253,6 +246,59 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line("return (float)(totalLoss / n);");
+        }
+    }
+
+    /// <summary>The softmax cross-entropy output layer has a matrix-form BP1 (<see cref="WriteBatchOutputLayer"/>); other pairings run BP1 per sample.</summary>
+    private static bool HasBatchOutputLayer(NetworkLayout layout) =>
+        layout.Spec.Loss == LossKind.CrossEntropy && layout.Output.Activation == ActivationKind.Softmax;
+
+    private static void WriteBatchOutputLayer(CodeWriter writer, NetworkLayout layout)
+    {
+        var output = layout.Output;
+        string h = "h" + Number(output.Number);
+        writer.Line($"// BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, {h} = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).");
+        writer.Line($"{Kernels}.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);");
+        writer.Line($"{Kernels}.BatchOutputLayer.SoftmaxCrossEntropy({output.Z}, targetsFeatureMajor, OutputSize, {h}, losses);");
+        using (writer.Block($"if (!{Kernels}.Guard.AllFinite(losses))"))
+        {
+            writer.Line($"int sample = {Kernels}.Guard.FirstNonFinite(losses).GetValueOrDefault();");
+            writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));");
+        }
+
+        writer.Line("double totalLoss = 0;");
+        using (writer.Block("foreach (float loss in losses)"))
+        {
+            writer.Line("totalLoss += loss;");
+        }
+    }
+
+    private static void WritePerSampleOutputLayer(CodeWriter writer, NetworkLayout layout)
+    {
+        var output = layout.Output;
+        writer.Line($"// BP1 per sample: the loss and δ_L (column s of h{Number(output.Number)}).");
+        writer.Line("double totalLoss = 0;");
+        using (writer.Block("for (int sample = 0; sample < n; sample++)"))
+        {
+            writer.Line("var target = targets.Slice(sample * OutputSize, OutputSize);");
+            writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.Z}, n, sample, outputZ);");
+            if (output.Activation == ActivationKind.Softmax)
+            {
+                writer.Line($"{Kernels}.Activations.Softmax(outputZ, outputA);");
+            }
+            else
+            {
+                writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.A}, n, sample, outputA);");
+            }
+
+            WriteOutputLossOn(writer, layout, "float loss =", "outputZ", "outputA", "outputDelta");
+            using (writer.Block("if (!float.IsFinite(loss))"))
+            {
+                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
+            }
+
+            writer.Line($"{Kernels}.MatrixKernels.ScatterColumn(outputDelta, h{Number(output.Number)}, n, sample);");
+            writer.Line("totalLoss += loss;");
         }
     }
 

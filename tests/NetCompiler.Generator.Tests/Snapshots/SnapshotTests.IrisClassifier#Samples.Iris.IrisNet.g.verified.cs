@@ -214,7 +214,7 @@ namespace Samples.Iris
         /// <summary>Samples per tile of <see cref="ForwardBatch"/>: 64 samples are 4 Vector512 registers per row of a block.</summary>
         public const int BatchTileSamples = 64;
         private const int ForwardBatchScratchPerSample = 23;
-        private const int TrainBatchScratchPerSample = 77;
+        private const int TrainBatchScratchPerSample = 81;
 
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
@@ -282,9 +282,8 @@ namespace Samples.Iris
             var z2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer2Size * n);
             var a2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n, Layer2Size * n);
             var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-            var outputZ = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, OutputSize);
-            var outputA = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + OutputSize, OutputSize);
-            var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (2 * OutputSize), OutputSize);
+            var targetsFeatureMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, OutputSize * n);
+            var losses = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (OutputSize * n), n);
 
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
@@ -297,19 +296,17 @@ namespace Samples.Iris
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
 
-            // BP1 per sample: the loss and δ_L (column s of h2).
-            double totalLoss = 0;
-            for (int sample = 0; sample < n; sample++)
+            // BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, h2 = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);
+            global::NetCompiler.Kernels.BatchOutputLayer.SoftmaxCrossEntropy(z2, targetsFeatureMajor, OutputSize, h2, losses);
+            if (!global::NetCompiler.Kernels.Guard.AllFinite(losses))
             {
-                var target = targets.Slice(sample * OutputSize, OutputSize);
-                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z2, n, sample, outputZ);
-                global::NetCompiler.Kernels.Activations.Softmax(outputZ, outputA);
-                float loss = global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy(outputZ, outputA, target, outputDelta);
-                if (!float.IsFinite(loss))
-                {
-                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
-                }
-                global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h2, n, sample);
+                int sample = global::NetCompiler.Kernels.Guard.FirstNonFinite(losses).GetValueOrDefault();
+                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));
+            }
+            double totalLoss = 0;
+            foreach (float loss in losses)
+            {
                 totalLoss += loss;
             }
 

@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetCompiler.Kernels;
+
+/// <summary>
+/// BP1 of a whole batch in the matrix form: the loss of every sample and the output deltas <c>H_L</c>, with
+/// logits, targets and deltas all feature-major (<c>[outputs, samples]</c>: row k holds output k of every sample),
+/// so each step is a vector operation across 16 samples and nothing is gathered or scattered per sample.
+/// Called by generated code, which checks the sizes.
+/// </summary>
+public static class BatchOutputLayer
+{
+    /// <summary>
+    /// Softmax cross-entropy of every sample: <c>a = softmax(z)</c> per sample (one exp per element),
+    /// <c>J_s = Σ_k t_k (logsumexp(z_s) - z_k)</c> (finite for any finite logits) and the fused delta
+    /// <c>δ = a - t</c>, which is written to <paramref name="deltas"/>. The loss of sample s goes to
+    /// <c>losses[s]</c>. Equal, within float rounding, to <see cref="OutputLayer.SoftmaxCrossEntropy"/> per sample.
+    /// </summary>
+    /// <param name="logits">Z_L, <c>[outputs, samples]</c>.</param>
+    /// <param name="targets">T transposed to <c>[outputs, samples]</c>.</param>
+    /// <param name="outputs">The number of outputs (rows).</param>
+    /// <param name="deltas">H_L, <c>[outputs, samples]</c>; may not alias the inputs.</param>
+    /// <param name="losses">One loss per sample.</param>
+    public static void SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int outputs, Span<float> deltas, Span<float> losses)
+    {
+        int samples = losses.Length;
+        if (logits.Length < outputs * samples || targets.Length < outputs * samples || deltas.Length < outputs * samples)
+        {
+            throw new ArgumentException("logits, targets and deltas must each hold outputs × samples values.");
+        }
+
+        ref float z = ref MemoryMarshal.GetReference(logits);
+        ref float t = ref MemoryMarshal.GetReference(targets);
+        ref float h = ref MemoryMarshal.GetReference(deltas);
+        int s = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; s + Vector512<float>.Count <= samples; s += Vector512<float>.Count)
+            {
+                // max_s = max_k z[k, s], so every exponent is ≤ 0 and cannot overflow.
+                var max = Vector512.LoadUnsafe(ref z, (nuint)s);
+                for (int k = 1; k < outputs; k++)
+                {
+                    max = Vector512.Max(max, Vector512.LoadUnsafe(ref z, (nuint)((k * samples) + s)));
+                }
+
+                // e[k, s] = exp(z[k, s] - max_s), kept in the delta rows until the sum is known.
+                var sum = Vector512<float>.Zero;
+                for (int k = 0; k < outputs; k++)
+                {
+                    nuint at = (nuint)((k * samples) + s);
+                    var e = Exp(Vector512.LoadUnsafe(ref z, at) - max);
+                    e.StoreUnsafe(ref h, at);
+                    sum += e;
+                }
+
+                // logsumexp_s = max_s + ln Σ_k e[k, s]; J_s = Σ_k t_k (logsumexp_s - z_k), with 0 · ∞ counted as 0.
+                var logSumExp = max + Log(sum);
+                var inverse = Vector512<float>.One / sum;
+                var loss = Vector512<float>.Zero;
+                for (int k = 0; k < outputs; k++)
+                {
+                    nuint at = (nuint)((k * samples) + s);
+                    var target = Vector512.LoadUnsafe(ref t, at);
+                    var term = target * (logSumExp - Vector512.LoadUnsafe(ref z, at));
+                    loss += Vector512.ConditionalSelect(Vector512.Equals(target, Vector512<float>.Zero), Vector512<float>.Zero, term);
+                    ((Vector512.LoadUnsafe(ref h, at) * inverse) - target).StoreUnsafe(ref h, at);
+                }
+
+                loss.StoreUnsafe(ref MemoryMarshal.GetReference(losses), (nuint)s);
+            }
+        }
+
+        // The samples left over (or every sample without 512-bit vectors): the same steps one sample at a time.
+        for (; s < samples; s++)
+        {
+            float max = Unsafe.Add(ref z, s);
+            for (int k = 1; k < outputs; k++)
+            {
+                max = MathF.Max(max, Unsafe.Add(ref z, (k * samples) + s));
+            }
+
+            float sum = 0f;
+            for (int k = 0; k < outputs; k++)
+            {
+                float e = MathF.Exp(Unsafe.Add(ref z, (k * samples) + s) - max);
+                Unsafe.Add(ref h, (k * samples) + s) = e;
+                sum += e;
+            }
+
+            float logSumExp = max + MathF.Log(sum);
+            float inverse = 1f / sum;
+            float loss = 0f;
+            for (int k = 0; k < outputs; k++)
+            {
+                int at = (k * samples) + s;
+                float target = Unsafe.Add(ref t, at);
+                if (target != 0f)
+                {
+                    loss += target * (logSumExp - Unsafe.Add(ref z, at));
+                }
+
+                Unsafe.Add(ref h, at) = (Unsafe.Add(ref h, at) * inverse) - target;
+            }
+
+            losses[s] = loss;
+        }
+    }
+
+    private static Vector512<float> Exp(Vector512<float> x)
+    {
+        Span<float> lanes = stackalloc float[Vector512<float>.Count];
+        x.StoreUnsafe(ref MemoryMarshal.GetReference(lanes));
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = MathF.Exp(lanes[i]);
+        }
+
+        return Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(lanes));
+    }
+
+    private static Vector512<float> Log(Vector512<float> x)
+    {
+        Span<float> lanes = stackalloc float[Vector512<float>.Count];
+        x.StoreUnsafe(ref MemoryMarshal.GetReference(lanes));
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = MathF.Log(lanes[i]);
+        }
+
+        return Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(lanes));
+    }
+}
