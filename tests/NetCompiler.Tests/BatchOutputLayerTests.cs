@@ -91,4 +91,31 @@ public sealed class BatchOutputLayerTests
         Assert.Equal(1f, deltas[0], 1e-6f);
         Assert.Equal(-1f, deltas[samples], 1e-6f);
     }
+
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(16, 10)]
+    [InlineData(37, 4)]
+    public void SoftmaxEqualsThePerSampleSoftmaxInPlace(int samples, int outputs)
+    {
+        var random = new Random(samples + (7 * outputs));
+        float[] logits = [.. Enumerable.Range(0, outputs * samples).Select(_ => (float)((random.NextDouble() * 60) - 30))];
+        float[] activations = (float[])logits.Clone();
+        BatchOutputLayer.Softmax(activations, outputs, samples, activations);
+
+        float[] z = new float[outputs], a = new float[outputs];
+        for (int s = 0; s < samples; s++)
+        {
+            for (int k = 0; k < outputs; k++)
+            {
+                z[k] = logits[(k * samples) + s];
+            }
+
+            Activations.Softmax(z, a);
+            for (int k = 0; k < outputs; k++)
+            {
+                Assert.Equal(a[k], activations[(k * samples) + s], 1e-6f);
+            }
+        }
+    }
 }

@@ -111,7 +111,12 @@ internal static partial class NetworkEmitter
                 {
                     writer.Line($"var {layer.Z} = scratch.Slice({offset}, {layer.SizeConstant} * n);");
                     writer.Line($"BatchForwardLayer{layer.Number}(parameters, {previous}, {layer.Z}, n);");
-                    if (layer != output || layer.Activation != ActivationKind.Softmax)
+                    if (layer == output && layer.Activation == ActivationKind.Softmax)
+                    {
+                        writer.Line($"// A{Number(layer.Number)} = softmax(Z{Number(layer.Number)}) of every sample (column), 16 samples per vector.");
+                        writer.Line($"{Kernels}.BatchOutputLayer.Softmax({layer.Z}, {layer.SizeConstant}, n, {layer.Z});");
+                    }
+                    else
                     {
                         WriteElementwiseActivation(writer, layer, layer.Z, layer.Z, "n");
                     }
@@ -122,15 +127,6 @@ internal static partial class NetworkEmitter
 
                 writer.Line("// outputs = a_Lᵀ: back to sample-major.");
                 writer.Line($"{Kernels}.MatrixKernels.Transpose({output.Z}, OutputSize, n, tileOutputs);");
-                if (output.Activation == ActivationKind.Softmax)
-                {
-                    writer.Line("// Softmax acts on each sample's logits, which are contiguous once sample-major.");
-                    using (writer.Block("for (int sample = 0; sample < n; sample++)"))
-                    {
-                        writer.Line("var row = tileOutputs.Slice(sample * OutputSize, OutputSize);");
-                        writer.Line($"{Kernels}.Activations.Softmax(row, row);");
-                    }
-                }
             }
         }
     }

@@ -39,22 +39,8 @@ public static class BatchOutputLayer
         {
             for (; s + Vector512<float>.Count <= samples; s += Vector512<float>.Count)
             {
-                // max_s = max_k z[k, s], so every exponent is ≤ 0 and cannot overflow.
-                var max = Vector512.LoadUnsafe(ref z, (nuint)s);
-                for (int k = 1; k < outputs; k++)
-                {
-                    max = Vector512.Max(max, Vector512.LoadUnsafe(ref z, (nuint)((k * samples) + s)));
-                }
-
                 // e[k, s] = exp(z[k, s] - max_s), kept in the delta rows until the sum is known.
-                var sum = Vector512<float>.Zero;
-                for (int k = 0; k < outputs; k++)
-                {
-                    nuint at = (nuint)((k * samples) + s);
-                    var e = Exp(Vector512.LoadUnsafe(ref z, at) - max);
-                    e.StoreUnsafe(ref h, at);
-                    sum += e;
-                }
+                var sum = VectorOfExponentials(ref z, ref h, outputs, samples, s, out var max);
 
                 // logsumexp_s = max_s + ln Σ_k e[k, s]; J_s = Σ_k t_k (logsumexp_s - z_k), with 0 · ∞ counted as 0.
                 var logSumExp = max + Log(sum);
@@ -76,20 +62,7 @@ public static class BatchOutputLayer
         // The samples left over (or every sample without 512-bit vectors): the same steps one sample at a time.
         for (; s < samples; s++)
         {
-            float max = Unsafe.Add(ref z, s);
-            for (int k = 1; k < outputs; k++)
-            {
-                max = MathF.Max(max, Unsafe.Add(ref z, (k * samples) + s));
-            }
-
-            float sum = 0f;
-            for (int k = 0; k < outputs; k++)
-            {
-                float e = MathF.Exp(Unsafe.Add(ref z, (k * samples) + s) - max);
-                Unsafe.Add(ref h, (k * samples) + s) = e;
-                sum += e;
-            }
-
+            float sum = SampleExponentials(ref z, ref h, outputs, samples, s, out float max);
             float logSumExp = max + MathF.Log(sum);
             float inverse = 1f / sum;
             float loss = 0f;
@@ -107,6 +80,87 @@ public static class BatchOutputLayer
 
             losses[s] = loss;
         }
+    }
+
+    /// <summary>
+    /// Softmax of every sample of a feature-major batch: <c>a[k, s] = exp(z[k, s] - max_s) / Σ_j exp(z[j, s] - max_s)</c>.
+    /// <paramref name="activations"/> may be <paramref name="logits"/> itself.
+    /// </summary>
+    public static void Softmax(ReadOnlySpan<float> logits, int outputs, int samples, Span<float> activations)
+    {
+        if (logits.Length < outputs * samples || activations.Length < outputs * samples)
+        {
+            throw new ArgumentException("logits and activations must each hold outputs × samples values.");
+        }
+
+        ref float z = ref MemoryMarshal.GetReference(logits);
+        ref float a = ref MemoryMarshal.GetReference(activations);
+        int s = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; s + Vector512<float>.Count <= samples; s += Vector512<float>.Count)
+            {
+                var inverse = Vector512<float>.One / VectorOfExponentials(ref z, ref a, outputs, samples, s, out _);
+                for (int k = 0; k < outputs; k++)
+                {
+                    nuint at = (nuint)((k * samples) + s);
+                    (Vector512.LoadUnsafe(ref a, at) * inverse).StoreUnsafe(ref a, at);
+                }
+            }
+        }
+
+        for (; s < samples; s++)
+        {
+            float inverse = 1f / SampleExponentials(ref z, ref a, outputs, samples, s, out _);
+            for (int k = 0; k < outputs; k++)
+            {
+                Unsafe.Add(ref a, (k * samples) + s) *= inverse;
+            }
+        }
+    }
+
+    /// <summary>
+    /// For the 16 samples from <paramref name="first"/>: <c>max_s = max_k z[k, s]</c> (so no exponent is positive and
+    /// none overflows), <c>e[k, s] = exp(z[k, s] - max_s)</c> written to <paramref name="e"/>, and returns <c>Σ_k e[k, s]</c>.
+    /// </summary>
+    private static Vector512<float> VectorOfExponentials(ref float z, ref float e, int outputs, int samples, int first, out Vector512<float> max)
+    {
+        max = Vector512.LoadUnsafe(ref z, (nuint)first);
+        for (int k = 1; k < outputs; k++)
+        {
+            max = Vector512.Max(max, Vector512.LoadUnsafe(ref z, (nuint)((k * samples) + first)));
+        }
+
+        var sum = Vector512<float>.Zero;
+        for (int k = 0; k < outputs; k++)
+        {
+            nuint at = (nuint)((k * samples) + first);
+            var exponential = Exp(Vector512.LoadUnsafe(ref z, at) - max);
+            exponential.StoreUnsafe(ref e, at);
+            sum += exponential;
+        }
+
+        return sum;
+    }
+
+    /// <summary>The same as the vector <see cref="VectorOfExponentials"/> for the one sample <paramref name="sample"/>.</summary>
+    private static float SampleExponentials(ref float z, ref float e, int outputs, int samples, int sample, out float max)
+    {
+        max = Unsafe.Add(ref z, sample);
+        for (int k = 1; k < outputs; k++)
+        {
+            max = MathF.Max(max, Unsafe.Add(ref z, (k * samples) + sample));
+        }
+
+        float sum = 0f;
+        for (int k = 0; k < outputs; k++)
+        {
+            float exponential = MathF.Exp(Unsafe.Add(ref z, (k * samples) + sample) - max);
+            Unsafe.Add(ref e, (k * samples) + sample) = exponential;
+            sum += exponential;
+        }
+
+        return sum;
     }
 
     private static Vector512<float> Exp(Vector512<float> x)

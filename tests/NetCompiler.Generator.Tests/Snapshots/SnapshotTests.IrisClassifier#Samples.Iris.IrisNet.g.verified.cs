@@ -248,14 +248,10 @@ namespace Samples.Iris
                 }
                 var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
                 BatchForwardLayer2(parameters, z1, z2, n);
+                // A2 = softmax(Z2) of every sample (column), 16 samples per vector.
+                global::NetCompiler.Kernels.BatchOutputLayer.Softmax(z2, Layer2Size, n, z2);
                 // outputs = a_Lᵀ: back to sample-major.
                 global::NetCompiler.Kernels.MatrixKernels.Transpose(z2, OutputSize, n, tileOutputs);
-                // Softmax acts on each sample's logits, which are contiguous once sample-major.
-                for (int sample = 0; sample < n; sample++)
-                {
-                    var row = tileOutputs.Slice(sample * OutputSize, OutputSize);
-                    global::NetCompiler.Kernels.Activations.Softmax(row, row);
-                }
             }
         }
 
