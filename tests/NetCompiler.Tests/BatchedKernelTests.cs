@@ -23,6 +23,7 @@ public sealed class BatchedKernelTests
         CheckForward<SoftmaxRegressionNet>(batch);
         CheckForward<SigmoidRegressionNet>(batch);
         CheckForward<XorNet>(batch);
+        CheckForward<PanelNet>(batch);
     }
 
     [Theory]
@@ -35,6 +36,7 @@ public sealed class BatchedKernelTests
         CheckTrainStep<SoftmaxRegressionNet>(batch);
         CheckTrainStep<SigmoidRegressionNet>(batch);
         CheckTrainStep<TanhSoftmaxNet>(batch);
+        CheckTrainStep<PanelNet>(batch);
     }
 
     [Fact]

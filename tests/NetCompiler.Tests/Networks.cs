@@ -59,3 +59,13 @@ public partial class EdgeTileNet;
 [Dense(4, Activation.Softmax)]
 public partial class SoftmaxRegressionNet;
 #pragma warning restore NC0008
+
+/// <summary>
+/// 300 → Dense(140, ReLU) → Dense(130, Tanh) → Dense(5, Softmax): depths longer than one 128-deep cache panel in the
+/// batched forward (300 = 128 + 128 + 44) and propagation (130 = 128 + 2), and row counts that leave edge tiles.
+/// </summary>
+[Network(Inputs = 300, Loss = Loss.CrossEntropy)]
+[Dense(140, Activation.ReLU)]
+[Dense(130, Activation.Tanh)]
+[Dense(5, Activation.Softmax)]
+public partial class PanelNet;

@@ -25,6 +25,9 @@ internal static partial class NetworkEmitter
     private const int WideBlock = 64;
     private const int MediumBlock = 32;
     private const int NarrowBlock = 16;
+
+    /// <summary>Depth of a cache panel (see <see cref="WritePanels"/>).</summary>
+    private const int DepthPanel = 128;
     private const string Vector = "global::System.Runtime.Intrinsics.Vector512";
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Memory = "global::System.Runtime.InteropServices.MemoryMarshal";
@@ -317,8 +320,8 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float input = ref {Memory}.GetReference(previous);");
             writer.Line($"ref float output = ref {Memory}.GetReference(z);");
-            WriteRowBlocks(writer, layer.Size, row =>
-                $"ref {Unsafe}.Add(ref weights, {row} * {layer.InputSizeConstant}), {layer.InputSizeConstant}, 1, ref input, columns, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref output, {row} * columns), columns, columns, 1f, accumulate: true");
+            WritePanels(writer, layer.InputSize, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, layer.Size, row =>
+                $"ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + {k}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, ({k} * columns) + column), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: true"));
         }
     }
 
@@ -332,8 +335,8 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float input = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float output = ref {Memory}.GetReference(propagated);");
-            WriteRowBlocks(writer, layer.InputSize, row =>
-                $"ref {Unsafe}.Add(ref weights, {row}), 1, {layer.InputSizeConstant}, ref input, columns, {layer.SizeConstant}, ref {Unsafe}.Add(ref output, {row} * columns), columns, columns, 1f, accumulate: false");
+            WritePanels(writer, layer.Size, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, layer.InputSize, row =>
+                $"ref {Unsafe}.Add(ref weights, ({k} * {layer.InputSizeConstant}) + {row}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, ({k} * columns) + column), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: {(k == "0" ? "false" : "k != 0")}"));
         }
     }
 
@@ -350,6 +353,32 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float input = ref {Memory}.GetReference(previousSampleMajor);");
             WriteRowBlocks(writer, layer.Size, row =>
                 $"ref {Unsafe}.Add(ref deltas, {row} * samples), samples, 1, ref input, {layer.InputSizeConstant}, samples, ref {Unsafe}.Add(ref weights, {row} * {layer.InputSizeConstant}), {layer.InputSizeConstant}, {layer.InputSizeConstant}, step, accumulate: true");
+        }
+    }
+
+    /// <summary>
+    /// Writes the cache blocking around a product's row tiles: columns (samples) in slices of <see cref="WideBlock"/>,
+    /// and, when the depth is longer than <see cref="DepthPanel"/>, the depth in panels of that length, so the panel of
+    /// the right-hand matrix (at most 128 × 64 floats, 32 KB) stays in L1 while every row tile passes over it instead of
+    /// streaming the whole matrix from L2 once per tile. <paramref name="body"/> gets the expressions of the panel's first
+    /// depth index and its length.
+    /// </summary>
+    private static void WritePanels(CodeWriter writer, int depth, string depthConstant, System.Action<string, string> body)
+    {
+        using (writer.Block($"for (int column = 0; column < columns; column += {WideBlock})"))
+        {
+            writer.Line($"int width = global::System.Math.Min({WideBlock}, columns - column);");
+            if (depth <= DepthPanel)
+            {
+                body("0", depthConstant);
+                return;
+            }
+
+            using (writer.Block($"for (int k = 0; k < {depthConstant}; k += {DepthPanel})"))
+            {
+                writer.Line($"int depth = global::System.Math.Min({DepthPanel}, {depthConstant} - k);");
+                body("k", "depth");
+            }
         }
     }
 

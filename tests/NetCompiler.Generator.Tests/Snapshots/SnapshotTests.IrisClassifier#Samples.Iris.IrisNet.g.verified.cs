@@ -331,12 +331,16 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-            for (int row = 0; row < 12; row += 12)
+            for (int column = 0; column < columns; column += 64)
             {
-                Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: true);
+                int width = global::System.Math.Min(64, columns - column);
+                for (int row = 0; row < 12; row += 12)
+                {
+                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (row * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: true);
+                }
+                // Edge tile: rows 12..15 of 16.
+                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (12 * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: true);
             }
-            // Edge tile: rows 12..15 of 16.
-            Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 12 * columns), columns, columns, 1f, accumulate: true);
         }
 
         /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
@@ -361,8 +365,12 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-            // Edge tile: rows 0..2 of 3.
-            Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..2 of 3.
+                Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 0), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+            }
         }
 
         /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
@@ -371,12 +379,16 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-            for (int row = 0; row < 12; row += 12)
+            for (int column = 0; column < columns; column += 64)
             {
-                Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, row * columns), columns, columns, 1f, accumulate: false);
+                int width = global::System.Math.Min(64, columns - column);
+                for (int row = 0; row < 12; row += 12)
+                {
+                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + row), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: false);
+                }
+                // Edge tile: rows 12..15 of 16.
+                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 12), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: false);
             }
-            // Edge tile: rows 12..15 of 16.
-            Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 12 * columns), columns, columns, 1f, accumulate: false);
         }
 
         /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>

@@ -470,10 +470,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Edge tile: rows 0..5 of 9.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
-                    // Edge tile: rows 6..8 of 9.
-                    Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer1InputSize), Layer1InputSize, 1, ref input, columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: true);
+                    for (int column = 0; column < columns; column += 64)
+                    {
+                        int width = global::System.Math.Min(64, columns - column);
+                        // Edge tile: rows 0..5 of 9.
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                        // Edge tile: rows 6..8 of 9.
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: true);
+                    }
                 }
 
                 /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
@@ -496,10 +500,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Edge tile: rows 0..5 of 7.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
-                    // Edge tile: rows 6..6 of 7.
-                    Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer2InputSize), Layer2InputSize, 1, ref input, columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: true);
+                    for (int column = 0; column < columns; column += 64)
+                    {
+                        int width = global::System.Math.Min(64, columns - column);
+                        // Edge tile: rows 0..5 of 7.
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 0), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                        // Edge tile: rows 6..6 of 7.
+                        Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer2InputSize) + 0), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: true);
+                    }
                 }
 
                 /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
@@ -508,10 +516,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    // Edge tile: rows 0..5 of 9.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
-                    // Edge tile: rows 6..8 of 9.
-                    Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6), 1, Layer2InputSize, ref input, columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: false);
+                    for (int column = 0; column < columns; column += 64)
+                    {
+                        int width = global::System.Math.Min(64, columns - column);
+                        // Edge tile: rows 0..5 of 9.
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                        // Edge tile: rows 6..8 of 9.
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 6), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: false);
+                    }
                 }
 
                 /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>
@@ -534,8 +546,12 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Edge tile: rows 0..2 of 3.
-                    Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer3InputSize), Layer3InputSize, 1, ref input, columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
+                    for (int column = 0; column < columns; column += 64)
+                    {
+                        int width = global::System.Math.Min(64, columns - column);
+                        // Edge tile: rows 0..2 of 3.
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + 0), Layer3InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                    }
                 }
 
                 /// <summary><c>H2 = W3ᵀ H3</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W3[j, k] H3[j, :]</c>.</summary>
@@ -544,10 +560,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    // Edge tile: rows 0..5 of 7.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer3InputSize, ref input, columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
-                    // Edge tile: rows 6..6 of 7.
-                    Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6), 1, Layer3InputSize, ref input, columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 6 * columns), columns, columns, 1f, accumulate: false);
+                    for (int column = 0; column < columns; column += 64)
+                    {
+                        int width = global::System.Math.Min(64, columns - column);
+                        // Edge tile: rows 0..5 of 7.
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + 0), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                        // Edge tile: rows 6..6 of 7.
+                        Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + 6), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: false);
+                    }
                 }
 
                 /// <summary><c>W3 += step · H3 A2ᵀ</c> and <c>b3 += step · H3 1</c>; <c>previousSampleMajor</c> is <c>A2</c> stored sample-major, so row j of the product is <c>Σ_s H3[j, s] · (row s of it)</c>.</summary>
@@ -568,8 +588,12 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Edge tile: rows 0..1 of 2.
-                    Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer4InputSize), Layer4InputSize, 1, ref input, columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: true);
+                    for (int column = 0; column < columns; column += 64)
+                    {
+                        int width = global::System.Math.Min(64, columns - column);
+                        // Edge tile: rows 0..1 of 2.
+                        Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + 0), Layer4InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                    }
                 }
 
                 /// <summary><c>H3 = W4ᵀ H4</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W4[j, k] H4[j, :]</c>.</summary>
@@ -578,8 +602,12 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    // Edge tile: rows 0..2 of 3.
-                    Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer4InputSize, ref input, columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0 * columns), columns, columns, 1f, accumulate: false);
+                    for (int column = 0; column < columns; column += 64)
+                    {
+                        int width = global::System.Math.Min(64, columns - column);
+                        // Edge tile: rows 0..2 of 3.
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + 0), 1, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                    }
                 }
 
                 /// <summary><c>W4 += step · H4 A3ᵀ</c> and <c>b4 += step · H4 1</c>; <c>previousSampleMajor</c> is <c>A3</c> stored sample-major, so row j of the product is <c>Σ_s H4[j, s] · (row s of it)</c>.</summary>
