@@ -320,7 +320,7 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float input = ref {Memory}.GetReference(previous);");
             writer.Line($"ref float output = ref {Memory}.GetReference(z);");
-            WritePanels(writer, layer.InputSize, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, layer.Size, row =>
+            WritePanels(writer, "columns", layer.InputSize, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, layer.Size, row =>
                 $"ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + {k}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, ({k} * columns) + column), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: true"));
         }
     }
@@ -335,7 +335,7 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float input = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float output = ref {Memory}.GetReference(propagated);");
-            WritePanels(writer, layer.Size, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, layer.InputSize, row =>
+            WritePanels(writer, "columns", layer.Size, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, layer.InputSize, row =>
                 $"ref {Unsafe}.Add(ref weights, ({k} * {layer.InputSizeConstant}) + {row}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, ({k} * columns) + column), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: {(k == "0" ? "false" : "k != 0")}"));
         }
     }
@@ -351,8 +351,9 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float deltas = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float input = ref {Memory}.GetReference(previousSampleMajor);");
-            WriteRowBlocks(writer, layer.Size, row =>
-                $"ref {Unsafe}.Add(ref deltas, {row} * samples), samples, 1, ref input, {layer.InputSizeConstant}, samples, ref {Unsafe}.Add(ref weights, {row} * {layer.InputSizeConstant}), {layer.InputSizeConstant}, {layer.InputSizeConstant}, step, accumulate: true");
+            writer.Line("// Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.");
+            WritePanels(writer, layer.InputSizeConstant, 0, "samples", (_, _) => WriteRowBlocks(writer, layer.Size, row =>
+                $"ref {Unsafe}.Add(ref deltas, {row} * samples), samples, 1, ref {Unsafe}.Add(ref input, column), {layer.InputSizeConstant}, samples, ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, width, step, accumulate: true"));
         }
     }
 
@@ -363,11 +364,11 @@ internal static partial class NetworkEmitter
     /// streaming the whole matrix from L2 once per tile. <paramref name="body"/> gets the expressions of the panel's first
     /// depth index and its length.
     /// </summary>
-    private static void WritePanels(CodeWriter writer, int depth, string depthConstant, System.Action<string, string> body)
+    private static void WritePanels(CodeWriter writer, string columns, int depth, string depthConstant, System.Action<string, string> body)
     {
-        using (writer.Block($"for (int column = 0; column < columns; column += {WideBlock})"))
+        using (writer.Block($"for (int column = 0; column < {columns}; column += {WideBlock})"))
         {
-            writer.Line($"int width = global::System.Math.Min({WideBlock}, columns - column);");
+            writer.Line($"int width = global::System.Math.Min({WideBlock}, {columns} - column);");
             if (depth <= DepthPanel)
             {
                 body("0", depthConstant);

@@ -363,14 +363,19 @@ namespace Wide
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            for (int row = 0; row < 1992; row += 12)
+            // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+            for (int column = 0; column < Layer1InputSize; column += 64)
             {
-                Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, row * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
+                int width = global::System.Math.Min(64, Layer1InputSize - column);
+                for (int row = 0; row < 1992; row += 12)
+                {
+                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, row * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (row * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                }
+                // Edge tile: rows 1992..1997 of 2000.
+                Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 1992 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1992 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                // Edge tile: rows 1998..1999 of 2000.
+                Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 1998 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1998 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
             }
-            // Edge tile: rows 1992..1997 of 2000.
-            Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 1992 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
-            // Edge tile: rows 1998..1999 of 2000.
-            Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 1998 * samples), samples, 1, ref input, Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998 * Layer1InputSize), Layer1InputSize, Layer1InputSize, step, accumulate: true);
         }
 
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
@@ -419,8 +424,13 @@ namespace Wide
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            // Edge tile: rows 0..0 of 1.
-            Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref input, Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, Layer2InputSize, step, accumulate: true);
+            // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+            for (int column = 0; column < Layer2InputSize; column += 64)
+            {
+                int width = global::System.Math.Min(64, Layer2InputSize - column);
+                // Edge tile: rows 0..0 of 1.
+                Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+            }
         }
 
         /// <summary>1 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
