@@ -25,12 +25,15 @@ public static class GradientDescent
         }
 
         gradient = gradient[..parameters.Length];
-        for (int p = 0; p < parameters.Length; p++)
+        if (!UpdateStaysFinite(parameters, gradient, scale))
         {
-            if (!float.IsFinite(parameters[p] - (scale * gradient[p])))
+            for (int p = 0; p < parameters.Length; p++)
             {
-                throw new TrainingDivergedException(
-                    $"{network}: the step would make parameter {p} {parameters[p] - (scale * gradient[p])} (gradient {gradient[p]} × step {scale}); the parameters were not changed (lower the learning rate).");
+                if (!float.IsFinite(parameters[p] - (scale * gradient[p])))
+                {
+                    throw new TrainingDivergedException(
+                        $"{network}: the step would make parameter {p} {parameters[p] - (scale * gradient[p])} (gradient {gradient[p]} × step {scale}); the parameters were not changed (lower the learning rate).");
+                }
             }
         }
 
@@ -52,5 +55,43 @@ public static class GradientDescent
         {
             parameters[i] -= scale * gradient[i];
         }
+    }
+
+    /// <summary>
+    /// True when every <c>θ_p - scale · g_p</c> is finite: the same vector pass as <see cref="Guard.AllFinite"/>
+    /// (OR of the bits of u - u), over the values the update would write, without writing them.
+    /// </summary>
+    private static bool UpdateStaysFinite(ReadOnlySpan<float> parameters, ReadOnlySpan<float> gradient, float scale)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var ps = MemoryMarshal.Cast<float, Vector<float>>(parameters);
+            var gs = MemoryMarshal.Cast<float, Vector<float>>(gradient);
+            var step = new Vector<float>(scale);
+            var any = Vector<float>.Zero;
+            for (int v = 0; v < ps.Length; v++)
+            {
+                var updated = ps[v] - (step * gs[v]);
+                any |= updated - updated;
+            }
+
+            if (any != Vector<float>.Zero)
+            {
+                return false;
+            }
+
+            i = ps.Length * Vector<float>.Count;
+        }
+
+        for (; i < parameters.Length; i++)
+        {
+            if (!float.IsFinite(parameters[i] - (scale * gradient[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
