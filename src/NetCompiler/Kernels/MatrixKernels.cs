@@ -108,6 +108,12 @@ public static class MatrixKernels
     /// </summary>
     public static void ScalarBlock(int rows, ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
     {
+        if (Avx512F.IsSupported && columns < Vector512<float>.Count)
+        {
+            MaskedBlock.Run(rows, ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
+            return;
+        }
+
         for (int r = 0; r < rows; r++)
         {
             ref float sRow = ref Unsafe.Add(ref s, r * rowStride);
