@@ -61,6 +61,14 @@ public interface INeuralNetwork<TSelf>
     /// </summary>
     static abstract float TrainStepBatch(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
 
+    /// <summary>
+    /// Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the row-major batch to
+    /// <paramref name="gradient"/> and returns the sum of the samples' losses. Equal to calling
+    /// <see cref="AccumulateGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> per
+    /// sample within float rounding; the <see cref="Training.Trainer{TNet}"/> uses it for every optimizer.
+    /// </summary>
+    static abstract float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 

@@ -39,6 +39,37 @@ public sealed class BatchedKernelTests
         CheckTrainStep<PanelNet>(batch);
     }
 
+    [Theory]
+    [MemberData(nameof(BatchSizes))]
+    public void AccumulateGradientBatchEqualsTheSumOfPerSampleGradients(int batch)
+    {
+        CheckAccumulateGradient<IrisNet>(batch);
+        CheckAccumulateGradient<LoopedNet>(batch);
+        CheckAccumulateGradient<EdgeTileNet>(batch);
+        CheckAccumulateGradient<SoftmaxRegressionNet>(batch);
+        CheckAccumulateGradient<SigmoidRegressionNet>(batch);
+        CheckAccumulateGradient<PanelNet>(batch);
+    }
+
+    [Fact]
+    public void AccumulateGradientBatchAddsToTheGradientAndLeavesItUnchangedWhenItRefuses()
+    {
+        var inputs = Numbers.Uniform(20 * LoopedNet.InputSize, seed: 5);
+        var targets = Numbers.OneHot(20, LoopedNet.OutputSize, seed: 6);
+        var parameters = new LoopedNet(seed: 2).Parameters.ToArray();
+        float[] once = new float[LoopedNet.ParameterCount];
+        LoopedNet.AccumulateGradientBatch(parameters, inputs, targets, once);
+        float[] twice = (float[])once.Clone();
+        LoopedNet.AccumulateGradientBatch(parameters, inputs, targets, twice);
+        Numbers.AssertClose(once.Select(g => 2 * g).ToArray(), twice, 1e-6, "the gradient after two calls");
+
+        inputs[(7 * LoopedNet.InputSize) + 3] = float.NaN;
+        float[] before = (float[])twice.Clone();
+        var exception = Assert.Throws<TrainingDivergedException>(() => LoopedNet.AccumulateGradientBatch(parameters, inputs, targets, twice));
+        Assert.Equal($"LoopedNet: input[3] of sample 7 in the batch is {float.NaN}. The parameters were not changed.", exception.Message);
+        Assert.Equal(before, twice);
+    }
+
     [Fact]
     public void PooledWideNetworkAgreesToo()
     {
@@ -192,5 +223,29 @@ public sealed class BatchedKernelTests
         Assert.Equal(expectedLoss, actualLoss, 1e-5f * Math.Max(1f, Math.Abs(expectedLoss)));
         Numbers.AssertClose(perSample.Parameters, batched.Parameters, 2e-6, $"{typeof(TNet).Name} parameters after one step (batch {batch})");
         Assert.NotEqual(TNet.Create(13).Parameters.ToArray(), batched.Parameters.ToArray());
+    }
+
+    private static void CheckAccumulateGradient<TNet>(int batch)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var inputs = Numbers.Uniform(batch * TNet.InputSize, seed: batch + 2);
+        var targets = TNet.Description.OutputActivation is Activation.Softmax
+            ? Numbers.OneHot(batch, TNet.OutputSize, seed: batch + 3)
+            : Numbers.Uniform(batch * TNet.OutputSize, seed: batch + 3, scale: 0.5f).Select(v => v + 0.5f).ToArray();
+        var parameters = TNet.Create(17).Parameters.ToArray();
+
+        float[] expected = new float[TNet.ParameterCount];
+        double expectedLoss = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            expectedLoss += TNet.AccumulateGradient(parameters, inputs.AsSpan(s * TNet.InputSize, TNet.InputSize), targets.AsSpan(s * TNet.OutputSize, TNet.OutputSize), expected);
+        }
+
+        float[] actual = new float[TNet.ParameterCount];
+        float actualLoss = TNet.AccumulateGradientBatch(parameters, inputs, targets, actual);
+
+        Assert.Equal((float)expectedLoss, actualLoss, 1e-5f * Math.Max(1f, Math.Abs((float)expectedLoss)));
+        Numbers.AssertClose(expected, actual, 2e-6 * batch, $"{typeof(TNet).Name} gradient summed over {batch} samples");
+        Assert.Contains(actual, g => g != 0f);
     }
 }

@@ -44,6 +44,8 @@ internal static partial class NetworkEmitter
         WriteForwardBatch(writer, layout);
         writer.Line();
         WriteTrainStepBatch(writer, layout);
+        writer.Line();
+        WriteAccumulateGradientBatch(writer, layout);
         foreach (var layer in layout.Layers)
         {
             writer.Line();
@@ -136,8 +138,6 @@ internal static partial class NetworkEmitter
 
     private static void WriteTrainStepBatch(CodeWriter writer, NetworkLayout layout)
     {
-        var output = layout.Output;
-        var layers = layout.Layers;
         writer.Summary("One gradient-descent step over a batch in matrix form (seed 002): forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref=\"TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)\"/> within float rounding; needs no gradient buffer. If a loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/> before any parameter changes.");
         using (writer.Block($"public static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
         {
@@ -151,100 +151,152 @@ internal static partial class NetworkEmitter
                 writer.Line("return TrainStep(parameters, gradient, inputs, targets, learningRate);");
             }
 
-            writer.Line();
-            writer.Line($"using var scratchLease = {Kernels}.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out {Span} scratch);");
-            writer.Line("int n = count;");
-            writer.Line("var a0 = scratch.Slice(0, InputSize * n);");
-            string offset = "InputSize * n";
-            foreach (var layer in layers)
-            {
-                foreach (string name in new[] { layer.Z, layer.A, "h" + Number(layer.Number) })
-                {
-                    writer.Line($"var {name} = scratch.Slice({offset}, {layer.SizeConstant} * n);");
-                    offset += $" + {layer.SizeConstant} * n";
-                }
-
-                if (layer != output)
-                {
-                    writer.Line($"var {layer.A}SampleMajor = scratch.Slice({offset}, {layer.SizeConstant} * n);");
-                    offset += $" + {layer.SizeConstant} * n";
-                }
-            }
-
-            if (HasBatchOutputLayer(layout))
-            {
-                writer.Line($"var targetsFeatureMajor = scratch.Slice({offset}, OutputSize * n);");
-                writer.Line($"var losses = scratch.Slice({offset} + (OutputSize * n), n);");
-            }
-            else
-            {
-                writer.Line($"var outputZ = scratch.Slice({offset}, OutputSize);");
-                writer.Line($"var outputA = scratch.Slice({offset} + OutputSize, OutputSize);");
-                writer.Line($"var outputDelta = scratch.Slice({offset} + (2 * OutputSize), OutputSize);");
-            }
-            writer.Line();
-            writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
-            writer.Line($"{Kernels}.MatrixKernels.Transpose(inputs, n, InputSize, a0);");
-            string previous = "a0";
-            foreach (var layer in layers)
-            {
-                writer.Line($"BatchForwardLayer{layer.Number}(parameters, {previous}, {layer.Z}, n);");
-                if (layer != output || layer.Activation != ActivationKind.Softmax)
-                {
-                    WriteElementwiseActivation(writer, layer, layer.Z, layer.A, "n");
-                }
-
-                if (layer != output)
-                {
-                    writer.Line($"{Kernels}.MatrixKernels.Transpose({layer.A}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
-                }
-
-                previous = layer.A;
-            }
-
-            writer.Line();
-            if (HasBatchOutputLayer(layout))
-            {
-                WriteBatchOutputLayer(writer, layout);
-            }
-            else
-            {
-                WritePerSampleOutputLayer(writer, layout);
-            }
-
-            for (int i = layers.Count - 1; i >= 1; i--)
-            {
-                var layer = layers[i];
-                var below = layers[i - 1];
-                writer.Line();
-                writer.Line($"// BP2: H{Number(below.Number)} = (W{Number(layer.Number)}ᵀ H{Number(layer.Number)}) ⊙ f{Number(below.Number)}'(Z{Number(below.Number)}).");
-                writer.Line($"BatchPropagateLayer{layer.Number}(parameters, h{Number(layer.Number)}, h{Number(below.Number)}, n);");
-                if (below.Activation != ActivationKind.Identity)
-                {
-                    using (writer.Block($"for (int i = 0; i < {below.SizeConstant} * n; i++)"))
-                    {
-                        writer.Line($"h{Number(below.Number)}[i] *= {DerivativeCall(below.Activation, $"{below.Z}[i]", $"{below.A}[i]")};");
-                    }
-                }
-            }
-
-            writer.Line();
-            writer.Line("// Nothing has changed yet: refuse a step whose deltas are not finite.");
-            foreach (var layer in layers)
-            {
-                writer.Line($"{Kernels}.Guard.ThrowIfNotFinite(h{Number(layer.Number)}, NetworkName, \"the deltas of layer {Number(layer.Number)}\");");
-            }
-
+            WriteBatchBackpropagation(writer, layout);
             writer.Line();
             writer.Line("// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.");
             writer.Line("float step = -learningRate / n;");
-            foreach (var layer in layers)
+            WriteBatchUpdates(writer, layout, "parameters", "step");
+            writer.Line("return (float)(totalLoss / n);");
+        }
+    }
+
+    private static void WriteAccumulateGradientBatch(CodeWriter writer, NetworkLayout layout)
+    {
+        writer.Summary("Backpropagation of a batch in matrix form (seed 002): adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name=\"gradient\"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref=\"AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/>; <paramref name=\"gradient\"/> is then unchanged (on machines without 512-bit vectors, where the samples run one by one, it may hold part of the sum).");
+        using (writer.Block($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient)"))
+        {
+            WriteLengthCheck(writer, "parameters", "ParameterCount");
+            WriteLengthCheck(writer, "gradient", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            using (writer.Block($"if (!{Vector}.IsHardwareAccelerated)"))
             {
-                string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
-                writer.Line($"BatchUpdateLayer{layer.Number}(parameters, h{Number(layer.Number)}, {input}, n, step);");
+                writer.Line("// No 512-bit vectors on this machine: one sample at a time.");
+                writer.Line("double sum = 0;");
+                using (writer.Block("for (int sample = 0; sample < count; sample++)"))
+                {
+                    writer.Line("var input = inputs.Slice(sample * InputSize, InputSize);");
+                    writer.Line("var target = targets.Slice(sample * OutputSize, OutputSize);");
+                    writer.Line("float loss = AccumulateGradient(parameters, input, target, gradient);");
+                    using (writer.Block("if (!float.IsFinite(loss))"))
+                    {
+                        writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);");
+                    }
+
+                    writer.Line("sum += loss;");
+                }
+
+                writer.Line("return (float)sum;");
             }
 
-            writer.Line("return (float)(totalLoss / n);");
+            WriteBatchBackpropagation(writer, layout);
+            writer.Line();
+            writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
+            WriteBatchUpdates(writer, layout, "gradient", "1f");
+            writer.Line("return (float)totalLoss;");
+        }
+    }
+
+    /// <summary>
+    /// The common part of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c>: scratch, forward, BP1, BP2 and the
+    /// check that every delta is finite. Leaves <c>n</c>, <c>totalLoss</c>, the deltas <c>h_l</c> and the sample-major
+    /// layer inputs in scope.
+    /// </summary>
+    private static void WriteBatchBackpropagation(CodeWriter writer, NetworkLayout layout)
+    {
+        var output = layout.Output;
+        var layers = layout.Layers;
+        writer.Line();
+        writer.Line($"using var scratchLease = {Kernels}.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out {Span} scratch);");
+        writer.Line("int n = count;");
+        writer.Line("var a0 = scratch.Slice(0, InputSize * n);");
+        string offset = "InputSize * n";
+        foreach (var layer in layers)
+        {
+            foreach (string name in new[] { layer.Z, layer.A, "h" + Number(layer.Number) })
+            {
+                writer.Line($"var {name} = scratch.Slice({offset}, {layer.SizeConstant} * n);");
+                offset += $" + {layer.SizeConstant} * n";
+            }
+
+            if (layer != output)
+            {
+                writer.Line($"var {layer.A}SampleMajor = scratch.Slice({offset}, {layer.SizeConstant} * n);");
+                offset += $" + {layer.SizeConstant} * n";
+            }
+        }
+
+        if (HasBatchOutputLayer(layout))
+        {
+            writer.Line($"var targetsFeatureMajor = scratch.Slice({offset}, OutputSize * n);");
+            writer.Line($"var losses = scratch.Slice({offset} + (OutputSize * n), n);");
+        }
+        else
+        {
+            writer.Line($"var outputZ = scratch.Slice({offset}, OutputSize);");
+            writer.Line($"var outputA = scratch.Slice({offset} + OutputSize, OutputSize);");
+            writer.Line($"var outputDelta = scratch.Slice({offset} + (2 * OutputSize), OutputSize);");
+        }
+        writer.Line();
+        writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
+        writer.Line($"{Kernels}.MatrixKernels.Transpose(inputs, n, InputSize, a0);");
+        string previous = "a0";
+        foreach (var layer in layers)
+        {
+            writer.Line($"BatchForwardLayer{layer.Number}(parameters, {previous}, {layer.Z}, n);");
+            if (layer != output || layer.Activation != ActivationKind.Softmax)
+            {
+                WriteElementwiseActivation(writer, layer, layer.Z, layer.A, "n");
+            }
+
+            if (layer != output)
+            {
+                writer.Line($"{Kernels}.MatrixKernels.Transpose({layer.A}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
+            }
+
+            previous = layer.A;
+        }
+
+        writer.Line();
+        if (HasBatchOutputLayer(layout))
+        {
+            WriteBatchOutputLayer(writer, layout);
+        }
+        else
+        {
+            WritePerSampleOutputLayer(writer, layout);
+        }
+
+        for (int i = layers.Count - 1; i >= 1; i--)
+        {
+            var layer = layers[i];
+            var below = layers[i - 1];
+            writer.Line();
+            writer.Line($"// BP2: H{Number(below.Number)} = (W{Number(layer.Number)}ᵀ H{Number(layer.Number)}) ⊙ f{Number(below.Number)}'(Z{Number(below.Number)}).");
+            writer.Line($"BatchPropagateLayer{layer.Number}(parameters, h{Number(layer.Number)}, h{Number(below.Number)}, n);");
+            if (below.Activation != ActivationKind.Identity)
+            {
+                using (writer.Block($"for (int i = 0; i < {below.SizeConstant} * n; i++)"))
+                {
+                    writer.Line($"h{Number(below.Number)}[i] *= {DerivativeCall(below.Activation, $"{below.Z}[i]", $"{below.A}[i]")};");
+                }
+            }
+        }
+
+        writer.Line();
+        writer.Line("// Nothing has been written yet: refuse deltas that are not finite.");
+        foreach (var layer in layers)
+        {
+            writer.Line($"{Kernels}.Guard.ThrowIfNotFinite(h{Number(layer.Number)}, NetworkName, \"the deltas of layer {Number(layer.Number)}\");");
+        }
+    }
+
+    private static void WriteBatchUpdates(CodeWriter writer, NetworkLayout layout, string target, string scale)
+    {
+        foreach (var layer in layout.Layers)
+        {
+            string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
+            writer.Line($"BatchUpdateLayer{layer.Number}({target}, h{Number(layer.Number)}, {input}, n, {scale});");
         }
     }
 

@@ -323,26 +323,25 @@ public sealed class Trainer<TNet>
             Span<float> batchTargets = _batchTargets.AsSpan(0, size * outputSize);
             TrainingData.CopyRows(features, targets, inputSize, outputSize, count, rows, batchFeatures, batchTargets);
 
-            // Σ_x ∂J_x/∂θ over the batch (BP1–BP4 per sample, in the generated kernel).
+            // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (seed 002), or for a single sample the per-sample
+            // kernel, which is as fast there and makes batch size 1 bit-identical to the network's own TrainStep.
             Span<float> gradient = _gradient;
             gradient.Clear();
-            double lossSum = 0;
-            for (int k = 0; k < size; k++)
+            double lossSum;
+            try
             {
-                var input = batchFeatures.Slice(k * inputSize, inputSize);
-                var target = batchTargets.Slice(k * outputSize, outputSize);
-                float loss = TNet.AccumulateGradient(parameters, input, target, gradient);
-                if (!float.IsFinite(loss))
-                {
-                    string cause = Guard.FirstNonFinite(input) is int i
-                        ? $"input[{i}] of that sample is {input[i]}"
-                        : Guard.FirstNonFinite(target) is int t
-                            ? $"target[{t}] of that sample is {target[t]}"
-                            : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
-                    throw Diverged(epoch, batch, $"the loss of training sample {rows[k]} is {loss}; {cause}");
-                }
+                lossSum = size == 1
+                    ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient)
+                    : TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient);
+            }
+            catch (TrainingDivergedException exception)
+            {
+                throw Diverged(epoch, batch, NonFiniteSample(parameters, batchFeatures, batchTargets, rows) ?? exception.Message.TrimEnd('.'));
+            }
 
-                lossSum += loss;
+            if (!double.IsFinite(lossSum))
+            {
+                throw Diverged(epoch, batch, NonFiniteSample(parameters, batchFeatures, batchTargets, rows) ?? $"the loss of the batch is {lossSum}");
             }
 
             // θ ← update of the mean gradient (1/M) Σ_x ∂J_x/∂θ; the 1/M is folded into the optimizer's pass.
@@ -365,6 +364,33 @@ public sealed class Trainer<TNet>
             }
 
             return lossSum;
+        }
+
+        /// <summary>
+        /// After the batch kernel refused a batch: the first sample whose loss is not finite, named by its row in the
+        /// training data, with its first non-finite input or target; null when every loss is finite (the deltas were not).
+        /// </summary>
+        private static string? NonFiniteSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> batchFeatures, ReadOnlySpan<float> batchTargets, ReadOnlySpan<int> rows)
+        {
+            int inputSize = TNet.InputSize;
+            int outputSize = TNet.OutputSize;
+            for (int k = 0; k < rows.Length; k++)
+            {
+                var input = batchFeatures.Slice(k * inputSize, inputSize);
+                var target = batchTargets.Slice(k * outputSize, outputSize);
+                float loss = Guard.AllFinite(input) && Guard.AllFinite(target) ? TNet.ComputeLoss(parameters, input, target) : float.NaN;
+                if (!float.IsFinite(loss))
+                {
+                    string cause = Guard.FirstNonFinite(input) is int i
+                        ? $"input[{i}] of that sample is {input[i]}"
+                        : Guard.FirstNonFinite(target) is int t
+                            ? $"target[{t}] of that sample is {target[t]}"
+                            : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
+                    return $"the loss of training sample {rows[k]} is {loss}; {cause}";
+                }
+            }
+
+            return null;
         }
 
         private TrainingDivergedException Diverged(int epoch, int batch, string cause) =>

@@ -371,7 +371,7 @@ namespace Samples.Tiny
                 h1[i] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[i], a1[i]);
             }
 
-            // Nothing has changed yet: refuse a step whose deltas are not finite.
+            // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
 
@@ -380,6 +380,94 @@ namespace Samples.Tiny
             BatchUpdateLayer1(parameters, h1, inputs, n, step);
             BatchUpdateLayer2(parameters, h2, a1SampleMajor, n, step);
             return (float)(totalLoss / n);
+        }
+
+        /// <summary>Backpropagation of a batch in matrix form (seed 002): adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
+        public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            if (!global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // No 512-bit vectors on this machine: one sample at a time.
+                double sum = 0;
+                for (int sample = 0; sample < count; sample++)
+                {
+                    var input = inputs.Slice(sample * InputSize, InputSize);
+                    var target = targets.Slice(sample * OutputSize, OutputSize);
+                    float loss = AccumulateGradient(parameters, input, target, gradient);
+                    if (!float.IsFinite(loss))
+                    {
+                        global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
+                    }
+                    sum += loss;
+                }
+                return (float)sum;
+            }
+
+            using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out global::System.Span<float> scratch);
+            int n = count;
+            var a0 = scratch.Slice(0, InputSize * n);
+            var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
+            var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
+            var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+            var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+            var z2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer2Size * n);
+            var a2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n, Layer2Size * n);
+            var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
+            var outputZ = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, OutputSize);
+            var outputA = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + OutputSize, OutputSize);
+            var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (2 * OutputSize), OutputSize);
+
+            // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+            BatchForwardLayer1(parameters, a0, z1, n);
+            // A1 = tanh(Z1), element by element.
+            for (int i = 0; i < Layer1Size * n; i++)
+            {
+                a1[i] = global::NetCompiler.Kernels.Activations.Tanh(z1[i]);
+            }
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
+            BatchForwardLayer2(parameters, a1, z2, n);
+            // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element.
+            for (int i = 0; i < Layer2Size * n; i++)
+            {
+                a2[i] = global::NetCompiler.Kernels.Activations.Sigmoid(z2[i]);
+            }
+
+            // BP1 per sample: the loss and δ_L (column s of h2).
+            double totalLoss = 0;
+            for (int sample = 0; sample < n; sample++)
+            {
+                var target = targets.Slice(sample * OutputSize, OutputSize);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z2, n, sample, outputZ);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a2, n, sample, outputA);
+                float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(outputZ, outputA, target, outputDelta);
+                if (!float.IsFinite(loss))
+                {
+                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
+                }
+                global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h2, n, sample);
+                totalLoss += loss;
+            }
+
+            // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
+            BatchPropagateLayer2(parameters, h2, h1, n);
+            for (int i = 0; i < Layer1Size * n; i++)
+            {
+                h1[i] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[i], a1[i]);
+            }
+
+            // Nothing has been written yet: refuse deltas that are not finite.
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
+
+            // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
+            BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
+            BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
+            return (float)totalLoss;
         }
 
         /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
