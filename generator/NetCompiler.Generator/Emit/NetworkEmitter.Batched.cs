@@ -373,7 +373,7 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float input = ref {Memory}.GetReference(previous);");
             writer.Line($"ref float output = ref {Memory}.GetReference(z);");
             WritePanels(writer, "columns", layer.InputSize, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, layer.Size, row =>
-                $"ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + {k}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, ({k} * columns) + column), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: true"));
+                $"ref {Unsafe}.Add(ref weights, {Plus($"{row} * {layer.InputSizeConstant}", k)}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: true"));
         }
     }
 
@@ -388,7 +388,7 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float input = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float output = ref {Memory}.GetReference(propagated);");
             WritePanels(writer, "columns", layer.Size, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, layer.InputSize, row =>
-                $"ref {Unsafe}.Add(ref weights, ({k} * {layer.InputSizeConstant}) + {row}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, ({k} * columns) + column), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: {(k == "0" ? "false" : "k != 0")}"));
+                $"ref {Unsafe}.Add(ref weights, {Plus(Times(k, layer.InputSizeConstant), row)}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: {(k == "0" ? "false" : "k != 0")}"));
         }
     }
 
@@ -403,11 +403,16 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float deltas = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float input = ref {Memory}.GetReference(previousSampleMajor);");
-            writer.Line("// Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.");
             WritePanels(writer, layer.InputSizeConstant, 0, "samples", (_, _) => WriteRowBlocks(writer, layer.Size, row =>
                 $"ref {Unsafe}.Add(ref deltas, {row} * samples), samples, 1, ref {Unsafe}.Add(ref input, column), {layer.InputSizeConstant}, samples, ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, width, step, accumulate: true"));
         }
     }
+
+    /// <summary><c>a + b</c>, or just <c>a</c> when b is the literal 0 (keeps the generated index expressions short).</summary>
+    private static string Plus(string a, string b) => b == "0" ? a : a == "0" ? b : $"({a}) + {b}";
+
+    /// <summary><c>a * b</c>, or the literal 0 when a is 0.</summary>
+    private static string Times(string a, string b) => a == "0" ? "0" : $"{a} * {b}";
 
     /// <summary>
     /// Writes the cache blocking around a product's row tiles: columns (samples) in slices of <see cref="WideBlock"/>,
@@ -418,6 +423,9 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static void WritePanels(CodeWriter writer, string columns, int depth, string depthConstant, System.Action<string, string> body)
     {
+        writer.Line(depth > DepthPanel
+            ? $"// Cache blocking: {WideBlock}-column slices and {DepthPanel}-deep panels, so the right-hand panel stays in L1 while every row tile passes over it."
+            : $"// Cache blocking: {WideBlock}-column slices, so the right-hand panel stays in L1 while every row tile passes over it.");
         using (writer.Block($"for (int column = 0; column < {columns}; column += {WideBlock})"))
         {
             writer.Line($"int width = global::System.Math.Min({WideBlock}, {columns} - column);");

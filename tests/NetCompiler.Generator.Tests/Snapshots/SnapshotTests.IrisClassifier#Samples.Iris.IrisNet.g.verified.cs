@@ -411,15 +411,16 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 for (int row = 0; row < 12; row += 12)
                 {
-                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (row * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: true);
+                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: true);
                 }
                 // Edge tile: rows 12..15 of 16.
-                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (12 * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: true);
+                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: true);
             }
         }
 
@@ -430,7 +431,7 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
             {
                 int width = global::System.Math.Min(64, Layer1InputSize - column);
@@ -450,11 +451,12 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..2 of 3.
-                Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 0), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
             }
         }
 
@@ -464,15 +466,16 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 for (int row = 0; row < 12; row += 12)
                 {
-                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + row), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: false);
+                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: false);
                 }
                 // Edge tile: rows 12..15 of 16.
-                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 12), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: false);
+                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: false);
             }
         }
 
@@ -483,7 +486,7 @@ namespace Samples.Iris
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
             {
                 int width = global::System.Math.Min(64, Layer2InputSize - column);

@@ -602,13 +602,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < columns; column += 64)
                     {
                         int width = global::System.Math.Min(64, columns - column);
                         // Edge tile: rows 0..5 of 9.
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
                         // Edge tile: rows 6..8 of 9.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer1InputSize) + 0), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: true);
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: true);
                     }
                 }
 
@@ -619,7 +620,7 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer1InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer1InputSize - column);
@@ -637,13 +638,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < columns; column += 64)
                     {
                         int width = global::System.Math.Min(64, columns - column);
                         // Edge tile: rows 0..5 of 7.
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 0), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
                         // Edge tile: rows 6..6 of 7.
-                        Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer2InputSize) + 0), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: true);
+                        Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: true);
                     }
                 }
 
@@ -653,13 +655,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < columns; column += 64)
                     {
                         int width = global::System.Math.Min(64, columns - column);
                         // Edge tile: rows 0..5 of 9.
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
                         // Edge tile: rows 6..8 of 9.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + 6), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: false);
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: false);
                     }
                 }
 
@@ -670,7 +673,7 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer2InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer2InputSize - column);
@@ -688,11 +691,12 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < columns; column += 64)
                     {
                         int width = global::System.Math.Min(64, columns - column);
                         // Edge tile: rows 0..2 of 3.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + 0), Layer3InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer3InputSize), Layer3InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
                     }
                 }
 
@@ -702,13 +706,14 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < columns; column += 64)
                     {
                         int width = global::System.Math.Min(64, columns - column);
                         // Edge tile: rows 0..5 of 7.
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + 0), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
                         // Edge tile: rows 6..6 of 7.
-                        Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + 6), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: false);
+                        Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: false);
                     }
                 }
 
@@ -719,7 +724,7 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer3InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer3InputSize - column);
@@ -735,11 +740,12 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < columns; column += 64)
                     {
                         int width = global::System.Math.Min(64, columns - column);
                         // Edge tile: rows 0..1 of 2.
-                        Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + 0), Layer4InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                        Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer4InputSize), Layer4InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
                     }
                 }
 
@@ -749,11 +755,12 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < columns; column += 64)
                     {
                         int width = global::System.Math.Min(64, columns - column);
                         // Edge tile: rows 0..2 of 3.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + 0), 1, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (0 * columns) + column), columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
                     }
                 }
 
@@ -764,7 +771,7 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Columns of W outer: the 64-column panel of the inputs stays in L1 while every row tile of W passes over it.
+                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer4InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer4InputSize - column);
