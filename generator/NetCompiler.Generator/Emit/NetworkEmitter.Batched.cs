@@ -123,7 +123,7 @@ internal static partial class NetworkEmitter
                     }
                     else
                     {
-                        WriteElementwiseActivation(writer, layer, layer.Z, layer.Z, "n");
+                        WriteElementwiseActivation(writer, layer, layer.Z, layer.Z);
                     }
 
                     offset += $" + {layer.SizeConstant} * n";
@@ -246,7 +246,7 @@ internal static partial class NetworkEmitter
             writer.Line($"BatchForwardLayer{layer.Number}(parameters, {previous}, {layer.Z}, n);");
             if (layer != output || layer.Activation != ActivationKind.Softmax)
             {
-                WriteElementwiseActivation(writer, layer, layer.Z, layer.A, "n");
+                WriteElementwiseActivation(writer, layer, layer.Z, layer.A);
             }
 
             if (layer != output)
@@ -276,10 +276,7 @@ internal static partial class NetworkEmitter
             writer.Line($"BatchPropagateLayer{layer.Number}(parameters, h{Number(layer.Number)}, h{Number(below.Number)}, n);");
             if (below.Activation != ActivationKind.Identity)
             {
-                using (writer.Block($"for (int i = 0; i < {below.SizeConstant} * n; i++)"))
-                {
-                    writer.Line($"h{Number(below.Number)}[i] *= {DerivativeCall(below.Activation, $"{below.Z}[i]", $"{below.A}[i]")};");
-                }
+                writer.Line($"{Kernels}.ActivationKernels.MultiplyBy{below.Activation}Derivative({below.Z}, {below.A}, h{Number(below.Number)});");
             }
         }
 
@@ -353,13 +350,16 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteElementwiseActivation(CodeWriter writer, LayerLayout layer, string z, string a, string columns)
+    private static void WriteElementwiseActivation(CodeWriter writer, LayerLayout layer, string z, string a)
     {
-        writer.Line($"// {ActivationEquation(layer.Activation, "A" + Number(layer.Number), "Z" + Number(layer.Number))}, element by element.");
-        using (writer.Block($"for (int i = 0; i < {layer.SizeConstant} * {columns}; i++)"))
+        if (layer.Activation == ActivationKind.Identity && z == a)
         {
-            writer.Line($"{a}[i] = {ActivationCall(layer.Activation, $"{z}[i]")};");
+            writer.Line($"// A{Number(layer.Number)} = Z{Number(layer.Number)} (identity).");
+            return;
         }
+
+        writer.Line($"// {ActivationEquation(layer.Activation, "A" + Number(layer.Number), "Z" + Number(layer.Number))}, element by element (vectorized).");
+        writer.Line($"{Kernels}.ActivationKernels.{layer.Activation}({z}, {a});");
     }
 
     private static void WriteBatchForwardLayer(CodeWriter writer, LayerLayout layer)

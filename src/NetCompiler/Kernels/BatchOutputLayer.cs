@@ -135,7 +135,7 @@ public static class BatchOutputLayer
         for (int k = 0; k < outputs; k++)
         {
             nuint at = (nuint)((k * samples) + first);
-            var exponential = Exp(Vector512.LoadUnsafe(ref z, at) - max);
+            var exponential = VectorMath.Exp(Vector512.LoadUnsafe(ref z, at) - max);
             exponential.StoreUnsafe(ref e, at);
             sum += exponential;
         }
@@ -163,18 +163,7 @@ public static class BatchOutputLayer
         return sum;
     }
 
-    private static Vector512<float> Exp(Vector512<float> x)
-    {
-        Span<float> lanes = stackalloc float[Vector512<float>.Count];
-        x.StoreUnsafe(ref MemoryMarshal.GetReference(lanes));
-        for (int i = 0; i < lanes.Length; i++)
-        {
-            lanes[i] = MathF.Exp(lanes[i]);
-        }
-
-        return Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(lanes));
-    }
-
+    /// <summary>ln of each lane: one scalar logarithm per sample, so it needs no vector version.</summary>
     private static Vector512<float> Log(Vector512<float> x)
     {
         Span<float> lanes = stackalloc float[Vector512<float>.Count];

@@ -241,11 +241,8 @@ namespace Samples.Iris
                 global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
                 var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
                 BatchForwardLayer1(parameters, a0, z1, n);
-                // A1 = tanh(Z1), element by element.
-                for (int i = 0; i < Layer1Size * n; i++)
-                {
-                    z1[i] = global::NetCompiler.Kernels.Activations.Tanh(z1[i]);
-                }
+                // A1 = tanh(Z1), element by element (vectorized).
+                global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, z1);
                 var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
                 BatchForwardLayer2(parameters, z1, z2, n);
                 // A2 = softmax(Z2) of every sample (column), 16 samples per vector.
@@ -284,11 +281,8 @@ namespace Samples.Iris
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
-            // A1 = tanh(Z1), element by element.
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                a1[i] = global::NetCompiler.Kernels.Activations.Tanh(z1[i]);
-            }
+            // A1 = tanh(Z1), element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
 
@@ -308,10 +302,7 @@ namespace Samples.Iris
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                h1[i] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[i], a1[i]);
-            }
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, h1);
 
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
@@ -365,11 +356,8 @@ namespace Samples.Iris
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
-            // A1 = tanh(Z1), element by element.
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                a1[i] = global::NetCompiler.Kernels.Activations.Tanh(z1[i]);
-            }
+            // A1 = tanh(Z1), element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
 
@@ -389,10 +377,7 @@ namespace Samples.Iris
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                h1[i] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[i], a1[i]);
-            }
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, h1);
 
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");

@@ -241,18 +241,11 @@ namespace Regression
                 global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
                 var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
                 BatchForwardLayer1(parameters, a0, z1, n);
-                // A1 = max(0, Z1), element by element.
-                for (int i = 0; i < Layer1Size * n; i++)
-                {
-                    z1[i] = global::NetCompiler.Kernels.Activations.ReLU(z1[i]);
-                }
+                // A1 = max(0, Z1), element by element (vectorized).
+                global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, z1);
                 var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
                 BatchForwardLayer2(parameters, z1, z2, n);
-                // A2 = Z2, element by element.
-                for (int i = 0; i < Layer2Size * n; i++)
-                {
-                    z2[i] = global::NetCompiler.Kernels.Activations.Identity(z2[i]);
-                }
+                // A2 = Z2 (identity).
                 // outputs = a_Lᵀ: back to sample-major.
                 global::NetCompiler.Kernels.MatrixKernels.Transpose(z2, OutputSize, n, tileOutputs);
             }
@@ -288,18 +281,12 @@ namespace Regression
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
-            // A1 = max(0, Z1), element by element.
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                a1[i] = global::NetCompiler.Kernels.Activations.ReLU(z1[i]);
-            }
+            // A1 = max(0, Z1), element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, a1);
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
-            // A2 = Z2, element by element.
-            for (int i = 0; i < Layer2Size * n; i++)
-            {
-                a2[i] = global::NetCompiler.Kernels.Activations.Identity(z2[i]);
-            }
+            // A2 = Z2, element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.Identity(z2, a2);
 
             // BP1 per sample: the loss and δ_L (column s of h2).
             double totalLoss = 0;
@@ -319,10 +306,7 @@ namespace Regression
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                h1[i] *= global::NetCompiler.Kernels.Activations.ReLUDerivative(z1[i], a1[i]);
-            }
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative(z1, a1, h1);
 
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
@@ -377,18 +361,12 @@ namespace Regression
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
-            // A1 = max(0, Z1), element by element.
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                a1[i] = global::NetCompiler.Kernels.Activations.ReLU(z1[i]);
-            }
+            // A1 = max(0, Z1), element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, a1);
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
-            // A2 = Z2, element by element.
-            for (int i = 0; i < Layer2Size * n; i++)
-            {
-                a2[i] = global::NetCompiler.Kernels.Activations.Identity(z2[i]);
-            }
+            // A2 = Z2, element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.Identity(z2, a2);
 
             // BP1 per sample: the loss and δ_L (column s of h2).
             double totalLoss = 0;
@@ -408,10 +386,7 @@ namespace Regression
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
-            for (int i = 0; i < Layer1Size * n; i++)
-            {
-                h1[i] *= global::NetCompiler.Kernels.Activations.ReLUDerivative(z1[i], a1[i]);
-            }
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative(z1, a1, h1);
 
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");

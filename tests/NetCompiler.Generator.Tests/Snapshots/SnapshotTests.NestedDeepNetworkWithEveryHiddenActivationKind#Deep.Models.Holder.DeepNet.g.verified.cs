@@ -311,32 +311,20 @@ namespace Deep
                         global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
                         var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
                         BatchForwardLayer1(parameters, a0, z1, n);
-                        // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element.
-                        for (int i = 0; i < Layer1Size * n; i++)
-                        {
-                            z1[i] = global::NetCompiler.Kernels.Activations.LeakyReLU(z1[i]);
-                        }
+                        // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
+                        global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, z1);
                         var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
                         BatchForwardLayer2(parameters, z1, z2, n);
-                        // A2 = GELU(Z2) (tanh form), element by element.
-                        for (int i = 0; i < Layer2Size * n; i++)
-                        {
-                            z2[i] = global::NetCompiler.Kernels.Activations.GELU(z2[i]);
-                        }
+                        // A2 = GELU(Z2) (tanh form), element by element (vectorized).
+                        global::NetCompiler.Kernels.ActivationKernels.GELU(z2, z2);
                         var z3 = scratch.Slice(InputSize * n + Layer1Size * n + Layer2Size * n, Layer3Size * n);
                         BatchForwardLayer3(parameters, z2, z3, n);
-                        // A3 = Z3 σ(Z3), element by element.
-                        for (int i = 0; i < Layer3Size * n; i++)
-                        {
-                            z3[i] = global::NetCompiler.Kernels.Activations.SiLU(z3[i]);
-                        }
+                        // A3 = Z3 σ(Z3), element by element (vectorized).
+                        global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, z3);
                         var z4 = scratch.Slice(InputSize * n + Layer1Size * n + Layer2Size * n + Layer3Size * n, Layer4Size * n);
                         BatchForwardLayer4(parameters, z3, z4, n);
-                        // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element.
-                        for (int i = 0; i < Layer4Size * n; i++)
-                        {
-                            z4[i] = global::NetCompiler.Kernels.Activations.Sigmoid(z4[i]);
-                        }
+                        // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
+                        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, z4);
                         // outputs = a_Lᵀ: back to sample-major.
                         global::NetCompiler.Kernels.MatrixKernels.Transpose(z4, OutputSize, n, tileOutputs);
                     }
@@ -380,32 +368,20 @@ namespace Deep
                     // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
                     BatchForwardLayer1(parameters, a0, z1, n);
-                    // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element.
-                    for (int i = 0; i < Layer1Size * n; i++)
-                    {
-                        a1[i] = global::NetCompiler.Kernels.Activations.LeakyReLU(z1[i]);
-                    }
+                    // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, a1);
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
                     BatchForwardLayer2(parameters, a1, z2, n);
-                    // A2 = GELU(Z2) (tanh form), element by element.
-                    for (int i = 0; i < Layer2Size * n; i++)
-                    {
-                        a2[i] = global::NetCompiler.Kernels.Activations.GELU(z2[i]);
-                    }
+                    // A2 = GELU(Z2) (tanh form), element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.GELU(z2, a2);
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
                     BatchForwardLayer3(parameters, a2, z3, n);
-                    // A3 = Z3 σ(Z3), element by element.
-                    for (int i = 0; i < Layer3Size * n; i++)
-                    {
-                        a3[i] = global::NetCompiler.Kernels.Activations.SiLU(z3[i]);
-                    }
+                    // A3 = Z3 σ(Z3), element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, a3);
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a3, Layer3Size, n, a3SampleMajor);
                     BatchForwardLayer4(parameters, a3, z4, n);
-                    // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element.
-                    for (int i = 0; i < Layer4Size * n; i++)
-                    {
-                        a4[i] = global::NetCompiler.Kernels.Activations.Sigmoid(z4[i]);
-                    }
+                    // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, a4);
 
                     // BP1 per sample: the loss and δ_L (column s of h4).
                     double totalLoss = 0;
@@ -429,24 +405,15 @@ namespace Deep
 
                     // BP2: H3 = (W4ᵀ H4) ⊙ f3'(Z3).
                     BatchPropagateLayer4(parameters, h4, h3, n);
-                    for (int i = 0; i < Layer3Size * n; i++)
-                    {
-                        h3[i] *= global::NetCompiler.Kernels.Activations.SiLUDerivative(z3[i], a3[i]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, h3);
 
                     // BP2: H2 = (W3ᵀ H3) ⊙ f2'(Z2).
                     BatchPropagateLayer3(parameters, h3, h2, n);
-                    for (int i = 0; i < Layer2Size * n; i++)
-                    {
-                        h2[i] *= global::NetCompiler.Kernels.Activations.GELUDerivative(z2[i], a2[i]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, h2);
 
                     // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
                     BatchPropagateLayer2(parameters, h2, h1, n);
-                    for (int i = 0; i < Layer1Size * n; i++)
-                    {
-                        h1[i] *= global::NetCompiler.Kernels.Activations.LeakyReLUDerivative(z1[i], a1[i]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, h1);
 
                     // Nothing has been written yet: refuse deltas that are not finite.
                     global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
@@ -513,32 +480,20 @@ namespace Deep
                     // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
                     BatchForwardLayer1(parameters, a0, z1, n);
-                    // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element.
-                    for (int i = 0; i < Layer1Size * n; i++)
-                    {
-                        a1[i] = global::NetCompiler.Kernels.Activations.LeakyReLU(z1[i]);
-                    }
+                    // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, a1);
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
                     BatchForwardLayer2(parameters, a1, z2, n);
-                    // A2 = GELU(Z2) (tanh form), element by element.
-                    for (int i = 0; i < Layer2Size * n; i++)
-                    {
-                        a2[i] = global::NetCompiler.Kernels.Activations.GELU(z2[i]);
-                    }
+                    // A2 = GELU(Z2) (tanh form), element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.GELU(z2, a2);
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
                     BatchForwardLayer3(parameters, a2, z3, n);
-                    // A3 = Z3 σ(Z3), element by element.
-                    for (int i = 0; i < Layer3Size * n; i++)
-                    {
-                        a3[i] = global::NetCompiler.Kernels.Activations.SiLU(z3[i]);
-                    }
+                    // A3 = Z3 σ(Z3), element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, a3);
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a3, Layer3Size, n, a3SampleMajor);
                     BatchForwardLayer4(parameters, a3, z4, n);
-                    // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element.
-                    for (int i = 0; i < Layer4Size * n; i++)
-                    {
-                        a4[i] = global::NetCompiler.Kernels.Activations.Sigmoid(z4[i]);
-                    }
+                    // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
+                    global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, a4);
 
                     // BP1 per sample: the loss and δ_L (column s of h4).
                     double totalLoss = 0;
@@ -562,24 +517,15 @@ namespace Deep
 
                     // BP2: H3 = (W4ᵀ H4) ⊙ f3'(Z3).
                     BatchPropagateLayer4(parameters, h4, h3, n);
-                    for (int i = 0; i < Layer3Size * n; i++)
-                    {
-                        h3[i] *= global::NetCompiler.Kernels.Activations.SiLUDerivative(z3[i], a3[i]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, h3);
 
                     // BP2: H2 = (W3ᵀ H3) ⊙ f2'(Z2).
                     BatchPropagateLayer3(parameters, h3, h2, n);
-                    for (int i = 0; i < Layer2Size * n; i++)
-                    {
-                        h2[i] *= global::NetCompiler.Kernels.Activations.GELUDerivative(z2[i], a2[i]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, h2);
 
                     // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
                     BatchPropagateLayer2(parameters, h2, h1, n);
-                    for (int i = 0; i < Layer1Size * n; i++)
-                    {
-                        h1[i] *= global::NetCompiler.Kernels.Activations.LeakyReLUDerivative(z1[i], a1[i]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, h1);
 
                     // Nothing has been written yet: refuse deltas that are not finite.
                     global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
