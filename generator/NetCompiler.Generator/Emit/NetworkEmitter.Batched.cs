@@ -19,16 +19,16 @@ internal static partial class NetworkEmitter
 
     /// <summary>
     /// Rows of a tall tile: two 6-row blocks at 64 columns, or one 12-row block at 32 or 16 columns, where
-    /// 12 rows keep 24 (or 12) accumulators busy while each loaded row vector feeds 12 FMAs.
+    /// 12 rows keep 24 (or 12) accumulators busy while each loaded row vector feeds 12 FMAs
+    /// (the blocks of each vector width: <see cref="VectorShape"/>).
     /// </summary>
     private const int TallRows = 12;
+
+    /// <summary>Columns of a cache panel (see <see cref="WritePanels"/>), and the widest register block.</summary>
     private const int WideBlock = 64;
-    private const int MediumBlock = 32;
-    private const int NarrowBlock = 16;
 
     /// <summary>Depth of a cache panel (see <see cref="WritePanels"/>).</summary>
     private const int DepthPanel = 128;
-    private const string Vector = "global::System.Runtime.Intrinsics.Vector512";
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Memory = "global::System.Runtime.InteropServices.MemoryMarshal";
 
@@ -60,22 +60,7 @@ internal static partial class NetworkEmitter
             WriteBatchUpdateLayer(writer, layer);
         }
 
-        var tiles = RowBlockSizes(layout).ToList();
-        var blocks = new SortedSet<(int Rows, int Width)>();
-        foreach (int rows in tiles)
-        {
-            writer.Line();
-            WriteTile(writer, rows);
-            blocks.Add((rows == TallRows ? BlockRows : rows, WideBlock));
-            blocks.Add((rows, MediumBlock));
-            blocks.Add((rows, NarrowBlock));
-        }
-
-        foreach (var (rows, width) in blocks)
-        {
-            writer.Line();
-            WriteBlock(writer, rows, width);
-        }
+        WriteTilesAndBlocks(writer, RowBlockSizes(layout).ToList());
     }
 
     private static int TrainScratchPerSample(NetworkLayout layout) =>
@@ -90,9 +75,9 @@ internal static partial class NetworkEmitter
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
-            using (writer.Block($"if (count == 1 || !{Vector}.IsHardwareAccelerated)"))
+            using (writer.Block($"if (count == 1 || !({MatrixFormAccelerated}))"))
             {
-                writer.Line("// One sample (matrix-vector products), or no 512-bit vectors on this machine: the per-sample kernels.");
+                writer.Line("// One sample (matrix-vector products), or neither 512- nor 256-bit vectors on this machine: the per-sample kernels.");
                 using (writer.Block("for (int sample = 0; sample < count; sample++)"))
                 {
                     writer.Line("Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));");
@@ -144,9 +129,9 @@ internal static partial class NetworkEmitter
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
             writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
-            using (writer.Block($"if (!{Vector}.IsHardwareAccelerated)"))
+            using (writer.Block($"if (!({MatrixFormAccelerated}))"))
             {
-                writer.Line("// No 512-bit vectors on this machine: the per-sample step.");
+                writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample step.");
                 writer.Line($"using var gradientLease = {Kernels}.ScratchBuffer.Rent(ParameterCount, out {Span} gradient);");
                 writer.Line("return TrainStep(parameters, gradient, inputs, targets, learningRate);");
             }
@@ -501,107 +486,5 @@ internal static partial class NetworkEmitter
         }
 
         return sizes;
-    }
-
-    private const string KernelParameters = "ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc";
-
-    private static void WriteTile(CodeWriter writer, int rows)
-    {
-        writer.Summary($"{rows} row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: {WideBlock}-column blocks, then at most one {MediumBlock}- and one {NarrowBlock}-column block, then a scalar tail.");
-        using (writer.Block($"private static void Tile{rows}({KernelParameters}, int columns, float alpha, bool accumulate)"))
-        {
-            writer.Line("int column = 0;");
-            using (writer.Block($"for (; column + {WideBlock} <= columns; column += {WideBlock})"))
-            {
-                if (rows == TallRows)
-                {
-                    writer.Line($"// 12 rows × 4 vectors would need 48 accumulators: two 6-row blocks instead.");
-                    writer.Line($"Block{BlockRows}x{WideBlock}(ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, alpha, accumulate);");
-                    writer.Line($"Block{BlockRows}x{WideBlock}(ref {Unsafe}.Add(ref s, {BlockRows} * rowStride), rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, ({BlockRows} * ldc) + column), ldc, alpha, accumulate);");
-                }
-                else
-                {
-                    writer.Line($"Block{rows}x{WideBlock}(ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, alpha, accumulate);");
-                }
-            }
-
-            using (writer.Block($"if (column + {MediumBlock} <= columns)"))
-            {
-                writer.Line($"Block{rows}x{MediumBlock}(ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, alpha, accumulate);");
-                writer.Line($"column += {MediumBlock};");
-            }
-
-            using (writer.Block($"if (column + {NarrowBlock} <= columns)"))
-            {
-                writer.Line($"Block{rows}x{NarrowBlock}(ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, alpha, accumulate);");
-                writer.Line($"column += {NarrowBlock};");
-            }
-
-            using (writer.Block("if (column < columns)"))
-            {
-                writer.Line($"{Kernels}.MatrixKernels.ScalarBlock({rows}, ref s, rowStride, depthStride, ref {Unsafe}.Add(ref m, column), ldm, depth, ref {Unsafe}.Add(ref c, column), ldc, columns - column, alpha, accumulate);");
-            }
-        }
-    }
-
-    private static void WriteBlock(CodeWriter writer, int rows, int width)
-    {
-        int vectors = width / NarrowBlock;
-        writer.Summary($"Register block of {rows} row(s) × {width} columns ({rows * vectors} Vector512 accumulators): <c>C[r, 0..{width}) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..{width})</c>, plus the old C when accumulating.");
-        using (writer.Block($"private static void Block{rows}x{width}({KernelParameters}, float alpha, bool accumulate)"))
-        {
-            var accumulators = new List<string>();
-            for (int r = 0; r < rows; r++)
-            {
-                for (int v = 0; v < vectors; v++)
-                {
-                    accumulators.Add($"c{r}_{v}");
-                }
-            }
-
-            writer.Line($"{Vector}<float> " + string.Join(", ", accumulators.Select(a => a + " = default")) + ";");
-            using (writer.Block("for (int t = 0; t < depth; t++)"))
-            {
-                writer.Line($"ref float mRow = ref {Unsafe}.Add(ref m, t * ldm);");
-                for (int v = 0; v < vectors; v++)
-                {
-                    writer.Line($"var m{v} = {Vector}.LoadUnsafe(ref mRow, {v * NarrowBlock});");
-                }
-
-                writer.Line($"ref float sColumn = ref {Unsafe}.Add(ref s, t * depthStride);");
-                writer.Line("// Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.");
-                for (int r = 0; r < rows; r++)
-                {
-                    string scalar = r == 0 ? "sColumn" : $"{Unsafe}.Add(ref sColumn, {r} * rowStride)";
-                    writer.Line($"var s{r} = {Vector}.Create({scalar}); " + string.Join(" ", Enumerable.Range(0, vectors).Select(v => $"c{r}_{v} = {Vector}.FusedMultiplyAdd(s{r}, m{v}, c{r}_{v});")));
-                }
-            }
-
-            writer.Line($"var scale = {Vector}.Create(alpha);");
-            using (writer.Block("if (accumulate)"))
-            {
-                WriteBlockStores(writer, rows, vectors, accumulate: true);
-            }
-
-            using (writer.Block("else"))
-            {
-                WriteBlockStores(writer, rows, vectors, accumulate: false);
-            }
-        }
-    }
-
-    private static void WriteBlockStores(CodeWriter writer, int rows, int vectors, bool accumulate)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            writer.Line($"ref float c{r} = ref {Unsafe}.Add(ref c, {r} * ldc);");
-            for (int v = 0; v < vectors; v++)
-            {
-                string value = accumulate
-                    ? $"{Vector}.FusedMultiplyAdd(scale, c{r}_{v}, {Vector}.LoadUnsafe(ref c{r}, {v * NarrowBlock}))"
-                    : $"scale * c{r}_{v}";
-                writer.Line($"{Vector}.StoreUnsafe({value}, ref c{r}, {v * NarrowBlock});");
-            }
-        }
     }
 }

@@ -221,9 +221,9 @@ namespace Samples.Iris
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
-            if (count == 1 || !global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            if (count == 1 || !(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
             {
-                // One sample (matrix-vector products), or no 512-bit vectors on this machine: the per-sample kernels.
+                // One sample (matrix-vector products), or neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
                 for (int sample = 0; sample < count; sample++)
                 {
                     Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
@@ -258,9 +258,9 @@ namespace Samples.Iris
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-            if (!global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
             {
-                // No 512-bit vectors on this machine: the per-sample step.
+                // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
                 using var gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
                 return TrainStep(parameters, gradient, inputs, targets, learningRate);
             }
@@ -480,74 +480,130 @@ namespace Samples.Iris
             }
         }
 
-        /// <summary>3 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        /// <summary>3 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
         private static void Tile3(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
         {
             int column = 0;
-            for (; column + 64 <= columns; column += 64)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Block3x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
+                for (; column + 64 <= columns; column += 64)
+                {
+                    Vector512Block3x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                }
+                if (column + 32 <= columns)
+                {
+                    Vector512Block3x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 32;
+                }
+                if (column + 16 <= columns)
+                {
+                    Vector512Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 16;
+                }
             }
-            if (column + 32 <= columns)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Block3x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
+                // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
+                for (; column + 16 <= columns; column += 16)
+                {
+                    Vector256Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                }
+                if (column + 8 <= columns)
+                {
+                    Vector256Block3x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 8;
+                }
             }
-            if (column + 16 <= columns)
-            {
-                Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
+
             if (column < columns)
             {
                 global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(3, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
             }
         }
 
-        /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
         private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
         {
             int column = 0;
-            for (; column + 64 <= columns; column += 64)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
+                for (; column + 64 <= columns; column += 64)
+                {
+                    Vector512Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                }
+                if (column + 32 <= columns)
+                {
+                    Vector512Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 32;
+                }
+                if (column + 16 <= columns)
+                {
+                    Vector512Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 16;
+                }
             }
-            if (column + 32 <= columns)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
+                // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
+                for (; column + 16 <= columns; column += 16)
+                {
+                    Vector256Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                }
+                if (column + 8 <= columns)
+                {
+                    Vector256Block4x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 8;
+                }
             }
-            if (column + 16 <= columns)
-            {
-                Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
+
             if (column < columns)
             {
                 global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
             }
         }
 
-        /// <summary>12 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+        /// <summary>12 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
         private static void Tile12(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
         {
             int column = 0;
-            for (; column + 64 <= columns; column += 64)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                // 12 rows × 4 vectors would need 48 accumulators: two 6-row blocks instead.
-                Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                Block6x64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6 * rowStride), rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (6 * ldc) + column), ldc, alpha, accumulate);
+                // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
+                for (; column + 64 <= columns; column += 64)
+                {
+                    // 12 rows × 4 vectors would need 54 of the 32 vector registers: two 6-row blocks instead.
+                    Vector512Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block6x64(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6 * rowStride), rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (6 * ldc) + column), ldc, alpha, accumulate);
+                }
+                if (column + 32 <= columns)
+                {
+                    Vector512Block12x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 32;
+                }
+                if (column + 16 <= columns)
+                {
+                    Vector512Block12x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 16;
+                }
             }
-            if (column + 32 <= columns)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Block12x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
+                // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
+                for (; column + 16 <= columns; column += 16)
+                {
+                    // 12 rows × 2 vectors would need 28 of the 16 vector registers: two 6-row blocks instead.
+                    Vector256Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block6x16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 6 * rowStride), rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (6 * ldc) + column), ldc, alpha, accumulate);
+                }
+                if (column + 8 <= columns)
+                {
+                    Vector256Block12x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    column += 8;
+                }
             }
-            if (column + 16 <= columns)
-            {
-                Block12x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
+
             if (column < columns)
             {
                 global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(12, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
@@ -555,7 +611,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
             for (int t = 0; t < depth; t++)
@@ -563,7 +619,7 @@ namespace Samples.Iris
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 3 accumulators + 1 row vector + 1 broadcast + alpha = 6 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
@@ -590,7 +646,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
             for (int t = 0; t < depth; t++)
@@ -599,7 +655,7 @@ namespace Samples.Iris
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 6 accumulators + 2 row vectors + 1 broadcast + alpha = 10 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
@@ -632,7 +688,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 3 row(s) × 64 columns (12 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-        private static void Block3x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block3x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default;
             for (int t = 0; t < depth; t++)
@@ -643,7 +699,7 @@ namespace Samples.Iris
                 var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                 var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 12 accumulators + 4 row vectors + 1 broadcast + alpha = 18 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
@@ -688,7 +744,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
@@ -696,7 +752,7 @@ namespace Samples.Iris
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
@@ -728,7 +784,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
@@ -737,7 +793,7 @@ namespace Samples.Iris
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
@@ -777,7 +833,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-        private static void Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
             for (int t = 0; t < depth; t++)
@@ -788,7 +844,7 @@ namespace Samples.Iris
                 var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                 var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 16 accumulators + 4 row vectors + 1 broadcast + alpha = 22 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
@@ -844,7 +900,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 6 row(s) × 64 columns (24 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-        private static void Block6x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block6x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default, c5_0 = default, c5_1 = default, c5_2 = default, c5_3 = default;
             for (int t = 0; t < depth; t++)
@@ -855,7 +911,7 @@ namespace Samples.Iris
                 var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                 var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 24 accumulators + 4 row vectors + 1 broadcast + alpha = 30 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
@@ -933,7 +989,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 12 row(s) × 16 columns (12 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Block12x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block12x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
             for (int t = 0; t < depth; t++)
@@ -941,7 +997,7 @@ namespace Samples.Iris
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 12 accumulators + 1 row vector + 1 broadcast + alpha = 15 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
@@ -1013,7 +1069,7 @@ namespace Samples.Iris
         }
 
         /// <summary>Register block of 12 row(s) × 32 columns (24 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Block12x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        private static void Vector512Block12x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default, c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default, c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default, c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
             for (int t = 0; t < depth; t++)
@@ -1022,7 +1078,7 @@ namespace Samples.Iris
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+                // Each broadcast is used right away, so only one is live: 24 accumulators + 2 row vectors + 1 broadcast + alpha = 28 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
@@ -1114,6 +1170,315 @@ namespace Samples.Iris
                 ref float c11 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 11 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c11_0, ref c11, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c11_1, ref c11, 16);
+            }
+        }
+
+        /// <summary>Register block of 3 row(s) × 8 columns (3 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block3x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 3 accumulators + 1 row vector + 1 broadcast + alpha = 6 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+            }
+        }
+
+        /// <summary>Register block of 3 row(s) × 16 columns (6 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 6 accumulators + 2 row vectors + 1 broadcast + alpha = 10 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
+            }
+        }
+
+        /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
+                var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+            }
+        }
+
+        /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
+                var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
+            }
+        }
+
+        /// <summary>Register block of 6 row(s) × 16 columns (12 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 12 accumulators + 2 row vectors + 1 broadcast + alpha = 16 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
+                var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
+                var s4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m1, c4_1);
+                var s5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s5, m1, c5_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 8)), ref c4, 8);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c5, 0)), ref c5, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c5_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c5, 8)), ref c5, 8);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_0, ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_1, ref c4, 8);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c5_0, ref c5, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c5_1, ref c5, 8);
+            }
+        }
+
+        /// <summary>Register block of 12 row(s) × 8 columns (12 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block12x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 12 accumulators + 1 row vector + 1 broadcast + alpha = 15 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
+                var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
+                var s4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m0, c4_0);
+                var s5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s5, m0, c5_0);
+                var s6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 6 * rowStride)); c6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s6, m0, c6_0);
+                var s7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 7 * rowStride)); c7_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s7, m0, c7_0);
+                var s8 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 8 * rowStride)); c8_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s8, m0, c8_0);
+                var s9 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 9 * rowStride)); c9_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s9, m0, c9_0);
+                var s10 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 10 * rowStride)); c10_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s10, m0, c10_0);
+                var s11 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 11 * rowStride)); c11_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s11, m0, c11_0);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c5, 0)), ref c5, 0);
+                ref float c6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 6 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c6_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c6, 0)), ref c6, 0);
+                ref float c7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 7 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c7_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c7, 0)), ref c7, 0);
+                ref float c8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 8 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c8_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c8, 0)), ref c8, 0);
+                ref float c9 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 9 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c9_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c9, 0)), ref c9, 0);
+                ref float c10 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 10 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c10_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c10, 0)), ref c10, 0);
+                ref float c11 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 11 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c11_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c11, 0)), ref c11, 0);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_0, ref c4, 0);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c5_0, ref c5, 0);
+                ref float c6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 6 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c6_0, ref c6, 0);
+                ref float c7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 7 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c7_0, ref c7, 0);
+                ref float c8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 8 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c8_0, ref c8, 0);
+                ref float c9 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 9 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c9_0, ref c9, 0);
+                ref float c10 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 10 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c10_0, ref c10, 0);
+                ref float c11 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 11 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c11_0, ref c11, 0);
             }
         }
 

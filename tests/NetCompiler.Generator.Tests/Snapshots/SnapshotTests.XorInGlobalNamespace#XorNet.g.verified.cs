@@ -219,9 +219,9 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
-        if (count == 1 || !global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        if (count == 1 || !(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
         {
-            // One sample (matrix-vector products), or no 512-bit vectors on this machine: the per-sample kernels.
+            // One sample (matrix-vector products), or neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
             for (int sample = 0; sample < count; sample++)
             {
                 Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
@@ -256,9 +256,9 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
         global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-        if (!global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
         {
-            // No 512-bit vectors on this machine: the per-sample step.
+            // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
             using var gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
             return TrainStep(parameters, gradient, inputs, targets, learningRate);
         }
@@ -476,72 +476,126 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         }
     }
 
-    /// <summary>1 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+    /// <summary>1 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
     private static void Tile1(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
     {
         int column = 0;
-        for (; column + 64 <= columns; column += 64)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Block1x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
+            for (; column + 64 <= columns; column += 64)
+            {
+                Vector512Block1x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Vector512Block1x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Vector512Block1x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
         }
-        if (column + 32 <= columns)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Block1x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 32;
+            // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
+            for (; column + 16 <= columns; column += 16)
+            {
+                Vector256Block1x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 8 <= columns)
+            {
+                Vector256Block1x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 8;
+            }
         }
-        if (column + 16 <= columns)
-        {
-            Block1x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 16;
-        }
+
         if (column < columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(1, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
         }
     }
 
-    /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+    /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
     private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
     {
         int column = 0;
-        for (; column + 64 <= columns; column += 64)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
+            for (; column + 64 <= columns; column += 64)
+            {
+                Vector512Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Vector512Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Vector512Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
         }
-        if (column + 32 <= columns)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 32;
+            // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
+            for (; column + 16 <= columns; column += 16)
+            {
+                Vector256Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 8 <= columns)
+            {
+                Vector256Block2x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 8;
+            }
         }
-        if (column + 16 <= columns)
-        {
-            Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 16;
-        }
+
         if (column < columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
         }
     }
 
-    /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: 64-column blocks, then at most one 32- and one 16-column block, then a scalar tail.</summary>
+    /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
     private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
     {
         int column = 0;
-        for (; column + 64 <= columns; column += 64)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
+            for (; column + 64 <= columns; column += 64)
+            {
+                Vector512Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 32 <= columns)
+            {
+                Vector512Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+            if (column + 16 <= columns)
+            {
+                Vector512Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
         }
-        if (column + 32 <= columns)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 32;
+            // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
+            for (; column + 16 <= columns; column += 16)
+            {
+                Vector256Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+            if (column + 8 <= columns)
+            {
+                Vector256Block4x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 8;
+            }
         }
-        if (column + 16 <= columns)
-        {
-            Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            column += 16;
-        }
+
         if (column < columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
@@ -549,7 +603,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
         for (int t = 0; t < depth; t++)
@@ -557,7 +611,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
             var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 1 accumulators + 1 row vector + 1 broadcast + alpha = 4 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
         }
         var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
@@ -574,7 +628,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
         for (int t = 0; t < depth; t++)
@@ -583,7 +637,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
             var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 2 accumulators + 2 row vectors + 1 broadcast + alpha = 6 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
         }
         var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
@@ -602,7 +656,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 1 row(s) × 64 columns (4 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-    private static void Block1x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block1x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default;
         for (int t = 0; t < depth; t++)
@@ -613,7 +667,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
             var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 4 accumulators + 4 row vectors + 1 broadcast + alpha = 10 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
         }
         var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
@@ -636,7 +690,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
         for (int t = 0; t < depth; t++)
@@ -644,7 +698,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
             var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
             var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
         }
@@ -666,7 +720,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
         for (int t = 0; t < depth; t++)
@@ -675,7 +729,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
             var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
             var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
         }
@@ -701,7 +755,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-    private static void Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
         for (int t = 0; t < depth; t++)
@@ -712,7 +766,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
             var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 8 accumulators + 4 row vectors + 1 broadcast + alpha = 14 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
             var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
         }
@@ -746,7 +800,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
         for (int t = 0; t < depth; t++)
@@ -754,7 +808,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
             var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
             var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
             var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
@@ -786,7 +840,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
         for (int t = 0; t < depth; t++)
@@ -795,7 +849,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
             var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
             var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
             var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
@@ -835,7 +889,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     }
 
     /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-    private static void Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
     {
         global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
         for (int t = 0; t < depth; t++)
@@ -846,7 +900,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
             var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
             ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: accumulators + row vectors + 1 stay within the 32 registers.
+            // Each broadcast is used right away, so only one is live: 16 accumulators + 4 row vectors + 1 broadcast + alpha = 22 of the 32 registers.
             var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
             var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
             var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
@@ -898,6 +952,213 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_2, ref c3, 32);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_3, ref c3, 48);
+        }
+    }
+
+    /// <summary>Register block of 1 row(s) × 8 columns (1 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+    private static void Vector256Block1x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            // Each broadcast is used right away, so only one is live: 1 accumulators + 1 row vector + 1 broadcast + alpha = 4 of the 16 registers.
+            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+        }
+    }
+
+    /// <summary>Register block of 1 row(s) × 16 columns (2 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+    private static void Vector256Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+            var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            // Each broadcast is used right away, so only one is live: 2 accumulators + 2 row vectors + 1 broadcast + alpha = 6 of the 16 registers.
+            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+        }
+    }
+
+    /// <summary>Register block of 2 row(s) × 8 columns (2 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+    private static void Vector256Block2x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 16 registers.
+            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
+            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+        }
+    }
+
+    /// <summary>Register block of 2 row(s) × 16 columns (4 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+    private static void Vector256Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+            var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 16 registers.
+            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+        }
+    }
+
+    /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+    private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 16 registers.
+            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
+            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
+            var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
+            var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+        }
+    }
+
+    /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+    private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    {
+        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
+        for (int t = 0; t < depth; t++)
+        {
+            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+            var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+            // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 16 registers.
+            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+            var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
+            var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
+        }
+        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+        if (accumulate)
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
+        }
+        else
+        {
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
         }
     }
 

@@ -1,0 +1,177 @@
+using System.Runtime.Intrinsics;
+using NetCompiler.Tests.Support;
+
+namespace NetCompiler.Tests;
+
+/// <summary>
+/// 24 → Dense(13, Identity), mean squared error: one product per pass, short enough (depth 24) for one cache panel,
+/// so the test below can recompute every float the matrix form writes. 24 columns are one 16-wide and one
+/// 8-wide Vector256 block, but one 16-wide Vector512 block and 8 scalar columns.
+/// </summary>
+[Network(Inputs = 24, Loss = Loss.MeanSquaredError)]
+[Dense(13, Activation.Identity)]
+public partial class VectorPathNet;
+
+/// <summary>
+/// Which path the batched kernels take on this machine, proved by their bits. The register blocks sum each element
+/// as one chain of fused multiply-adds over the depth; the scalar tail (<c>MatrixKernels.ScalarBlock</c>) takes
+/// the columns that fill no vector with separate multiplies and adds; the per-sample kernels sum in yet another
+/// order. So with 24 samples (and 24 inputs) the results are bit for bit those of a model in which the columns
+/// covered by vectors of this machine's width are fused and the rest are not, and the test checks that the data
+/// tells the possible paths apart. Run with <c>DOTNET_EnableAVX512=0</c> (as <c>.ci/run</c> does) it proves the
+/// Vector256 blocks ran: a Vector512 block (emulated), the scalar tail or the per-sample fallback would each give
+/// other bits.
+/// </summary>
+public sealed class BatchVectorPathTests
+{
+    private const int Samples = 24;
+    private const float LearningRate = 0.25f;
+
+    [Fact]
+    public void ThisMachineRunsAVectorPath()
+    {
+        // Without 512- or 256-bit vectors the batched entry points fall back to the per-sample kernels, and the
+        // batched tests compare those with themselves; say so rather than pass silently.
+        Assert.True(Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated, "Neither Vector512 nor Vector256 is accelerated here: the batched kernels' matrix form is not exercised.");
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0")
+        {
+            Assert.False(Vector512.IsHardwareAccelerated, "DOTNET_EnableAVX512=0 is set but Vector512 is still accelerated.");
+            Assert.True(Vector256.IsHardwareAccelerated, "DOTNET_EnableAVX512=0 is set but Vector256 is not accelerated: the Vector256 blocks are not exercised.");
+        }
+
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512F") == "0")
+        {
+            Assert.False(Vector512.IsHardwareAccelerated, "DOTNET_EnableAVX512F=0 is set but Vector512 is still accelerated: this runtime ignores that setting; use DOTNET_EnableAVX512=0.");
+        }
+    }
+
+    [Fact]
+    public void ForwardBatchRunsTheBlocksOfThisMachinesWidestVectors()
+    {
+        int lanes = WidestLanes();
+        var net = new VectorPathNet(seed: 3);
+        var inputs = Numbers.Uniform(Samples * VectorPathNet.InputSize, seed: 4);
+
+        var actual = new float[Samples * VectorPathNet.OutputSize];
+        VectorPathNet.ForwardBatch(net.Parameters, inputs, actual);
+
+        var perSample = new float[Samples * VectorPathNet.OutputSize];
+        for (int s = 0; s < Samples; s++)
+        {
+            VectorPathNet.Forward(net.Parameters, inputs.AsSpan(s * VectorPathNet.InputSize, VectorPathNet.InputSize), perSample.AsSpan(s * VectorPathNet.OutputSize, VectorPathNet.OutputSize));
+        }
+
+        if (lanes == 0)
+        {
+            Numbers.AssertBitIdentical(perSample, actual, "outputs of the per-sample fallback");
+            return;
+        }
+
+        var expected = ModelOutputs(net.Parameters.ToArray(), inputs, lanes);
+        AssertDistinguishes(expected, ModelOutputs(net.Parameters.ToArray(), inputs, OtherLanes(lanes)), "outputs of the other vector width");
+        AssertDistinguishes(expected, perSample, "outputs of the per-sample kernels");
+        Numbers.AssertBitIdentical(expected, actual, $"outputs of the {lanes * 32}-bit matrix form");
+    }
+
+    [Fact]
+    public void TrainStepBatchRunsTheBlocksOfThisMachinesWidestVectors()
+    {
+        int lanes = WidestLanes();
+        var inputs = Numbers.Uniform(Samples * VectorPathNet.InputSize, seed: 5);
+        var targets = Numbers.Uniform(Samples * VectorPathNet.OutputSize, seed: 6);
+        var initial = new VectorPathNet(seed: 7).Parameters.ToArray();
+
+        var batched = new VectorPathNet(initial);
+        VectorPathNet.TrainStepBatch(batched.Parameters, inputs, targets, LearningRate);
+        var perSample = new VectorPathNet(initial);
+        VectorPathNet.TrainStep(perSample.Parameters, new float[VectorPathNet.ParameterCount], inputs, targets, LearningRate);
+
+        var actualWeights = Weights(batched.Parameters);
+        if (lanes == 0)
+        {
+            Numbers.AssertBitIdentical(Weights(perSample.Parameters), actualWeights, "weights after the per-sample fallback");
+            return;
+        }
+
+        var expected = ModelWeightsAfterStep(initial, inputs, targets, lanes);
+        AssertDistinguishes(expected, ModelWeightsAfterStep(initial, inputs, targets, OtherLanes(lanes)), "weights of the other vector width");
+        AssertDistinguishes(expected, Weights(perSample.Parameters), "weights after the per-sample step");
+        Numbers.AssertBitIdentical(expected, actualWeights, $"weights after the {lanes * 32}-bit matrix-form step");
+    }
+
+    /// <summary>Float lanes of the blocks the generated tiles choose here, or 0 where they fall back to the per-sample kernels.</summary>
+    private static int WidestLanes() =>
+        Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256.IsHardwareAccelerated ? Vector256<float>.Count : 0;
+
+    private static int OtherLanes(int lanes) => lanes == Vector512<float>.Count ? Vector256<float>.Count : Vector512<float>.Count;
+
+    private static float[] Weights(ReadOnlySpan<float> parameters) =>
+        parameters.Slice(VectorPathNet.Layer1WeightOffset, VectorPathNet.Layer1WeightCount).ToArray();
+
+    /// <summary>
+    /// <c>Σ_t a[t] · b[t]</c> as a tile computes column <paramref name="column"/> of <paramref name="columns"/>: one fused
+    /// chain where the column lies in a whole vector of <paramref name="lanes"/>, separate multiplies and adds in the scalar tail.
+    /// Returns whether the column was fused.
+    /// </summary>
+    private static bool Product(Func<int, float> a, Func<int, float> b, int depth, int column, int columns, int lanes, out float sum)
+    {
+        bool fused = column < columns - (columns % lanes);
+        sum = 0f;
+        for (int t = 0; t < depth; t++)
+        {
+            sum = fused ? MathF.FusedMultiplyAdd(a(t), b(t), sum) : sum + (a(t) * b(t));
+        }
+
+        return fused;
+    }
+
+    /// <summary><c>C + alpha · sum</c> as a block stores it (one rounding) or as the scalar tail does (two).</summary>
+    private static float Store(bool fused, float alpha, float sum, float c) =>
+        fused ? MathF.FusedMultiplyAdd(alpha, sum, c) : c + (alpha * sum);
+
+    /// <summary>Z = W X + b 1ᵀ (identity activation), sample-major like the outputs of <c>ForwardBatch</c>.</summary>
+    private static float[] ModelOutputs(float[] parameters, float[] inputs, int lanes)
+    {
+        const int In = VectorPathNet.InputSize;
+        const int Out = VectorPathNet.OutputSize;
+        var outputs = new float[Samples * Out];
+        for (int j = 0; j < Out; j++)
+        {
+            for (int s = 0; s < Samples; s++)
+            {
+                bool fused = Product(t => parameters[(j * In) + t], t => inputs[(s * In) + t], In, s, Samples, lanes, out float sum);
+                outputs[(s * Out) + j] = Store(fused, 1f, sum, parameters[VectorPathNet.Layer1BiasOffset + j]);
+            }
+        }
+
+        return outputs;
+    }
+
+    /// <summary>W + (-η/N) H Xᵀ with H = Z - T (mean squared error through the identity), the columns of W being the vector dimension.</summary>
+    private static float[] ModelWeightsAfterStep(float[] parameters, float[] inputs, float[] targets, int lanes)
+    {
+        const int In = VectorPathNet.InputSize;
+        const int Out = VectorPathNet.OutputSize;
+        var z = ModelOutputs(parameters, inputs, lanes);
+        float step = -LearningRate / Samples;
+        var weights = new float[Out * In];
+        for (int j = 0; j < Out; j++)
+        {
+            for (int k = 0; k < In; k++)
+            {
+                bool fused = Product(s => z[(s * Out) + j] - targets[(s * Out) + j], s => inputs[(s * In) + k], Samples, k, In, lanes, out float sum);
+                weights[(j * In) + k] = Store(fused, step, sum, parameters[(j * In) + k]);
+            }
+        }
+
+        return weights;
+    }
+
+    /// <summary>The test proves a path only if the data gives the alternative different bits somewhere.</summary>
+    private static void AssertDistinguishes(float[] expected, float[] alternative, string what)
+    {
+        Assert.False(
+            expected.AsSpan().SequenceEqual(alternative),
+            $"The data does not tell this machine's path from the {what}: every value is bit-identical, so the test would prove nothing.");
+    }
+}
