@@ -14,9 +14,9 @@ public partial class VectorPathNet;
 
 /// <summary>
 /// Which path the batched kernels take on this machine, proved by their bits. The register blocks sum each element
-/// as one chain of fused multiply-adds over the depth; the scalar tail (<c>MatrixKernels.ScalarBlock</c>) takes
-/// the columns that fill no vector with separate multiplies and adds; the per-sample kernels sum in yet another
-/// order. So with 24 samples (and 24 inputs) the results are bit for bit those of a model in which the columns
+/// as one chain of fused multiply-adds over the depth; the columns that fill no vector go to the AVX-512 masked block
+/// (split chains) or, with 256-bit vectors, to the scalar tail (separate multiplies and adds); the per-sample kernels
+/// sum in yet another order. So with 24 samples (and 24 inputs) the results are bit for bit those of a model in which the columns
 /// covered by vectors of this machine's width are fused and the rest are not, and the test checks that the data
 /// tells the possible paths apart. Run with <c>DOTNET_EnableAVX512=0</c> (as <c>.ci/run</c> does) it proves the
 /// Vector256 blocks ran: a Vector512 block (emulated), the scalar tail or the per-sample fallback would each give
@@ -109,20 +109,51 @@ public sealed class BatchVectorPathTests
         parameters.Slice(VectorPathNet.Layer1WeightOffset, VectorPathNet.Layer1WeightCount).ToArray();
 
     /// <summary>
-    /// <c>Σ_t a[t] · b[t]</c> as a tile computes column <paramref name="column"/> of <paramref name="columns"/>: one fused
-    /// chain where the column lies in a whole vector of <paramref name="lanes"/>, separate multiplies and adds in the scalar tail.
-    /// Returns whether the column was fused.
+    /// <c>Σ_t a[t] · b[t]</c> as a tile computes column <paramref name="column"/> of <paramref name="columns"/> in row
+    /// <paramref name="row"/>: one fused chain where the column lies in a whole vector of <paramref name="lanes"/>. The
+    /// columns left over go, with 512-bit vectors, to the AVX-512 masked block (<c>MaskedBlock</c>): fused, with two
+    /// chains (even and odd t) per row for rows in groups of four, four chains for a row left over — 13 rows are a
+    /// 12-row tile (three groups) and a 1-row tile; with 256-bit vectors, to the scalar tail: separate multiplies and adds.
+    /// Returns whether the sum was fused.
     /// </summary>
-    private static bool Product(Func<int, float> a, Func<int, float> b, int depth, int column, int columns, int lanes, out float sum)
+    private static bool Product(Func<int, float> a, Func<int, float> b, int depth, int row, int column, int columns, int lanes, out float sum)
     {
-        bool fused = column < columns - (columns % lanes);
         sum = 0f;
-        for (int t = 0; t < depth; t++)
+        if (column < columns - (columns % lanes))
         {
-            sum = fused ? MathF.FusedMultiplyAdd(a(t), b(t), sum) : sum + (a(t) * b(t));
+            for (int t = 0; t < depth; t++)
+            {
+                sum = MathF.FusedMultiplyAdd(a(t), b(t), sum);
+            }
+
+            return true;
         }
 
-        return fused;
+        if (lanes == Vector512<float>.Count)
+        {
+            int chains = row < 12 ? 2 : 4;
+            var partial = new float[chains];
+            int full = depth - (depth % chains);
+            for (int t = 0; t < full; t++)
+            {
+                partial[t % chains] = MathF.FusedMultiplyAdd(a(t), b(t), partial[t % chains]);
+            }
+
+            for (int t = full; t < depth; t++)
+            {
+                partial[0] = MathF.FusedMultiplyAdd(a(t), b(t), partial[0]);
+            }
+
+            sum = chains == 2 ? partial[0] + partial[1] : (partial[0] + partial[1]) + (partial[2] + partial[3]);
+            return true;
+        }
+
+        for (int t = 0; t < depth; t++)
+        {
+            sum += a(t) * b(t);
+        }
+
+        return false;
     }
 
     /// <summary><c>C + alpha · sum</c> as a block stores it (one rounding) or as the scalar tail does (two).</summary>
@@ -139,7 +170,7 @@ public sealed class BatchVectorPathTests
         {
             for (int s = 0; s < Samples; s++)
             {
-                bool fused = Product(t => parameters[(j * In) + t], t => inputs[(s * In) + t], In, s, Samples, lanes, out float sum);
+                bool fused = Product(t => parameters[(j * In) + t], t => inputs[(s * In) + t], In, j, s, Samples, lanes, out float sum);
                 outputs[(s * Out) + j] = Store(fused, 1f, sum, parameters[VectorPathNet.Layer1BiasOffset + j]);
             }
         }
@@ -159,7 +190,7 @@ public sealed class BatchVectorPathTests
         {
             for (int k = 0; k < In; k++)
             {
-                bool fused = Product(s => z[(s * Out) + j] - targets[(s * Out) + j], s => inputs[(s * In) + k], Samples, k, In, lanes, out float sum);
+                bool fused = Product(s => z[(s * Out) + j] - targets[(s * Out) + j], s => inputs[(s * In) + k], Samples, j, k, In, lanes, out float sum);
                 weights[(j * In) + k] = Store(fused, step, sum, parameters[(j * In) + k]);
             }
         }

@@ -147,16 +147,16 @@ internal static partial class NetworkEmitter
 
     private static void WriteAccumulateGradientBatch(CodeWriter writer, NetworkLayout layout)
     {
-        writer.Summary("Backpropagation of a batch in matrix form (seed 002): adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name=\"gradient\"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref=\"AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/>; <paramref name=\"gradient\"/> is then unchanged (on machines without 512-bit vectors, where the samples run one by one, it may hold part of the sum).");
+        writer.Summary("Backpropagation of a batch in matrix form (seed 002): adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name=\"gradient\"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref=\"AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/>; <paramref name=\"gradient\"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).");
         using (writer.Block($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient)"))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "gradient", "ParameterCount");
             writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
             writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
-            using (writer.Block($"if (!{Vector}.IsHardwareAccelerated)"))
+            using (writer.Block($"if (!({MatrixFormAccelerated}))"))
             {
-                writer.Line("// No 512-bit vectors on this machine: one sample at a time.");
+                writer.Line("// No 512- or 256-bit vectors on this machine: one sample at a time.");
                 writer.Line("double sum = 0;");
                 using (writer.Block("for (int sample = 0; sample < count; sample++)"))
                 {
