@@ -388,8 +388,8 @@ internal static partial class NetworkEmitter
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float deltas = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float input = ref {Memory}.GetReference(previousSampleMajor);");
-            WritePanels(writer, layer.InputSizeConstant, 0, "samples", (_, _) => WriteRowBlocks(writer, layer.Size, row =>
-                $"ref {Unsafe}.Add(ref deltas, {row} * samples), samples, 1, ref {Unsafe}.Add(ref input, column), {layer.InputSizeConstant}, samples, ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, width, step, accumulate: true"));
+            WritePanels(writer, layer.InputSizeConstant, RunTimeDepth, "samples", (k, depth) => WriteRowBlocks(writer, layer.Size, row =>
+                $"ref {Unsafe}.Add(ref deltas, ({row} * samples) + k), samples, 1, ref {Unsafe}.Add(ref input, (k * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, {depth}, ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, width, step, accumulate: true"));
         }
     }
 
@@ -406,8 +406,12 @@ internal static partial class NetworkEmitter
     /// streaming the whole matrix from L2 once per tile. <paramref name="body"/> gets the expressions of the panel's first
     /// depth index and its length.
     /// </summary>
+    /// <summary>The depth argument of <see cref="WritePanels"/> for a depth known only at run time.</summary>
+    private const int RunTimeDepth = int.MaxValue;
+
     private static void WritePanels(CodeWriter writer, string columns, int depth, string depthConstant, System.Action<string, string> body)
     {
+        // A depth known only at run time (the batch size of the weight update) always gets the panel loop.
         writer.Line(depth > DepthPanel
             ? $"// Cache blocking: {WideBlock}-column slices and {DepthPanel}-deep panels, so the right-hand panel stays in L1 while every row tile passes over it."
             : $"// Cache blocking: {WideBlock}-column slices, so the right-hand panel stays in L1 while every row tile passes over it.");

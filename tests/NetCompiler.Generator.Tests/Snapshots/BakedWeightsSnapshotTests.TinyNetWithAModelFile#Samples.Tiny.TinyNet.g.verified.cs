@@ -469,12 +469,16 @@ namespace Samples.Tiny
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
             {
                 int width = global::System.Math.Min(64, Layer1InputSize - column);
-                // Edge tile: rows 0..1 of 2.
-                Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                for (int k = 0; k < samples; k += 128)
+                {
+                    int depth = global::System.Math.Min(128, samples - k);
+                    // Edge tile: rows 0..1 of 2.
+                    Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                }
             }
         }
 
@@ -516,12 +520,16 @@ namespace Samples.Tiny
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
             {
                 int width = global::System.Math.Min(64, Layer2InputSize - column);
-                // Edge tile: rows 0..0 of 1.
-                Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                for (int k = 0; k < samples; k += 128)
+                {
+                    int depth = global::System.Math.Min(128, samples - k);
+                    // Edge tile: rows 0..0 of 1.
+                    Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                }
             }
         }
 

@@ -566,14 +566,18 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer1InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer1InputSize - column);
-                        // Edge tile: rows 0..5 of 9.
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
-                        // Edge tile: rows 6..8 of 9.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 6 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer1InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        for (int k = 0; k < samples; k += 128)
+                        {
+                            int depth = global::System.Math.Min(128, samples - k);
+                            // Edge tile: rows 0..5 of 9.
+                            Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                            // Edge tile: rows 6..8 of 9.
+                            Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (6 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        }
                     }
                 }
 
@@ -619,14 +623,18 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer2InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer2InputSize - column);
-                        // Edge tile: rows 0..5 of 7.
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
-                        // Edge tile: rows 6..6 of 7.
-                        Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 6 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer2InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                        for (int k = 0; k < samples; k += 128)
+                        {
+                            int depth = global::System.Math.Min(128, samples - k);
+                            // Edge tile: rows 0..5 of 7.
+                            Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                            // Edge tile: rows 6..6 of 7.
+                            Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (6 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                        }
                     }
                 }
 
@@ -670,12 +678,16 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer3InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer3InputSize - column);
-                        // Edge tile: rows 0..2 of 3.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer3InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + column), Layer3InputSize, width, step, accumulate: true);
+                        for (int k = 0; k < samples; k += 128)
+                        {
+                            int depth = global::System.Math.Min(128, samples - k);
+                            // Edge tile: rows 0..2 of 3.
+                            Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer3InputSize) + column), Layer3InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + column), Layer3InputSize, width, step, accumulate: true);
+                        }
                     }
                 }
 
@@ -717,12 +729,16 @@ namespace Deep
                     ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
                     ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                     ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
                     for (int column = 0; column < Layer4InputSize; column += 64)
                     {
                         int width = global::System.Math.Min(64, Layer4InputSize - column);
-                        // Edge tile: rows 0..1 of 2.
-                        Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 0 * samples), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), Layer4InputSize, samples, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + column), Layer4InputSize, width, step, accumulate: true);
+                        for (int k = 0; k < samples; k += 128)
+                        {
+                            int depth = global::System.Math.Min(128, samples - k);
+                            // Edge tile: rows 0..1 of 2.
+                            Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer4InputSize) + column), Layer4InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + column), Layer4InputSize, width, step, accumulate: true);
+                        }
                     }
                 }
 
