@@ -337,7 +337,7 @@ internal static partial class NetworkEmitter
     /// Writes the loop over full 12-row tiles and the edge tiles for the rows left over (known now, so the
     /// edges cost no run-time branch): a 6-row tile, then one of 1 to 5 rows. For a product that can be split,
     /// the loop covers the full tiles in <c>[firstRow, endRow)</c> and the edge tiles belong to the range that
-    /// ends the layer, so each of the two threads runs whole tiles.
+    /// ends the layer (one branch), so every range the two threads share out is made of whole tiles.
     /// </summary>
     private static void WriteRowBlocks(CodeWriter writer, RowRangeProduct product, System.Func<string, string> arguments)
     {

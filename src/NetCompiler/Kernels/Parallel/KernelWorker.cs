@@ -188,6 +188,7 @@ internal sealed unsafe class KernelWorker
     public ExceptionDispatchInfo? Finish()
     {
         long deadline = Stopwatch.GetTimestamp() + CallerSpinTicks;
+        bool interrupted = false;
         while (Volatile.Read(ref _completed) != _chunkCount)
         {
             if (Stopwatch.GetTimestamp() < deadline)
@@ -200,8 +201,21 @@ internal sealed unsafe class KernelWorker
             _done.Reset();
             if (Volatile.Read(ref _completed) != _chunkCount)
             {
-                _done.Wait();
+                try
+                {
+                    _done.Wait();
+                }
+                catch (ThreadInterruptedException)
+                {
+                    // Leaving now would unpin memory the worker is still writing: finish waiting, then pass the interrupt on.
+                    interrupted = true;
+                }
             }
+        }
+
+        if (interrupted)
+        {
+            Thread.CurrentThread.Interrupt();
         }
 
         var failure = _failure;

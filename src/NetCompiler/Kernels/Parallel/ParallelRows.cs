@@ -16,9 +16,10 @@ namespace NetCompiler.Kernels.Parallel;
 public static class ParallelRows
 {
     /// <summary>
-    /// Multiply-adds (rows × depth × samples) below which a product stays on one thread. Measured on the 2-core
-    /// AVX-512 machine this was developed on: a hand-off costs about 1 µs, so a product must take well over
-    /// that to gain; 256 rows × 256 × 16 samples (about 5 µs per half) is where two threads start to win.
+    /// Multiply-adds (rows × depth × samples) below which a product stays on one thread: about 10 µs at the single-core
+    /// peak of the 2-core AVX-512 machine this was written on, so each thread's half (about 5 µs) is well above the
+    /// hand-off (0.1 to 0.4 µs measured for an empty product, more when the worker must be woken or the other thread's
+    /// cache holds the data). An estimate: re-tune it on an idle machine with the benchmarks of both step methods.
     /// </summary>
     internal const long DefaultMinimumWork = 1L << 20;
 
