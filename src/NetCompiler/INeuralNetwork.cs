@@ -69,6 +69,19 @@ public interface INeuralNetwork<TSelf>
     /// </summary>
     static abstract float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient);
 
+    /// <summary>
+    /// <see cref="ForwardBatch"/> on two cores: each layer product large enough to pay for the hand-off is split by
+    /// rows between the calling thread and the library's worker thread. Bit-identical to <see cref="ForwardBatch"/>.
+    /// </summary>
+    static abstract void ForwardBatchParallel(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    /// <summary>
+    /// <see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for the hand-off is split by
+    /// rows between the calling thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/>:
+    /// the same seed and settings give the same parameters, run after run, on one core or two.
+    /// </summary>
+    static abstract float TrainStepBatchParallel(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 

@@ -43,7 +43,7 @@ public abstract class NetworkBenchmarkBase<TNet>
     }
 }
 
-/// <summary>One training step over a batch: generated matrix form, generated per-sample, textbook.</summary>
+/// <summary>One training step over a batch: generated matrix form (one thread and two), generated per-sample, textbook.</summary>
 [MemoryDiagnoser]
 [GenericTypeArguments(typeof(Tiny))]
 [GenericTypeArguments(typeof(Mnist128))]
@@ -65,6 +65,10 @@ public class TrainingBenchmark<TNet> : NetworkBenchmarkBase<TNet>
     [Benchmark(Description = "generated, matrix form")]
     public float MatrixForm() => TNet.TrainStepBatch(Network.Parameters, Inputs, Targets, 1e-6f);
 
+    // The same step with the large layer products shared by two cores (bit-identical results).
+    [Benchmark(Description = "generated, matrix form, 2 threads")]
+    public float MatrixFormTwoThreads() => TNet.TrainStepBatchParallel(Network.Parameters, Inputs, Targets, 1e-6f);
+
     [Benchmark(Description = "generated, per sample")]
     public float PerSample() => TNet.TrainStep(Network.Parameters, _gradient, Inputs, Targets, 1e-6f);
 
@@ -72,7 +76,7 @@ public class TrainingBenchmark<TNet> : NetworkBenchmarkBase<TNet>
     public void TextbookStep() => Textbook.TrainStep(JaggedInputs, JaggedTargets, 1e-6f);
 }
 
-/// <summary>Inference of a batch: generated (matrix-vector for one sample, matrix form for more), textbook.</summary>
+/// <summary>Inference of a batch: generated (matrix-vector for one sample, matrix form for more; one thread and two), textbook.</summary>
 [MemoryDiagnoser]
 [GenericTypeArguments(typeof(Tiny))]
 [GenericTypeArguments(typeof(Mnist128))]
@@ -143,6 +147,9 @@ public class InferenceBenchmark<TNet> : NetworkBenchmarkBase<TNet>, IDisposable
 
     [Benchmark(Description = "generated")]
     public void Generated() => TNet.ForwardBatch(Network.Parameters, Inputs, Outputs);
+
+    [Benchmark(Description = "generated, 2 threads")]
+    public void GeneratedTwoThreads() => TNet.ForwardBatchParallel(Network.Parameters, Inputs, Outputs);
 
     [Benchmark(Baseline = true, Description = "textbook")]
     public float TextbookForward()

@@ -46,6 +46,8 @@ internal static partial class NetworkEmitter
         WriteTrainStepBatch(writer, layout);
         writer.Line();
         WriteAccumulateGradientBatch(writer, layout);
+        writer.Line();
+        WriteParallelEntryPoints(writer);
         foreach (var layer in layout.Layers)
         {
             writer.Line();
@@ -350,15 +352,22 @@ internal static partial class NetworkEmitter
     private static void WriteBatchForwardLayer(CodeWriter writer, LayerLayout layer)
     {
         string n = Number(layer.Number);
-        writer.Summary($"<c>Z{n} = W{n} A{layer.Number - 1} + b{n} 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of {TallRows} neurons.");
-        using (writer.Block($"private static void BatchForwardLayer{n}({ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns)"))
+        var product = new RowRangeProduct($"BatchForwardLayer{n}", layer.SizeConstant, layer.Size, $"(long){layer.SizeConstant} * {layer.InputSizeConstant} * columns");
+        string alpha = product.Splits ? "alpha" : "1f";
+        using (WriteRowRangeMethods(
+            writer,
+            product,
+            $"<c>Z{n} = W{n} A{layer.Number - 1} + b{n} 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of {TallRows} neurons.",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns, float alpha",
+            "parameters, previous, z, columns, 1f"))
         {
-            writer.Line($"{Kernels}.MatrixKernels.FillRows(parameters.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant}), z, columns);");
+            writer.Line($"{Kernels}.MatrixKernels.FillRows({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float input = ref {Memory}.GetReference(previous);");
             writer.Line($"ref float output = ref {Memory}.GetReference(z);");
-            WritePanels(writer, "columns", layer.InputSize, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, layer.Size, row =>
-                $"ref {Unsafe}.Add(ref weights, {Plus($"{row} * {layer.InputSizeConstant}", k)}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: true"));
+            WritePanels(writer, "columns", layer.InputSize, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
+                $"ref {Unsafe}.Add(ref weights, {Plus($"{row} * {layer.InputSizeConstant}", k)}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, {alpha}, accumulate: true"));
         }
     }
 
@@ -366,14 +375,21 @@ internal static partial class NetworkEmitter
     {
         string n = Number(layer.Number);
         string below = Number(layer.Number - 1);
-        writer.Summary($"<c>H{below} = W{n}ᵀ H{n}</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W{n}[j, k] H{n}[j, :]</c>.");
-        using (writer.Block($"private static void BatchPropagateLayer{n}({ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns)"))
+        var product = new RowRangeProduct($"BatchPropagateLayer{n}", layer.InputSizeConstant, layer.InputSize, $"(long){layer.InputSizeConstant} * {layer.SizeConstant} * columns");
+        string alpha = product.Splits ? "alpha" : "1f";
+        using (WriteRowRangeMethods(
+            writer,
+            product,
+            $"<c>H{below} = W{n}ᵀ H{n}</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W{n}[j, k] H{n}[j, :]</c>.",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns, float alpha",
+            "parameters, delta, propagated, columns, 1f"))
         {
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float input = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float output = ref {Memory}.GetReference(propagated);");
-            WritePanels(writer, "columns", layer.Size, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, layer.InputSize, row =>
-                $"ref {Unsafe}.Add(ref weights, {Plus(Times(k, layer.InputSizeConstant), row)}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, 1f, accumulate: {(k == "0" ? "false" : "k != 0")}"));
+            WritePanels(writer, "columns", layer.Size, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
+                $"ref {Unsafe}.Add(ref weights, {Plus(Times(k, layer.InputSizeConstant), row)}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, {alpha}, accumulate: {(k == "0" ? "false" : "k != 0")}"));
         }
     }
 
@@ -381,14 +397,20 @@ internal static partial class NetworkEmitter
     {
         string n = Number(layer.Number);
         string previous = layer.Number == 1 ? "inputs" : $"A{layer.Number - 1}";
-        writer.Summary($"<c>W{n} += step · H{n} {previous}ᵀ</c> and <c>b{n} += step · H{n} 1</c>; <c>previousSampleMajor</c> is <c>{previous}</c> stored sample-major, so row j of the product is <c>Σ_s H{n}[j, s] · (row s of it)</c>.");
-        using (writer.Block($"private static void BatchUpdateLayer{n}({Span} parameters, {ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, int samples, float step)"))
+        var product = new RowRangeProduct($"BatchUpdateLayer{n}", layer.SizeConstant, layer.Size, $"(long){layer.SizeConstant} * {layer.InputSizeConstant} * samples");
+        using (WriteRowRangeMethods(
+            writer,
+            product,
+            $"<c>W{n} += step · H{n} {previous}ᵀ</c> and <c>b{n} += step · H{n} 1</c>; <c>previousSampleMajor</c> is <c>{previous}</c> stored sample-major, so row j of the product is <c>Σ_s H{n}[j, s] · (row s of it)</c>.",
+            $"{Span} parameters, {ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, int samples, float step",
+            $"{ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, {Span} parameters, int samples, float step",
+            "delta, previousSampleMajor, parameters, samples, step"))
         {
-            writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant}));");
+            writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
             writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
             writer.Line($"ref float deltas = ref {Memory}.GetReference(delta);");
             writer.Line($"ref float input = ref {Memory}.GetReference(previousSampleMajor);");
-            WritePanels(writer, layer.InputSizeConstant, RunTimeDepth, "samples", (k, depth) => WriteRowBlocks(writer, layer.Size, row =>
+            WritePanels(writer, layer.InputSizeConstant, RunTimeDepth, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"ref {Unsafe}.Add(ref deltas, ({row} * samples) + k), samples, 1, ref {Unsafe}.Add(ref input, (k * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, {depth}, ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, width, step, accumulate: true"));
         }
     }
@@ -399,6 +421,9 @@ internal static partial class NetworkEmitter
     /// <summary><c>a * b</c>, or the literal 0 when a is 0.</summary>
     private static string Times(string a, string b) => a == "0" ? "0" : $"{a} * {b}";
 
+    /// <summary>The depth argument of <see cref="WritePanels"/> for a depth known only at run time.</summary>
+    private const int RunTimeDepth = int.MaxValue;
+
     /// <summary>
     /// Writes the cache blocking around a product's row tiles: columns (samples) in slices of <see cref="WideBlock"/>,
     /// and, when the depth is longer than <see cref="DepthPanel"/>, the depth in panels of that length, so the panel of
@@ -406,9 +431,6 @@ internal static partial class NetworkEmitter
     /// streaming the whole matrix from L2 once per tile. <paramref name="body"/> gets the expressions of the panel's first
     /// depth index and its length.
     /// </summary>
-    /// <summary>The depth argument of <see cref="WritePanels"/> for a depth known only at run time.</summary>
-    private const int RunTimeDepth = int.MaxValue;
-
     private static void WritePanels(CodeWriter writer, string columns, int depth, string depthConstant, System.Action<string, string> body)
     {
         // A depth known only at run time (the batch size of the weight update) always gets the panel loop.
@@ -434,17 +456,42 @@ internal static partial class NetworkEmitter
 
     /// <summary>
     /// Writes the loop over full 12-row tiles and the edge tiles for the rows left over (known now, so the
-    /// edges cost no run-time branch): a 6-row tile, then one of 1 to 5 rows.
+    /// edges cost no run-time branch): a 6-row tile, then one of 1 to 5 rows. For a product that can be split,
+    /// the loop covers the full tiles in <c>[firstRow, endRow)</c> and the edge tiles belong to the range that
+    /// ends the layer (one branch), so every range the two threads share out is made of whole tiles.
     /// </summary>
-    private static void WriteRowBlocks(CodeWriter writer, int rows, System.Func<string, string> arguments)
+    private static void WriteRowBlocks(CodeWriter writer, RowRangeProduct product, System.Func<string, string> arguments)
     {
+        int rows = product.Rows;
         int full = rows - (rows % TallRows);
+        bool hasEdges = full < rows;
         if (full > 0)
         {
-            using (writer.Block($"for (int row = 0; row < {full}; row += {TallRows})"))
+            string first = "0";
+            string end = Number(full);
+            if (product.Splits)
+            {
+                first = "firstRow";
+                end = "tilesEnd";
+                writer.Line(hasEdges ? $"int tilesEnd = global::System.Math.Min(endRow, {full});" : "int tilesEnd = endRow;");
+            }
+
+            using (writer.Block($"for (int row = {first}; row < {end}; row += {TallRows})"))
             {
                 writer.Line($"Tile{TallRows}({arguments("row")});");
             }
+        }
+
+        if (!hasEdges)
+        {
+            return;
+        }
+
+        CodeWriter.Scope? edges = null;
+        if (product.Splits)
+        {
+            writer.Line();
+            edges = writer.Block($"if (endRow == {rows})");
         }
 
         int at = full;
@@ -454,6 +501,8 @@ internal static partial class NetworkEmitter
             writer.Line($"Tile{tile}({arguments(Number(at))});");
             at += tile;
         }
+
+        edges?.Dispose();
     }
 
     /// <summary>The tiles after the full 12-row ones: 6 rows if at least 6 are left, then the rest.</summary>

@@ -541,6 +541,20 @@ namespace Deep
                     return (float)totalLoss;
                 }
 
+                /// <summary><see cref="ForwardBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="ForwardBatch"/>; allocation-free after the worker has started; when another thread is using the worker, the products run on this thread.</summary>
+                public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+                {
+                    using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
+                    ForwardBatch(parameters, inputs, outputs);
+                }
+
+                /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
+                public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+                {
+                    using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
+                    return TrainStepBatch(parameters, inputs, targets, learningRate);
+                }
+
                 /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
                 private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
                 {

@@ -398,10 +398,40 @@ namespace Wide
             return (float)totalLoss;
         }
 
+        /// <summary><see cref="ForwardBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="ForwardBatch"/>; allocation-free after the worker has started; when another thread is using the worker, the products run on this thread.</summary>
+        public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
+            ForwardBatch(parameters, inputs, outputs);
+        }
+
+        /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
+        public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+        {
+            using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
+            return TrainStepBatch(parameters, inputs, targets, learningRate);
+        }
+
         /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
+            long work = (long)Layer1Size * Layer1InputSize * columns;
+            if (global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
+            {
+                // Chunks of whole 12-row tiles, claimed by this thread and the library's worker thread.
+                global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_batchForwardLayer1Rows, parameters, previous, z, columns, 1f, Layer1Size, 12, work);
+                return;
+            }
+
+            BatchForwardLayer1Rows(parameters, previous, z, columns, 1f, 0, Layer1Size);
+        }
+
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchForwardLayer1Rows = BatchForwardLayer1Rows;
+
+        /// <summary>Rows <c>[firstRow, endRow)</c> of <see cref="BatchForwardLayer1"/>; <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
+        private static void BatchForwardLayer1Rows(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns, float alpha, int firstRow, int endRow)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow), z.Slice(firstRow * columns), columns);
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
@@ -409,21 +439,42 @@ namespace Wide
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                for (int row = 0; row < 1992; row += 12)
+                int tilesEnd = global::System.Math.Min(endRow, 1992);
+                for (int row = firstRow; row < tilesEnd; row += 12)
                 {
-                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: true);
+                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, alpha, accumulate: true);
                 }
-                // Edge tile: rows 1992..1997 of 2000.
-                Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, 1f, accumulate: true);
-                // Edge tile: rows 1998..1999 of 2000.
-                Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1998 * columns) + column), columns, width, 1f, accumulate: true);
+
+                if (endRow == 2000)
+                {
+                    // Edge tile: rows 1992..1997 of 2000.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: true);
+                    // Edge tile: rows 1998..1999 of 2000.
+                    Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1998 * columns) + column), columns, width, alpha, accumulate: true);
+                }
             }
         }
 
         /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
+            long work = (long)Layer1Size * Layer1InputSize * samples;
+            if (global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
+            {
+                // Chunks of whole 12-row tiles, claimed by this thread and the library's worker thread.
+                global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_batchUpdateLayer1Rows, delta, previousSampleMajor, parameters, samples, step, Layer1Size, 12, work);
+                return;
+            }
+
+            BatchUpdateLayer1Rows(delta, previousSampleMajor, parameters, samples, step, 0, Layer1Size);
+        }
+
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchUpdateLayer1Rows = BatchUpdateLayer1Rows;
+
+        /// <summary>Rows <c>[firstRow, endRow)</c> of <see cref="BatchUpdateLayer1"/>; <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
+        private static void BatchUpdateLayer1Rows(global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, global::System.Span<float> parameters, int samples, float step, int firstRow, int endRow)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta.Slice(firstRow * samples), samples, step, parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow));
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
             ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
@@ -434,14 +485,19 @@ namespace Wide
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
-                    for (int row = 0; row < 1992; row += 12)
+                    int tilesEnd = global::System.Math.Min(endRow, 1992);
+                    for (int row = firstRow; row < tilesEnd; row += 12)
                     {
                         Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (row * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (row * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
                     }
-                    // Edge tile: rows 1992..1997 of 2000.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1992 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1992 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
-                    // Edge tile: rows 1998..1999 of 2000.
-                    Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1998 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1998 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+
+                    if (endRow == 2000)
+                    {
+                        // Edge tile: rows 1992..1997 of 2000.
+                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1992 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1992 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        // Edge tile: rows 1998..1999 of 2000.
+                        Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1998 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1998 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    }
                 }
             }
         }
@@ -469,6 +525,22 @@ namespace Wide
         /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
         private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
+            long work = (long)Layer2InputSize * Layer2Size * columns;
+            if (global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
+            {
+                // Chunks of whole 12-row tiles, claimed by this thread and the library's worker thread.
+                global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_batchPropagateLayer2Rows, parameters, delta, propagated, columns, 1f, Layer2InputSize, 12, work);
+                return;
+            }
+
+            BatchPropagateLayer2Rows(parameters, delta, propagated, columns, 1f, 0, Layer2InputSize);
+        }
+
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchPropagateLayer2Rows = BatchPropagateLayer2Rows;
+
+        /// <summary>Rows <c>[firstRow, endRow)</c> of <see cref="BatchPropagateLayer2"/>; <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
+        private static void BatchPropagateLayer2Rows(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns, float alpha, int firstRow, int endRow)
+        {
             ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
             ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
@@ -476,14 +548,19 @@ namespace Wide
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                for (int row = 0; row < 1992; row += 12)
+                int tilesEnd = global::System.Math.Min(endRow, 1992);
+                for (int row = firstRow; row < tilesEnd; row += 12)
                 {
-                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, 1f, accumulate: false);
+                    Tile12(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, alpha, accumulate: false);
                 }
-                // Edge tile: rows 1992..1997 of 2000.
-                Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, 1f, accumulate: false);
-                // Edge tile: rows 1998..1999 of 2000.
-                Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1998 * columns) + column), columns, width, 1f, accumulate: false);
+
+                if (endRow == 2000)
+                {
+                    // Edge tile: rows 1992..1997 of 2000.
+                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: false);
+                    // Edge tile: rows 1998..1999 of 2000.
+                    Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1998 * columns) + column), columns, width, alpha, accumulate: false);
+                }
             }
         }
 

@@ -1,0 +1,79 @@
+using NetCompiler.Kernels.Parallel;
+using NetCompiler.Tests.Support;
+using Xunit.Abstractions;
+
+namespace NetCompiler.Tests.Parallel;
+
+/// <summary>
+/// Once the worker thread exists, the parallel batched kernels allocate nothing: not on the calling thread and not
+/// on the worker (read there by a probe kernel that the worker runs), whether the worker was spinning or asleep.
+/// </summary>
+[Collection(ParallelWorkerCollection.Name)]
+public sealed class ParallelAllocationTests(ITestOutputHelper output)
+{
+    private static long s_workerAllocated = -1;
+
+    // Run on the worker (it takes the first chunk): records how much that thread has allocated so far.
+    private static readonly RowRangeKernel s_probeWorker = static (_, _, _, _, _, firstRow, _) =>
+    {
+        if (firstRow == 0)
+        {
+            s_workerAllocated = GC.GetAllocatedBytesForCurrentThread();
+        }
+    };
+
+    [Fact]
+    public void ParallelKernelsAllocateNothingOnEitherThreadOnceWarm()
+    {
+        using var settings = new SplitSettings(minimumWork: 0);
+        const int batch = 64;
+        var inputs = Numbers.Uniform(batch * TileEdgesNet.InputSize, seed: 9);
+        var targets = NetworkData.TargetsFor<TileEdgesNet>(batch, seed: 10);
+        var outputs = new float[batch * TileEdgesNet.OutputSize];
+        var parameters = new TileEdgesNet(seed: 6).Parameters.ToArray();
+        var probeResult = new float[24];
+
+        // Warm-up: start the worker, JIT every path, let it fall asleep and be woken, warm the array pool.
+        for (int i = 0; i < 40; i++)
+        {
+            Call(i);
+        }
+
+        long jobs = SplitSettings.WorkerJobs;
+        long workerBefore = ProbeWorker(probeResult);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            Call(i);
+        }
+
+        long caller = GC.GetAllocatedBytesForCurrentThread() - before;
+        long worker = ProbeWorker(probeResult) - workerBefore;
+        long workerJobs = SplitSettings.WorkerJobs - jobs;
+
+        output.WriteLine($"200 calls of TrainStepBatchParallel and ForwardBatchParallel: caller {caller} B, worker {worker} B, worker took part in {workerJobs} products.");
+        Assert.Equal((0L, 0L), (caller, worker));
+        Assert.True(workerJobs >= 200 * 2, $"the worker took part in only {workerJobs} products");
+        Numbers.AssertAllFinite(parameters, "parameters");
+
+        void Call(int i)
+        {
+            if (i % 20 == 19)
+            {
+                // Long enough for the worker to stop spinning and sleep on its event.
+                Thread.Sleep(5);
+            }
+
+            TileEdgesNet.TrainStepBatchParallel(parameters, inputs, targets, 1e-4f);
+            TileEdgesNet.ForwardBatchParallel(parameters, inputs, outputs);
+        }
+    }
+
+    private static long ProbeWorker(float[] result)
+    {
+        s_workerAllocated = -1;
+        ParallelRows.Run(s_probeWorker, [], [], result, 0, 1f, result.Length, 12, work: 0);
+        Assert.NotEqual(-1, s_workerAllocated);
+        return s_workerAllocated;
+    }
+}
