@@ -193,7 +193,10 @@ internal static class VectorFunctions
     public static TV Softmax<TV>(TV z)
         where TV : struct, IFloatVector<TV>
     {
-        var e = Exp(z - TV.Create(TV.MaxAcross(z)));
+        // z - m ≤ 0, so only the lower end needs clamping. The maximum may drop a NaN lane (one instruction per
+        // step instead of three), but that lane's e is NaN (kept by the select) and so is the sum, so every lane is.
+        var shifted = z - TV.Create(TV.MaxAcross(z));
+        var e = TV.ConditionalSelect(TV.IsNaN(shifted), shifted, ExpOfClamped(TV.MaxNative(shifted, TV.Create(ExpLowest))));
         return e * TV.Create(1f / TV.Sum(e));
     }
 
@@ -267,7 +270,7 @@ internal interface IFloatVector<TSelf>
     /// <summary>The sum of the lanes.</summary>
     static abstract float Sum(TSelf value);
 
-    /// <summary>The largest lane; NaN if any lane is NaN.</summary>
+    /// <summary>The largest lane, by one-instruction maxima: with a NaN lane the result may be NaN or not.</summary>
     static abstract float MaxAcross(TSelf value);
 
     static abstract TSelf operator +(TSelf left, TSelf right);
@@ -337,7 +340,7 @@ internal readonly struct Float512(Vector512<float> value) : IFloatVector<Float51
     public static float Sum(Float512 value) => Vector512.Sum(value.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MaxAcross(Float512 value) => Float256.MaxAcross(new(Vector256.Max(value.Value.GetLower(), value.Value.GetUpper())));
+    public static float MaxAcross(Float512 value) => Float256.MaxAcross(new(Vector256.MaxNative(value.Value.GetLower(), value.Value.GetUpper())));
 
     public static Float512 operator +(Float512 left, Float512 right) => new(left.Value + right.Value);
 
@@ -413,7 +416,7 @@ internal readonly struct Float256(Vector256<float> value) : IFloatVector<Float25
     public static float Sum(Float256 value) => Vector256.Sum(value.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MaxAcross(Float256 value) => Float128.MaxAcross(new(Vector128.Max(value.Value.GetLower(), value.Value.GetUpper())));
+    public static float MaxAcross(Float256 value) => Float128.MaxAcross(new(Vector128.MaxNative(value.Value.GetLower(), value.Value.GetUpper())));
 
     public static Float256 operator +(Float256 left, Float256 right) => new(left.Value + right.Value);
 
@@ -491,8 +494,8 @@ internal readonly struct Float128(Vector128<float> value) : IFloatVector<Float12
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Float128 value)
     {
-        var pairs = Vector128.Max(value.Value, Vector128.Shuffle(value.Value, Vector128.Create(1, 0, 3, 2)));
-        return Vector128.Max(pairs, Vector128.Shuffle(pairs, Vector128.Create(2, 3, 0, 1))).ToScalar();
+        var pairs = Vector128.MaxNative(value.Value, Vector128.Shuffle(value.Value, Vector128.Create(1, 0, 3, 2)));
+        return Vector128.MaxNative(pairs, Vector128.Shuffle(pairs, Vector128.Create(2, 3, 0, 1))).ToScalar();
     }
 
     public static Float128 operator +(Float128 left, Float128 right) => new(left.Value + right.Value);
