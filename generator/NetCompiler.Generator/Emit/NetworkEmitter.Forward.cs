@@ -15,6 +15,18 @@ internal static partial class NetworkEmitter
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "input", "InputSize");
             WriteLengthCheck(writer, "output", "OutputSize");
+            if (FitsInRegisters(layout))
+            {
+                using (writer.Block($"if ({Avx512}.IsSupported)"))
+                {
+                    writer.Line("// Every layer has at most 16 neurons: z_l and a_l stay in one Vector512 register each.");
+                    writer.Line("ForwardInRegisters(parameters, input, output);");
+                    writer.Line("return;");
+                }
+
+                writer.Line();
+            }
+
             WriteScratch(writer, "ForwardScratchLength", layout.ForwardScratchLength);
             WriteScratchSlices(writer, layout, lastActivationIsOutput: true, deltas: false);
             WriteForwardCalls(writer, layout);
@@ -38,6 +50,12 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line("return (float)(totalLoss / count);");
+        }
+
+        if (FitsInRegisters(layout))
+        {
+            writer.Line();
+            WriteForwardInRegisters(writer, layout);
         }
     }
 
@@ -82,18 +100,8 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line($"// {ActivationEquation(layer.Activation, "a" + n, "z" + n)}");
-            if (layer.Activation == ActivationKind.Softmax)
-            {
-                writer.Line($"{Kernels}.Activations.Softmax(z, a);");
-            }
-            else
-            {
-                using (writer.Block($"for (int j = 0; j < {layer.SizeConstant}; j++)"))
-                {
-                    writer.Line($"a[j] = {ActivationCall(layer.Activation, "z[j]")};");
-                }
-            }
+            writer.Line($"// {ActivationEquation(layer.Activation, "a" + n, "z" + n)}, vectorised.");
+            writer.Line($"{Kernels}.ActivationKernels.{layer.Activation}(z, a);");
         }
     }
 

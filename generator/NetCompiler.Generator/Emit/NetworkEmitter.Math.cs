@@ -6,12 +6,6 @@ namespace NetCompiler.Generator.Emit;
 // NetCompiler.Kernels, and the equation each one implements for the comments.
 internal static partial class NetworkEmitter
 {
-    private static string ActivationCall(ActivationKind activation, string z) =>
-        $"{Kernels}.Activations.{activation}({z})";
-
-    private static string DerivativeCall(ActivationKind activation, string z, string a) =>
-        $"{Kernels}.Activations.{activation}Derivative({z}, {a})";
-
     private static string ActivationEquation(ActivationKind activation, string a, string z) => activation switch
     {
         ActivationKind.Identity => $"{a} = {z}",
@@ -88,7 +82,7 @@ internal static partial class NetworkEmitter
                 writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredError({a}, target, {deltaArgument});");
                 if (delta is not null && output.Activation != ActivationKind.Identity)
                 {
-                    WriteMultiplyByDerivative(writer, output.Activation, output.SizeConstant, delta, z, a);
+                    WriteMultiplyByDerivative(writer, output.Activation, delta, z, a);
                 }
 
                 break;
@@ -104,14 +98,12 @@ internal static partial class NetworkEmitter
             return;
         }
 
-        WriteMultiplyByDerivative(writer, layer.Activation, layer.SizeConstant, layer.Delta, layer.Z, layer.A);
+        WriteMultiplyByDerivative(writer, layer.Activation, layer.Delta, layer.Z, layer.A);
     }
 
-    private static void WriteMultiplyByDerivative(CodeWriter writer, ActivationKind activation, string size, string delta, string z, string a)
+    /// <summary>Writes <c>δ ⊙= f'(z)</c> as one call of the vectorised derivative kernel.</summary>
+    private static void WriteMultiplyByDerivative(CodeWriter writer, ActivationKind activation, string delta, string z, string a)
     {
-        using (writer.Block($"for (int j = 0; j < {size}; j++)"))
-        {
-            writer.Line($"{delta}[j] *= {DerivativeCall(activation, $"{z}[j]", $"{a}[j]")};");
-        }
+        writer.Line($"{Kernels}.ActivationKernels.MultiplyBy{activation}Derivative({z}, {a}, {delta});");
     }
 }

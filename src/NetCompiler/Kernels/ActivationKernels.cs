@@ -101,8 +101,15 @@ public static class ActivationKernels
         ref float input = ref MemoryMarshal.GetReference(z);
         ref float output = ref MemoryMarshal.GetReference(a);
         nuint length = (nuint)z.Length;
+        if (length <= (nuint)Vector512<float>.Count)
+        {
+            // Up to 16 logits (an output layer's usual size): one pass in a single vector, unused lanes at -∞.
+            SoftmaxInOneVector(ref input, ref output, length);
+            return;
+        }
 
-        // m = max_j z_j: lane-wise maxima (NaN-propagating, like MathF.Max), then across the lanes.
+        // m = max_j z_j by one-instruction maxima. They may drop a NaN, but a NaN z_j still makes e_j and the
+        // sum NaN, and with them every a_i, as in the scalar function.
         float max = float.NegativeInfinity;
         nuint i = 0;
         if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
@@ -110,7 +117,7 @@ public static class ActivationKernels
             var maxima = Vector512.Create(float.NegativeInfinity);
             for (; i + (nuint)Vector512<float>.Count <= length; i += (nuint)Vector512<float>.Count)
             {
-                maxima = Vector512.Max(maxima, Vector512.LoadUnsafe(ref input, i));
+                maxima = Vector512.MaxNative(maxima, Vector512.LoadUnsafe(ref input, i));
             }
 
             max = Float512.MaxAcross(new(maxima));
@@ -137,6 +144,53 @@ public static class ActivationKernels
         float sum = Map(ref input, ref output, length, ref exponentials);
         var scale = new Scale(1f / sum);
         Map(ref output, ref output, length, ref scale);
+    }
+
+    /// <summary>Softmax of 1–16 logits in the narrowest vector that holds them, built from 4-lane chunks.</summary>
+    private static void SoftmaxInOneVector(ref float input, ref float output, nuint length)
+    {
+        const float unused = float.NegativeInfinity;
+        if (length <= 4)
+        {
+            StoreChunk(VectorFunctions.Softmax(LoadChunk(ref input, 0, length, unused)), ref output, 0, length);
+        }
+        else if (length <= 8)
+        {
+            var a = VectorFunctions.Softmax(new Float256(Vector256.Create(LoadChunk(ref input, 0, length, unused).Value, LoadChunk(ref input, 4, length, unused).Value))).Value;
+            StoreChunk(new(a.GetLower()), ref output, 0, length);
+            StoreChunk(new(a.GetUpper()), ref output, 4, length);
+        }
+        else
+        {
+            var lower = Vector256.Create(LoadChunk(ref input, 0, length, unused).Value, LoadChunk(ref input, 4, length, unused).Value);
+            var upper = Vector256.Create(LoadChunk(ref input, 8, length, unused).Value, LoadChunk(ref input, 12, length, unused).Value);
+            var a = VectorFunctions.Softmax(new Float512(Vector512.Create(lower, upper))).Value;
+            StoreChunk(new(a.GetLower().GetLower()), ref output, 0, length);
+            StoreChunk(new(a.GetLower().GetUpper()), ref output, 4, length);
+            StoreChunk(new(a.GetUpper().GetLower()), ref output, 8, length);
+            StoreChunk(new(a.GetUpper().GetUpper()), ref output, 12, length);
+        }
+    }
+
+    /// <summary>The 4 floats at <paramref name="offset"/>, or as many as there are before <paramref name="length"/> then <paramref name="padding"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Float128 LoadChunk(ref float source, nuint offset, nuint length, float padding) =>
+        offset + 4 <= length ? Float128.LoadUnsafe(ref source, offset)
+        : offset < length ? LoadPartial(ref source, offset, length - offset, padding)
+        : Float128.Create(padding);
+
+    /// <summary>Stores the lanes of <paramref name="value"/> that fall before <paramref name="length"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreChunk(Float128 value, ref float destination, nuint offset, nuint length)
+    {
+        if (offset + 4 <= length)
+        {
+            value.StoreUnsafe(ref destination, offset);
+        }
+        else if (offset < length)
+        {
+            StorePartial(value, ref destination, offset, length - offset);
+        }
     }
 
     private static void Apply<TFunction>(ReadOnlySpan<float> z, Span<float> a)

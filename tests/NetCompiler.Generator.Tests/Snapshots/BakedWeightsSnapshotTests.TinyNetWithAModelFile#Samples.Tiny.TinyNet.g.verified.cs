@@ -216,10 +216,7 @@ namespace Samples.Tiny
             // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
             BackwardLayer2(parameters, a1, delta2, gradient, delta1);
             // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-            for (int j = 0; j < Layer1Size; j++)
-            {
-                delta1[j] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[j], a1[j]);
-            }
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, delta1);
 
             // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
             BackwardLayer1(input, delta1, gradient);
@@ -955,11 +952,8 @@ namespace Samples.Tiny
             z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]);
             z[1] = bias[1] + (weights[2] * layerInput[0]) + (weights[3] * layerInput[1]);
 
-            // a1 = tanh(z1)
-            for (int j = 0; j < Layer1Size; j++)
-            {
-                a[j] = global::NetCompiler.Kernels.Activations.Tanh(z[j]);
-            }
+            // a1 = tanh(z1), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.Tanh(z, a);
         }
 
         /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -986,11 +980,8 @@ namespace Samples.Tiny
             // z2 = W2 a1 + b2, written out (2 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
             z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]);
 
-            // a2 = σ(z2) = 1 / (1 + e^-z2)
-            for (int j = 0; j < Layer2Size; j++)
-            {
-                a[j] = global::NetCompiler.Kernels.Activations.Sigmoid(z[j]);
-            }
+            // a2 = σ(z2) = 1 / (1 + e^-z2), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
         }
 
         /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>

@@ -107,6 +107,13 @@ namespace Samples.Iris
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
             global::NetCompiler.Kernels.Guard.Length(output, OutputSize, NetworkName, "OutputSize", nameof(output));
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            {
+                // Every layer has at most 16 neurons: z_l and a_l stay in one Vector512 register each.
+                ForwardInRegisters(parameters, input, output);
+                return;
+            }
+
             global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
             var z1 = scratch.Slice(0, Layer1Size);
             var a1 = scratch.Slice(16, Layer1Size);
@@ -137,6 +144,68 @@ namespace Samples.Iris
             }
             return (float)(totalLoss / count);
         }
+
+        /// <summary><see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with AVX-512 and every layer in one Vector512 register (at most 16 neurons each): block products of W_l and the repeated layer input, summed per row by merges. Arguments are already checked.</summary>
+        private static void ForwardInRegisters(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters);
+
+            // Layer 1: z1 = W1 input + b1 (16 neurons, lanes 0..15), then a1 = tanh(z1).
+            var input1 = global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector256.ToVector512Unsafe(global::System.Runtime.Intrinsics.Vector128.ToVector256Unsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input)))), global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3)); // lane t = input[t % 4]
+            var products1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1WeightOffset) * input1; // rows 0..3, 4 columns each
+            var products1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1WeightOffset + 16) * input1; // rows 4..7, 4 columns each
+            var products1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1WeightOffset + 32) * input1; // rows 8..11, 4 columns each
+            var products1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1WeightOffset + 48) * input1; // rows 12..15, 4 columns each
+            var sums1_0 = MergeRows4(products1_0, products1_1); // rows 0..7, 2 partial sums each
+            var sums1_1 = MergeRows4(products1_2, products1_3); // rows 8..15, 2 partial sums each
+            var sums1_2 = MergeRows2(sums1_0, sums1_1); // rows 0..15, one sum each
+            var z1 = sums1_2 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1BiasOffset);
+            var a1 = global::NetCompiler.Kernels.VectorMath.Tanh(z1);
+
+            // Layer 2: z2 = W2 a1 + b2 (3 neurons, lanes 0..2), then a2 = softmax(z2) = e^z2 / Σ e^z2 (max-subtracted).
+            var products2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer2WeightOffset) * a1; // row 0, 16 columns
+            var products2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer2WeightOffset + 16) * a1; // row 1, 16 columns
+            var products2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer2WeightOffset + 32) * a1; // row 2, 16 columns
+            var sums2_0 = MergeRows16(products2_0, products2_1); // rows 0..1, 8 partial sums each
+            var sums2_1 = MergeRows16(products2_2, default); // row 2, 8 partial sums each (no second block: zeros)
+            var sums2_2 = MergeRows8(sums2_0, sums2_1); // rows 0..2, 4 partial sums each
+            var sums2_3 = MergeRows4(sums2_2, default); // rows 0..2, 2 partial sums each (no second block: zeros)
+            var sums2_4 = MergeRows2(sums2_3, default); // rows 0..2, one sum each (no second block: zeros)
+            // b2 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 13 lanes.
+            var z2 = sums2_4 + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(13, 14, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15));
+            // Softmax over lanes 0..2; the other lanes are set to -∞ so they add e^-∞ = 0 to the sum.
+            var a2 = global::NetCompiler.Kernels.VectorMath.Softmax(global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(-1, -1, -1, 0)), global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(z2)), global::System.Runtime.Intrinsics.Vector128.Create(float.NegativeInfinity)));
+
+            // output = a2, lanes 0..2.
+            ref float result = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            result = global::System.Runtime.Intrinsics.Vector128.GetElement(a2, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref result, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a2, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref result, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a2, 2);
+        }
+
+        /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 1 row of 16 partial sums (lane k is partial k); the result holds the 2 rows, first's then second's, with 8 partial sums each: partial k plus partial k + 8.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows16(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
+            global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), second)
+            + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), second);
+
+        /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 2 rows of 8 partial sums (lane 8r + k is partial k of row r); the result holds the 4 rows, first's then second's, with 4 partial sums each: partial k plus partial k + 4.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows8(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
+            global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), second)
+            + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31), second);
+
+        /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 4 rows of 4 partial sums (lane 4r + k is partial k of row r); the result holds the 8 rows, first's then second's, with 2 partial sums each: partial k plus partial k + 2.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows4(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
+            global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), second)
+            + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31), second);
+
+        /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 8 rows of 2 partial sums (lane 2r + k is partial k of row r); the result holds the 16 rows, first's then second's, with 1 partial sum each: partial k plus partial k + 1.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows2(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
+            global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), second)
+            + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), second);
 
         /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
         public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -169,10 +238,7 @@ namespace Samples.Iris
             // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
             BackwardLayer2(parameters, a1, delta2, gradient, delta1);
             // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-            for (int j = 0; j < Layer1Size; j++)
-            {
-                delta1[j] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[j], a1[j]);
-            }
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, delta1);
 
             // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
             BackwardLayer1(input, delta1, gradient);
@@ -1527,11 +1593,8 @@ namespace Samples.Iris
             z[14] = bias[14] + (weights[56] * layerInput[0]) + (weights[57] * layerInput[1]) + (weights[58] * layerInput[2]) + (weights[59] * layerInput[3]);
             z[15] = bias[15] + (weights[60] * layerInput[0]) + (weights[61] * layerInput[1]) + (weights[62] * layerInput[2]) + (weights[63] * layerInput[3]);
 
-            // a1 = tanh(z1)
-            for (int j = 0; j < Layer1Size; j++)
-            {
-                a[j] = global::NetCompiler.Kernels.Activations.Tanh(z[j]);
-            }
+            // a1 = tanh(z1), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.Tanh(z, a);
         }
 
         /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -1634,8 +1697,8 @@ namespace Samples.Iris
             z[1] = bias[1] + (weights[16] * layerInput[0]) + (weights[17] * layerInput[1]) + (weights[18] * layerInput[2]) + (weights[19] * layerInput[3]) + (weights[20] * layerInput[4]) + (weights[21] * layerInput[5]) + (weights[22] * layerInput[6]) + (weights[23] * layerInput[7]) + (weights[24] * layerInput[8]) + (weights[25] * layerInput[9]) + (weights[26] * layerInput[10]) + (weights[27] * layerInput[11]) + (weights[28] * layerInput[12]) + (weights[29] * layerInput[13]) + (weights[30] * layerInput[14]) + (weights[31] * layerInput[15]);
             z[2] = bias[2] + (weights[32] * layerInput[0]) + (weights[33] * layerInput[1]) + (weights[34] * layerInput[2]) + (weights[35] * layerInput[3]) + (weights[36] * layerInput[4]) + (weights[37] * layerInput[5]) + (weights[38] * layerInput[6]) + (weights[39] * layerInput[7]) + (weights[40] * layerInput[8]) + (weights[41] * layerInput[9]) + (weights[42] * layerInput[10]) + (weights[43] * layerInput[11]) + (weights[44] * layerInput[12]) + (weights[45] * layerInput[13]) + (weights[46] * layerInput[14]) + (weights[47] * layerInput[15]);
 
-            // a2 = softmax(z2) = e^z2 / Σ e^z2 (max-subtracted)
-            global::NetCompiler.Kernels.Activations.Softmax(z, a);
+            // a2 = softmax(z2) = e^z2 / Σ e^z2 (max-subtracted), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.Softmax(z, a);
         }
 
         /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>

@@ -169,10 +169,7 @@ namespace Regression
             // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
             BackwardLayer2(parameters, a1, delta2, gradient, delta1);
             // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-            for (int j = 0; j < Layer1Size; j++)
-            {
-                delta1[j] *= global::NetCompiler.Kernels.Activations.ReLUDerivative(z1[j], a1[j]);
-            }
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative(z1, a1, delta1);
 
             // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
             BackwardLayer1(input, delta1, gradient);
@@ -1590,11 +1587,8 @@ namespace Regression
             // z1 = W1 input + b1: z[j] = b[j] + (row j of W1) · layerInput, four rows per pass over layerInput.
             global::NetCompiler.Kernels.DenseKernels.MatrixVector(weights, layerInput, bias, z);
 
-            // a1 = max(0, z1)
-            for (int j = 0; j < Layer1Size; j++)
-            {
-                a[j] = global::NetCompiler.Kernels.Activations.ReLU(z[j]);
-            }
+            // a1 = max(0, z1), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.ReLU(z, a);
         }
 
         /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -1620,11 +1614,8 @@ namespace Regression
             // z2 = W2 a1 + b2: z[j] = b[j] + (row j of W2) · layerInput, four rows per pass over layerInput.
             global::NetCompiler.Kernels.DenseKernels.MatrixVector(weights, layerInput, bias, z);
 
-            // a2 = z2
-            for (int j = 0; j < Layer2Size; j++)
-            {
-                a[j] = global::NetCompiler.Kernels.Activations.Identity(z[j]);
-            }
+            // a2 = z2, vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.Identity(z, a);
         }
 
         /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>

@@ -215,34 +215,22 @@ namespace Deep
 
                     // BP1: delta4 = ∂J_x/∂z4 = (a4 - t) ⊙ f'(z4); J_x = ½ ‖a4 - t‖².
                     float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(a4, target, delta4);
-                    for (int j = 0; j < Layer4Size; j++)
-                    {
-                        delta4[j] *= global::NetCompiler.Kernels.Activations.SigmoidDerivative(z4[j], a4[j]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(z4, a4, delta4);
 
                     // BP3, BP4 for layer 4: ∂J/∂b4 += δ4, ∂J/∂W4 += δ4 a3ᵀ; then delta3 = W4ᵀ δ4.
                     BackwardLayer4(parameters, a3, delta4, gradient, delta3);
                     // BP2: δ3 = (W4ᵀ δ4) ⊙ f3'(z3).
-                    for (int j = 0; j < Layer3Size; j++)
-                    {
-                        delta3[j] *= global::NetCompiler.Kernels.Activations.SiLUDerivative(z3[j], a3[j]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, delta3);
 
                     // BP3, BP4 for layer 3: ∂J/∂b3 += δ3, ∂J/∂W3 += δ3 a2ᵀ; then delta2 = W3ᵀ δ3.
                     BackwardLayer3(parameters, a2, delta3, gradient, delta2);
                     // BP2: δ2 = (W3ᵀ δ3) ⊙ f2'(z2).
-                    for (int j = 0; j < Layer2Size; j++)
-                    {
-                        delta2[j] *= global::NetCompiler.Kernels.Activations.GELUDerivative(z2[j], a2[j]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, delta2);
 
                     // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
                     BackwardLayer2(parameters, a1, delta2, gradient, delta1);
                     // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-                    for (int j = 0; j < Layer1Size; j++)
-                    {
-                        delta1[j] *= global::NetCompiler.Kernels.Activations.LeakyReLUDerivative(z1[j], a1[j]);
-                    }
+                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, delta1);
 
                     // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
                     BackwardLayer1(input, delta1, gradient);
@@ -391,10 +379,7 @@ namespace Deep
                         global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z4, n, sample, outputZ);
                         global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a4, n, sample, outputA);
                         float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(outputA, target, outputDelta);
-                        for (int j = 0; j < Layer4Size; j++)
-                        {
-                            outputDelta[j] *= global::NetCompiler.Kernels.Activations.SigmoidDerivative(outputZ[j], outputA[j]);
-                        }
+                        global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(outputZ, outputA, outputDelta);
                         if (!float.IsFinite(loss))
                         {
                             global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
@@ -503,10 +488,7 @@ namespace Deep
                         global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z4, n, sample, outputZ);
                         global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a4, n, sample, outputA);
                         float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(outputA, target, outputDelta);
-                        for (int j = 0; j < Layer4Size; j++)
-                        {
-                            outputDelta[j] *= global::NetCompiler.Kernels.Activations.SigmoidDerivative(outputZ[j], outputA[j]);
-                        }
+                        global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(outputZ, outputA, outputDelta);
                         if (!float.IsFinite(loss))
                         {
                             global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
@@ -2102,11 +2084,8 @@ namespace Deep
                     z[7] = bias[7] + (weights[35] * layerInput[0]) + (weights[36] * layerInput[1]) + (weights[37] * layerInput[2]) + (weights[38] * layerInput[3]) + (weights[39] * layerInput[4]);
                     z[8] = bias[8] + (weights[40] * layerInput[0]) + (weights[41] * layerInput[1]) + (weights[42] * layerInput[2]) + (weights[43] * layerInput[3]) + (weights[44] * layerInput[4]);
 
-                    // a1 = z1 > 0 ? z1 : 0.01 z1
-                    for (int j = 0; j < Layer1Size; j++)
-                    {
-                        a[j] = global::NetCompiler.Kernels.Activations.LeakyReLU(z[j]);
-                    }
+                    // a1 = z1 > 0 ? z1 : 0.01 z1, vectorised.
+                    global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z, a);
                 }
 
                 /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -2187,11 +2166,8 @@ namespace Deep
                     z[5] = bias[5] + (weights[45] * layerInput[0]) + (weights[46] * layerInput[1]) + (weights[47] * layerInput[2]) + (weights[48] * layerInput[3]) + (weights[49] * layerInput[4]) + (weights[50] * layerInput[5]) + (weights[51] * layerInput[6]) + (weights[52] * layerInput[7]) + (weights[53] * layerInput[8]);
                     z[6] = bias[6] + (weights[54] * layerInput[0]) + (weights[55] * layerInput[1]) + (weights[56] * layerInput[2]) + (weights[57] * layerInput[3]) + (weights[58] * layerInput[4]) + (weights[59] * layerInput[5]) + (weights[60] * layerInput[6]) + (weights[61] * layerInput[7]) + (weights[62] * layerInput[8]);
 
-                    // a2 = GELU(z2) (tanh form)
-                    for (int j = 0; j < Layer2Size; j++)
-                    {
-                        a[j] = global::NetCompiler.Kernels.Activations.GELU(z[j]);
-                    }
+                    // a2 = GELU(z2) (tanh form), vectorised.
+                    global::NetCompiler.Kernels.ActivationKernels.GELU(z, a);
                 }
 
                 /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
@@ -2295,11 +2271,8 @@ namespace Deep
                     z[1] = bias[1] + (weights[7] * layerInput[0]) + (weights[8] * layerInput[1]) + (weights[9] * layerInput[2]) + (weights[10] * layerInput[3]) + (weights[11] * layerInput[4]) + (weights[12] * layerInput[5]) + (weights[13] * layerInput[6]);
                     z[2] = bias[2] + (weights[14] * layerInput[0]) + (weights[15] * layerInput[1]) + (weights[16] * layerInput[2]) + (weights[17] * layerInput[3]) + (weights[18] * layerInput[4]) + (weights[19] * layerInput[5]) + (weights[20] * layerInput[6]);
 
-                    // a3 = z3 σ(z3)
-                    for (int j = 0; j < Layer3Size; j++)
-                    {
-                        a[j] = global::NetCompiler.Kernels.Activations.SiLU(z[j]);
-                    }
+                    // a3 = z3 σ(z3), vectorised.
+                    global::NetCompiler.Kernels.ActivationKernels.SiLU(z, a);
                 }
 
                 /// <summary>Layer 3 backward: <c>∂J/∂b3 += δ3</c> (BP3), <c>∂J/∂W3 += δ3 a2ᵀ</c> (BP4), and <c>propagatedDelta = W3ᵀ δ3</c> (BP2 before the derivative).</summary>
@@ -2354,11 +2327,8 @@ namespace Deep
                     z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]);
                     z[1] = bias[1] + (weights[3] * layerInput[0]) + (weights[4] * layerInput[1]) + (weights[5] * layerInput[2]);
 
-                    // a4 = σ(z4) = 1 / (1 + e^-z4)
-                    for (int j = 0; j < Layer4Size; j++)
-                    {
-                        a[j] = global::NetCompiler.Kernels.Activations.Sigmoid(z[j]);
-                    }
+                    // a4 = σ(z4) = 1 / (1 + e^-z4), vectorised.
+                    global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
                 }
 
                 /// <summary>Layer 4 backward: <c>∂J/∂b4 += δ4</c> (BP3), <c>∂J/∂W4 += δ4 a3ᵀ</c> (BP4), and <c>propagatedDelta = W4ᵀ δ4</c> (BP2 before the derivative).</summary>

@@ -105,6 +105,13 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
         global::NetCompiler.Kernels.Guard.Length(output, OutputSize, NetworkName, "OutputSize", nameof(output));
+        if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // Every layer has at most 16 neurons: z_l and a_l stay in one Vector512 register each.
+            ForwardInRegisters(parameters, input, output);
+            return;
+        }
+
         global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
         var z1 = scratch.Slice(0, Layer1Size);
         var a1 = scratch.Slice(4, Layer1Size);
@@ -135,6 +142,46 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         }
         return (float)(totalLoss / count);
     }
+
+    /// <summary><see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with AVX-512 and every layer in one Vector512 register (at most 16 neurons each): block products of W_l and the repeated layer input, summed per row by merges. Arguments are already checked.</summary>
+    private static void ForwardInRegisters(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters);
+
+        // Layer 1: z1 = W1 input + b1 (4 neurons, lanes 0..3), then a1 = tanh(z1).
+        var input1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector128.Create(input[0], input[1], input[0], input[1])); // lane t = input[t % 2]
+        var products1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1WeightOffset) * input1; // rows 0..3, 2 columns each
+        var sums1_0 = MergeRows2(products1_0, default); // rows 0..3, one sum each (no second block: zeros)
+        // b1 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 7 lanes.
+        var z1 = sums1_0 + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(7, 8, 9, 10, 11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 15, 15));
+        var a1 = global::NetCompiler.Kernels.VectorMath.Tanh(z1);
+
+        // Layer 2: z2 = W2 a1 + b2 (1 neuron, lane 0), then a2 = σ(z2) = 1 / (1 + e^-z2).
+        var input2 = global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(a1, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3)); // lane t = a1[t % 4]
+        // block 0 of W2 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 11 lanes.
+        var products2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15)) * input2; // row 0, 4 columns each
+        var sums2_0 = MergeRows4(products2_0, default); // row 0, 2 partial sums each (no second block: zeros)
+        var sums2_1 = MergeRows2(sums2_0, default); // row 0, one sum each (no second block: zeros)
+        // b2 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 15 lanes.
+        var z2 = sums2_1 + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15));
+        var a2 = global::NetCompiler.Kernels.VectorMath.Sigmoid(z2);
+
+        // output = a2, lane 0.
+        ref float result = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        result = global::System.Runtime.Intrinsics.Vector512.GetElement(a2, 0);
+    }
+
+    /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 4 rows of 4 partial sums (lane 4r + k is partial k of row r); the result holds the 8 rows, first's then second's, with 2 partial sums each: partial k plus partial k + 2.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows4(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
+        global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), second)
+        + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31), second);
+
+    /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 8 rows of 2 partial sums (lane 2r + k is partial k of row r); the result holds the 16 rows, first's then second's, with 1 partial sum each: partial k plus partial k + 1.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows2(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
+        global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), second)
+        + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), second);
 
     /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
     public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -167,10 +214,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
         BackwardLayer2(parameters, a1, delta2, gradient, delta1);
         // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-        for (int j = 0; j < Layer1Size; j++)
-        {
-            delta1[j] *= global::NetCompiler.Kernels.Activations.TanhDerivative(z1[j], a1[j]);
-        }
+        global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, delta1);
 
         // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
         BackwardLayer1(input, delta1, gradient);
@@ -1195,11 +1239,8 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         z[2] = bias[2] + (weights[4] * layerInput[0]) + (weights[5] * layerInput[1]);
         z[3] = bias[3] + (weights[6] * layerInput[0]) + (weights[7] * layerInput[1]);
 
-        // a1 = tanh(z1)
-        for (int j = 0; j < Layer1Size; j++)
-        {
-            a[j] = global::NetCompiler.Kernels.Activations.Tanh(z[j]);
-        }
+        // a1 = tanh(z1), vectorised.
+        global::NetCompiler.Kernels.ActivationKernels.Tanh(z, a);
     }
 
     /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -1232,11 +1273,8 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         // z2 = W2 a1 + b2, written out (4 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
         z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]);
 
-        // a2 = σ(z2) = 1 / (1 + e^-z2)
-        for (int j = 0; j < Layer2Size; j++)
-        {
-            a[j] = global::NetCompiler.Kernels.Activations.Sigmoid(z[j]);
-        }
+        // a2 = σ(z2) = 1 / (1 + e^-z2), vectorised.
+        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
     }
 
     /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
