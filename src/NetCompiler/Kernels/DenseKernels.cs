@@ -302,11 +302,12 @@ public static class DenseKernels
     }
 
     // The 256- and 128-bit kernel (machines without AVX-512, and rows shorter than 16 columns): 4 rows
-    // × 2 accumulators along k. With 256-bit vectors one row at a time is load-bound (a load of W and
-    // one of x per 32 bytes of W: 3.5–4.6 µs for 128 × 784 here, run with AVX-512 disabled), so 4 rows
-    // share each load of x; 2 accumulators per row give 8 independent FMA chains (4 rows × 1 accumulator:
-    // 3.15 µs, FMA-latency-bound; × 2: 2.4–2.7 µs), and 8 accumulators plus x fit the 16 vector
-    // registers of AVX2. No alignment head: a 256-bit load crosses a cache line at most every other
+    // × 2 accumulators along k. Measured here for 128 × 784 with 256-bit vectors (DOTNET_EnableAVX512=0),
+    // best of many rounds in a scratch harness: one row at a time is load-bound (a load of W and one of x
+    // per 32 bytes of W: 3.5–4.6 µs), so 4 rows share each load of x; 4 rows × 1 accumulator are
+    // FMA-latency-bound (3.1 µs); 4 rows × 2 accumulators, 8 independent FMA chains: 2.5–2.7 µs (in the
+    // library, called from a generated network: 3.5 µs best, 4.3 µs median, against 5.4 µs for the
+    // previous row-by-row dot products). 8 accumulators plus x fit the 16 vector registers of AVX2. No alignment head: a 256-bit load crosses a cache line at most every other
     // time, and the unaligned loads keep every column in a fixed accumulator lane. The columns left over
     // are read as the row's last vector with the lanes already summed masked off. Fewer than 4 rows
     // left: the last row stands in for the missing ones (its loads hit L1) and only the real rows are stored.
