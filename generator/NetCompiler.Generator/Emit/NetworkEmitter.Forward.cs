@@ -95,7 +95,7 @@ internal static partial class NetworkEmitter
             }
             else
             {
-                writer.Line($"// z{n} = W{n} {previous} + b{n}: z[j] = b[j] + (row j of W{n}) · layerInput, four rows per pass over layerInput.");
+                writer.Line($"// z{n} = W{n} {previous} + b{n}: z[j] = b[j] + (row j of W{n}) · layerInput (DenseKernels.MatrixVector: one sequential pass through W).");
                 writer.Line($"{Kernels}.DenseKernels.MatrixVector(weights, layerInput, bias, z);");
             }
 

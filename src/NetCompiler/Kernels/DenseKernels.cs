@@ -385,20 +385,10 @@ public static class DenseKernels
 
     /// <summary>
     /// The address of a managed reference, for alignment decisions only (it is stale as soon as the GC
-    /// moves the array, which can cost speed but never change a result). The same as
-    /// <c>(nuint)Unsafe.AsPointer(ref value)</c>, which needs an unsafe context this assembly does not enable.
+    /// moves the array, which can cost speed but never change a result).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nuint AddressOf(ref float value)
-    {
-        var reference = new Reference { Value = ref value };
-        return Unsafe.As<Reference, nuint>(ref reference);
-    }
-
-    private ref struct Reference
-    {
-        public ref float Value;
-    }
+    private static unsafe nuint AddressOf(ref float value) => (nuint)Unsafe.AsPointer(ref value);
 
     /// <summary>The vector operations of <see cref="MatrixVectorFourRows"/> for one vector width.</summary>
     private interface ILanes<TVector>

@@ -1584,7 +1584,7 @@ namespace Regression
         {
             var weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             var bias = parameters.Slice(Layer1BiasOffset, Layer1Size);
-            // z1 = W1 input + b1: z[j] = b[j] + (row j of W1) · layerInput, four rows per pass over layerInput.
+            // z1 = W1 input + b1: z[j] = b[j] + (row j of W1) · layerInput (DenseKernels.MatrixVector: one sequential pass through W).
             global::NetCompiler.Kernels.DenseKernels.MatrixVector(weights, layerInput, bias, z);
 
             // a1 = max(0, z1), vectorised.
@@ -1611,7 +1611,7 @@ namespace Regression
         {
             var weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             var bias = parameters.Slice(Layer2BiasOffset, Layer2Size);
-            // z2 = W2 a1 + b2: z[j] = b[j] + (row j of W2) · layerInput, four rows per pass over layerInput.
+            // z2 = W2 a1 + b2: z[j] = b[j] + (row j of W2) · layerInput (DenseKernels.MatrixVector: one sequential pass through W).
             global::NetCompiler.Kernels.DenseKernels.MatrixVector(weights, layerInput, bias, z);
 
             // a2 = z2, vectorised.
