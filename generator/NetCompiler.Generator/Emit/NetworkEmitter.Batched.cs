@@ -159,19 +159,7 @@ internal static partial class NetworkEmitter
             using (writer.Block($"if (!({MatrixFormAccelerated}))"))
             {
                 writer.Line("// No 512- or 256-bit vectors on this machine: one sample at a time.");
-                writer.Line("double sum = 0;");
-                using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-                {
-                    writer.Line("var input = inputs.Slice(sample * InputSize, InputSize);");
-                    writer.Line("var target = targets.Slice(sample * OutputSize, OutputSize);");
-                    writer.Line("float loss = AccumulateGradient(parameters, input, target, gradient);");
-                    using (writer.Block("if (!float.IsFinite(loss))"))
-                    {
-                        writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);");
-                    }
-
-                    writer.Line("sum += loss;");
-                }
+                WriteGradientSumLoop(writer, "sum", "AccumulateGradient(parameters, input, target, gradient)");
 
                 writer.Line("return (float)sum;");
             }

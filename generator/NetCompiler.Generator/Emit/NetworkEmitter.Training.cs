@@ -19,24 +19,33 @@ internal static partial class NetworkEmitter
             writer.Line();
             writer.Line("// Σ_x ∂J_x/∂θ over the batch.");
             writer.Line("gradient.Clear();");
-            writer.Line("double totalLoss = 0;");
-            using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-            {
-                writer.Line("var input = inputs.Slice(sample * InputSize, InputSize);");
-                writer.Line("var target = targets.Slice(sample * OutputSize, OutputSize);");
-                writer.Line("float loss = BackpropagateSample(parameters, input, target, gradient, scratch);");
-                using (writer.Block("if (!float.IsFinite(loss))"))
-                {
-                    writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);");
-                }
-
-                writer.Line("totalLoss += loss;");
-            }
+            WriteGradientSumLoop(writer, "totalLoss", "BackpropagateSample(parameters, input, target, gradient, scratch)");
 
             writer.Line();
             writer.Line("// θ ← θ - (η/N) Σ_x ∂J_x/∂θ: the mean gradient, applied only if every component is finite.");
             writer.Line($"{Kernels}.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);");
             writer.Line("return (float)(totalLoss / count);");
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>double {sum} = 0;</c> and the loop that adds each sample's gradient with <paramref name="call"/> (which
+    /// sees <c>input</c> and <c>target</c>) and its loss to <paramref name="sum"/>, refusing a non-finite loss.
+    /// </summary>
+    private static void WriteGradientSumLoop(CodeWriter writer, string sum, string call)
+    {
+        writer.Line($"double {sum} = 0;");
+        using (writer.Block("for (int sample = 0; sample < count; sample++)"))
+        {
+            writer.Line("var input = inputs.Slice(sample * InputSize, InputSize);");
+            writer.Line("var target = targets.Slice(sample * OutputSize, OutputSize);");
+            writer.Line($"float loss = {call};");
+            using (writer.Block("if (!float.IsFinite(loss))"))
+            {
+                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);");
+            }
+
+            writer.Line($"{sum} += loss;");
         }
     }
 }
