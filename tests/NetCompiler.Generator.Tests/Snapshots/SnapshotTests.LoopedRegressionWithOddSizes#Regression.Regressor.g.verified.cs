@@ -464,10 +464,10 @@ namespace Regression
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                // Edge tile: rows 0..5 of 7.
-                Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
-                // Edge tile: rows 6..6 of 7.
-                Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 6 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (6 * columns) + column), columns, width, 1f, accumulate: true);
+                // Edge tile: rows 0..3 of 7.
+                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                // Edge tile: rows 4..6 of 7.
+                Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: true);
             }
         }
 
@@ -504,10 +504,10 @@ namespace Regression
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
-                    // Edge tile: rows 0..5 of 7.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
-                    // Edge tile: rows 6..6 of 7.
-                    Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (6 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (6 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    // Edge tile: rows 0..3 of 7.
+                    Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    // Edge tile: rows 4..6 of 7.
+                    Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (4 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (4 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -554,8 +554,8 @@ namespace Regression
             }
         }
 
-        /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-        private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        /// <summary>3 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
+        private static void Tile3(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
         {
             int column = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -563,16 +563,16 @@ namespace Regression
                 // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
                 for (; column + 64 <= columns; column += 64)
                 {
-                    Vector512Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block3x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                 }
                 if (column + 32 <= columns)
                 {
-                    Vector512Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block3x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 32;
                 }
                 if (column + 16 <= columns)
                 {
-                    Vector512Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 16;
                 }
             }
@@ -581,23 +581,23 @@ namespace Regression
                 // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
                 for (; column + 16 <= columns; column += 16)
                 {
-                    Vector256Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                 }
                 if (column + 8 <= columns)
                 {
-                    Vector256Block2x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block3x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 8;
                 }
             }
 
             if (column < columns)
             {
-                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(3, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
             }
         }
 
-        /// <summary>6 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-        private static void Tile6(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
+        private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
         {
             int column = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -605,16 +605,16 @@ namespace Regression
                 // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
                 for (; column + 64 <= columns; column += 64)
                 {
-                    Vector512Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                 }
                 if (column + 32 <= columns)
                 {
-                    Vector512Block6x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 32;
                 }
                 if (column + 16 <= columns)
                 {
-                    Vector512Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 16;
                 }
             }
@@ -623,18 +623,18 @@ namespace Regression
                 // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
                 for (; column + 16 <= columns; column += 16)
                 {
-                    Vector256Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                 }
                 if (column + 8 <= columns)
                 {
-                    Vector256Block6x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block4x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 8;
                 }
             }
 
             if (column < columns)
             {
-                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(6, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
             }
         }
 
@@ -771,18 +771,19 @@ namespace Regression
             }
         }
 
-        /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 32 registers.
+                // Each broadcast is used right away, so only one is live: 3 accumulators + 1 row vector + 1 broadcast + alpha = 6 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -791,6 +792,8 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
             }
             else
             {
@@ -798,22 +801,25 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
             }
         }
 
-        /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 32 registers.
+                // Each broadcast is used right away, so only one is live: 6 accumulators + 2 row vectors + 1 broadcast + alpha = 10 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -824,6 +830,9 @@ namespace Regression
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
             }
             else
             {
@@ -833,13 +842,16 @@ namespace Regression
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
             }
         }
 
-        /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 3 row(s) × 64 columns (12 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block3x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
@@ -848,9 +860,10 @@ namespace Regression
                 var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
                 var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 8 accumulators + 4 row vectors + 1 broadcast + alpha = 14 of the 32 registers.
+                // Each broadcast is used right away, so only one is live: 12 accumulators + 4 row vectors + 1 broadcast + alpha = 18 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -865,6 +878,11 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 32)), ref c2, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 48)), ref c2, 48);
             }
             else
             {
@@ -878,25 +896,28 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_2, ref c2, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_3, ref c2, 48);
             }
         }
 
-        /// <summary>Register block of 6 row(s) × 16 columns (6 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 6 accumulators + 1 row vector + 1 broadcast + alpha = 9 of the 32 registers.
+                // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
                 var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
-                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -909,10 +930,6 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
             }
             else
             {
@@ -924,30 +941,24 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
             }
         }
 
-        /// <summary>Register block of 6 row(s) × 32 columns (12 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block6x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 12 accumulators + 2 row vectors + 1 broadcast + alpha = 16 of the 32 registers.
+                // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
                 var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-                var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
-                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -964,12 +975,6 @@ namespace Regression
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 16)), ref c5, 16);
             }
             else
             {
@@ -985,12 +990,73 @@ namespace Regression
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_1, ref c5, 16);
+            }
+        }
+
+        /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
+                var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 16 accumulators + 4 row vectors + 1 broadcast + alpha = 22 of the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
+                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 32)), ref c2, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 48)), ref c2, 48);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 32)), ref c3, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 48)), ref c3, 48);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_2, ref c2, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_3, ref c2, 48);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_2, ref c3, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_3, ref c3, 48);
             }
         }
 
@@ -1321,18 +1387,19 @@ namespace Regression
             }
         }
 
-        /// <summary>Register block of 2 row(s) × 8 columns (2 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-        private static void Vector256Block2x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 3 row(s) × 8 columns (3 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block3x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default;
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 16 registers.
+                // Each broadcast is used right away, so only one is live: 3 accumulators + 1 row vector + 1 broadcast + alpha = 6 of the 16 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
             if (accumulate)
@@ -1341,6 +1408,8 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
             }
             else
             {
@@ -1348,22 +1417,25 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
             }
         }
 
-        /// <summary>Register block of 2 row(s) × 16 columns (4 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Vector256Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 3 row(s) × 16 columns (6 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 16 registers.
+                // Each broadcast is used right away, so only one is live: 6 accumulators + 2 row vectors + 1 broadcast + alpha = 10 of the 16 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
                 var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
             if (accumulate)
@@ -1374,6 +1446,9 @@ namespace Regression
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
             }
             else
             {
@@ -1383,25 +1458,26 @@ namespace Regression
                 ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
             }
         }
 
-        /// <summary>Register block of 6 row(s) × 8 columns (6 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-        private static void Vector256Block6x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 6 accumulators + 1 row vector + 1 broadcast + alpha = 9 of the 16 registers.
+                // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 16 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
                 var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
                 var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
-                var s4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m0, c4_0);
-                var s5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s5, m0, c5_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
             if (accumulate)
@@ -1414,10 +1490,6 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c5, 0)), ref c5, 0);
             }
             else
             {
@@ -1429,10 +1501,55 @@ namespace Regression
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
                 ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_0, ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c5_0, ref c5, 0);
+            }
+        }
+
+        /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
+                var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
             }
         }
 

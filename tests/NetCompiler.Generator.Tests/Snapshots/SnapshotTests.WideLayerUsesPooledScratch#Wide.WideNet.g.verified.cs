@@ -444,10 +444,10 @@ namespace Wide
 
                 if (endRow == 2000)
                 {
-                    // Edge tile: rows 1992..1997 of 2000.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: true);
-                    // Edge tile: rows 1998..1999 of 2000.
-                    Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1998 * columns) + column), columns, width, alpha, accumulate: true);
+                    // Edge tile: rows 1992..1995 of 2000.
+                    Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: true);
+                    // Edge tile: rows 1996..1999 of 2000.
+                    Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1996 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1996 * columns) + column), columns, width, alpha, accumulate: true);
                 }
             }
         }
@@ -490,10 +490,10 @@ namespace Wide
 
                     if (endRow == 2000)
                     {
-                        // Edge tile: rows 1992..1997 of 2000.
-                        Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1992 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1992 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
-                        // Edge tile: rows 1998..1999 of 2000.
-                        Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1998 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1998 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        // Edge tile: rows 1992..1995 of 2000.
+                        Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1992 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1992 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        // Edge tile: rows 1996..1999 of 2000.
+                        Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1996 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1996 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
                     }
                 }
             }
@@ -553,10 +553,10 @@ namespace Wide
 
                 if (endRow == 2000)
                 {
-                    // Edge tile: rows 1992..1997 of 2000.
-                    Tile6(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: false);
-                    // Edge tile: rows 1998..1999 of 2000.
-                    Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1998), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1998 * columns) + column), columns, width, alpha, accumulate: false);
+                    // Edge tile: rows 1992..1995 of 2000.
+                    Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: false);
+                    // Edge tile: rows 1996..1999 of 2000.
+                    Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1996), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1996 * columns) + column), columns, width, alpha, accumulate: false);
                 }
             }
         }
@@ -623,48 +623,6 @@ namespace Wide
             }
         }
 
-        /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-        private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-        {
-            int column = 0;
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-                for (; column + 64 <= columns; column += 64)
-                {
-                    Vector512Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                }
-                if (column + 32 <= columns)
-                {
-                    Vector512Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    column += 32;
-                }
-                if (column + 16 <= columns)
-                {
-                    Vector512Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    column += 16;
-                }
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-                for (; column + 16 <= columns; column += 16)
-                {
-                    Vector256Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                }
-                if (column + 8 <= columns)
-                {
-                    Vector256Block2x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    column += 8;
-                }
-            }
-
-            if (column < columns)
-            {
-                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-            }
-        }
-
         /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
         private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
         {
@@ -707,8 +665,8 @@ namespace Wide
             }
         }
 
-        /// <summary>6 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-        private static void Tile6(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        /// <summary>5 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
+        private static void Tile5(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
         {
             int column = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -716,16 +674,16 @@ namespace Wide
                 // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
                 for (; column + 64 <= columns; column += 64)
                 {
-                    Vector512Block6x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block5x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                 }
                 if (column + 32 <= columns)
                 {
-                    Vector512Block6x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block5x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 32;
                 }
                 if (column + 16 <= columns)
                 {
-                    Vector512Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block5x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 16;
                 }
             }
@@ -734,18 +692,18 @@ namespace Wide
                 // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
                 for (; column + 16 <= columns; column += 16)
                 {
-                    Vector256Block6x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block5x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                 }
                 if (column + 8 <= columns)
                 {
-                    Vector256Block6x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block5x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                     column += 8;
                 }
             }
 
             if (column < columns)
             {
-                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(6, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+                global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(5, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
             }
         }
 
@@ -879,116 +837,6 @@ namespace Wide
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-            }
-        }
-
-        /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 32 registers.
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            }
-        }
-
-        /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 32 registers.
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-            }
-        }
-
-        /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-                var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 8 accumulators + 4 row vectors + 1 broadcast + alpha = 14 of the 32 registers.
-                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
             }
         }
 
@@ -1148,22 +996,21 @@ namespace Wide
             }
         }
 
-        /// <summary>Register block of 6 row(s) × 16 columns (6 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 5 row(s) × 16 columns (5 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 6 accumulators + 1 row vector + 1 broadcast + alpha = 9 of the 32 registers.
+                // Each broadcast is used right away, so only one is live: 5 accumulators + 1 row vector + 1 broadcast + alpha = 8 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
                 var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
                 var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
-                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -1178,8 +1025,6 @@ namespace Wide
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
                 ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
             }
             else
             {
@@ -1193,28 +1038,25 @@ namespace Wide
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
                 ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
             }
         }
 
-        /// <summary>Register block of 6 row(s) × 32 columns (12 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-        private static void Vector512Block6x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 5 row(s) × 32 columns (10 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block5x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
                 var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 12 accumulators + 2 row vectors + 1 broadcast + alpha = 16 of the 32 registers.
+                // Each broadcast is used right away, so only one is live: 10 accumulators + 2 row vectors + 1 broadcast + alpha = 14 of the 32 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
                 var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
                 var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
                 var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
                 var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
-                var s5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m0, c5_0); c5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s5, m1, c5_1);
             }
             var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
             if (accumulate)
@@ -1234,9 +1076,6 @@ namespace Wide
                 ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 0)), ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c5_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c5, 16)), ref c5, 16);
             }
             else
             {
@@ -1255,9 +1094,84 @@ namespace Wide
                 ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c5_1, ref c5, 16);
+            }
+        }
+
+        /// <summary>Register block of 5 row(s) × 64 columns (20 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
+        private static void Vector512Block5x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
+                var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
+                var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 20 accumulators + 4 row vectors + 1 broadcast + alpha = 26 of the 32 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
+                var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
+                var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
+                var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
+                var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1); c4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m2, c4_2); c4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m3, c4_3);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 32)), ref c2, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 48)), ref c2, 48);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 32)), ref c3, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 48)), ref c3, 48);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 32)), ref c4, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 48)), ref c4, 48);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_2, ref c2, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_3, ref c2, 48);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_2, ref c3, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_3, ref c3, 48);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_2, ref c4, 32);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_3, ref c4, 48);
             }
         }
 
@@ -1588,71 +1502,6 @@ namespace Wide
             }
         }
 
-        /// <summary>Register block of 2 row(s) × 8 columns (2 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-        private static void Vector256Block2x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 16 registers.
-                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-            }
-        }
-
-        /// <summary>Register block of 2 row(s) × 16 columns (4 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-        private static void Vector256Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-        {
-            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
-            for (int t = 0; t < depth; t++)
-            {
-                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 16 registers.
-                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
-            }
-            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-            if (accumulate)
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
-            }
-            else
-            {
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
-            }
-        }
-
         /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
@@ -1742,22 +1591,21 @@ namespace Wide
             }
         }
 
-        /// <summary>Register block of 6 row(s) × 8 columns (6 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-        private static void Vector256Block6x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        /// <summary>Register block of 5 row(s) × 8 columns (5 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block5x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default;
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
             for (int t = 0; t < depth; t++)
             {
                 ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
                 var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
                 ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                // Each broadcast is used right away, so only one is live: 6 accumulators + 1 row vector + 1 broadcast + alpha = 9 of the 16 registers.
+                // Each broadcast is used right away, so only one is live: 5 accumulators + 1 row vector + 1 broadcast + alpha = 8 of the 16 registers.
                 var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
                 var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
                 var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
                 var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
                 var s4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m0, c4_0);
-                var s5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 5 * rowStride)); c5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s5, m0, c5_0);
             }
             var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
             if (accumulate)
@@ -1772,8 +1620,6 @@ namespace Wide
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
                 ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c5_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c5, 0)), ref c5, 0);
             }
             else
             {
@@ -1787,8 +1633,62 @@ namespace Wide
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
                 ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_0, ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 5 * ldc);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c5_0, ref c5, 0);
+            }
+        }
+
+        /// <summary>Register block of 5 row(s) × 16 columns (10 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
+        private static void Vector256Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
+            for (int t = 0; t < depth; t++)
+            {
+                ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
+                var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
+                var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
+                ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
+                // Each broadcast is used right away, so only one is live: 10 accumulators + 2 row vectors + 1 broadcast + alpha = 14 of the 16 registers.
+                var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
+                var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
+                var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
+                var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
+                var s4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m1, c4_1);
+            }
+            var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
+            if (accumulate)
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 0)), ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 8)), ref c4, 8);
+            }
+            else
+            {
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_0, ref c4, 0);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_1, ref c4, 8);
             }
         }
 
