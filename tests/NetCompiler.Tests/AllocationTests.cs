@@ -124,44 +124,23 @@ public sealed class AllocationTests(ITestOutputHelper output)
             net.Forward(inputs.AsSpan(s * TNet.InputSize, TNet.InputSize), expected.AsSpan(s * TNet.OutputSize, TNet.OutputSize));
         }
 
-        var results = new float[threadCount][];
-        var failures = new Exception?[threadCount];
-        using var barrier = new Barrier(threadCount);
-        var threads = Enumerable.Range(0, threadCount).Select(t => new Thread(() =>
+        var results = Concurrently.Run(threadCount, (t, startTogether) =>
         {
-            try
+            var mine = new float[sampleCount * TNet.OutputSize];
+            startTogether();
+            for (int round = 0; round < rounds; round++)
             {
-                var mine = new float[sampleCount * TNet.OutputSize];
-                barrier.SignalAndWait();
-                for (int round = 0; round < rounds; round++)
+                // Each thread walks the samples from a different starting point, so different samples overlap in time.
+                for (int i = 0; i < sampleCount; i++)
                 {
-                    // Each thread walks the samples from a different starting point, so different samples overlap in time.
-                    for (int i = 0; i < sampleCount; i++)
-                    {
-                        int s = (i + (t * sampleCount / threadCount)) % sampleCount;
-                        net.Forward(inputs.AsSpan(s * TNet.InputSize, TNet.InputSize), mine.AsSpan(s * TNet.OutputSize, TNet.OutputSize));
-                    }
+                    int s = (i + (t * sampleCount / threadCount)) % sampleCount;
+                    net.Forward(inputs.AsSpan(s * TNet.InputSize, TNet.InputSize), mine.AsSpan(s * TNet.OutputSize, TNet.OutputSize));
                 }
-
-                results[t] = mine;
             }
-            catch (Exception e)
-            {
-                failures[t] = e;
-            }
-        })).ToArray();
 
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
+            return mine;
+        });
 
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
-
-        Assert.All(failures, failure => Assert.Null(failure));
         for (int t = 0; t < threadCount; t++)
         {
             Numbers.AssertBitIdentical(expected, results[t], $"thread {t} output");

@@ -71,14 +71,17 @@ public static class Guard
     /// </summary>
     public static void ThrowNonFiniteLoss(string network, int sample, float loss, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
     {
-        string cause = FirstNonFinite(input) is int i
+        throw new TrainingDivergedException(
+            $"{network}: the loss of sample {sample} in the batch is {loss}; {NonFiniteLossCause(input, target)}. The parameters were not changed.");
+    }
+
+    /// <summary>Why a sample's loss is not finite: its first non-finite input or target, or else diverged parameters.</summary>
+    internal static string NonFiniteLossCause(ReadOnlySpan<float> input, ReadOnlySpan<float> target) =>
+        FirstNonFinite(input) is int i
             ? $"input[{i}] of that sample is {input[i]}"
             : FirstNonFinite(target) is int t
                 ? $"target[{t}] of that sample is {target[t]}"
                 : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
-        throw new TrainingDivergedException(
-            $"{network}: the loss of sample {sample} in the batch is {loss}; {cause}. The parameters were not changed.");
-    }
 
     /// <summary>Throws <see cref="TrainingDivergedException"/> if <paramref name="values"/> holds a NaN or an infinity.</summary>
     public static void ThrowIfNotFinite(ReadOnlySpan<float> values, string network, string what)

@@ -381,12 +381,7 @@ public sealed class Trainer<TNet>
                 float loss = Guard.AllFinite(input) && Guard.AllFinite(target) ? TNet.ComputeLoss(parameters, input, target) : float.NaN;
                 if (!float.IsFinite(loss))
                 {
-                    string cause = Guard.FirstNonFinite(input) is int i
-                        ? $"input[{i}] of that sample is {input[i]}"
-                        : Guard.FirstNonFinite(target) is int t
-                            ? $"target[{t}] of that sample is {target[t]}"
-                            : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
-                    return $"the loss of training sample {rows[k]} is {loss}; {cause}";
+                    return $"the loss of training sample {rows[k]} is {loss}; {Guard.NonFiniteLossCause(input, target)}";
                 }
             }
 

@@ -153,52 +153,29 @@ public sealed class ParallelBatchedKernelTests
 
         TileEdgesNet.ForwardBatch(expected, inputs, expectedOutputs);
 
-        var results = new float[threadCount][];
-        var outputs = new float[threadCount][];
-        var failures = new Exception?[threadCount];
-        using var barrier = new Barrier(threadCount);
-        var threads = Enumerable.Range(0, threadCount).Select(t => new Thread(() =>
+        var results = Concurrently.Run(threadCount, (t, startTogether) =>
         {
-            try
+            var mine = new TileEdgesNet(seed: 3).Parameters.ToArray();
+            var mineOutputs = new float[48 * TileEdgesNet.OutputSize];
+            startTogether();
+            for (int step = 0; step < steps; step++)
             {
-                var mine = new TileEdgesNet(seed: 3).Parameters.ToArray();
-                var mineOutputs = new float[48 * TileEdgesNet.OutputSize];
-                barrier.SignalAndWait();
-                for (int step = 0; step < steps; step++)
-                {
-                    TileEdgesNet.TrainStepBatchParallel(mine, inputs, targets, 0.05f);
-                }
-
-                // All threads read the same parameters at once.
-                for (int round = 0; round < 10; round++)
-                {
-                    TileEdgesNet.ForwardBatchParallel(expected, inputs, mineOutputs);
-                }
-
-                results[t] = mine;
-                outputs[t] = mineOutputs;
+                TileEdgesNet.TrainStepBatchParallel(mine, inputs, targets, 0.05f);
             }
-            catch (Exception e)
+
+            // All threads read the same parameters at once.
+            for (int round = 0; round < 10; round++)
             {
-                failures[t] = e;
+                TileEdgesNet.ForwardBatchParallel(expected, inputs, mineOutputs);
             }
-        })).ToArray();
 
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
+            return (Parameters: mine, Outputs: mineOutputs);
+        });
 
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
-
-        Assert.All(failures, failure => Assert.Null(failure));
         for (int t = 0; t < threadCount; t++)
         {
-            Numbers.AssertBitIdentical(expected, results[t], $"thread {t} parameters");
-            Numbers.AssertBitIdentical(expectedOutputs, outputs[t], $"thread {t} outputs");
+            Numbers.AssertBitIdentical(expected, results[t].Parameters, $"thread {t} parameters");
+            Numbers.AssertBitIdentical(expectedOutputs, results[t].Outputs, $"thread {t} outputs");
         }
     }
 
