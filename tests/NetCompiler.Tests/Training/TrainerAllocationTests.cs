@@ -9,6 +9,21 @@ public class TrainerAllocationTests
     {
         // Every option that runs per step or per epoch: shuffling, Adam with decay and clipping, a
         // per-batch schedule, validation, the training metric, best-parameter tracking.
+        // 48 training samples → 6 batches + 1 epoch event per epoch. Skip the first epoch (JIT warm-up):
+        // from the end of epoch 1 on, no event may see a single allocated byte since the previous one.
+        // Up to three training runs, one of which must be clean throughout: the runtime's own occasional allocation on
+        // this thread (see Support/Allocations) spoils one run, a per-step allocation spoils every run.
+        long[] perEvent = [];
+        for (int run = 0; run < 3 && (run == 0 || perEvent.Any(bytes => bytes != 0)); run++)
+        {
+            perEvent = AllocatedBetweenEventsAfterTheFirstEpoch();
+        }
+
+        Assert.Equal(new long[perEvent.Length], perEvent);
+    }
+
+    private static long[] AllocatedBetweenEventsAfterTheFirstEpoch()
+    {
         const int Epochs = 8;
         var data = TrainingTestData.Blobs(64, seed: 5);
         var net = new TrainerBlobNet(seed: 1);
@@ -26,12 +41,9 @@ public class TrainerAllocationTests
 
         var result = trainer.Fit(net, data, progress: recorder);
 
-        // 48 training samples → 6 batches + 1 epoch event per epoch. Skip the first epoch (JIT warm-up):
-        // from the end of epoch 1 on, no event may see a single allocated byte since the previous one.
         Assert.Equal(Epochs * 7, recorder.Count);
         Assert.Equal(Epochs * 6, result.Steps);
-        long[] perEvent = recorder.Deltas()[6..];
-        Assert.Equal(new long[perEvent.Length], perEvent);
+        return recorder.Deltas()[6..];
     }
 
     /// <summary>Records the thread's allocated-bytes counter at each event, into a preallocated array.</summary>
