@@ -98,6 +98,43 @@ public sealed class BatchedKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(37, 101, 0, 37)]
+    [InlineData(37, 101, 12, 24)]
+    [InlineData(37, 101, 5, 30)]
+    [InlineData(37, 101, 24, 37)]
+    [InlineData(256, 64, 132, 256)]
+    [InlineData(20, 9, 7, 7)]
+    public void TransposeRowsWritesOnlyItsColumnsOfTheTranspose(int rows, int columns, int firstRow, int endRow)
+    {
+        var source = Numbers.Uniform(rows * columns, seed: rows + columns);
+        var destination = Enumerable.Repeat(-7f, rows * columns).ToArray();
+        Kernels.MatrixKernels.TransposeRows(source, rows, columns, destination, firstRow, endRow);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                float expected = r >= firstRow && r < endRow ? source[(r * columns) + c] : -7f;
+                Assert.True(expected == destination[(c * rows) + r], $"destination[{c}, {r}] is {destination[(c * rows) + r]}, expected {expected}");
+            }
+        }
+    }
+
+    [Fact]
+    public void TransposeRejectsSizesItsBuffersCannotHold()
+    {
+        var small = new float[16];
+        Assert.Throws<ArgumentException>(() => Kernels.MatrixKernels.Transpose(small, 4, 5, small));
+
+        // rows × columns overflows int: must be caught, not wrap to a small (negative) size and write out of bounds.
+        var overflow = Assert.Throws<ArgumentException>(() => Kernels.MatrixKernels.Transpose(small, 40_000_000, 784, new float[16]));
+        Assert.Contains("40000000 × 784", overflow.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MatrixKernels.Transpose(small, -4, -4, small));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MatrixKernels.TransposeRows(small, 4, 4, small, 3, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MatrixKernels.TransposeRows(small, 4, 4, small, 0, 5));
+        Assert.Equal(new float[16], small);
+    }
+
     [Fact]
     public void TrainStepBatchIsDeterministic()
     {

@@ -52,6 +52,7 @@ internal static partial class NetworkEmitter
         {
             writer.Line();
             WriteBatchForwardLayer(writer, layer);
+            WriteRowPasses(writer, layer, isOutput: layer == layout.Output);
             if (layer.Number > 1)
             {
                 writer.Line();
@@ -226,7 +227,10 @@ internal static partial class NetworkEmitter
 
             if (layer != output)
             {
-                writer.Line($"{Kernels}.MatrixKernels.Transpose({layer.A}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
+                writer.Line($"// A{Number(layer.Number)} sample-major too, for the weight update of layer {Number(layer.Number + 1)}.");
+                writer.Line(PassSplits(layer)
+                    ? RunPass("sampleMajor", layer, layer.A, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
+                    : $"{Kernels}.MatrixKernels.Transpose({layer.A}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
             }
 
             previous = layer.A;
@@ -251,7 +255,9 @@ internal static partial class NetworkEmitter
             writer.Line($"BatchPropagateLayer{layer.Number}(parameters, h{Number(layer.Number)}, h{Number(below.Number)}, n);");
             if (below.Activation != ActivationKind.Identity)
             {
-                writer.Line($"{Kernels}.ActivationKernels.MultiplyBy{below.Activation}Derivative({below.Z}, {below.A}, h{Number(below.Number)});");
+                writer.Line(PassSplits(below)
+                    ? RunPass("derivative", below, below.Z, below.A, $"h{Number(below.Number)}", PropagateWork(layer, "n"))
+                    : $"{Kernels}.ActivationKernels.MultiplyBy{below.Activation}Derivative({below.Z}, {below.A}, h{Number(below.Number)});");
             }
         }
 
@@ -334,13 +340,15 @@ internal static partial class NetworkEmitter
         }
 
         writer.Line($"// {ActivationEquation(layer.Activation, "A" + Number(layer.Number), "Z" + Number(layer.Number))}, element by element (vectorized).");
-        writer.Line($"{Kernels}.ActivationKernels.{layer.Activation}({z}, {a});");
+        writer.Line(PassSplits(layer)
+            ? RunPass("activate", layer, z, "default", a, ForwardWork(layer, "n"))
+            : $"{Kernels}.ActivationKernels.{layer.Activation}({z}, {a});");
     }
 
     private static void WriteBatchForwardLayer(CodeWriter writer, LayerLayout layer)
     {
         string n = Number(layer.Number);
-        var product = new RowRangeProduct($"BatchForwardLayer{n}", layer.SizeConstant, layer.Size, $"(long){layer.SizeConstant} * {layer.InputSizeConstant} * columns");
+        var product = new RowRangeProduct($"BatchForwardLayer{n}", layer.SizeConstant, layer.Size, ForwardWork(layer, "columns"));
         string alpha = product.Splits ? "alpha" : "1f";
         using (WriteRowRangeMethods(
             writer,
@@ -363,7 +371,7 @@ internal static partial class NetworkEmitter
     {
         string n = Number(layer.Number);
         string below = Number(layer.Number - 1);
-        var product = new RowRangeProduct($"BatchPropagateLayer{n}", layer.InputSizeConstant, layer.InputSize, $"(long){layer.InputSizeConstant} * {layer.SizeConstant} * columns");
+        var product = new RowRangeProduct($"BatchPropagateLayer{n}", layer.InputSizeConstant, layer.InputSize, PropagateWork(layer, "columns"));
         string alpha = product.Splits ? "alpha" : "1f";
         using (WriteRowRangeMethods(
             writer,
@@ -385,7 +393,7 @@ internal static partial class NetworkEmitter
     {
         string n = Number(layer.Number);
         string previous = layer.Number == 1 ? "inputs" : $"A{layer.Number - 1}";
-        var product = new RowRangeProduct($"BatchUpdateLayer{n}", layer.SizeConstant, layer.Size, $"(long){layer.SizeConstant} * {layer.InputSizeConstant} * samples");
+        var product = new RowRangeProduct($"BatchUpdateLayer{n}", layer.SizeConstant, layer.Size, ForwardWork(layer, "samples"));
         using (WriteRowRangeMethods(
             writer,
             product,

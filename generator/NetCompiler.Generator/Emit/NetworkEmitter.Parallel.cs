@@ -60,11 +60,72 @@ internal static partial class NetworkEmitter
         }
 
         writer.Line();
-        writer.Line($"private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel {product.DelegateField} = {product.RowsMethod};");
+        writer.Line($"private static readonly {RowRangeKernel} {product.DelegateField} = {product.RowsMethod};");
         writer.Line();
         writer.Summary($"Rows <c>[firstRow, endRow)</c> of <see cref=\"{product.Name}\"/>; <c>firstRow</c> is a multiple of {TallRows}, <c>endRow</c> too or {product.Rows}.");
         return writer.Block($"private static void {product.RowsMethod}({rowsParameters}, int firstRow, int endRow)");
     }
+
+    /// <summary>
+    /// Writes the row-range delegates of a layer's element-wise passes (the activation, and for hidden layers the
+    /// sample-major copy and the activation's derivative) when its rows can be split. On two cores
+    /// <c>ParallelRows.RunPass</c> splits a pass exactly as the adjacent product is split, so each thread mostly passes
+    /// over rows it has just computed and will read again, in its own cache; on one thread the pass covers all rows.
+    /// </summary>
+    private static void WriteRowPasses(CodeWriter writer, LayerLayout layer, bool isOutput)
+    {
+        if (!PassSplits(layer))
+        {
+            return;
+        }
+
+        string n = Number(layer.Number);
+        const string Rows = "firstRow * columns, (endRow - firstRow) * columns";
+        if (layer.Activation != ActivationKind.Softmax)
+        {
+            writer.Line();
+            writer.Summary($"Rows <c>[firstRow, endRow)</c> of <c>{ActivationEquation(layer.Activation, "A" + n, "Z" + n)}</c> (feature-major, <c>columns</c> samples per row).");
+            writer.Line($"private static readonly {RowRangeKernel} {PassField("activate", layer)} = static (z, _, a, columns, _, firstRow, endRow) =>");
+            writer.Line($"    {Kernels}.ActivationKernels.{layer.Activation}(z.Slice({Rows}), a.Slice({Rows}));");
+        }
+
+        if (isOutput)
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Summary($"Rows <c>[firstRow, endRow)</c> of A{n} (feature-major) into the same columns of its sample-major copy.");
+        writer.Line($"private static readonly {RowRangeKernel} {PassField("sampleMajor", layer)} = static (a, _, sampleMajor, columns, _, firstRow, endRow) =>");
+        writer.Line($"    {Kernels}.MatrixKernels.TransposeRows(a, {layer.SizeConstant}, columns, sampleMajor, firstRow, endRow);");
+        if (layer.Activation != ActivationKind.Identity)
+        {
+            writer.Line();
+            writer.Summary($"Rows <c>[firstRow, endRow)</c> of <c>H{n} ⊙= f{n}'(Z{n})</c> (feature-major, <c>columns</c> samples per row).");
+            writer.Line($"private static readonly {RowRangeKernel} {PassField("derivative", layer)} = static (z, a, h, columns, _, firstRow, endRow) =>");
+            writer.Line($"    {Kernels}.ActivationKernels.MultiplyBy{layer.Activation}Derivative(z.Slice({Rows}), a.Slice({Rows}), h.Slice({Rows}));");
+        }
+    }
+
+    /// <summary>
+    /// The statement that runs the pass <paramref name="pass"/> of <paramref name="layer"/> over its rows, split like
+    /// the product of <paramref name="work"/> multiply-adds that produced (or will read) them.
+    /// </summary>
+    private static string RunPass(string pass, LayerLayout layer, string left, string right, string result, string work) =>
+        $"{ParallelRows}.RunPass({PassField(pass, layer)}, {left}, {right}, {result}, n, {layer.SizeConstant}, {TallRows}, {work});";
+
+    /// <summary>Whether a layer's passes are written as row ranges: exactly when its forward product can be split.</summary>
+    private static bool PassSplits(LayerLayout layer) => layer.Size >= 2 * TallRows;
+
+    private static string PassField(string pass, LayerLayout layer) => $"s_{pass}Layer{layer.Number}Rows";
+
+    /// <summary>The multiply-adds of a layer's forward product (and of its weight update) for <paramref name="columns"/> samples.</summary>
+    private static string ForwardWork(LayerLayout layer, string columns) => $"(long){layer.SizeConstant} * {layer.InputSizeConstant} * {columns}";
+
+    /// <summary>The multiply-adds of propagating a layer's deltas to the layer below, for <paramref name="columns"/> samples.</summary>
+    private static string PropagateWork(LayerLayout layer, string columns) => $"(long){layer.InputSizeConstant} * {layer.SizeConstant} * {columns}";
+
+    private const string RowRangeKernel = "global::NetCompiler.Kernels.Parallel.RowRangeKernel";
 
     /// <summary>
     /// One layer product whose output rows can be computed in ranges: its driver name, its row count, and the

@@ -328,6 +328,7 @@ namespace Samples.Tiny
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = tanh(Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
+            // A1 sample-major too, for the weight update of layer 2.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element (vectorized).
@@ -408,6 +409,7 @@ namespace Samples.Tiny
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = tanh(Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
+            // A1 sample-major too, for the weight update of layer 2.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element (vectorized).

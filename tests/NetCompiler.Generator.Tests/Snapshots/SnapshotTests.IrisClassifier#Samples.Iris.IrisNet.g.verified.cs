@@ -349,6 +349,7 @@ namespace Samples.Iris
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = tanh(Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
+            // A1 sample-major too, for the weight update of layer 2.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
 
@@ -424,6 +425,7 @@ namespace Samples.Iris
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = tanh(Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
+            // A1 sample-major too, for the weight update of layer 2.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
 

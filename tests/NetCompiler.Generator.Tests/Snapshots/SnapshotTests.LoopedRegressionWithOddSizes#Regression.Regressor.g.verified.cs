@@ -280,6 +280,7 @@ namespace Regression
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = max(0, Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, a1);
+            // A1 sample-major too, for the weight update of layer 2.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = Z2, element by element (vectorized).
@@ -360,6 +361,7 @@ namespace Regression
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = max(0, Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, a1);
+            // A1 sample-major too, for the weight update of layer 2.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = Z2, element by element (vectorized).

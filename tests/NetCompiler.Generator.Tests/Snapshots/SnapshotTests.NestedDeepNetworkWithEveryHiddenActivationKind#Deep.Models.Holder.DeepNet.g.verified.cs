@@ -358,14 +358,17 @@ namespace Deep
                     BatchForwardLayer1(parameters, a0, z1, n);
                     // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
                     global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, a1);
+                    // A1 sample-major too, for the weight update of layer 2.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
                     BatchForwardLayer2(parameters, a1, z2, n);
                     // A2 = GELU(Z2) (tanh form), element by element (vectorized).
                     global::NetCompiler.Kernels.ActivationKernels.GELU(z2, a2);
+                    // A2 sample-major too, for the weight update of layer 3.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
                     BatchForwardLayer3(parameters, a2, z3, n);
                     // A3 = Z3 σ(Z3), element by element (vectorized).
                     global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, a3);
+                    // A3 sample-major too, for the weight update of layer 4.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a3, Layer3Size, n, a3SampleMajor);
                     BatchForwardLayer4(parameters, a3, z4, n);
                     // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
@@ -467,14 +470,17 @@ namespace Deep
                     BatchForwardLayer1(parameters, a0, z1, n);
                     // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
                     global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, a1);
+                    // A1 sample-major too, for the weight update of layer 2.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
                     BatchForwardLayer2(parameters, a1, z2, n);
                     // A2 = GELU(Z2) (tanh form), element by element (vectorized).
                     global::NetCompiler.Kernels.ActivationKernels.GELU(z2, a2);
+                    // A2 sample-major too, for the weight update of layer 3.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
                     BatchForwardLayer3(parameters, a2, z3, n);
                     // A3 = Z3 σ(Z3), element by element (vectorized).
                     global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, a3);
+                    // A3 sample-major too, for the weight update of layer 4.
                     global::NetCompiler.Kernels.MatrixKernels.Transpose(a3, Layer3Size, n, a3SampleMajor);
                     BatchForwardLayer4(parameters, a3, z4, n);
                     // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).

@@ -239,7 +239,7 @@ namespace Wide
                 var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
                 BatchForwardLayer1(parameters, a0, z1, n);
                 // A1 = ln(1 + e^Z1), element by element (vectorized).
-                global::NetCompiler.Kernels.ActivationKernels.Softplus(z1, z1);
+                global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_activateLayer1Rows, z1, default, z1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
                 var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
                 BatchForwardLayer2(parameters, z1, z2, n);
                 // A2 = Z2 (identity).
@@ -279,8 +279,9 @@ namespace Wide
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = ln(1 + e^Z1), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.Softplus(z1, a1);
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_activateLayer1Rows, z1, default, a1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
+            // A1 sample-major too, for the weight update of layer 2.
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_sampleMajorLayer1Rows, a1, default, a1SampleMajor, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = Z2, element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Identity(z2, a2);
@@ -303,7 +304,7 @@ namespace Wide
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySoftplusDerivative(z1, a1, h1);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_derivativeLayer1Rows, z1, a1, h1, n, Layer1Size, 12, (long)Layer2InputSize * Layer2Size * n);
 
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
@@ -359,8 +360,9 @@ namespace Wide
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = ln(1 + e^Z1), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.Softplus(z1, a1);
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_activateLayer1Rows, z1, default, a1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
+            // A1 sample-major too, for the weight update of layer 2.
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_sampleMajorLayer1Rows, a1, default, a1SampleMajor, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = Z2, element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Identity(z2, a2);
@@ -383,7 +385,7 @@ namespace Wide
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySoftplusDerivative(z1, a1, h1);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_derivativeLayer1Rows, z1, a1, h1, n, Layer1Size, 12, (long)Layer2InputSize * Layer2Size * n);
 
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
@@ -451,6 +453,18 @@ namespace Wide
                 }
             }
         }
+
+        /// <summary>Rows <c>[firstRow, endRow)</c> of <c>A1 = ln(1 + e^Z1)</c> (feature-major, <c>columns</c> samples per row).</summary>
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_activateLayer1Rows = static (z, _, a, columns, _, firstRow, endRow) =>
+            global::NetCompiler.Kernels.ActivationKernels.Softplus(z.Slice(firstRow * columns, (endRow - firstRow) * columns), a.Slice(firstRow * columns, (endRow - firstRow) * columns));
+
+        /// <summary>Rows <c>[firstRow, endRow)</c> of A1 (feature-major) into the same columns of its sample-major copy.</summary>
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_sampleMajorLayer1Rows = static (a, _, sampleMajor, columns, _, firstRow, endRow) =>
+            global::NetCompiler.Kernels.MatrixKernels.TransposeRows(a, Layer1Size, columns, sampleMajor, firstRow, endRow);
+
+        /// <summary>Rows <c>[firstRow, endRow)</c> of <c>H1 ⊙= f1'(Z1)</c> (feature-major, <c>columns</c> samples per row).</summary>
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_derivativeLayer1Rows = static (z, a, h, columns, _, firstRow, endRow) =>
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySoftplusDerivative(z.Slice(firstRow * columns, (endRow - firstRow) * columns), a.Slice(firstRow * columns, (endRow - firstRow) * columns), h.Slice(firstRow * columns, (endRow - firstRow) * columns));
 
         /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)

@@ -13,10 +13,10 @@ public sealed class ParallelAllocationTests(ITestOutputHelper output)
 {
     private static long s_workerAllocated = -1;
 
-    // Run on the worker (it takes the first chunk): records how much that thread has allocated so far.
-    private static readonly RowRangeKernel s_probeWorker = static (_, _, _, _, _, firstRow, _) =>
+    // Run on the worker (it takes the last chunk): records how much that thread has allocated so far.
+    private static readonly RowRangeKernel s_probeWorker = static (_, _, result, _, _, _, endRow) =>
     {
-        if (firstRow == 0)
+        if (endRow == result.Length)
         {
             s_workerAllocated = GC.GetAllocatedBytesForCurrentThread();
         }

@@ -62,10 +62,14 @@ public sealed class ParallelBatchedKernelTests
         AssertForwardBitIdentical<ThresholdNet>(smallest - 1);
         Assert.Equal(0, SplitSettings.WorkerJobs - before);
 
+        // Training: layer 1's forward product, its activation and sample-major passes (split like that product), and
+        // its update; layer 1's derivative pass follows layer 2's propagation (256 × 10 per sample), which stays whole.
         AssertTrainingBitIdentical<ThresholdNet>(smallest, steps: 1);
-        Assert.Equal(2, SplitSettings.WorkerJobs - before);
+        Assert.Equal(4, SplitSettings.WorkerJobs - before);
+
+        // Inference: layer 1's product and its activation.
         AssertForwardBitIdentical<ThresholdNet>(smallest);
-        Assert.Equal(3, SplitSettings.WorkerJobs - before);
+        Assert.Equal(6, SplitSettings.WorkerJobs - before);
     }
 
     [Fact]

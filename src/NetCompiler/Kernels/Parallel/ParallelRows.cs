@@ -37,7 +37,7 @@ public static class ParallelRows
     /// <summary>The work threshold in force; tests lower it to split small networks.</summary>
     internal static long MinimumWork { get; set; } = DefaultMinimumWork;
 
-    /// <summary>Tests set this so that the worker takes the first chunk of every product and surely takes part.</summary>
+    /// <summary>Tests set this so that the worker claims its first chunk (the last rows) before the caller starts, and surely takes part.</summary>
     internal static bool WorkerStartsFirst { get; set; }
 
     /// <summary>Lets the batched kernels on this thread use the worker until the returned scope is disposed.</summary>
@@ -58,7 +58,8 @@ public static class ParallelRows
     /// <summary>
     /// Runs <paramref name="kernel"/> over all <paramref name="rows"/> rows on this thread and the worker: the rows are
     /// cut into chunks of whole <paramref name="tileRows"/>-row tiles (the rows after the last whole tile ride with the
-    /// last chunk), and both threads claim chunks until none is left, so a late worker only means this thread does
+    /// last chunk); this thread claims chunks from the front and the worker from the back until they meet (so each
+    /// thread keeps working on the same rows from one product to the next), and a late worker only means this thread does
     /// more of them. Returns when every chunk is done. If the worker is busy with another thread's product, runs all
     /// rows here (the same result). An exception from either thread surfaces here, after both have stopped.
     /// </summary>
@@ -76,7 +77,7 @@ public static class ParallelRows
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileRows);
         int tiles = rows / tileRows;
-        int chunks = (int)Math.Clamp(work / ChunkWork, 2, Math.Max(tiles, 2));
+        int chunks = (int)Math.Min(Math.Clamp(work / ChunkWork, 2, Math.Max(tiles, 2)), KernelWorker.MaxChunks);
         int tilesPerChunk = (tiles + chunks - 1) / chunks;
         var worker = tiles >= 2 ? KernelWorker.Instance : null;
         if (worker is null || !worker.TryTake())
@@ -119,6 +120,33 @@ public static class ParallelRows
         {
             worker.Release();
         }
+    }
+
+    /// <summary>
+    /// Runs an element-wise pass over the rows of feature-major matrices (an activation, its derivative, a transpose
+    /// into sample-major) that follows or precedes a layer product of <paramref name="rows"/> rows and
+    /// <paramref name="work"/> multiply-adds: split exactly as <see cref="Run"/> splits that product when
+    /// <see cref="ShouldSplit"/> says so, so each thread mostly passes over the rows it computed (still in its cache),
+    /// otherwise over all rows on this thread.
+    /// </summary>
+    /// <param name="kernel">The pass over one row range; cached by the caller, so the call allocates nothing.</param>
+    /// <param name="left">Passed to every <paramref name="kernel"/> call.</param>
+    /// <param name="right">Passed to every <paramref name="kernel"/> call.</param>
+    /// <param name="result">Passed to every <paramref name="kernel"/> call; each call writes only its own rows.</param>
+    /// <param name="columns">The matrices' columns (the samples), passed as the kernel's <c>samples</c>.</param>
+    /// <param name="rows">The rows of the matrices (and of the product).</param>
+    /// <param name="tileRows">The product's row tile.</param>
+    /// <param name="work">The product's multiply-adds.</param>
+    public static void RunPass(RowRangeKernel kernel, ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> result, int columns, int rows, int tileRows, long work)
+    {
+        if (ShouldSplit(work))
+        {
+            Run(kernel, left, right, result, columns, 1f, rows, tileRows, work);
+            return;
+        }
+
+        ArgumentNullException.ThrowIfNull(kernel);
+        kernel(left, right, result, columns, 1f, 0, rows);
     }
 
     /// <summary>Returned by <see cref="Enter"/>; restores the previous setting when disposed.</summary>
