@@ -120,6 +120,27 @@ public sealed class BatchedKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(32, 784, 0, 784)]
+    [InlineData(32, 784, 8, 16)]
+    [InlineData(13, 30, 5, 27)]
+    [InlineData(9, 20, 16, 20)]
+    [InlineData(9, 20, 4, 4)]
+    public void TransposeColumnsWritesOnlyItsRowsOfTheTranspose(int rows, int columns, int firstColumn, int endColumn)
+    {
+        var source = Numbers.Uniform(rows * columns, seed: rows + columns);
+        var destination = Enumerable.Repeat(-7f, rows * columns).ToArray();
+        Kernels.MatrixKernels.TransposeColumns(source, rows, columns, destination, firstColumn, endColumn);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                float expected = c >= firstColumn && c < endColumn ? source[(r * columns) + c] : -7f;
+                Assert.True(expected == destination[(c * rows) + r], $"destination[{c}, {r}] is {destination[(c * rows) + r]}, expected {expected}");
+            }
+        }
+    }
+
     [Fact]
     public void TransposeRejectsSizesItsBuffersCannotHold()
     {
@@ -132,6 +153,8 @@ public sealed class BatchedKernelTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MatrixKernels.Transpose(small, -4, -4, small));
         Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MatrixKernels.TransposeRows(small, 4, 4, small, 3, 2));
         Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MatrixKernels.TransposeRows(small, 4, 4, small, 0, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.MatrixKernels.TransposeColumns(small, 2, 8, small, 0, 9));
+        Assert.Throws<ArgumentException>(() => Kernels.MatrixKernels.TransposeColumns(small, 3, 8, small, 0, 8));
         Assert.Equal(new float[16], small);
     }
 

@@ -48,6 +48,7 @@ internal static partial class NetworkEmitter
         WriteAccumulateGradientBatch(writer, layout);
         writer.Line();
         WriteParallelEntryPoints(writer);
+        WriteInputPass(writer, layout);
         foreach (var layer in layout.Layers)
         {
             writer.Line();
@@ -97,7 +98,7 @@ internal static partial class NetworkEmitter
                 writer.Line("var tileOutputs = outputs.Slice(first * OutputSize, n * OutputSize);");
                 writer.Line("var a0 = scratch.Slice(0, InputSize * n);");
                 writer.Line("// a0 = inputsᵀ: feature-major.");
-                writer.Line($"{Kernels}.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);");
+                writer.Line(TransposeInputs(layout, "inputs.Slice(first * InputSize, n * InputSize)"));
                 string offset = "InputSize * n";
                 string previous = "a0";
                 foreach (var layer in layout.Layers)
@@ -215,7 +216,7 @@ internal static partial class NetworkEmitter
         }
         writer.Line();
         writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
-        writer.Line($"{Kernels}.MatrixKernels.Transpose(inputs, n, InputSize, a0);");
+        writer.Line(TransposeInputs(layout, "inputs"));
         string previous = "a0";
         foreach (var layer in layers)
         {

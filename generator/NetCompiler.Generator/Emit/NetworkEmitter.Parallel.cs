@@ -108,6 +108,35 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
+    /// Writes the row-range delegate of the input transpose <c>A0 = inputsᵀ</c> when layer 1's product can be split:
+    /// both threads read all of A0, so on two cores each writes half of it (in ranges of 8 features, the transpose's
+    /// block) rather than the calling thread writing all of it over lines the worker's cache still holds.
+    /// </summary>
+    private static void WriteInputPass(CodeWriter writer, NetworkLayout layout)
+    {
+        if (!PassSplits(layout.Layers[0]))
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Summary("Rows <c>[firstRow, endRow)</c> of <c>A0 = inputsᵀ</c>: features <c>firstRow</c> to <c>endRow - 1</c> of every sample.");
+        writer.Line($"private static readonly {RowRangeKernel} {InputPassField} = static (inputs, _, a0, samples, _, firstRow, endRow) =>");
+        writer.Line($"    {Kernels}.MatrixKernels.TransposeColumns(inputs, samples, InputSize, a0, firstRow, endRow);");
+    }
+
+    /// <summary>The statement <c>a0 = inputsᵀ</c> for <c>n</c> samples of <paramref name="inputs"/>.</summary>
+    private static string TransposeInputs(NetworkLayout layout, string inputs) =>
+        PassSplits(layout.Layers[0])
+            ? $"{ParallelRows}.RunPass({InputPassField}, {inputs}, default, a0, n, InputSize, {TransposeBlock}, {ForwardWork(layout.Layers[0], "n")});"
+            : $"{Kernels}.MatrixKernels.Transpose({inputs}, n, InputSize, a0);";
+
+    private const string InputPassField = "s_featureMajorInputsRows";
+
+    /// <summary>The side of the runtime's transpose block: input-transpose ranges are multiples of it.</summary>
+    private const int TransposeBlock = 8;
+
+    /// <summary>
     /// The statement that runs the pass <paramref name="pass"/> of <paramref name="layer"/> over its rows, split like
     /// the product of <paramref name="work"/> multiply-adds that produced (or will read) them.
     /// </summary>

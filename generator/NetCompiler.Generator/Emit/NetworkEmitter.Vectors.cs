@@ -155,6 +155,12 @@ internal static partial class NetworkEmitter
                 }
             }
 
+            using (writer.Block("if (accumulate)"))
+            {
+                writer.Line($"// The old C is read after the depth loop: ask for its lines now.");
+                writer.Line($"{Kernels}.MatrixKernels.Prefetch(ref c, ldc, {rows}, {width * 4});");
+            }
+
             writer.Line($"{vector}<float> " + string.Join(", ", accumulators.Select(a => a + " = default")) + ";");
             using (writer.Block("for (int t = 0; t < depth; t++)"))
             {

@@ -633,6 +633,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -658,6 +663,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -686,6 +696,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 1 row(s) × 64 columns (4 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -720,6 +735,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -750,6 +770,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -785,6 +810,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -830,6 +860,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 1 row(s) × 8 columns (1 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block1x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -855,6 +890,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 1 row(s) × 16 columns (2 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -883,6 +923,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 2 row(s) × 8 columns (2 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block2x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -913,6 +958,11 @@ namespace Samples.Tiny
         /// <summary>Register block of 2 row(s) × 16 columns (4 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
             for (int t = 0; t < depth; t++)
             {

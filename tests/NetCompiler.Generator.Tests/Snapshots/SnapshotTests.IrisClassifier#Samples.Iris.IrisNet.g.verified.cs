@@ -703,6 +703,11 @@ namespace Samples.Iris
         /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -738,6 +743,11 @@ namespace Samples.Iris
         /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -780,6 +790,11 @@ namespace Samples.Iris
         /// <summary>Register block of 3 row(s) × 64 columns (12 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block3x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -836,6 +851,11 @@ namespace Samples.Iris
         /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -876,6 +896,11 @@ namespace Samples.Iris
         /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -925,6 +950,11 @@ namespace Samples.Iris
         /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -992,6 +1022,11 @@ namespace Samples.Iris
         /// <summary>Register block of 6 row(s) × 64 columns (24 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block6x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 6, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default, c5_0 = default, c5_1 = default, c5_2 = default, c5_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1081,6 +1116,11 @@ namespace Samples.Iris
         /// <summary>Register block of 12 row(s) × 16 columns (12 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block12x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1161,6 +1201,11 @@ namespace Samples.Iris
         /// <summary>Register block of 12 row(s) × 32 columns (24 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block12x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default, c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default, c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default, c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1266,6 +1311,11 @@ namespace Samples.Iris
         /// <summary>Register block of 3 row(s) × 8 columns (3 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block3x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1301,6 +1351,11 @@ namespace Samples.Iris
         /// <summary>Register block of 3 row(s) × 16 columns (6 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1343,6 +1398,11 @@ namespace Samples.Iris
         /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1383,6 +1443,11 @@ namespace Samples.Iris
         /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1432,6 +1497,11 @@ namespace Samples.Iris
         /// <summary>Register block of 6 row(s) × 16 columns (12 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 6, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1495,6 +1565,11 @@ namespace Samples.Iris
         /// <summary>Register block of 12 row(s) × 8 columns (12 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block12x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
             for (int t = 0; t < depth; t++)
             {

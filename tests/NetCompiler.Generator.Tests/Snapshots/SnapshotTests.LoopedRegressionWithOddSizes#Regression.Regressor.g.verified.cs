@@ -689,6 +689,11 @@ namespace Regression
         /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -714,6 +719,11 @@ namespace Regression
         /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -742,6 +752,11 @@ namespace Regression
         /// <summary>Register block of 1 row(s) × 64 columns (4 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -776,6 +791,11 @@ namespace Regression
         /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -811,6 +831,11 @@ namespace Regression
         /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -853,6 +878,11 @@ namespace Regression
         /// <summary>Register block of 3 row(s) × 64 columns (12 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block3x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -909,6 +939,11 @@ namespace Regression
         /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -949,6 +984,11 @@ namespace Regression
         /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -998,6 +1038,11 @@ namespace Regression
         /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1065,6 +1110,11 @@ namespace Regression
         /// <summary>Register block of 6 row(s) × 64 columns (24 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block6x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 6, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default, c5_0 = default, c5_1 = default, c5_2 = default, c5_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1154,6 +1204,11 @@ namespace Regression
         /// <summary>Register block of 12 row(s) × 16 columns (12 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block12x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1234,6 +1289,11 @@ namespace Regression
         /// <summary>Register block of 12 row(s) × 32 columns (24 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block12x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default, c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default, c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default, c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1339,6 +1399,11 @@ namespace Regression
         /// <summary>Register block of 1 row(s) × 8 columns (1 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block1x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1364,6 +1429,11 @@ namespace Regression
         /// <summary>Register block of 1 row(s) × 16 columns (2 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1392,6 +1462,11 @@ namespace Regression
         /// <summary>Register block of 3 row(s) × 8 columns (3 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block3x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1427,6 +1502,11 @@ namespace Regression
         /// <summary>Register block of 3 row(s) × 16 columns (6 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1469,6 +1549,11 @@ namespace Regression
         /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1509,6 +1594,11 @@ namespace Regression
         /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1558,6 +1648,11 @@ namespace Regression
         /// <summary>Register block of 6 row(s) × 16 columns (12 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 6, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1621,6 +1716,11 @@ namespace Regression
         /// <summary>Register block of 12 row(s) × 8 columns (12 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block12x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
             for (int t = 0; t < depth; t++)
             {

@@ -915,6 +915,11 @@ namespace Deep
                 /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -945,6 +950,11 @@ namespace Deep
                 /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 128);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -980,6 +990,11 @@ namespace Deep
                 /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 256);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1025,6 +1040,11 @@ namespace Deep
                 /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1060,6 +1080,11 @@ namespace Deep
                 /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 128);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1102,6 +1127,11 @@ namespace Deep
                 /// <summary>Register block of 3 row(s) × 64 columns (12 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block3x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 256);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1158,6 +1188,11 @@ namespace Deep
                 /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1198,6 +1233,11 @@ namespace Deep
                 /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 128);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1247,6 +1287,11 @@ namespace Deep
                 /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 256);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1314,6 +1359,11 @@ namespace Deep
                 /// <summary>Register block of 5 row(s) × 16 columns (5 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1359,6 +1409,11 @@ namespace Deep
                 /// <summary>Register block of 5 row(s) × 32 columns (10 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block5x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 128);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1415,6 +1470,11 @@ namespace Deep
                 /// <summary>Register block of 5 row(s) × 64 columns (20 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
                 private static void Vector512Block5x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 256);
+                    }
                     global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1493,6 +1553,11 @@ namespace Deep
                 /// <summary>Register block of 2 row(s) × 8 columns (2 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block2x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 32);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1523,6 +1588,11 @@ namespace Deep
                 /// <summary>Register block of 2 row(s) × 16 columns (4 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1558,6 +1628,11 @@ namespace Deep
                 /// <summary>Register block of 3 row(s) × 8 columns (3 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block3x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 32);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1593,6 +1668,11 @@ namespace Deep
                 /// <summary>Register block of 3 row(s) × 16 columns (6 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1635,6 +1715,11 @@ namespace Deep
                 /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 32);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1675,6 +1760,11 @@ namespace Deep
                 /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1724,6 +1814,11 @@ namespace Deep
                 /// <summary>Register block of 5 row(s) × 8 columns (5 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block5x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 32);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
                     for (int t = 0; t < depth; t++)
                     {
@@ -1769,6 +1864,11 @@ namespace Deep
                 /// <summary>Register block of 5 row(s) × 16 columns (10 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
                 private static void Vector256Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
                 {
+                    if (accumulate)
+                    {
+                        // The old C is read after the depth loop: ask for its lines now.
+                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 64);
+                    }
                     global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
                     for (int t = 0; t < depth; t++)
                     {

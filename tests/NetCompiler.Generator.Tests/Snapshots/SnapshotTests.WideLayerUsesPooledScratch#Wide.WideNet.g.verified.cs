@@ -235,7 +235,7 @@ namespace Wide
                 var tileOutputs = outputs.Slice(first * OutputSize, n * OutputSize);
                 var a0 = scratch.Slice(0, InputSize * n);
                 // a0 = inputsᵀ: feature-major.
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
+                global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_featureMajorInputsRows, inputs.Slice(first * InputSize, n * InputSize), default, a0, n, InputSize, 8, (long)Layer1Size * Layer1InputSize * n);
                 var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
                 BatchForwardLayer1(parameters, a0, z1, n);
                 // A1 = ln(1 + e^Z1), element by element (vectorized).
@@ -276,7 +276,7 @@ namespace Wide
             var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (2 * OutputSize), OutputSize);
 
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_featureMajorInputsRows, inputs, default, a0, n, InputSize, 8, (long)Layer1Size * Layer1InputSize * n);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = ln(1 + e^Z1), element by element (vectorized).
             global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_activateLayer1Rows, z1, default, a1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
@@ -357,7 +357,7 @@ namespace Wide
             var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (2 * OutputSize), OutputSize);
 
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_featureMajorInputsRows, inputs, default, a0, n, InputSize, 8, (long)Layer1Size * Layer1InputSize * n);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = ln(1 + e^Z1), element by element (vectorized).
             global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_activateLayer1Rows, z1, default, a1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
@@ -410,6 +410,10 @@ namespace Wide
             using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
             return TrainStepBatch(parameters, inputs, targets, learningRate);
         }
+
+        /// <summary>Rows <c>[firstRow, endRow)</c> of <c>A0 = inputsᵀ</c>: features <c>firstRow</c> to <c>endRow - 1</c> of every sample.</summary>
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_featureMajorInputsRows = static (inputs, _, a0, samples, _, firstRow, endRow) =>
+            global::NetCompiler.Kernels.MatrixKernels.TransposeColumns(inputs, samples, InputSize, a0, firstRow, endRow);
 
         /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
@@ -770,6 +774,11 @@ namespace Wide
         /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -795,6 +804,11 @@ namespace Wide
         /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -823,6 +837,11 @@ namespace Wide
         /// <summary>Register block of 1 row(s) × 64 columns (4 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block1x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -857,6 +876,11 @@ namespace Wide
         /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -897,6 +921,11 @@ namespace Wide
         /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -946,6 +975,11 @@ namespace Wide
         /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1013,6 +1047,11 @@ namespace Wide
         /// <summary>Register block of 5 row(s) × 16 columns (5 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1058,6 +1097,11 @@ namespace Wide
         /// <summary>Register block of 5 row(s) × 32 columns (10 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block5x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1114,6 +1158,11 @@ namespace Wide
         /// <summary>Register block of 5 row(s) × 64 columns (20 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block5x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1192,6 +1241,11 @@ namespace Wide
         /// <summary>Register block of 6 row(s) × 64 columns (24 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block6x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 6, 256);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default, c5_0 = default, c5_1 = default, c5_2 = default, c5_3 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1281,6 +1335,11 @@ namespace Wide
         /// <summary>Register block of 12 row(s) × 16 columns (12 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block12x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 64);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1361,6 +1420,11 @@ namespace Wide
         /// <summary>Register block of 12 row(s) × 32 columns (24 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
         private static void Vector512Block12x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 128);
+            }
             global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default, c6_0 = default, c6_1 = default, c7_0 = default, c7_1 = default, c8_0 = default, c8_1 = default, c9_0 = default, c9_1 = default, c10_0 = default, c10_1 = default, c11_0 = default, c11_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1466,6 +1530,11 @@ namespace Wide
         /// <summary>Register block of 1 row(s) × 8 columns (1 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block1x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1491,6 +1560,11 @@ namespace Wide
         /// <summary>Register block of 1 row(s) × 16 columns (2 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1519,6 +1593,11 @@ namespace Wide
         /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1559,6 +1638,11 @@ namespace Wide
         /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1608,6 +1692,11 @@ namespace Wide
         /// <summary>Register block of 5 row(s) × 8 columns (5 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block5x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1653,6 +1742,11 @@ namespace Wide
         /// <summary>Register block of 5 row(s) × 16 columns (10 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1709,6 +1803,11 @@ namespace Wide
         /// <summary>Register block of 6 row(s) × 16 columns (12 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block6x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 6, 64);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
             for (int t = 0; t < depth; t++)
             {
@@ -1772,6 +1871,11 @@ namespace Wide
         /// <summary>Register block of 12 row(s) × 8 columns (12 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
         private static void Vector256Block12x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
         {
+            if (accumulate)
+            {
+                // The old C is read after the depth loop: ask for its lines now.
+                global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 12, 32);
+            }
             global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default, c5_0 = default, c6_0 = default, c7_0 = default, c8_0 = default, c9_0 = default, c10_0 = default, c11_0 = default;
             for (int t = 0; t < depth; t++)
             {

@@ -62,14 +62,15 @@ public sealed class ParallelBatchedKernelTests
         AssertForwardBitIdentical<ThresholdNet>(smallest - 1);
         Assert.Equal(0, SplitSettings.WorkerJobs - before);
 
-        // Training: layer 1's forward product, its activation and sample-major passes (split like that product), and
-        // its update; layer 1's derivative pass follows layer 2's propagation (256 × 10 per sample), which stays whole.
+        // Training: the input transpose, layer 1's forward product, its activation and sample-major passes (all split
+        // like that product), and its update; layer 1's derivative pass follows layer 2's propagation (256 × 10 per
+        // sample), which stays whole.
         AssertTrainingBitIdentical<ThresholdNet>(smallest, steps: 1);
-        Assert.Equal(4, SplitSettings.WorkerJobs - before);
+        Assert.Equal(5, SplitSettings.WorkerJobs - before);
 
-        // Inference: layer 1's product and its activation.
+        // Inference: the input transpose, layer 1's product and its activation.
         AssertForwardBitIdentical<ThresholdNet>(smallest);
-        Assert.Equal(6, SplitSettings.WorkerJobs - before);
+        Assert.Equal(8, SplitSettings.WorkerJobs - before);
     }
 
     [Fact]
