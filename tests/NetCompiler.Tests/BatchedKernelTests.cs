@@ -105,20 +105,9 @@ public sealed class BatchedKernelTests
     [InlineData(37, 101, 24, 37)]
     [InlineData(256, 64, 132, 256)]
     [InlineData(20, 9, 7, 7)]
-    public void TransposeRowsWritesOnlyItsColumnsOfTheTranspose(int rows, int columns, int firstRow, int endRow)
-    {
-        var source = Numbers.Uniform(rows * columns, seed: rows + columns);
-        var destination = Enumerable.Repeat(-7f, rows * columns).ToArray();
-        Kernels.MatrixKernels.TransposeRows(source, rows, columns, destination, firstRow, endRow);
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                float expected = r >= firstRow && r < endRow ? source[(r * columns) + c] : -7f;
-                Assert.True(expected == destination[(c * rows) + r], $"destination[{c}, {r}] is {destination[(c * rows) + r]}, expected {expected}");
-            }
-        }
-    }
+    public void TransposeRowsWritesOnlyItsColumnsOfTheTranspose(int rows, int columns, int firstRow, int endRow) =>
+        AssertTransposesOnly(rows, columns, (r, _) => r >= firstRow && r < endRow, (source, destination) =>
+            Kernels.MatrixKernels.TransposeRows(source, rows, columns, destination, firstRow, endRow));
 
     [Theory]
     [InlineData(32, 784, 0, 784)]
@@ -126,20 +115,9 @@ public sealed class BatchedKernelTests
     [InlineData(13, 30, 5, 27)]
     [InlineData(9, 20, 16, 20)]
     [InlineData(9, 20, 4, 4)]
-    public void TransposeColumnsWritesOnlyItsRowsOfTheTranspose(int rows, int columns, int firstColumn, int endColumn)
-    {
-        var source = Numbers.Uniform(rows * columns, seed: rows + columns);
-        var destination = Enumerable.Repeat(-7f, rows * columns).ToArray();
-        Kernels.MatrixKernels.TransposeColumns(source, rows, columns, destination, firstColumn, endColumn);
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                float expected = c >= firstColumn && c < endColumn ? source[(r * columns) + c] : -7f;
-                Assert.True(expected == destination[(c * rows) + r], $"destination[{c}, {r}] is {destination[(c * rows) + r]}, expected {expected}");
-            }
-        }
-    }
+    public void TransposeColumnsWritesOnlyItsRowsOfTheTranspose(int rows, int columns, int firstColumn, int endColumn) =>
+        AssertTransposesOnly(rows, columns, (_, c) => c >= firstColumn && c < endColumn, (source, destination) =>
+            Kernels.MatrixKernels.TransposeColumns(source, rows, columns, destination, firstColumn, endColumn));
 
     [Fact]
     public void TransposeRejectsSizesItsBuffersCannotHold()
@@ -297,5 +275,24 @@ public sealed class BatchedKernelTests
         Assert.Equal((float)expectedLoss, actualLoss, 1e-5f * Math.Max(1f, Math.Abs((float)expectedLoss)));
         Numbers.AssertClose(expected, actual, 2e-6 * batch, $"{typeof(TNet).Name} gradient summed over {batch} samples");
         Assert.Contains(actual, g => g != 0f);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="transpose"/> on a <c>[rows, columns]</c> source and a destination filled with -7, and checks
+    /// that exactly the source elements <paramref name="inRange"/> selects reached their transposed places.
+    /// </summary>
+    private static void AssertTransposesOnly(int rows, int columns, Func<int, int, bool> inRange, Action<float[], float[]> transpose)
+    {
+        var source = Numbers.Uniform(rows * columns, seed: rows + columns);
+        var destination = Enumerable.Repeat(-7f, rows * columns).ToArray();
+        transpose(source, destination);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                float expected = inRange(r, c) ? source[(r * columns) + c] : -7f;
+                Assert.True(expected == destination[(c * rows) + r], $"destination[{c}, {r}] is {destination[(c * rows) + r]}, expected {expected}");
+            }
+        }
     }
 }

@@ -103,33 +103,8 @@ public static class MatrixKernels
     /// <summary>The classic AVX 8×8 transpose: unpack pairs of rows, shuffle pairs of pairs, swap 128-bit halves.</summary>
     private static void Transpose8x8(ref float source, nint sourceStride, ref float destination, nint destinationStride)
     {
-        var r0 = Vector256.LoadUnsafe(ref source);
-        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
-        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
-        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
-        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 4 * sourceStride));
-        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 5 * sourceStride));
-        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 6 * sourceStride));
-        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 7 * sourceStride));
-
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-
+        var (u0, u1, u2, u3) = InterleaveFourRows(ref source, sourceStride);
+        var (u4, u5, u6, u7) = InterleaveFourRows(ref Unsafe.Add(ref source, 4 * sourceStride), sourceStride);
         Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref destination);
         Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
         Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
@@ -140,25 +115,10 @@ public static class MatrixKernels
         Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 7 * destinationStride));
     }
 
-    /// <summary>Four rows of eight: the first two steps of <see cref="Transpose8x8"/>; each 128-bit half is then one destination row's four floats.</summary>
+    /// <summary>Four rows of eight: each 128-bit half of <see cref="InterleaveFourRows"/>'s vectors is one destination row's four floats.</summary>
     private static void Transpose4x8(ref float source, nint sourceStride, ref float destination, nint destinationStride)
     {
-        var r0 = Vector256.LoadUnsafe(ref source);
-        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
-        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
-        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
-
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-
-        // u0 = [r0[0] r1[0] r2[0] r3[0] | r0[4] r1[4] r2[4] r3[4]], and so on.
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-
+        var (u0, u1, u2, u3) = InterleaveFourRows(ref source, sourceStride);
         u0.GetLower().StoreUnsafe(ref destination);
         u1.GetLower().StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
         u2.GetLower().StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
@@ -167,6 +127,24 @@ public static class MatrixKernels
         u1.GetUpper().StoreUnsafe(ref Unsafe.Add(ref destination, 5 * destinationStride));
         u2.GetUpper().StoreUnsafe(ref Unsafe.Add(ref destination, 6 * destinationStride));
         u3.GetUpper().StoreUnsafe(ref Unsafe.Add(ref destination, 7 * destinationStride));
+    }
+
+    /// <summary>
+    /// Loads four rows r0..r3 of eight floats and interleaves them: unpack pairs of rows, then shuffle pairs of pairs,
+    /// so <c>u0 = [r0[0] r1[0] r2[0] r3[0] | r0[4] r1[4] r2[4] r3[4]]</c>, u1 the same for elements 1 and 5, and so on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> U0, Vector256<float> U1, Vector256<float> U2, Vector256<float> U3) InterleaveFourRows(ref float source, nint sourceStride)
+    {
+        var r0 = Vector256.LoadUnsafe(ref source);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        return (Avx.Shuffle(t0, t2, 0x44), Avx.Shuffle(t0, t2, 0xEE), Avx.Shuffle(t1, t3, 0x44), Avx.Shuffle(t1, t3, 0xEE));
     }
 
     /// <summary>
