@@ -28,20 +28,7 @@ public sealed class Dataset : NetCompiler.Training.ITrainingData
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetCount);
-        if (features.Length % featureCount != 0)
-        {
-            throw new ArgumentException(
-                $"features has {features.Length} floats, which is not a whole number of samples of {featureCount} features.", nameof(features));
-        }
-
-        int count = features.Length / featureCount;
-        if (targets.Length != (long)count * targetCount)
-        {
-            throw new ArgumentException(
-                $"features hold {count} samples, so targets must have {(long)count * targetCount} floats ({count} × {targetCount}), but it has {targets.Length}.",
-                nameof(targets));
-        }
-
+        int count = Kernels.Guard.SampleCount(features.Length, targets.Length, featureCount, targetCount, network: null, nameof(features), nameof(targets), nameof(featureCount), nameof(targetCount));
         if (classNames is not null && classNames.Length != targetCount)
         {
             throw new ArgumentException($"classNames has {classNames.Length} names but there are {targetCount} target columns.", nameof(classNames));

@@ -27,22 +27,35 @@ public static class Guard
             throw new ArgumentException($"{network}: the batch is empty; pass at least one sample ({inputSize} floats).", nameof(inputs));
         }
 
-        if (inputs.Length % inputSize != 0)
+        return SampleCount(inputs.Length, targets.Length, inputSize, outputSize, network, nameof(inputs), targetsName, "InputSize", "OutputSize");
+    }
+
+    /// <summary>
+    /// The number of samples in a row-major pair of arrays (<c>[count, featureCount]</c> and <c>[count, targetCount]</c>),
+    /// or <see cref="ArgumentException"/> when the first is not whole rows or the second does not have as many rows.
+    /// The one check behind <see cref="BatchCount"/>, <c>TrainingData</c> and <c>Dataset</c>; the names make its messages,
+    /// which start with "<paramref name="network"/>: " when a network is named. Allocation-free unless it throws.
+    /// </summary>
+    internal static int SampleCount(long featuresLength, long targetsLength, int featureCount, int targetCount, string? network, string featuresName, string targetsName, string featureCountName, string targetCountName)
+    {
+        string Prefix() => network is null ? "" : network + ": ";
+
+        if (featuresLength % featureCount != 0)
         {
             throw new ArgumentException(
-                $"{network}: inputs has {inputs.Length} floats, which is not a whole number of samples of {inputSize} (InputSize).",
-                nameof(inputs));
+                $"{Prefix()}{featuresName} has {featuresLength} floats, which is not a whole number of samples of {featureCount} ({featureCountName}).",
+                featuresName);
         }
 
-        int count = inputs.Length / inputSize;
-        if (targets.Length != (long)count * outputSize)
+        long count = featuresLength / featureCount;
+        if (targetsLength != count * targetCount)
         {
             throw new ArgumentException(
-                $"{network}: inputs hold {count} samples, so {targetsName} must have {(long)count * outputSize} floats ({count} × OutputSize {outputSize}), but it has {targets.Length}.",
+                $"{Prefix()}{featuresName} hold {count} samples, so {targetsName} must have {count * targetCount} floats ({count} × {targetCountName} {targetCount}), but it has {targetsLength}.",
                 targetsName);
         }
 
-        return count;
+        return (int)count;
     }
 
     /// <summary>

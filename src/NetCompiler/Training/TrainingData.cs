@@ -30,21 +30,7 @@ public sealed class TrainingData : ITrainingData
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetCount);
-        if (features.Length % featureCount != 0)
-        {
-            throw new ArgumentException(
-                $"features has {features.Length} floats, which is not a whole number of rows of {featureCount} (featureCount).",
-                nameof(features));
-        }
-
-        int count = features.Length / featureCount;
-        if (targets.Length != (long)count * targetCount)
-        {
-            throw new ArgumentException(
-                $"features holds {count} rows, so targets must have {(long)count * targetCount} floats ({count} × targetCount {targetCount}), but it has {targets.Length}.",
-                nameof(targets));
-        }
-
+        int count = Kernels.Guard.SampleCount(features.Length, targets.Length, featureCount, targetCount, network: null, nameof(features), nameof(targets), nameof(featureCount), nameof(targetCount));
         _features = features;
         _targets = targets;
         Count = count;

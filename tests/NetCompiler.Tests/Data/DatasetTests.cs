@@ -53,10 +53,10 @@ public class DatasetTests
     public void Constructor_rejects_arrays_that_do_not_agree()
     {
         var partialRow = Assert.Throws<ArgumentException>(() => new Dataset([1, 2, 3, 4, 5], 2, [1, 2], 1));
-        Assert.StartsWith("features has 5 floats, which is not a whole number of samples of 2 features.", partialRow.Message);
+        Assert.StartsWith("features has 5 floats, which is not a whole number of samples of 2 (featureCount).", partialRow.Message);
 
         var wrongTargets = Assert.Throws<ArgumentException>(() => new Dataset([1, 2, 3, 4], 2, [1, 2, 3], 1));
-        Assert.StartsWith("features hold 2 samples, so targets must have 2 floats (2 × 1), but it has 3.", wrongTargets.Message);
+        Assert.StartsWith("features hold 2 samples, so targets must have 2 floats (2 × targetCount 1), but it has 3.", wrongTargets.Message);
 
         var wrongNames = Assert.Throws<ArgumentException>(() => new Dataset([1, 2], 1, [1, 0, 0, 1], 2, ["a", "b", "c"]));
         Assert.StartsWith("classNames has 3 names but there are 2 target columns.", wrongNames.Message);

@@ -18,9 +18,9 @@ public class TrainingDataTests
     public void Constructor_RejectsPartialRows()
     {
         var features = Assert.Throws<ArgumentException>(() => new TrainingData([1, 2, 3], [1], 2, 1));
-        Assert.Equal("features has 3 floats, which is not a whole number of rows of 2 (featureCount). (Parameter 'features')", features.Message);
+        Assert.Equal("features has 3 floats, which is not a whole number of samples of 2 (featureCount). (Parameter 'features')", features.Message);
         var targets = Assert.Throws<ArgumentException>(() => new TrainingData([1, 2, 3, 4], [1, 2, 3], 2, 1));
-        Assert.Equal("features holds 2 rows, so targets must have 2 floats (2 × targetCount 1), but it has 3. (Parameter 'targets')", targets.Message);
+        Assert.Equal("features hold 2 samples, so targets must have 2 floats (2 × targetCount 1), but it has 3. (Parameter 'targets')", targets.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingData([1], [1], 0, 1));
     }
 
