@@ -109,8 +109,8 @@ internal static partial class NetworkEmitter
 
     /// <summary>
     /// Writes the row-range delegate of the input transpose <c>A0 = inputsᵀ</c> when layer 1's product can be split:
-    /// both threads read all of A0, so on two cores each writes half of it (in ranges of 8 features, the transpose's
-    /// block) rather than the calling thread writing all of it over lines the worker's cache still holds.
+    /// on two cores each thread writes half of A0 (in ranges of 8 features, the transpose's block), which both then read
+    /// in full.
     /// </summary>
     private static void WriteInputPass(CodeWriter writer, NetworkLayout layout)
     {
