@@ -82,6 +82,15 @@ public interface INeuralNetwork<TSelf>
     /// </summary>
     static abstract float TrainStepBatchParallel(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
 
+    /// <summary>
+    /// <see cref="TrainStepBatch"/> on two cores split by samples: each core computes the gradient of half of the batch,
+    /// then both add the two into the parameters, so the cores exchange only the gradients, once per step.
+    /// Deterministic (the same seed and settings give the same parameters, run after run) and equal to
+    /// <see cref="TrainStepBatch"/> within float rounding, but not bit-identical to it. Small batches and networks run
+    /// <see cref="TrainStepBatch"/>.
+    /// </summary>
+    static abstract float TrainStepBatchDataParallel(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 

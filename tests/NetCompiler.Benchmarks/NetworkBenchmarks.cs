@@ -69,6 +69,10 @@ public class TrainingBenchmark<TNet> : NetworkBenchmarkBase<TNet>
     [Benchmark(Description = "generated, matrix form, 2 threads")]
     public float MatrixFormTwoThreads() => TNet.TrainStepBatchParallel(Network.Parameters, Inputs, Targets, 1e-6f);
 
+    // Two cores split by samples: each computes the gradient of half the batch (deterministic, not bit-identical).
+    [Benchmark(Description = "generated, matrix form, 2 threads by samples")]
+    public float MatrixFormTwoThreadsBySamples() => TNet.TrainStepBatchDataParallel(Network.Parameters, Inputs, Targets, 1e-6f);
+
     [Benchmark(Description = "generated, per sample")]
     public float PerSample() => TNet.TrainStep(Network.Parameters, _gradient, Inputs, Targets, 1e-6f);
 

@@ -27,6 +27,41 @@ internal static partial class NetworkEmitter
             writer.Line($"using var parallel = {ParallelRows}.Enter();");
             writer.Line("return TrainStepBatch(parameters, inputs, targets, learningRate);");
         }
+
+        writer.Line();
+        WriteDataParallelTrainStep(writer);
+    }
+
+    /// <summary>
+    /// Writes <c>TrainStepBatchDataParallel</c>: the batch split in two halves of samples, one per core, each through
+    /// <c>AccumulateGradientBatch</c> (the runtime's <c>SampleHalves</c> does the hand-off and adds the two gradients).
+    /// </summary>
+    private static void WriteDataParallelTrainStep(CodeWriter writer)
+    {
+        const string SampleHalves = "global::NetCompiler.Kernels.Parallel.SampleHalves";
+        writer.Summary("<see cref=\"TrainStepBatch\"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref=\"AccumulateGradientBatch\"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref=\"TrainStepBatch\"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref=\"global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch\"/> samples, small networks and one-core machines run <see cref=\"TrainStepBatch\"/>. Allocation-free after the worker has started.");
+        using (writer.Block($"public static float TrainStepBatchDataParallel({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
+        {
+            WriteLengthCheck(writer, "parameters", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
+            using (writer.Block($"if (!({MatrixFormAccelerated}) || !{SampleHalves}.Splits(count, ParameterCount))"))
+            {
+                writer.Line("return TrainStepBatch(parameters, inputs, targets, learningRate);");
+            }
+
+            writer.Line();
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line("// g0 = Σ ∂J/∂θ over the first half of the samples (this thread), g1 over the second (the worker);");
+            writer.Line("// then θ ← θ - (η/N)(g0 + g1), each thread over half of θ.");
+            writer.Line($"return {SampleHalves}.TrainStep(s_accumulateSampleHalves, s_accumulateGradientBatch, parameters, inputs, targets, count, learningRate);");
+        }
+
+        writer.Line();
+        writer.Line($"private static readonly global::NetCompiler.Kernels.Parallel.BatchGradientKernel s_accumulateGradientBatch = AccumulateGradientBatch;");
+        writer.Line();
+        writer.Summary("The halves of a batch within samples <c>[firstSample, endSample)</c>, each into its own gradient in <c>scratch</c> (laid out by <see cref=\"global::NetCompiler.Kernels.Parallel.SampleHalves.TrainStep\"/>).");
+        writer.Line($"private static readonly {RowRangeKernel} s_accumulateSampleHalves = static (parameters, inputs, scratch, samples, _, firstSample, endSample) =>");
+        writer.Line($"    {SampleHalves}.AccumulateHalves(s_accumulateGradientBatch, parameters, inputs, scratch, samples, firstSample, endSample, InputSize, OutputSize);");
     }
 
     /// <summary>

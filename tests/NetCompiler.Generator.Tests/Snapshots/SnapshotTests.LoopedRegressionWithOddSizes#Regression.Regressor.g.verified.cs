@@ -411,6 +411,28 @@ namespace Regression
             return TrainStepBatch(parameters, inputs, targets, learningRate);
         }
 
+        /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
+        public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) || !global::NetCompiler.Kernels.Parallel.SampleHalves.Splits(count, ParameterCount))
+            {
+                return TrainStepBatch(parameters, inputs, targets, learningRate);
+            }
+
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            // g0 = Σ ∂J/∂θ over the first half of the samples (this thread), g1 over the second (the worker);
+            // then θ ← θ - (η/N)(g0 + g1), each thread over half of θ.
+            return global::NetCompiler.Kernels.Parallel.SampleHalves.TrainStep(s_accumulateSampleHalves, s_accumulateGradientBatch, parameters, inputs, targets, count, learningRate);
+        }
+
+        private static readonly global::NetCompiler.Kernels.Parallel.BatchGradientKernel s_accumulateGradientBatch = AccumulateGradientBatch;
+
+        /// <summary>The halves of a batch within samples <c>[firstSample, endSample)</c>, each into its own gradient in <c>scratch</c> (laid out by <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.TrainStep"/>).</summary>
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_accumulateSampleHalves = static (parameters, inputs, scratch, samples, _, firstSample, endSample) =>
+            global::NetCompiler.Kernels.Parallel.SampleHalves.AccumulateHalves(s_accumulateGradientBatch, parameters, inputs, scratch, samples, firstSample, endSample, InputSize, OutputSize);
+
         /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
