@@ -31,6 +31,21 @@ public sealed class ParallelRowsTests
         }
     };
 
+    // Marks each row of its range (+1 per visit); on the worker it first spins a little, so the worker mostly finishes a
+    // job's last chunk while the caller waits, and the caller posts the next job at once.
+    private static readonly RowRangeKernel s_markRowsLastOnWorker = static (_, _, result, _, _, firstRow, endRow) =>
+    {
+        if (!t_isCaller)
+        {
+            Thread.SpinWait(20);
+        }
+
+        for (int row = firstRow; row < endRow; row++)
+        {
+            result[row] += 1f;
+        }
+    };
+
     private static readonly RowRangeKernel s_throwOnWorker = static (_, _, result, _, _, firstRow, endRow) =>
     {
         if (!t_isCaller)
@@ -72,6 +87,36 @@ public sealed class ParallelRowsTests
 
         Assert.All(result, (visits, row) => Assert.True(visits == 1f, $"row {row} of {rows}: {visits}"));
         Assert.Equal(1, SplitSettings.WorkerJobs - jobs);
+    }
+
+    [Fact]
+    public void JobsOfDifferentSizesInQuickSuccessionRunEveryRowOnceAndAllFinish()
+    {
+        // Small jobs of 2 chunks alternate with large ones of 21, as the passes and products of a network do. A worker
+        // still in one job's claim loop must never claim a chunk of the next while the caller is writing it: before the
+        // cursor was closed during Post, that ran a stray chunk and counted one chunk too many, and Finish waited
+        // forever (within about 10,000 to 150,000 calls of a 784-256-256-10 ForwardBatchParallel). This test caught it in
+        // about half its runs (a stray visit or a hang), in 1 to 3 seconds.
+        using var settings = new SplitSettings(minimumWork: 0);
+        var small = new float[2 * Tile];
+        var large = new float[21 * Tile];
+        const int Jobs = 500_000;
+        var caller = new Thread(() =>
+        {
+            t_isCaller = true;
+            for (int job = 0; job < Jobs; job++)
+            {
+                // Back to back, as a layer's pass follows its product: Post comes right after Finish.
+                var result = job % 2 == 0 ? small : large;
+                ParallelRows.Run(s_markRowsLastOnWorker, [], [], result, result.Length, 1f, result.Length, Tile, 1L << 40);
+            }
+        })
+        { IsBackground = true };
+        caller.Start();
+
+        Assert.True(caller.Join(TimeSpan.FromMinutes(2)), "a job did not finish: the caller is still waiting for a chunk");
+        Assert.All(small, (visits, row) => Assert.True(visits == Jobs / 2, $"small job's row {row}: {visits} visits in {Jobs / 2} jobs"));
+        Assert.All(large, (visits, row) => Assert.True(visits == Jobs / 2, $"large job's row {row}: {visits} visits in {Jobs / 2} jobs"));
     }
 
     [Theory]

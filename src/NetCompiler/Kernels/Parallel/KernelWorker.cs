@@ -121,6 +121,13 @@ internal sealed unsafe class KernelWorker
     /// </summary>
     public int Post(RowRangeKernel kernel, float* left, int leftLength, float* right, int rightLength, float* result, int resultLength, int samples, float alpha, int rows, int chunkRows, int chunkCount)
     {
+        // Close the cursor before touching the fields. A worker still in the last job's claim loop may have read that
+        // job's cursor and be about to read _chunkCount: if it read the new, larger count, its compare-and-swap on
+        // the old cursor would succeed and claim a chunk of a job that does not exist yet, with half-written fields,
+        // and count one chunk too many (seen as a hang in Finish). Once the cursor has changed, that swap fails. A full
+        // fence, so that none of the field writes below can become visible before the cursor is closed.
+        int job = _posted + 1;
+        Interlocked.Exchange(ref _cursor, Closed(job));
         _kernel = kernel;
         _left = left;
         _leftLength = leftLength;
@@ -134,7 +141,6 @@ internal sealed unsafe class KernelWorker
         _chunkRows = chunkRows;
         _chunkCount = chunkCount;
         _completed = 0;
-        int job = _posted + 1;
         Volatile.Write(ref _cursor, (long)job << 32);
         Volatile.Write(ref _posted, job);
         _wake.Set();
@@ -237,6 +243,9 @@ internal sealed unsafe class KernelWorker
         _kernel = null;
         return failure;
     }
+
+    /// <summary>A cursor of <paramref name="job"/> that no claim can take: its ends add up to more than <see cref="MaxChunks"/>.</summary>
+    private static long Closed(int job) => ((long)job << 32) | 0xFFFF_FFFFL;
 
     /// <summary>The chunks a cursor says were claimed from the front and from the back.</summary>
     private static (int Front, int Back) Ends(long cursor) => ((int)((cursor >> 16) & 0xFFFF), (int)(cursor & 0xFFFF));
