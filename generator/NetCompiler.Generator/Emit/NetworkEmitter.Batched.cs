@@ -40,12 +40,15 @@ internal static partial class NetworkEmitter
         writer.Line($"public const int BatchTileSamples = {WideBlock};");
         writer.Line($"private const int ForwardBatchScratchPerSample = {layout.Spec.InputSize + layout.Layers.Sum(l => l.Size)};");
         writer.Line($"private const int TrainBatchScratchPerSample = {TrainScratchPerSample(layout)};");
+        writer.Line("private const int TrainBatchScratchPerBatch = 3 * OutputSize;");
         writer.Line();
         WriteForwardBatch(writer, layout);
         writer.Line();
         WriteTrainStepBatch(writer, layout);
         writer.Line();
         WriteAccumulateGradientBatch(writer, layout);
+        writer.Line();
+        WriteBackpropagateBatch(writer, layout);
         writer.Line();
         WriteParallelEntryPoints(writer);
         WriteInputPass(writer, layout);
@@ -140,7 +143,7 @@ internal static partial class NetworkEmitter
                 writer.Line("return TrainStep(parameters, gradient, inputs, targets, learningRate);");
             }
 
-            WriteBatchBackpropagation(writer, layout);
+            WriteBackpropagationCall(writer, layout);
             writer.Line();
             writer.Line("// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.");
             writer.Line("float step = -learningRate / n;");
@@ -166,7 +169,7 @@ internal static partial class NetworkEmitter
                 writer.Line("return (float)sum;");
             }
 
-            WriteBatchBackpropagation(writer, layout);
+            WriteBackpropagationCall(writer, layout);
             writer.Line();
             writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
             WriteBatchUpdates(writer, layout, "gradient", "1f");
@@ -175,45 +178,100 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// The common part of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c>: scratch, forward, BP1, BP2 and the
-    /// check that every delta is finite. Leaves <c>n</c>, <c>totalLoss</c>, the deltas <c>h_l</c> and the sample-major
-    /// layer inputs in scope.
+    /// The scratch buffers of the batched training pass over <c>n</c> samples, in order: their names, offsets and
+    /// lengths (expressions of <c>n</c>). <c>TrainBatchScratchPerSample</c> and <c>TrainBatchScratchPerBatch</c> add
+    /// them up.
     /// </summary>
-    private static void WriteBatchBackpropagation(CodeWriter writer, NetworkLayout layout)
+    private static IEnumerable<(string Name, string Offset, string Length)> TrainScratchBuffers(NetworkLayout layout)
     {
         var output = layout.Output;
-        var layers = layout.Layers;
-        writer.Line();
-        writer.Line($"using var scratchLease = {Kernels}.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out {Span} scratch);");
-        writer.Line("int n = count;");
-        writer.Line("var a0 = scratch.Slice(0, InputSize * n);");
         string offset = "InputSize * n";
-        foreach (var layer in layers)
+        yield return ("a0", "0", offset);
+        foreach (var layer in layout.Layers)
         {
-            foreach (string name in new[] { layer.Z, layer.A, "h" + Number(layer.Number) })
+            var names = layer == output
+                ? new[] { layer.Z, layer.A, "h" + Number(layer.Number) }
+                : new[] { layer.Z, layer.A, "h" + Number(layer.Number), layer.A + "SampleMajor" };
+            foreach (string name in names)
             {
-                writer.Line($"var {name} = scratch.Slice({offset}, {layer.SizeConstant} * n);");
-                offset += $" + {layer.SizeConstant} * n";
-            }
-
-            if (layer != output)
-            {
-                writer.Line($"var {layer.A}SampleMajor = scratch.Slice({offset}, {layer.SizeConstant} * n);");
+                yield return (name, offset, $"{layer.SizeConstant} * n");
                 offset += $" + {layer.SizeConstant} * n";
             }
         }
 
         if (HasBatchOutputLayer(layout))
         {
-            writer.Line($"var targetsFeatureMajor = scratch.Slice({offset}, OutputSize * n);");
-            writer.Line($"var losses = scratch.Slice({offset} + (OutputSize * n), n);");
+            yield return ("targetsFeatureMajor", offset, "OutputSize * n");
+            yield return ("losses", $"{offset} + (OutputSize * n)", "n");
         }
         else
         {
-            writer.Line($"var outputZ = scratch.Slice({offset}, OutputSize);");
-            writer.Line($"var outputA = scratch.Slice({offset} + OutputSize, OutputSize);");
-            writer.Line($"var outputDelta = scratch.Slice({offset} + (2 * OutputSize), OutputSize);");
+            yield return ("outputZ", offset, "OutputSize");
+            yield return ("outputA", $"{offset} + OutputSize", "OutputSize");
+            yield return ("outputDelta", $"{offset} + (2 * OutputSize)", "OutputSize");
         }
+    }
+
+    /// <summary>Declares the scratch buffers named in <paramref name="names"/> (all when null) as slices of <paramref name="scratch"/>.</summary>
+    private static void WriteScratchSlices(CodeWriter writer, NetworkLayout layout, string scratch, ICollection<string>? names = null)
+    {
+        foreach (var (name, offset, length) in TrainScratchBuffers(layout))
+        {
+            if (names is null || names.Contains(name))
+            {
+                writer.Line($"var {name} = {scratch}.Slice({offset}, {length});");
+            }
+        }
+    }
+
+    /// <summary>The operands of the weight updates: every layer's deltas and the sample-major inputs of the layers above the first.</summary>
+    private static HashSet<string> UpdateOperands(NetworkLayout layout, IEnumerable<LayerLayout> layers)
+    {
+        var names = new HashSet<string>();
+        foreach (var layer in layers)
+        {
+            names.Add("h" + Number(layer.Number));
+            if (layer.Number > 1)
+            {
+                names.Add(layout.Layers[layer.Number - 2].A + "SampleMajor");
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// The start of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> after their checks: scratch for <c>count</c>
+    /// samples, <c>BackpropagateBatch</c> over them, and the update operands in scope (with <c>n</c> and <c>totalLoss</c>).
+    /// </summary>
+    private static void WriteBackpropagationCall(CodeWriter writer, NetworkLayout layout)
+    {
+        writer.Line();
+        writer.Line($"using var scratchLease = {Kernels}.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out {Span} scratch);");
+        writer.Line("int n = count;");
+        writer.Line("double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);");
+        WriteScratchSlices(writer, layout, "scratch", UpdateOperands(layout, layout.Layers));
+    }
+
+    /// <summary>
+    /// Writes <c>BackpropagateBatch</c>, the common part of the batched training methods: forward, BP1, BP2 and the
+    /// check that every delta is finite, into the buffers of <see cref="TrainScratchBuffers"/>.
+    /// </summary>
+    private static void WriteBackpropagateBatch(CodeWriter writer, NetworkLayout layout)
+    {
+        writer.Summary("Forward and backward propagation of <c>n</c> samples in matrix form (seed 002), shared by the batched training methods: the activations A_l and the deltas H_l of every layer go into <c>scratch</c> (<c>n · TrainBatchScratchPerSample + TrainBatchScratchPerBatch</c> floats), and the result is the sum of the samples' losses. Throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/> if a loss or a delta is not finite; nothing but <c>scratch</c> is written.");
+        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n)"))
+        {
+            WriteBackpropagationBody(writer, layout);
+            writer.Line("return totalLoss;");
+        }
+    }
+
+    private static void WriteBackpropagationBody(CodeWriter writer, NetworkLayout layout)
+    {
+        var output = layout.Output;
+        var layers = layout.Layers;
+        WriteScratchSlices(writer, layout, "scratch");
         writer.Line();
         writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
         writer.Line(TransposeInputs(layout, "inputs"));

@@ -281,6 +281,7 @@ namespace Samples.Iris
         public const int BatchTileSamples = 64;
         private const int ForwardBatchScratchPerSample = 23;
         private const int TrainBatchScratchPerSample = 81;
+        private const int TrainBatchScratchPerBatch = 3 * OutputSize;
 
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
@@ -331,49 +332,12 @@ namespace Samples.Iris
                 return TrainStep(parameters, gradient, inputs, targets, learningRate);
             }
 
-            using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out global::System.Span<float> scratch);
+            using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
             int n = count;
-            var a0 = scratch.Slice(0, InputSize * n);
-            var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
-            var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
             var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-            var z2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer2Size * n);
-            var a2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n, Layer2Size * n);
             var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-            var targetsFeatureMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, OutputSize * n);
-            var losses = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (OutputSize * n), n);
-
-            // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
-            BatchForwardLayer1(parameters, a0, z1, n);
-            // A1 = tanh(Z1), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
-            // A1 sample-major too, for the weight update of layer 2.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
-            BatchForwardLayer2(parameters, a1, z2, n);
-
-            // BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, h2 = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);
-            global::NetCompiler.Kernels.BatchOutputLayer.SoftmaxCrossEntropy(z2, targetsFeatureMajor, OutputSize, h2, losses);
-            if (!global::NetCompiler.Kernels.Guard.AllFinite(losses))
-            {
-                int sample = global::NetCompiler.Kernels.Guard.FirstNonFinite(losses).GetValueOrDefault();
-                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));
-            }
-            double totalLoss = 0;
-            foreach (float loss in losses)
-            {
-                totalLoss += loss;
-            }
-
-            // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
-            BatchPropagateLayer2(parameters, h2, h1, n);
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, h1);
-
-            // Nothing has been written yet: refuse deltas that are not finite.
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
 
             // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
             float step = -learningRate / n;
@@ -407,8 +371,22 @@ namespace Samples.Iris
                 return (float)sum;
             }
 
-            using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out global::System.Span<float> scratch);
+            using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
             int n = count;
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+            var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+            var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+            var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
+
+            // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
+            BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
+            BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
+            return (float)totalLoss;
+        }
+
+        /// <summary>Forward and backward propagation of <c>n</c> samples in matrix form (seed 002), shared by the batched training methods: the activations A_l and the deltas H_l of every layer go into <c>scratch</c> (<c>n · TrainBatchScratchPerSample + TrainBatchScratchPerBatch</c> floats), and the result is the sum of the samples' losses. Throws <see cref="global::NetCompiler.TrainingDivergedException"/> if a loss or a delta is not finite; nothing but <c>scratch</c> is written.</summary>
+        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
+        {
             var a0 = scratch.Slice(0, InputSize * n);
             var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
             var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
@@ -450,11 +428,7 @@ namespace Samples.Iris
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
-
-            // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
-            BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
-            BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
-            return (float)totalLoss;
+            return totalLoss;
         }
 
         /// <summary><see cref="ForwardBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="ForwardBatch"/>; allocation-free after the worker has started; when another thread is using the worker, the products run on this thread.</summary>

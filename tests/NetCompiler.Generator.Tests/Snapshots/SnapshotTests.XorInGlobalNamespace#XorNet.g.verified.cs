@@ -257,6 +257,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     public const int BatchTileSamples = 64;
     private const int ForwardBatchScratchPerSample = 7;
     private const int TrainBatchScratchPerSample = 21;
+    private const int TrainBatchScratchPerBatch = 3 * OutputSize;
 
     /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
     public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
@@ -307,54 +308,12 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             return TrainStep(parameters, gradient, inputs, targets, learningRate);
         }
 
-        using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out global::System.Span<float> scratch);
+        using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
         int n = count;
-        var a0 = scratch.Slice(0, InputSize * n);
-        var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
-        var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
+        double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
         var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
         var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-        var z2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer2Size * n);
-        var a2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n, Layer2Size * n);
         var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-        var outputZ = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, OutputSize);
-        var outputA = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + OutputSize, OutputSize);
-        var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (2 * OutputSize), OutputSize);
-
-        // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-        global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
-        BatchForwardLayer1(parameters, a0, z1, n);
-        // A1 = tanh(Z1), element by element (vectorized).
-        global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
-        // A1 sample-major too, for the weight update of layer 2.
-        global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
-        BatchForwardLayer2(parameters, a1, z2, n);
-        // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element (vectorized).
-        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z2, a2);
-
-        // BP1 per sample: the loss and δ_L (column s of h2).
-        double totalLoss = 0;
-        for (int sample = 0; sample < n; sample++)
-        {
-            var target = targets.Slice(sample * OutputSize, OutputSize);
-            global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z2, n, sample, outputZ);
-            global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a2, n, sample, outputA);
-            float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(outputZ, outputA, target, outputDelta);
-            if (!float.IsFinite(loss))
-            {
-                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
-            }
-            global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h2, n, sample);
-            totalLoss += loss;
-        }
-
-        // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
-        BatchPropagateLayer2(parameters, h2, h1, n);
-        global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, h1);
-
-        // Nothing has been written yet: refuse deltas that are not finite.
-        global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
-        global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
 
         // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
         float step = -learningRate / n;
@@ -388,8 +347,22 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             return (float)sum;
         }
 
-        using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + (3 * OutputSize), out global::System.Span<float> scratch);
+        using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
         int n = count;
+        double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+        var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+        var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
+        var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
+
+        // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
+        BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
+        BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
+        return (float)totalLoss;
+    }
+
+    /// <summary>Forward and backward propagation of <c>n</c> samples in matrix form (seed 002), shared by the batched training methods: the activations A_l and the deltas H_l of every layer go into <c>scratch</c> (<c>n · TrainBatchScratchPerSample + TrainBatchScratchPerBatch</c> floats), and the result is the sum of the samples' losses. Throws <see cref="global::NetCompiler.TrainingDivergedException"/> if a loss or a delta is not finite; nothing but <c>scratch</c> is written.</summary>
+    private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
+    {
         var a0 = scratch.Slice(0, InputSize * n);
         var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
         var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
@@ -436,11 +409,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         // Nothing has been written yet: refuse deltas that are not finite.
         global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
         global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
-
-        // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
-        BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
-        BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
-        return (float)totalLoss;
+        return totalLoss;
     }
 
     /// <summary><see cref="ForwardBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="ForwardBatch"/>; allocation-free after the worker has started; when another thread is using the worker, the products run on this thread.</summary>

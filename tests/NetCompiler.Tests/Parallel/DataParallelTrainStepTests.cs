@@ -46,6 +46,37 @@ public sealed class DataParallelTrainStepTests
     }
 
     [Fact]
+    public void AgreesWithTrainStepBatchUnderThePerSampleLossWithHalvesOfUnevenSize()
+    {
+        // 400 samples: halves of 192 and 208, so the second half's buffers are not whole vectors of samples.
+        const int Batch = 400;
+        using var settings = new SplitSettings(minimumWork: ParallelRows.DefaultMinimumWork, workerStartsFirst: true);
+        Assert.True(SampleHalves.Splits(Batch, ThreeLayerRegressionNet.ParameterCount));
+        Assert.False(SampleHalves.Splits(379, ThreeLayerRegressionNet.ParameterCount));
+        var inputs = Numbers.Uniform(Batch * ThreeLayerRegressionNet.InputSize, seed: 21);
+        var targets = NetworkData.TargetsFor<ThreeLayerRegressionNet>(Batch, seed: 22);
+        var serial = new ThreeLayerRegressionNet(seed: 23).Parameters.ToArray();
+        var withWorker = serial.ToArray();
+        var withoutWorker = serial.ToArray();
+        long jobs = SplitSettings.WorkerJobs;
+        for (int step = 0; step < 3; step++)
+        {
+            float serialLoss = ThreeLayerRegressionNet.TrainStepBatch(serial, inputs, targets, 0.1f);
+            float loss = ThreeLayerRegressionNet.TrainStepBatchDataParallel(withWorker, inputs, targets, 0.1f);
+            float lossAlone = WithTheWorkerBusy(() => ThreeLayerRegressionNet.TrainStepBatchDataParallel(withoutWorker, inputs, targets, 0.1f));
+
+            string what = $"step {step}";
+            Assert.True(Math.Abs(serialLoss - loss) <= 1e-6f * Math.Abs(serialLoss), $"{what}: loss {loss:R}, serial {serialLoss:R}");
+            Numbers.AssertClose(serial, withWorker, 1e-6, $"{what}: parameters");
+            Numbers.AssertBitIdentical([loss], [lossAlone], $"{what}: loss without the worker");
+            Numbers.AssertBitIdentical(withWorker, withoutWorker, $"{what}: parameters without the worker");
+        }
+
+        // Each step with the worker free is two jobs: the halves, then the update.
+        Assert.Equal(2 * 3, SplitSettings.WorkerJobs - jobs);
+    }
+
+    [Fact]
     public void SmallBatchesAndSmallNetworksRunTheSerialStep()
     {
         AssertSameAsSerial<ThresholdNet>(SampleHalves.MinimumBatch - 1);

@@ -20,3 +20,14 @@ public partial class TileEdgesNet;
 [Dense(256, Activation.ReLU)]
 [Dense(10, Activation.Softmax)]
 public partial class ThresholdNet;
+
+/// <summary>
+/// 100 → Dense(64, Tanh) → Dense(48, Sigmoid) → Dense(30, Identity), mean squared error: three layers, and a loss that
+/// runs per sample (not the matrix-form softmax cross-entropy), for the step split by samples. 11,054 parameters:
+/// batches of 380 samples and more are split.
+/// </summary>
+[Network(Inputs = 100, Loss = Loss.MeanSquaredError)]
+[Dense(64, Activation.Tanh)]
+[Dense(48, Activation.Sigmoid)]
+[Dense(30, Activation.Identity)]
+public partial class ThreeLayerRegressionNet;
