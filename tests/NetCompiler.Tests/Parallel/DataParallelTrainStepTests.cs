@@ -18,62 +18,15 @@ public sealed class DataParallelTrainStepTests
     [InlineData(97)]
     [InlineData(130)]
     [InlineData(256)]
-    public void AgreesWithTrainStepBatchAndGivesTheSameBitsWhetherOrNotTheWorkerTakesPart(int batch)
-    {
-        using var settings = new SplitSettings(minimumWork: ParallelRows.DefaultMinimumWork, workerStartsFirst: true);
-        Assert.True(SampleHalves.Splits(batch, ThresholdNet.ParameterCount));
-        var inputs = Numbers.Uniform(batch * ThresholdNet.InputSize, seed: batch);
-        var targets = NetworkData.TargetsFor<ThresholdNet>(batch, seed: batch + 1);
-        var serial = new ThresholdNet(seed: 4).Parameters.ToArray();
-        var withWorker = serial.ToArray();
-        var withoutWorker = serial.ToArray();
-        long jobs = SplitSettings.WorkerJobs;
-        for (int step = 0; step < 3; step++)
-        {
-            float serialLoss = ThresholdNet.TrainStepBatch(serial, inputs, targets, 0.05f);
-            float loss = ThresholdNet.TrainStepBatchDataParallel(withWorker, inputs, targets, 0.05f);
-            float lossAlone = WithTheWorkerBusy(() => ThresholdNet.TrainStepBatchDataParallel(withoutWorker, inputs, targets, 0.05f));
-
-            string what = $"batch {batch}, step {step}";
-            Assert.True(Math.Abs(serialLoss - loss) <= 1e-6f * Math.Abs(serialLoss), $"{what}: loss {loss:R}, serial {serialLoss:R}");
-            Numbers.AssertClose(serial, withWorker, 1e-6, $"{what}: parameters");
-            Numbers.AssertBitIdentical([loss], [lossAlone], $"{what}: loss without the worker");
-            Numbers.AssertBitIdentical(withWorker, withoutWorker, $"{what}: parameters without the worker");
-        }
-
-        // Each step with the worker free is two jobs, the halves and the update, and the worker starts first in both.
-        Assert.Equal(2 * 3, SplitSettings.WorkerJobs - jobs);
-    }
+    public void AgreesWithTrainStepBatchAndGivesTheSameBitsWhetherOrNotTheWorkerTakesPart(int batch) =>
+        AssertAgreesWithTheSerialStepAndIsDeterministic<ThresholdNet>(batch, learningRate: 0.05f);
 
     [Fact]
     public void AgreesWithTrainStepBatchUnderThePerSampleLossWithHalvesOfUnevenSize()
     {
         // 400 samples: halves of 192 and 208, so the second half's buffers are not whole vectors of samples.
-        const int Batch = 400;
-        using var settings = new SplitSettings(minimumWork: ParallelRows.DefaultMinimumWork, workerStartsFirst: true);
-        Assert.True(SampleHalves.Splits(Batch, ThreeLayerRegressionNet.ParameterCount));
         Assert.False(SampleHalves.Splits(379, ThreeLayerRegressionNet.ParameterCount));
-        var inputs = Numbers.Uniform(Batch * ThreeLayerRegressionNet.InputSize, seed: 21);
-        var targets = NetworkData.TargetsFor<ThreeLayerRegressionNet>(Batch, seed: 22);
-        var serial = new ThreeLayerRegressionNet(seed: 23).Parameters.ToArray();
-        var withWorker = serial.ToArray();
-        var withoutWorker = serial.ToArray();
-        long jobs = SplitSettings.WorkerJobs;
-        for (int step = 0; step < 3; step++)
-        {
-            float serialLoss = ThreeLayerRegressionNet.TrainStepBatch(serial, inputs, targets, 0.1f);
-            float loss = ThreeLayerRegressionNet.TrainStepBatchDataParallel(withWorker, inputs, targets, 0.1f);
-            float lossAlone = WithTheWorkerBusy(() => ThreeLayerRegressionNet.TrainStepBatchDataParallel(withoutWorker, inputs, targets, 0.1f));
-
-            string what = $"step {step}";
-            Assert.True(Math.Abs(serialLoss - loss) <= 1e-6f * Math.Abs(serialLoss), $"{what}: loss {loss:R}, serial {serialLoss:R}");
-            Numbers.AssertClose(serial, withWorker, 1e-6, $"{what}: parameters");
-            Numbers.AssertBitIdentical([loss], [lossAlone], $"{what}: loss without the worker");
-            Numbers.AssertBitIdentical(withWorker, withoutWorker, $"{what}: parameters without the worker");
-        }
-
-        // Each step with the worker free is two jobs: the halves, then the update.
-        Assert.Equal(2 * 3, SplitSettings.WorkerJobs - jobs);
+        AssertAgreesWithTheSerialStepAndIsDeterministic<ThreeLayerRegressionNet>(400, learningRate: 0.1f);
     }
 
     [Fact]
@@ -133,6 +86,38 @@ public sealed class DataParallelTrainStepTests
 
         Assert.Equal(0, Allocations.LeastPerRound(calls: 50, () => ThresholdNet.TrainStepBatchDataParallel(parameters, inputs, targets, 1e-4f)));
         Numbers.AssertAllFinite(parameters, "parameters");
+    }
+
+    /// <summary>
+    /// Three steps of <paramref name="batch"/> samples: the split step agrees with <c>TrainStepBatch</c> within float
+    /// rounding, and gives the same bits with the worker and without it.
+    /// </summary>
+    private static void AssertAgreesWithTheSerialStepAndIsDeterministic<TNet>(int batch, float learningRate)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        using var settings = new SplitSettings(minimumWork: ParallelRows.DefaultMinimumWork, workerStartsFirst: true);
+        Assert.True(SampleHalves.Splits(batch, TNet.ParameterCount));
+        var inputs = Numbers.Uniform(batch * TNet.InputSize, seed: batch);
+        var targets = NetworkData.TargetsFor<TNet>(batch, seed: batch + 1);
+        var serial = TNet.Create(seed: 4).Parameters.ToArray();
+        var withWorker = serial.ToArray();
+        var withoutWorker = serial.ToArray();
+        long jobs = SplitSettings.WorkerJobs;
+        for (int step = 0; step < 3; step++)
+        {
+            float serialLoss = TNet.TrainStepBatch(serial, inputs, targets, learningRate);
+            float loss = TNet.TrainStepBatchDataParallel(withWorker, inputs, targets, learningRate);
+            float lossAlone = WithTheWorkerBusy(() => TNet.TrainStepBatchDataParallel(withoutWorker, inputs, targets, learningRate));
+
+            string what = $"{typeof(TNet).Name}, batch {batch}, step {step}";
+            Assert.True(Math.Abs(serialLoss - loss) <= 1e-6f * Math.Abs(serialLoss), $"{what}: loss {loss:R}, serial {serialLoss:R}");
+            Numbers.AssertClose(serial, withWorker, 1e-6, $"{what}: parameters");
+            Numbers.AssertBitIdentical([loss], [lossAlone], $"{what}: loss without the worker");
+            Numbers.AssertBitIdentical(withWorker, withoutWorker, $"{what}: parameters without the worker");
+        }
+
+        // Each step with the worker free is two jobs, the halves and the update, and the worker starts first in both.
+        Assert.Equal(2 * 3, SplitSettings.WorkerJobs - jobs);
     }
 
     private static void AssertSameAsSerial<TNet>(int batch)
