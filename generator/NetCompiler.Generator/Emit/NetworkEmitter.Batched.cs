@@ -225,10 +225,10 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>The operands of the weight updates: every layer's deltas and the sample-major inputs of the layers above the first.</summary>
-    private static HashSet<string> UpdateOperands(NetworkLayout layout, IEnumerable<LayerLayout> layers)
+    private static HashSet<string> UpdateOperands(NetworkLayout layout)
     {
         var names = new HashSet<string>();
-        foreach (var layer in layers)
+        foreach (var layer in layout.Layers)
         {
             names.Add("h" + Number(layer.Number));
             if (layer.Number > 1)
@@ -250,7 +250,7 @@ internal static partial class NetworkEmitter
         writer.Line($"using var scratchLease = {Kernels}.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out {Span} scratch);");
         writer.Line("int n = count;");
         writer.Line("double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);");
-        WriteScratchSlices(writer, layout, "scratch", UpdateOperands(layout, layout.Layers));
+        WriteScratchSlices(writer, layout, "scratch", UpdateOperands(layout));
     }
 
     /// <summary>
