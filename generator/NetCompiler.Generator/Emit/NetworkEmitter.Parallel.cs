@@ -13,12 +13,29 @@ internal static partial class NetworkEmitter
 
     private static void WriteParallelEntryPoints(CodeWriter writer)
     {
-        writer.Summary("<see cref=\"ForwardBatch\"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref=\"ForwardBatch\"/>; allocation-free after the worker has started; when another thread is using the worker, the products run on this thread.");
+        writer.Summary("<see cref=\"ForwardBatch\"/> on two cores. A batch of at least two whole <see cref=\"BatchTileSamples\"/>-sample tiles is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref=\"ForwardBatch\"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.");
         using (writer.Block($"public static void ForwardBatchParallel({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs)"))
         {
+            WriteLengthCheck(writer, "parameters", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
             writer.Line($"using var parallel = {ParallelRows}.Enter();");
+            writer.Line("long work = (long)ParameterCount * count;");
+            using (writer.Block($"if (count >= 2 * BatchTileSamples && {ParallelRows}.ShouldSplit(work))"))
+            {
+                writer.Line("// ForwardBatch computes each tile of samples on its own, so the tiles are shared out whole: this thread");
+                writer.Line("// claims them from the first and the worker from the last, and no activations pass between the cores.");
+                writer.Line($"{ParallelRows}.Run(s_forwardBatchTiles, parameters, inputs, outputs, count, 1f, count, BatchTileSamples, work);");
+                writer.Line("return;");
+            }
+
+            writer.Line();
             writer.Line("ForwardBatch(parameters, inputs, outputs);");
         }
+
+        writer.Line();
+        writer.Summary("Samples <c>[firstSample, endSample)</c> of <see cref=\"ForwardBatchParallel\"/>; <c>firstSample</c> is a multiple of <see cref=\"BatchTileSamples\"/>, so the tiles are those of the whole batch.");
+        writer.Line($"private static readonly {RowRangeKernel} s_forwardBatchTiles = static (parameters, inputs, outputs, _, _, firstSample, endSample) =>");
+        writer.Line("    ForwardBatch(parameters, inputs.Slice(firstSample * InputSize, (endSample - firstSample) * InputSize), outputs.Slice(firstSample * OutputSize, (endSample - firstSample) * OutputSize));");
 
         writer.Line();
         writer.Summary("<see cref=\"TrainStepBatch\"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref=\"TrainStepBatch\"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.");

@@ -30,6 +30,11 @@ public sealed class ParallelAllocationTests(ITestOutputHelper output)
         var inputs = Numbers.Uniform(batch * TileEdgesNet.InputSize, seed: 9);
         var targets = NetworkData.TargetsFor<TileEdgesNet>(batch, seed: 10);
         var outputs = new float[batch * TileEdgesNet.OutputSize];
+
+        // Three whole tiles and a part: ForwardBatchParallel shares the tiles, and the worker runs ForwardBatch on its own.
+        const int tiledBatch = (3 * TileEdgesNet.BatchTileSamples) + 5;
+        var tiledInputs = Numbers.Uniform(tiledBatch * TileEdgesNet.InputSize, seed: 11);
+        var tiledOutputs = new float[tiledBatch * TileEdgesNet.OutputSize];
         var parameters = new TileEdgesNet(seed: 6).Parameters.ToArray();
         var probeResult = new float[24];
 
@@ -56,11 +61,11 @@ public sealed class ParallelAllocationTests(ITestOutputHelper output)
             caller = GC.GetAllocatedBytesForCurrentThread() - before;
             worker = ProbeWorker(probeResult) - workerBefore;
             workerJobs = SplitSettings.WorkerJobs - jobs;
-            output.WriteLine($"Round {round + 1}, 200 calls of TrainStepBatchParallel and ForwardBatchParallel: caller {caller} B, worker {worker} B, worker took part in {workerJobs} products.");
+            output.WriteLine($"Round {round + 1}, 200 calls of TrainStepBatchParallel and ForwardBatchParallel (twice): caller {caller} B, worker {worker} B, worker took part in {workerJobs} products.");
         }
 
         Assert.Equal((0L, 0L), (caller, worker));
-        Assert.True(workerJobs >= 200 * 2, $"the worker took part in only {workerJobs} products");
+        Assert.True(workerJobs >= 200 * 3, $"the worker took part in only {workerJobs} products");
         Numbers.AssertAllFinite(parameters, "parameters");
 
         void Call(int i)
@@ -73,6 +78,7 @@ public sealed class ParallelAllocationTests(ITestOutputHelper output)
 
             TileEdgesNet.TrainStepBatchParallel(parameters, inputs, targets, 1e-4f);
             TileEdgesNet.ForwardBatchParallel(parameters, inputs, outputs);
+            TileEdgesNet.ForwardBatchParallel(parameters, tiledInputs, tiledOutputs);
         }
     }
 

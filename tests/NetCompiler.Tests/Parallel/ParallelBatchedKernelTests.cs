@@ -42,6 +42,50 @@ public sealed class ParallelBatchedKernelTests
         Assert.True(batch == 1 ? SplitSettings.WorkerJobs == jobs : SplitSettings.WorkerJobs > jobs, $"worker jobs: {SplitSettings.WorkerJobs - jobs}");
     }
 
+    [Theory]
+    [InlineData(128)]
+    [InlineData(197)] // three whole tiles and five samples: the last chunk carries the partial tile
+    public void ForwardBatchParallelSharesWholeSampleTilesOfABatchOfTwoTilesOrMore(int batch)
+    {
+        using var settings = new SplitSettings(minimumWork: 0);
+        long before = SplitSettings.WorkerJobs;
+        AssertForwardBitIdentical<TileEdgesNet>(batch);
+
+        // One job, the tiles; each tile's layer products then run whole on the thread that claimed it (the worker is
+        // busy with that job).
+        Assert.Equal(1, SplitSettings.WorkerJobs - before);
+    }
+
+    [Fact]
+    public void ForwardBatchParallelSplitsTheProductsOfABatchUnderTwoTiles()
+    {
+        using var settings = new SplitSettings(minimumWork: 0);
+        long before = SplitSettings.WorkerJobs;
+        AssertForwardBitIdentical<TileEdgesNet>(127);
+
+        // Every split product and pass of both tiles is a job: the input transpose, then per tile a product and an
+        // activation for each of the three layers that have two 12-row tiles (24, 37, 35 rows) — at least six.
+        Assert.True(SplitSettings.WorkerJobs - before >= 6, $"worker jobs: {SplitSettings.WorkerJobs - before}");
+    }
+
+    [Fact]
+    public void ForwardBatchParallelThrowsTheSerialExceptionsBeforeSharingTiles()
+    {
+        using var settings = new SplitSettings(minimumWork: 0);
+        var parameters = new TileEdgesNet(seed: 1).Parameters.ToArray();
+        var inputs = Numbers.Uniform(130 * TileEdgesNet.InputSize, seed: 2);
+        long before = SplitSettings.WorkerJobs;
+
+        var shortOutputs = Assert.Throws<ArgumentException>(() => TileEdgesNet.ForwardBatchParallel(parameters, inputs, new float[(129 * TileEdgesNet.OutputSize) + 1]));
+        var serialShortOutputs = Assert.Throws<ArgumentException>(() => TileEdgesNet.ForwardBatch(parameters, inputs, new float[(129 * TileEdgesNet.OutputSize) + 1]));
+        Assert.Equal(serialShortOutputs.Message, shortOutputs.Message);
+        Assert.Equal("outputs", shortOutputs.ParamName);
+
+        var shortParameters = Assert.Throws<ArgumentException>(() => TileEdgesNet.ForwardBatchParallel(parameters.AsSpan(1), inputs, new float[130 * TileEdgesNet.OutputSize]));
+        Assert.Equal("parameters", shortParameters.ParamName);
+        Assert.Equal(0, SplitSettings.WorkerJobs - before);
+    }
+
     [Fact]
     public void PooledWideNetworkIsBitIdenticalToo()
     {
