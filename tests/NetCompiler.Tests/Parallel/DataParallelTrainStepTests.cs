@@ -12,7 +12,7 @@ namespace NetCompiler.Tests.Parallel;
 [Collection(ParallelWorkerCollection.Name)]
 public sealed class DataParallelTrainStepTests
 {
-    // ThresholdNet (200 → 256 → 10) has 54,026 parameters: 96 samples and more are split.
+    // ThresholdNet (400 → 256 → 10) has 105,226 parameters: 96 samples and more are split.
     [Theory]
     [InlineData(96)]
     [InlineData(97)]

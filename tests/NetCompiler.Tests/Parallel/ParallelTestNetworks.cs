@@ -13,10 +13,10 @@ namespace NetCompiler.Tests.Parallel;
 public partial class TileEdgesNet;
 
 /// <summary>
-/// 200 → Dense(256, ReLU) → Dense(10, Softmax): layer 1's products cost 256 × 200 multiply-adds per sample, so they
-/// cross the default split threshold at a batch size the tests can name.
+/// 400 → Dense(256, ReLU) → Dense(10, Softmax): layer 1's products cost 256 × 400 multiply-adds per sample, so they
+/// cross the default split threshold at a batch size the tests can name, within one 64-sample tile (41 samples).
 /// </summary>
-[Network(Inputs = 200, Loss = Loss.CrossEntropy)]
+[Network(Inputs = 400, Loss = Loss.CrossEntropy)]
 [Dense(256, Activation.ReLU)]
 [Dense(10, Activation.Softmax)]
 public partial class ThresholdNet;

@@ -16,12 +16,13 @@ namespace NetCompiler.Kernels.Parallel;
 public static class ParallelRows
 {
     /// <summary>
-    /// Multiply-adds (rows × depth × samples) below which a product stays on one thread: about 10 µs at the single-core
-    /// peak of the 2-core AVX-512 machine this was written on, so each thread's half (about 5 µs) is well above the
-    /// hand-off (0.1 to 0.4 µs measured for an empty product, more when the worker must be woken or the other thread's
-    /// cache holds the data). An estimate: re-tune it on an idle machine with the benchmarks of both step methods.
+    /// Multiply-adds (rows × depth × samples) below which a product stays on one thread: about 40 µs at the single-core
+    /// peak of the 2-core AVX-512 machine this was written on. The hand-off itself is short (0.1 to 0.4 µs for an empty
+    /// product), but a split product's input, half of it written by the other core, must cross between the cores. On
+    /// that machine, with 2^20, two threads were slower than one for 784-128-10 and 784-100-10 at batch 32 (0.84–0.95×);
+    /// with 2^22 no measured case was, and 784-256-256-10 still gains 1.1–1.3× at batches 32 and 64.
     /// </summary>
-    internal const long DefaultMinimumWork = 1L << 20;
+    internal const long DefaultMinimumWork = 1L << 22;
 
     /// <summary>
     /// Multiply-adds per chunk to aim for (about 2 µs at the single-core peak), so claiming one (well under 1 µs) costs
