@@ -219,6 +219,28 @@ public sealed class BatchedKernelTests
         Assert.StartsWith("IrisNet: inputs hold 2 samples, so outputs must have 6 floats", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void OneSampleRunsForwardBitForBitWithTheBatchChecks()
+    {
+        var net = new IrisNet(seed: 3);
+        var input = Numbers.Uniform(IrisNet.InputSize, seed: 5);
+        var expected = new float[IrisNet.OutputSize];
+        IrisNet.Forward(net.Parameters, input, expected);
+        var actual = new float[IrisNet.OutputSize];
+        IrisNet.ForwardBatch(net.Parameters, input, actual);
+        Numbers.AssertBitIdentical(expected, actual, "outputs of one sample");
+
+        // The same exceptions as for a larger batch: the parameters first, then the outputs against the samples.
+        var shortParameters = new float[IrisNet.ParameterCount - 1];
+        var one = Assert.Throws<ArgumentException>(() => IrisNet.ForwardBatch(shortParameters, input, actual));
+        var two = Assert.Throws<ArgumentException>(() => IrisNet.ForwardBatch(shortParameters, new float[2 * IrisNet.InputSize], new float[2 * IrisNet.OutputSize]));
+        Assert.Equal("parameters", one.ParamName);
+        Assert.Equal(two.Message, one.Message);
+        var outputs = Assert.Throws<ArgumentException>(() => IrisNet.ForwardBatch(net.Parameters, input, new float[IrisNet.OutputSize + 1]));
+        Assert.Equal("outputs", outputs.ParamName);
+        Assert.StartsWith("IrisNet: inputs hold 1 samples, so outputs must have 3 floats", outputs.Message, StringComparison.Ordinal);
+    }
+
     private static void CheckForward<TNet>(int batch)
         where TNet : class, INeuralNetwork<TNet>
     {

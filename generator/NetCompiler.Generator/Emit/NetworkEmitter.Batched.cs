@@ -80,11 +80,19 @@ internal static partial class NetworkEmitter
         writer.Summary("Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.");
         using (writer.Block($"public static void ForwardBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs)"))
         {
+            using (writer.Block("if (inputs.Length == InputSize && outputs.Length == OutputSize)"))
+            {
+                writer.Line("// One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.");
+                writer.Line("Forward(parameters, inputs, outputs);");
+                writer.Line("return;");
+            }
+
+            writer.Line();
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
-            using (writer.Block($"if (count == 1 || !({MatrixFormAccelerated}))"))
+            using (writer.Block($"if (!({MatrixFormAccelerated}))"))
             {
-                writer.Line("// One sample (matrix-vector products), or neither 512- nor 256-bit vectors on this machine: the per-sample kernels.");
+                writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.");
                 using (writer.Block("for (int sample = 0; sample < count; sample++)"))
                 {
                     writer.Line("Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));");

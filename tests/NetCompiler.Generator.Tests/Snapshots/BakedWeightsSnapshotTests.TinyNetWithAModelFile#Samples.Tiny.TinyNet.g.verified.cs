@@ -264,11 +264,18 @@ namespace Samples.Tiny
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
+            if (inputs.Length == InputSize && outputs.Length == OutputSize)
+            {
+                // One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.
+                Forward(parameters, inputs, outputs);
+                return;
+            }
+
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
-            if (count == 1 || !(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
+            if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
             {
-                // One sample (matrix-vector products), or neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
+                // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
                 for (int sample = 0; sample < count; sample++)
                 {
                     Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
