@@ -1,12 +1,16 @@
+using System.Collections.Generic;
 using System.Linq;
 using NetCompiler.Generator.Model;
 
 namespace NetCompiler.Generator.Emit;
 
 /// <summary>
-/// Writes the C# source for one network from its <see cref="NetworkSpec"/> alone. Split by concern:
-/// this file writes the class shell, constants and instance API; <c>.Forward</c>, <c>.Backward</c> and
-/// <c>.Training</c> write the kernels; <c>.Math</c> maps activations and losses to runtime calls.
+/// Writes the C# source for one network from its <see cref="NetworkPlan"/> alone; every choice is already in the plan.
+/// The file reads in order: the user's class with the public API only (<c>.PublicApi</c>), then a <c>file</c>-local
+/// static class with the network's kernels: the topology's constants and the per-sample kernels (<c>.SampleKernels</c>),
+/// the per-layer passes (<c>.LayerPasses</c>, <c>.InRegisters</c>), the batched kernels (<c>.BatchKernels</c>) and their
+/// per-layer drivers (<c>.BatchDrivers</c>), and the baked-in parameters (<c>.BakedWeights</c>). <c>.Equations</c> says
+/// how each activation and loss is written.
 /// </summary>
 internal static partial class NetworkEmitter
 {
@@ -14,221 +18,146 @@ internal static partial class NetworkEmitter
     private const string Kernels = "global::NetCompiler.Kernels";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Span = "global::System.Span<float>";
+    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    private const string Memory = "global::System.Runtime.InteropServices.MemoryMarshal";
     private const string GeneratorName = "NetCompiler.Generator";
     private static readonly string GeneratorVersion = typeof(NetworkEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
-    public static string Emit(NetworkSpec spec)
+    public static string Emit(NetworkSpec spec) => Emit(NetworkPlan.For(spec));
+
+    public static string Emit(NetworkPlan plan)
     {
-        var layout = new NetworkLayout(spec);
+        var spec = plan.Spec;
         var writer = new CodeWriter();
-        WriteHeader(writer, layout);
+        WriteHeader(writer, plan);
 
-        var scopes = new System.Collections.Generic.List<CodeWriter.Scope>();
-        if (spec.Namespace is not null)
-        {
-            scopes.Add(writer.Block("namespace " + spec.Namespace));
-        }
-
+        CodeWriter.Scope? namespaceScope = spec.Namespace is null ? null : writer.Block("namespace " + spec.Namespace);
+        var containers = new List<CodeWriter.Scope>();
         foreach (var container in spec.ContainingTypes)
         {
-            scopes.Add(writer.Block("partial " + container.Keyword + " " + container.Name));
+            containers.Add(writer.Block("partial " + container.Keyword + " " + container.Name));
         }
 
-        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        using (writer.Block($"partial class {spec.ClassName} : {Runtime}.INeuralNetwork<{spec.FullyQualifiedName}>"))
+        WritePublicApi(writer, plan);
+        for (int i = containers.Count - 1; i >= 0; i--)
         {
-            WriteConstants(writer, layout);
-            writer.Line();
-            WriteStateAndConstruction(writer, layout);
-            WriteBakedWeights(writer, layout);
-            writer.Line();
-            WriteInstanceApi(writer, layout);
-            writer.Line();
-            WriteForwardKernels(writer, layout);
-            writer.Line();
-            WriteBackwardKernels(writer, layout);
-            writer.Line();
-            WriteTrainStep(writer, layout);
-            writer.Line();
-            WriteBatchedKernels(writer, layout);
-            writer.Line();
-            WriteLayerPasses(writer, layout);
-            writer.Line();
-            WriteInterfaceImplementation(writer, layout);
+            containers[i].Dispose();
         }
 
-        for (int i = scopes.Count - 1; i >= 0; i--)
-        {
-            scopes[i].Dispose();
-        }
-
+        writer.Line();
+        WriteKernelClass(writer, plan);
+        namespaceScope?.Dispose();
         return writer.ToString();
     }
 
-    private static void WriteHeader(CodeWriter writer, NetworkLayout layout)
+    /// <summary>The name of the file-local class that holds the network's kernels, e.g. <c>IrisNetKernels</c>.</summary>
+    private static string KernelClassName(NetworkSpec spec) => spec.ClassName.TrimStart('@') + "Kernels";
+
+    /// <summary>The kernel class as the user's class refers to it: fully qualified, so no name the user declares can hide it.</summary>
+    private static string KernelClass(NetworkSpec spec) =>
+        "global::" + (spec.Namespace is null ? string.Empty : spec.Namespace + ".") + KernelClassName(spec);
+
+    private static void WriteHeader(CodeWriter writer, NetworkPlan plan)
     {
-        var spec = layout.Spec;
+        var spec = plan.Spec;
         writer.Line("// <auto-generated/>");
         writer.Line($"// NetCompiler generated this file from the attributes on {spec.DisplayName}; edit those, not this file.");
         writer.Line("//");
-        writer.Line($"// Topology:   {spec.InputSize} inputs → " + string.Join(" → ", layout.Layers.Select(l => $"Dense({l.Size}, {l.Activation})")));
-        writer.Line($"// Loss:       {LossSummary(layout)}");
-        writer.Line($"// Parameters: {layout.ParameterCount} (" + string.Join("; ", layout.Layers.Select(l => $"layer {l.Number}: {l.Size}×{l.InputSize} weights + {l.Size} biases")) + ")");
+        writer.Line($"// Topology:   {spec.InputSize} inputs → " + string.Join(" → ", plan.Layers.Select(l => $"Dense({l.Size}, {l.Activation})")));
+        writer.Line($"// Loss:       {LossSummary(plan)}");
+        writer.Line($"// Parameters: {plan.ParameterCount} (" + string.Join("; ", plan.Layers.Select(l => $"layer {l.Number}: {l.Size}×{l.InputSize} weights + {l.Size} biases")) + ")");
         writer.Line("// Layout:     one flat float buffer; for each layer, W[out, in] row-major, then b[out].");
-        writer.Line("// Notation:   a0 = input, z_l = W_l a_(l-1) + b_l, a_l = f_l(z_l), δ_l = ∂J/∂z_l (seed papers 000-003).");
+        writer.Line("// Notation:   a0 = input, z_l = W_l a_(l-1) + b_l, a_l = f_l(z_l), δ_l = ∂J/∂z_l (see docs/papers.md).");
         writer.Line();
         writer.Line("#nullable enable");
         writer.Line();
     }
 
-    private static void WriteConstants(CodeWriter writer, NetworkLayout layout)
+    /// <summary>
+    /// The <c>file static class</c> with everything that is not public API: the kernels' bodies, the per-layer passes
+    /// and drivers, and the baked-in data. Its constants repeat the user's class's public ones (both come from the plan),
+    /// so the kernels read <c>Layer2Size</c> rather than a qualified name.
+    /// </summary>
+    private static void WriteKernelClass(CodeWriter writer, NetworkPlan plan)
     {
-        var spec = layout.Spec;
-        writer.Summary("The number of inputs of one sample.");
-        writer.Line($"public const int InputSize = {spec.InputSize};");
-        writer.Line();
-        writer.Summary("The number of outputs of one sample.");
-        writer.Line($"public const int OutputSize = {layout.Output.Size};");
-        writer.Line();
-        writer.Summary("The number of dense layers.");
-        writer.Line($"public const int LayerCount = {layout.Layers.Count};");
-        writer.Line();
-        writer.Summary("The number of weights and biases, the length of <see cref=\"Parameters\"/>.");
-        writer.Line($"public const int ParameterCount = {layout.ParameterCount};");
-        foreach (var layer in layout.Layers)
+        var spec = plan.Spec;
+        writer.Summary($"The kernels of <see cref=\"{spec.FullyQualifiedName}\"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these.");
+        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
+        using (writer.Block($"file static class {KernelClassName(spec)}"))
         {
+            WriteKernelConstants(writer, plan);
             writer.Line();
-            writer.Line($"// Layer {layer.Number}: Dense({layer.Size}, {layer.Activation}); W{layer.Number} is [{layer.Size}, {layer.InputSize}] row-major at {layer.WeightOffset}, b{layer.Number} follows at {layer.BiasOffset}.");
-            writer.Summary($"The number of neurons of layer {layer.Number}.");
-            writer.Line($"public const int {layer.SizeConstant} = {layer.Size};");
-            writer.Summary($"The number of inputs of layer {layer.Number} (columns of W{layer.Number}).");
-            writer.Line($"public const int {layer.InputSizeConstant} = {layer.InputSize};");
-            writer.Summary($"Where W{layer.Number} starts in the parameter buffer.");
-            writer.Line($"public const int {layer.WeightOffsetConstant} = {layer.WeightOffset};");
-            writer.Summary($"The number of weights of layer {layer.Number}.");
-            writer.Line($"public const int {layer.WeightCountConstant} = {layer.WeightCount};");
-            writer.Summary($"Where b{layer.Number} starts in the parameter buffer.");
-            writer.Line($"public const int {layer.BiasOffsetConstant} = {layer.BiasOffset};");
-        }
-
-        writer.Line();
-        writer.Line($"// Scratch floats per kernel call: z and a of every layer, plus δ of every layer when training.");
-        writer.Line($"// Up to {NetworkLayout.StackallocLimit} floats live on the stack; more are rented from the shared array pool.");
-        writer.Line($"private const int ForwardScratchLength = {layout.ForwardScratchLength};");
-        writer.Line($"private const int BackpropagationScratchLength = {layout.BackpropagationScratchLength};");
-        writer.Line($"private const string NetworkName = \"{spec.DisplayName}\";");
-    }
-
-    private static void WriteStateAndConstruction(CodeWriter writer, NetworkLayout layout)
-    {
-        var spec = layout.Spec;
-        writer.Line($"private static readonly {Runtime}.NetworkDescription s_description = new(");
-        writer.Line($"    NetworkName, InputSize, {Runtime}.Loss.{spec.Loss},");
-        writer.Line($"    new (int Size, {Runtime}.Activation Activation)[]");
-        writer.Line("    {");
-        foreach (var layer in layout.Layers)
-        {
-            writer.Line($"        ({layer.SizeConstant}, {Runtime}.Activation.{layer.Activation}),");
-        }
-
-        writer.Line("    });");
-        writer.Line();
-        writer.Line("private readonly float[] _parameters;");
-        writer.Line("private float[]? _gradient;");
-        writer.Line();
-        writer.Summary("Creates the network with weights drawn deterministically from <paramref name=\"seed\"/> (He for the ReLU family, Glorot otherwise) and zero biases.");
-        writer.Line("/// <param name=\"seed\">The same seed always gives the same parameters.</param>");
-        using (writer.Block($"public {spec.ClassName}(int seed = 0)"))
-        {
-            writer.Line("_parameters = new float[ParameterCount];");
-            writer.Line($"{Runtime}.Initialization.ParameterInitializer.Initialize(s_description, _parameters, seed);");
-        }
-
-        writer.Line();
-        writer.Summary("Creates the network with a copy of <paramref name=\"parameters\"/> (layout as in <see cref=\"Parameters\"/>).");
-        using (writer.Block($"public {spec.ClassName}({ReadOnlySpan} parameters)"))
-        {
-            writer.Line($"{Kernels}.Guard.Length(parameters, ParameterCount, NetworkName, \"ParameterCount\", nameof(parameters));");
-            writer.Line("_parameters = parameters.ToArray();");
-        }
-
-        writer.Line();
-        writer.Summary("The topology, the loss and the parameter layout.");
-        writer.Line($"public static {Runtime}.NetworkDescription Description => s_description;");
-        writer.Line();
-        writer.Summary("All weights and biases: for each layer, W[out, in] row-major, then b[out]. Writable; training updates it in place.");
-        writer.Line($"public {Span} Parameters => _parameters;");
-    }
-
-    private static void WriteInstanceApi(CodeWriter writer, NetworkLayout layout)
-    {
-        writer.Summary("Forward propagation of one sample with this network's parameters. Allocation-free; safe to call from several threads at once.");
-        writer.Line($"public void Forward({ReadOnlySpan} input, {Span} output) => Forward(_parameters, input, output);");
-        writer.Line();
-        writer.Summary("Backpropagation of one sample with this network's parameters: adds ∂J_x/∂θ to <paramref name=\"gradient\"/> and returns J_x.");
-        writer.Line($"public float AccumulateGradient({ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient) => AccumulateGradient(_parameters, input, target, gradient);");
-        writer.Line();
-        writer.Summary("The mean loss of this network over a batch (row-major <c>[count, InputSize]</c> inputs and <c>[count, OutputSize]</c> targets).");
-        writer.Line($"public float ComputeLoss({ReadOnlySpan} inputs, {ReadOnlySpan} targets) => ComputeLoss(_parameters, inputs, targets);");
-        writer.Line();
-        writer.Summary("One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.");
-        writer.Line($"public float TrainStep({ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) =>");
-        writer.Line("    TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);");
-    }
-
-    private static void WriteInterfaceImplementation(CodeWriter writer, NetworkLayout layout)
-    {
-        var spec = layout.Spec;
-        string self = spec.FullyQualifiedName;
-        string contract = $"{Runtime}.INeuralNetwork<{self}>";
-        writer.Line($"// {contract}: the compile-time facts, for generic code.");
-        writer.Line($"static int {contract}.InputSize => InputSize;");
-        writer.Line($"static int {contract}.OutputSize => OutputSize;");
-        writer.Line($"static int {contract}.ParameterCount => ParameterCount;");
-        writer.Line($"static {self} {contract}.Create(int seed) => new {self}(seed);");
-    }
-
-    /// <summary>Declares the named scratch spans <c>z1, a1, …</c> (and <c>delta1, …</c>) over <c>scratch</c>.</summary>
-    private static void WriteScratchSlices(CodeWriter writer, NetworkLayout layout, bool lastActivationIsOutput, bool deltas)
-    {
-        int offset = 0;
-        foreach (var layer in layout.Layers)
-        {
-            writer.Line($"var {layer.Z} = scratch.Slice({offset}, {layer.SizeConstant});");
-            offset += layer.Size;
-            if (lastActivationIsOutput && layer == layout.Output)
+            WriteSampleKernels(writer, plan);
+            writer.Line();
+            WriteLayerPasses(writer, plan);
+            if (plan.ForwardInRegisters)
             {
-                writer.Line($"var {layer.A} = output;");
-                continue;
+                writer.Line();
+                WriteForwardInRegisters(writer, plan);
             }
 
-            writer.Line($"var {layer.A} = scratch.Slice({offset}, {layer.SizeConstant});");
-            offset += layer.Size;
+            writer.Line();
+            WriteBatchKernels(writer, plan);
+            WriteBatchDrivers(writer, plan);
+            WriteBakedData(writer, plan);
+        }
+    }
+
+    private static void WriteKernelConstants(CodeWriter writer, NetworkPlan plan)
+    {
+        writer.Line($"internal const string NetworkName = \"{plan.Spec.DisplayName}\";");
+        writer.Line($"private const int InputSize = {plan.InputSize}, OutputSize = {plan.Output.Size}, ParameterCount = {plan.ParameterCount};");
+        foreach (var layer in plan.Layers)
+        {
+            writer.Line($"private const int {layer.SizeConstant} = {layer.Size}, {layer.InputSizeConstant} = {layer.InputSize}, {layer.WeightOffsetConstant} = {layer.WeightOffset}, {layer.WeightCountConstant} = {layer.WeightCount}, {layer.BiasOffsetConstant} = {layer.BiasOffset};");
         }
 
-        if (deltas)
+        writer.Line();
+        writer.Line("// Scratch floats per call: z and a of every layer (and δ when training) for one sample, on the stack up to");
+        writer.Line($"// {NetworkPlan.StackallocLimit} floats, else rented from the shared array pool; per sample and per batch for the batched kernels.");
+        writer.Line($"private const int ForwardScratchLength = {plan.ForwardScratchLength}, BackpropagationScratchLength = {plan.BackpropagationScratchLength};");
+        writer.Line($"private const int ForwardBatchScratchPerSample = {plan.ForwardBatchScratchPerSample}, TrainBatchScratchPerSample = {plan.TrainBatchScratchPerSample}, TrainBatchScratchPerBatch = {plan.TrainBatchScratchPerBatch};");
+    }
+
+    /// <summary>Declares the named spans of <paramref name="slices"/> over <paramref name="scratch"/> (only those in <paramref name="names"/>, when given).</summary>
+    private static void WriteScratchSlices(CodeWriter writer, EquatableArray<ScratchSlice> slices, string scratch, string samples, ICollection<string>? names = null)
+    {
+        foreach (var slice in slices)
         {
-            foreach (var layer in layout.Layers)
+            if (names is null || names.Contains(slice.Name))
             {
-                writer.Line($"var {layer.Delta} = scratch.Slice({offset}, {layer.SizeConstant});");
-                offset += layer.Size;
+                writer.Line($"{Span} {slice.Name} = {scratch}.Slice({Extent(slice.OffsetPerSample, slice.OffsetFixed, samples)}, {Extent(slice.PerSample, slice.Fixed, samples)});");
             }
         }
+    }
+
+    /// <summary><c>perSample * samples + fixed</c>, without the terms that are zero.</summary>
+    private static string Extent(int perSample, int fixedPart, string samples)
+    {
+        string scaled = perSample == 0 ? string.Empty : perSample == 1 ? samples : $"{Number(perSample)} * {samples}";
+        if (scaled.Length == 0)
+        {
+            return Number(fixedPart);
+        }
+
+        return fixedPart == 0 ? scaled : $"({scaled}) + {Number(fixedPart)}";
     }
 
     /// <summary>Declares <c>scratch</c>: on the stack when small, else rented (returned when the method exits).</summary>
     private static void WriteScratch(CodeWriter writer, string lengthConstant, int length)
     {
-        if (length <= NetworkLayout.StackallocLimit)
+        if (length <= NetworkPlan.StackallocLimit)
         {
             writer.Line($"{Span} scratch = stackalloc float[{lengthConstant}];");
         }
         else
         {
-            writer.Line($"using var scratchLease = {Kernels}.ScratchBuffer.Rent({lengthConstant}, out {Span} scratch);");
+            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent({lengthConstant}, out {Span} scratch);");
         }
     }
 
     private static void WriteLengthCheck(CodeWriter writer, string span, string constant) =>
         writer.Line($"{Kernels}.Guard.Length({span}, {constant}, NetworkName, \"{constant}\", nameof({span}));");
+
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

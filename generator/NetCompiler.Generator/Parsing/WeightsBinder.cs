@@ -158,7 +158,7 @@ internal static class WeightsBinder
             return;
         }
 
-        var layout = new NetworkLayout(spec);
+        var layout = NetworkPlan.For(spec);
         var layer = layout.Layers.Last(l => l.WeightOffset <= first);
         diagnostics.Add(DiagnosticInfo.Create(
             DiagnosticDescriptors.WeightsNotFinite,

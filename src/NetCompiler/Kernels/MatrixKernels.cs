@@ -9,7 +9,7 @@ namespace NetCompiler.Kernels;
 /// <summary>
 /// Topology-independent helpers of the batched (matrix-form) kernels: layout changes between
 /// sample-major <c>[count, features]</c> and feature-major <c>[features, count]</c> buffers, and the
-/// scalar tail of the generated register-blocked products.
+/// element-wise passes around the generated products.
 /// </summary>
 public static class MatrixKernels
 {
@@ -176,37 +176,6 @@ public static class MatrixKernels
         for (int j = 0; j < bias.Length; j++)
         {
             matrix.Slice(j * columns, columns).Fill(bias[j]);
-        }
-    }
-
-    /// <summary>
-    /// Scalar tail of a generated block product, for the last columns that do not fill a vector:
-    /// <c>C[r, c] = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + c] (+ C[r, c] when accumulate)</c>
-    /// for r &lt; rows and c &lt; columns.
-    /// </summary>
-    public static void ScalarBlock(int rows, ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-    {
-        if (Avx512F.IsSupported && columns < Vector512<float>.Count)
-        {
-            MaskedBlock.Run(rows, ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
-            return;
-        }
-
-        for (int r = 0; r < rows; r++)
-        {
-            ref float sRow = ref Unsafe.Add(ref s, r * rowStride);
-            ref float cRow = ref Unsafe.Add(ref c, r * ldc);
-            for (int column = 0; column < columns; column++)
-            {
-                float sum = 0f;
-                for (int t = 0; t < depth; t++)
-                {
-                    sum += Unsafe.Add(ref sRow, t * depthStride) * Unsafe.Add(ref m, (t * ldm) + column);
-                }
-
-                ref float target = ref Unsafe.Add(ref cRow, column);
-                target = accumulate ? target + (alpha * sum) : alpha * sum;
-            }
         }
     }
 

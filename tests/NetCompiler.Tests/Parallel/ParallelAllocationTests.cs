@@ -32,7 +32,7 @@ public sealed class ParallelAllocationTests(ITestOutputHelper output)
         var outputs = new float[batch * TileEdgesNet.OutputSize];
 
         // Three whole tiles and a part: ForwardBatchParallel shares the tiles, and the worker runs ForwardBatch on its own.
-        const int tiledBatch = (3 * TileEdgesNet.BatchTileSamples) + 5;
+        const int tiledBatch = (3 * global::NetCompiler.Kernels.BatchLayout.TileSamples) + 5;
         var tiledInputs = Numbers.Uniform(tiledBatch * TileEdgesNet.InputSize, seed: 11);
         var tiledOutputs = new float[tiledBatch * TileEdgesNet.OutputSize];
         var parameters = new TileEdgesNet(seed: 6).Parameters.ToArray();

@@ -101,7 +101,7 @@ public sealed class ParallelBatchedKernelTests
 
         // Layer 1's forward and update products cost 256 × 400 multiply-adds per sample; everything else is far smaller.
         int smallest = (int)((Kernels.Parallel.ParallelRows.DefaultMinimumWork + (256 * 400) - 1) / (256 * 400));
-        Assert.True(smallest < ThresholdNet.BatchTileSamples, $"{smallest} samples: more than one tile");
+        Assert.True(smallest < global::NetCompiler.Kernels.BatchLayout.TileSamples, $"{smallest} samples: more than one tile");
         long before = SplitSettings.WorkerJobs;
         AssertTrainingBitIdentical<ThresholdNet>(smallest - 1, steps: 1);
         AssertForwardBitIdentical<ThresholdNet>(smallest - 1);

@@ -21,7 +21,7 @@ internal static partial class NetworkEmitter
         _ => $"{a} = f({z})",
     };
 
-    private static string LossSummary(NetworkLayout layout) => (layout.Spec.Loss, layout.Output.Activation) switch
+    private static string LossSummary(NetworkPlan layout) => (layout.Spec.Loss, layout.Output.Activation) switch
     {
         (LossKind.CrossEntropy, ActivationKind.Softmax) =>
             "CrossEntropy with softmax, J = -1/N Σ_x Σ_k t_k ln a_k; fused output delta δ = a - t",
@@ -39,7 +39,7 @@ internal static partial class NetworkEmitter
     /// Writes <c>{result} = loss of one sample</c> and, when <paramref name="withDelta"/>, BP1: the
     /// output delta <c>δ_L = ∂J_x/∂z_L</c> into <c>deltaL</c>.
     /// </summary>
-    private static void WriteOutputLoss(CodeWriter writer, NetworkLayout layout, string result, bool withDelta)
+    private static void WriteOutputLoss(CodeWriter writer, NetworkPlan layout, string result, bool withDelta)
     {
         var output = layout.Output;
         if (withDelta)
@@ -50,7 +50,7 @@ internal static partial class NetworkEmitter
         WriteOutputLossOn(writer, layout, result, output.Z, output.A, withDelta ? output.Delta : null);
     }
 
-    private static string OutputDeltaEquation(NetworkLayout layout, string a, string z) => (layout.Spec.Loss, layout.Output.Activation) switch
+    private static string OutputDeltaEquation(NetworkPlan layout, string a, string z) => (layout.Spec.Loss, layout.Output.Activation) switch
     {
         (LossKind.CrossEntropy, ActivationKind.Softmax) => $"{a} - t (fused with softmax; J_x = -Σ_k t_k ln {a}_k, from the logits)",
         (LossKind.CrossEntropy, _) => $"{a} - t (fused with sigmoid; J_x = binary cross-entropy, from the logits)",
@@ -63,7 +63,7 @@ internal static partial class NetworkEmitter
     /// Writes <c>{result} = loss of one sample</c> from the output spans named <paramref name="z"/> and
     /// <paramref name="a"/>; when <paramref name="delta"/> is not null, also the output delta into it.
     /// </summary>
-    private static void WriteOutputLossOn(CodeWriter writer, NetworkLayout layout, string result, string z, string a, string? delta)
+    private static void WriteOutputLossOn(CodeWriter writer, NetworkPlan layout, string result, string z, string a, string? delta)
     {
         var output = layout.Output;
         string deltaArgument = delta ?? "default";
@@ -90,7 +90,7 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>Writes <c>δ_l ⊙= f_l'(z_l)</c> (nothing for the identity, whose derivative is 1).</summary>
-    private static void WriteMultiplyByDerivative(CodeWriter writer, LayerLayout layer)
+    private static void WriteMultiplyByDerivative(CodeWriter writer, LayerPlan layer)
     {
         if (layer.Activation == ActivationKind.Identity)
         {

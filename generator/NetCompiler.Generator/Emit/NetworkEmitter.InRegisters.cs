@@ -18,31 +18,12 @@ internal static partial class NetworkEmitter
     private const string VectorOfFloats = "global::System.Runtime.Intrinsics.Vector512<float>";
     private const string Avx512 = "global::System.Runtime.Intrinsics.X86.Avx512F";
     private const string VectorMath = "global::NetCompiler.Kernels.VectorMath";
+    private const string RowMerge = "global::NetCompiler.Kernels.Blocks.RowMerge";
 
-    /// <summary>
-    /// Whether <see cref="WriteForwardInRegisters"/> applies: every layer has at most 16 neurons and a power of two
-    /// up to 16 inputs (so rows tile a block exactly), an activation with a register form, and the parameters hold
-    /// at least one whole block (so every block load can stay inside them).
-    /// </summary>
-    private static bool FitsInRegisters(NetworkLayout layout) =>
-        layout.ParameterCount >= Lanes
-        && layout.Layers.All(layer =>
-            layer.Size <= Lanes
-            && layer.InputSize is 1 or 2 or 4 or 8 or 16
-            && (HasRegisterForm(layer.Activation) || (layer.Activation == ActivationKind.Softmax && layer == layout.Output)));
-
-    private static bool HasRegisterForm(ActivationKind activation) =>
-        activation is ActivationKind.Identity or ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.ReLU or ActivationKind.LeakyReLU;
-
-    /// <summary>Partials per row of each merge the network needs (one helper method each).</summary>
-    private static IEnumerable<int> MergeWidths(NetworkLayout layout) =>
-        layout.Layers.SelectMany(layer => Enumerable.Range(1, 4).Select(shift => 1 << shift).Where(width => width <= layer.InputSize)).Distinct().OrderByDescending(width => width);
-
-    private static void WriteForwardInRegisters(CodeWriter writer, NetworkLayout layout)
+    private static void WriteForwardInRegisters(CodeWriter writer, NetworkPlan layout)
     {
-        writer.Summary("<see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> with AVX-512 and every layer in one Vector512 register (at most 16 neurons each): block products of W_l and the repeated layer input, summed per row by merges. Arguments are already checked.");
-        writer.Line("// Never inlined: inlined into its callers (as dynamic PGO chose in a benchmark loop) it can run out of the JIT's");
-        writer.Line("// inlining budget, leaving the merges below as calls (4-16-3: 42 ns a sample instead of 28).");
+        writer.Summary("<c>Forward</c> with AVX-512 and every layer in one Vector512 register (at most 16 neurons each): block products of W_l and the repeated layer input, summed per row by <see cref=\"global::NetCompiler.Kernels.Blocks.RowMerge\"/>. Arguments are already checked.");
+        writer.Line("// Never inlined: inlined into a caller it could exhaust the JIT's inlining budget there and leave the merges as calls.");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
         using (writer.Block($"private static void ForwardInRegisters({ReadOnlySpan} parameters, {ReadOnlySpan} input, {Span} output)"))
         {
@@ -59,14 +40,9 @@ internal static partial class NetworkEmitter
             WriteStoreOutput(writer, layout.Output);
         }
 
-        foreach (int width in MergeWidths(layout))
-        {
-            writer.Line();
-            WriteMergeRows(writer, width);
-        }
     }
 
-    private static void WriteLayerInRegisters(CodeWriter writer, NetworkLayout layout, LayerLayout layer, string previous)
+    private static void WriteLayerInRegisters(CodeWriter writer, NetworkPlan layout, LayerPlan layer, string previous)
     {
         string n = Number(layer.Number);
         int columns = layer.InputSize;
@@ -81,7 +57,7 @@ internal static partial class NetworkEmitter
         {
             repeated = $"input{n}";
             string source = layer.Number == 1 ? "input" : previous;
-            writer.Line($"var {repeated} = {RepeatedInput(layer, source)}; // lane t = {source}[t % {columns}]");
+            writer.Line($"{VectorOfFloats} {repeated} = {RepeatedInput(layer, source)}; // lane t = {source}[t % {columns}]");
         }
 
         // The products W[j, k] input[k], one block of 16 weights at a time.
@@ -91,7 +67,7 @@ internal static partial class NetworkEmitter
             string name = $"products{n}_{b}";
             string rows = RowRange(b * rowsPerBlock, rowsPerBlock, layer.Size);
             WriteLoadNote(writer, layout, layer.WeightOffset + (b * Lanes), $"block {b} of W{n}");
-            writer.Line($"var {name} = {LoadBlock(layout, layer.WeightOffsetConstant, layer.WeightOffset, b * Lanes)} * {repeated}; // {rows}, {columns} column{(columns == 1 ? "" : "s")}{(rowsPerBlock == 1 ? "" : " each")}");
+            writer.Line($"{VectorOfFloats} {name} = {LoadBlock(layout, layer.WeightOffsetConstant, layer.WeightOffset, b * Lanes)} * {repeated}; // {rows}, {columns} column{(columns == 1 ? "" : "s")}{(rowsPerBlock == 1 ? "" : " each")}");
             level.Add(name);
         }
 
@@ -107,7 +83,7 @@ internal static partial class NetworkEmitter
                 int rows = Lanes / (width / 2);
                 string range = RowRange((i / 2) * rows, rows, layer.Size);
                 string sums = width == 2 ? "one sum" : $"{width / 2} partial sums";
-                writer.Line($"var {name} = MergeRows{width}({level[i]}, {(alone ? "default" : level[i + 1])}); // {range}, {sums} each{(alone ? " (no second block: zeros)" : "")}");
+                writer.Line($"{VectorOfFloats} {name} = {RowMerge}.Width{width}({level[i]}, {(alone ? "default" : level[i + 1])}); // {range}, {sums} each{(alone ? " (no second block: zeros)" : "")}");
                 next.Add(name);
             }
 
@@ -115,7 +91,7 @@ internal static partial class NetworkEmitter
         }
 
         WriteLoadNote(writer, layout, layer.BiasOffset, $"b{n}");
-        writer.Line($"var z{n} = {level[0]} + {LoadBlock(layout, layer.BiasOffsetConstant, layer.BiasOffset, 0)};");
+        writer.Line($"{VectorOfFloats} z{n} = {level[0]} + {LoadBlock(layout, layer.BiasOffsetConstant, layer.BiasOffset, 0)};");
         WriteActivationInRegisters(writer, layer);
     }
 
@@ -127,7 +103,7 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>The layer input repeated across the 16 lanes: loaded from the input span, or permuted from the previous layer's register.</summary>
-    private static string RepeatedInput(LayerLayout layer, string source)
+    private static string RepeatedInput(LayerPlan layer, string source)
     {
         int columns = layer.InputSize;
         if (layer.Number > 1)
@@ -152,7 +128,7 @@ internal static partial class NetworkEmitter
     /// The 16 floats at <c>offset + delta + lane</c> (lanes past the block's data hold whatever follows it). Near
     /// the end of the parameters the load ends with them instead, and a permute moves the lanes into place.
     /// </summary>
-    private static string LoadBlock(NetworkLayout layout, string offsetConstant, int offset, int delta)
+    private static string LoadBlock(NetworkPlan layout, string offsetConstant, int offset, int delta)
     {
         string at = delta == 0 ? offsetConstant : $"{offsetConstant} + {delta}";
         int shift = LoadShift(layout, offset + delta);
@@ -166,10 +142,10 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>How far a 16-float load at <paramref name="start"/> must move back to stay inside the parameters.</summary>
-    private static int LoadShift(NetworkLayout layout, int start) => System.Math.Max(0, start + Lanes - layout.ParameterCount);
+    private static int LoadShift(NetworkPlan layout, int start) => System.Math.Max(0, start + Lanes - layout.ParameterCount);
 
     /// <summary>Explains a load that <see cref="LoadBlock"/> moves back.</summary>
-    private static void WriteLoadNote(CodeWriter writer, NetworkLayout layout, int start, string what)
+    private static void WriteLoadNote(CodeWriter writer, NetworkPlan layout, int start, string what)
     {
         int shift = LoadShift(layout, start);
         if (shift > 0)
@@ -178,24 +154,24 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteActivationInRegisters(CodeWriter writer, LayerLayout layer)
+    private static void WriteActivationInRegisters(CodeWriter writer, LayerPlan layer)
     {
         string n = Number(layer.Number);
         string z = "z" + n;
         switch (layer.Activation)
         {
             case ActivationKind.Identity:
-                writer.Line($"var a{n} = {z};");
+                writer.Line($"{VectorOfFloats} a{n} = {z};");
                 break;
             case ActivationKind.Sigmoid:
             case ActivationKind.Tanh:
-                writer.Line($"var a{n} = {VectorMath}.{layer.Activation}({z});");
+                writer.Line($"{VectorOfFloats} a{n} = {VectorMath}.{layer.Activation}({z});");
                 break;
             case ActivationKind.ReLU:
-                writer.Line($"var a{n} = {Vector512Type}.ConditionalSelect({Vector512Type}.GreaterThan({z}, {VectorOfFloats}.Zero), {z}, {VectorOfFloats}.Zero);");
+                writer.Line($"{VectorOfFloats} a{n} = {Vector512Type}.ConditionalSelect({Vector512Type}.GreaterThan({z}, {VectorOfFloats}.Zero), {z}, {VectorOfFloats}.Zero);");
                 break;
             case ActivationKind.LeakyReLU:
-                writer.Line($"var a{n} = {Vector512Type}.ConditionalSelect({Vector512Type}.GreaterThan({z}, {VectorOfFloats}.Zero), {z}, {z} * {Kernels}.Activations.LeakyReLUSlope);");
+                writer.Line($"{VectorOfFloats} a{n} = {Vector512Type}.ConditionalSelect({Vector512Type}.GreaterThan({z}, {VectorOfFloats}.Zero), {z}, {z} * {Kernels}.Activations.LeakyReLUSlope);");
                 break;
             default:
                 // Softmax, output layer only: over the narrowest vector that holds the logits, unused lanes at -∞ (e^-∞ = 0).
@@ -208,7 +184,7 @@ internal static partial class NetworkEmitter
                 }
 
                 writer.Line($"// Softmax over lanes 0..{layer.Size - 1}; the other lanes are set to -∞ so they add e^-∞ = 0 to the sum.");
-                writer.Line($"var a{n} = {VectorMath}.Softmax({logits});");
+                writer.Line($"{type}<float> a{n} = {VectorMath}.Softmax({logits});");
                 break;
         }
     }
@@ -224,7 +200,7 @@ internal static partial class NetworkEmitter
     private static int Width(string vectorType) => vectorType == Vector128Type ? 4 : vectorType == Vector256Type ? 8 : Lanes;
 
     /// <summary>Stores lanes 0..OutputSize-1 of the last activation: whole vectors where they fit, single lanes after.</summary>
-    private static void WriteStoreOutput(CodeWriter writer, LayerLayout output)
+    private static void WriteStoreOutput(CodeWriter writer, LayerPlan output)
     {
         string a = output.A;
         writer.Line($"// output = a{Number(output.Number)}, {(output.Size == 1 ? "lane 0" : $"lanes 0..{output.Size - 1}")}.");
@@ -260,32 +236,5 @@ internal static partial class NetworkEmitter
             string target = lane == 0 ? "result" : $"{Unsafe}.Add(ref result, {lane})";
             writer.Line($"{target} = {type}.GetElement({a}, {lane});");
         }
-    }
-
-    /// <summary>
-    /// <c>MergeRows{width}(first, second)</c>: both blocks hold 16 / width rows of <c>width</c> partial sums (lane
-    /// r·width + k is partial k of row r); the result holds their rows, first's then second's, with width / 2
-    /// partial sums each (partial k plus partial k + width / 2).
-    /// </summary>
-    private static void WriteMergeRows(CodeWriter writer, int width)
-    {
-        int half = width / 2;
-        int rows = Lanes / width;
-        var low = new List<int>();
-        var high = new List<int>();
-        for (int lane = 0; lane < Lanes; lane++)
-        {
-            int row = lane / half;
-            int k = lane % half;
-            int source = (row < rows ? 0 : Lanes) + ((row % rows) * width) + k;
-            low.Add(source);
-            high.Add(source + half);
-        }
-
-        writer.Summary($"Row sums in registers: <paramref name=\"first\"/> and <paramref name=\"second\"/> each hold {rows} row{(rows == 1 ? "" : "s")} of {width} partial sums (lane {(rows == 1 ? "k" : $"{width}r + k")} is partial k{(rows == 1 ? "" : " of row r")}); the result holds the {2 * rows} rows, first's then second's, with {half} partial sum{(half == 1 ? "" : "s")} each: partial k plus partial k + {half}.");
-        writer.Line($"[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        writer.Line($"private static {VectorOfFloats} MergeRows{width}({VectorOfFloats} first, {VectorOfFloats} second) =>");
-        writer.Line($"    {Avx512}.PermuteVar16x32x2(first, {Vector512Type}.Create({string.Join(", ", low)}), second)");
-        writer.Line($"    + {Avx512}.PermuteVar16x32x2(first, {Vector512Type}.Create({string.Join(", ", high)}), second);");
     }
 }

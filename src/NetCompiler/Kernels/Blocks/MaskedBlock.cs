@@ -1,13 +1,13 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace NetCompiler.Kernels;
+namespace NetCompiler.Kernels.Blocks;
 
 /// <summary>
 /// The last 1–15 columns of a generated block product with AVX-512 masked loads and stores: one Vector512 per row
 /// whose lanes past <c>columns</c> are neither read nor written (masked lanes do not fault), so a batch of 17 or 33
 /// samples costs about the same per column as one of 16 or 32, and a batch smaller than 16 is still vectorized.
-/// Same contract as <see cref="MatrixKernels.ScalarBlock"/>.
+/// Same contract as <see cref="ColumnTail.MultiplyAdd"/>.
 /// </summary>
 internal static unsafe class MaskedBlock
 {

@@ -5,18 +5,15 @@ using NetCompiler.Generator.Model;
 namespace NetCompiler.Generator.Emit;
 
 /// <summary>
-/// Writes the parameters baked in from <c>[Network(Weights = "...")]</c>: their bit patterns as a string constant,
-/// a <c>ReadOnlySpan&lt;float&gt;</c> view of it, and <c>CreatePretrained()</c>. Writes nothing for a network
-/// without weights, so its file is exactly what it was before weights could be baked in.
+/// Writes the parameters baked in from <c>[Network(Weights = "...")]</c>: in the user's class <c>PretrainedParameters</c>
+/// and <c>CreatePretrained()</c>, in the kernel class their bit patterns as a constant string. Writes nothing for a
+/// network without weights.
 /// </summary>
 /// <remarks>
-/// Why a string: the compiler folds a constant string quickly, while an array initializer costs it a binding step
-/// per element (measured here for 784-128-10, 101,770 parameters: compiling the whole generated file takes 0.15-0.3 s
-/// with the string, 2-2.5 s with a <c>uint[]</c>, over 10 s with the 407,080 elements of a <c>byte[]</c>). Each parameter is two UTF-16
-/// code units, low half first, so on a little-endian machine the characters' bytes are the floats' bytes and the
-/// span is a view of the string; a string's characters start 4-byte aligned (after the method table pointer and the
-/// length) in every .NET runtime. A string literal lives in the assembly; the runtime materialises it once (NativeAOT
-/// stores it ready-made in the image), so reading the parameters allocates nothing after that and never opens a file.
+/// A string because the compiler folds a constant string quickly, while an array initializer costs it a binding step
+/// per element (docs/design/kernels.md has the compile times). A string literal lives in the assembly and the runtime
+/// materialises it once (NativeAOT stores it ready-made in the image), so reading the parameters allocates nothing after
+/// that and never opens a file.
 /// </remarks>
 internal static partial class NetworkEmitter
 {
@@ -24,9 +21,10 @@ internal static partial class NetworkEmitter
     private const int BakedLinesPerBlock = 64;
     private const string HexDigits = "0123456789ABCDEF";
 
-    private static void WriteBakedWeights(CodeWriter writer, NetworkLayout layout)
+    /// <summary>The user's class's members for the baked-in parameters: <c>PretrainedParameters</c> and <c>CreatePretrained</c>.</summary>
+    private static void WritePretrainedApi(CodeWriter writer, NetworkPlan plan)
     {
-        var spec = layout.Spec;
+        var spec = plan.Spec;
         if (spec.Weights is not { } weights)
         {
             return;
@@ -34,20 +32,14 @@ internal static partial class NetworkEmitter
 
         string file = XmlText(weights.FileName);
         string origin = XmlText(weights.Origin);
-        string checksum = "0x" + weights.Checksum.ToString("X8", CultureInfo.InvariantCulture);
         writer.Line();
-        writer.Line($"// Parameters baked in at build time from the weights file {CommentText(weights.FileName)} ({SingleLine(weights.Origin)}),");
-        writer.Line($"// checked against this topology; the CRC-32 of the parameters (as little-endian float32) is {checksum}.");
         writer.Line("/// <summary>");
         writer.Line($"/// The parameters baked into this assembly at build time from the weights file <c>{file}</c> ({origin}), in the");
         writer.Line("/// layout of <see cref=\"Parameters\"/>. They are data in the assembly: reading them opens no file and, after the first");
         writer.Line("/// use, allocates nothing (under NativeAOT, never). Run the static kernels on them directly, e.g.");
         writer.Line("/// <c>Forward(PretrainedParameters, input, output)</c>, or copy them into a network with <see cref=\"CreatePretrained\"/>.");
         writer.Line("/// </summary>");
-        writer.Line($"public static {ReadOnlySpan} PretrainedParameters =>");
-        writer.Line("    global::System.BitConverter.IsLittleEndian");
-        writer.Line("        ? global::System.Runtime.InteropServices.MemoryMarshal.Cast<char, float>(global::System.MemoryExtensions.AsSpan(PretrainedParameterData))");
-        writer.Line("        : s_bigEndianPretrainedParameters ??= DecodePretrainedParameters();");
+        writer.Line($"public static {ReadOnlySpan} PretrainedParameters => {KernelClass(spec)}.PretrainedParameters;");
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line($"/// Creates the network with the parameters baked in from <c>{file}</c> (a copy of <see cref=\"PretrainedParameters\"/>),");
@@ -55,14 +47,32 @@ internal static partial class NetworkEmitter
         writer.Line("/// still draws fresh weights from a seed.");
         writer.Line("/// </summary>");
         writer.Line($"public static {spec.ClassName} CreatePretrained() => new {spec.ClassName}(PretrainedParameters);");
+    }
+
+    /// <summary>The kernel class's baked-in data: the parameters' bit patterns as a constant string, and their view.</summary>
+    private static void WriteBakedData(CodeWriter writer, NetworkPlan layout)
+    {
+        var spec = layout.Spec;
+        if (spec.Weights is not { } weights)
+        {
+            return;
+        }
+
+        string checksum = "0x" + weights.Checksum.ToString("X8", CultureInfo.InvariantCulture);
+        writer.Line();
+        writer.Line($"// ---- Parameters baked in at build time from the weights file {CommentText(weights.FileName)} ({SingleLine(weights.Origin)}), ----");
+        writer.Line($"// checked against this topology; the CRC-32 of the parameters (as little-endian float32) is {checksum}.");
+        writer.Line();
+        writer.Line("// Decoded only on a big-endian machine, where the characters' bytes are not the floats' bytes.");
+        writer.Line("private static float[]? s_bigEndianPretrainedParameters;");
+        writer.Line();
+        writer.Line($"internal static {ReadOnlySpan} PretrainedParameters => {Kernels}.BakedParameters.View(PretrainedParameterData, ref s_bigEndianPretrainedParameters);");
         writer.Line();
         writer.Line("// The parameters' IEEE-754 bit patterns, exactly as in the file (-0, subnormals and NaN payloads included), two");
-        writer.Line("// UTF-16 code units per parameter, low half first: on a little-endian machine the characters are the floats' bytes.");
-        writer.Line("// A constant string compiles far faster than an array initializer of the same data.");
-        writer.Line("private static string PretrainedParameterData =>");
+        writer.Line("// UTF-16 code units per parameter, low half first (see BakedParameters).");
+        writer.Line("private const string PretrainedParameterData =");
         // Each section (a layer's W or b) is a run of literals, 32 parameters a line; runs of 64 lines are parenthesised,
-        // so the expression is never more than a few hundred operators deep: tools that walk it recursively (the
-        // trimming analyzer of a NativeAOT project takes over 30 s on 12,700 chained '+') stay fast.
+        // so the expression is never more than a few hundred operators deep and tools that walk it recursively stay fast.
         var sections = new List<(string Comment, List<List<string>> Blocks)>();
         foreach (var layer in layout.Layers)
         {
@@ -86,22 +96,6 @@ internal static partial class NetworkEmitter
                     writer.Line("    " + open + literals[i] + close);
                 }
             }
-        }
-
-        writer.Line();
-        writer.Line("// On a big-endian machine, where the characters' bytes are not the floats' bytes: the parameters decoded by value, once.");
-        writer.Line("private static float[]? s_bigEndianPretrainedParameters;");
-        writer.Line();
-        using (writer.Block("private static float[] DecodePretrainedParameters()"))
-        {
-            writer.Line("string data = PretrainedParameterData;");
-            writer.Line("var values = new float[ParameterCount];");
-            using (writer.Block("for (int i = 0; i < values.Length; i++)"))
-            {
-                writer.Line("values[i] = global::System.BitConverter.UInt32BitsToSingle((uint)data[2 * i] | ((uint)data[(2 * i) + 1] << 16));");
-            }
-
-            writer.Line("return values;");
         }
     }
 

@@ -1,0 +1,343 @@
+using System.Collections.Generic;
+using NetCompiler.Generator.Model;
+
+namespace NetCompiler.Generator.Emit;
+
+// The per-layer drivers of the batched kernels, in the kernel class: each layer's forward product, delta propagation and
+// fused weight update as loops over cache panels and row tiles of the runtime's register blocks (RowTile), with the
+// tiles the plan chose for the layer's sizes. A product that two cores may share is written as a row-range method
+// that the runtime's ParallelRows hands out in chunks of whole 12-row tiles; every output element is still computed by
+// one thread with the serial code, so the results are bit-identical on one core or two.
+internal static partial class NetworkEmitter
+{
+    private const string ParallelRows = "global::NetCompiler.Kernels.Parallel.ParallelRows";
+    private const string RowTile = "global::NetCompiler.Kernels.Blocks.RowTile";
+    private const string RowRangeKernel = "global::NetCompiler.Kernels.Parallel.RowRangeKernel";
+    
+    private static void WriteBatchDrivers(CodeWriter writer, NetworkPlan plan)
+    {
+        WriteInputPass(writer, plan);
+        foreach (var layer in plan.Layers)
+        {
+            writer.Line();
+            WriteBatchForwardLayer(writer, layer);
+            WriteRowPasses(writer, layer, isOutput: layer == plan.Output);
+            if (layer.PropagateTiles is not null)
+            {
+                writer.Line();
+                WriteBatchPropagateLayer(writer, layer, layer.PropagateTiles);
+            }
+
+            writer.Line();
+            WriteBatchUpdateLayer(writer, layer);
+        }
+    }
+
+    private static void WriteBatchForwardLayer(CodeWriter writer, LayerPlan layer)
+    {
+        string n = layer.N;
+        var product = new RowRangeProduct($"BatchForwardLayer{n}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "columns"));
+        string alpha = product.Splits ? "alpha" : "1f";
+        using (WriteRowRangeMethods(
+            writer,
+            product,
+            $"<c>Z{n} = W{n} A{layer.Number - 1} + b{n} 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to {RowTiles.FullTile} neurons.",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns, float alpha",
+            "parameters, previous, z, columns, 1f"))
+        {
+            writer.Line($"{Kernels}.MatrixKernels.FillRows({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
+            writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
+            writer.Line($"ref float input = ref {Memory}.GetReference(previous);");
+            writer.Line($"ref float output = ref {Memory}.GetReference(z);");
+            WritePanels(writer, "columns", layer.ForwardPanels, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
+                $"ref {Unsafe}.Add(ref weights, {Plus($"{row} * {layer.InputSizeConstant}", k)}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, {alpha}, accumulate: true"));
+        }
+    }
+
+    private static void WriteBatchPropagateLayer(CodeWriter writer, LayerPlan layer, RowTiles tiles)
+    {
+        string n = layer.N;
+        string below = Number(layer.Number - 1);
+        var product = new RowRangeProduct($"BatchPropagateLayer{n}", layer.InputSizeConstant, tiles, PropagateWork(layer, "columns"));
+        string alpha = product.Splits ? "alpha" : "1f";
+        using (WriteRowRangeMethods(
+            writer,
+            product,
+            $"<c>H{below} = W{n}ᵀ H{n}</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W{n}[j, k] H{n}[j, :]</c>.",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns",
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns, float alpha",
+            "parameters, delta, propagated, columns, 1f"))
+        {
+            writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
+            writer.Line($"ref float input = ref {Memory}.GetReference(delta);");
+            writer.Line($"ref float output = ref {Memory}.GetReference(propagated);");
+            WritePanels(writer, "columns", layer.PropagatePanels, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
+                $"ref {Unsafe}.Add(ref weights, {Plus(Times(k, layer.InputSizeConstant), row)}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, {alpha}, accumulate: {(k == "0" ? "false" : "k != 0")}"));
+        }
+    }
+
+    private static void WriteBatchUpdateLayer(CodeWriter writer, LayerPlan layer)
+    {
+        string n = layer.N;
+        string previous = layer.Number == 1 ? "inputs" : $"A{layer.Number - 1}";
+        var product = new RowRangeProduct($"BatchUpdateLayer{n}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "samples"));
+        using (WriteRowRangeMethods(
+            writer,
+            product,
+            $"<c>W{n} += step · H{n} {previous}ᵀ</c> and <c>b{n} += step · H{n} 1</c>; <c>previousSampleMajor</c> is <c>{previous}</c> stored sample-major, so row j of the product is <c>Σ_s H{n}[j, s] · (row s of it)</c>.",
+            $"{Span} parameters, {ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, int samples, float step",
+            $"{ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, {Span} parameters, int samples, float step",
+            "delta, previousSampleMajor, parameters, samples, step"))
+        {
+            writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
+            writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
+            writer.Line($"ref float deltas = ref {Memory}.GetReference(delta);");
+            writer.Line($"ref float input = ref {Memory}.GetReference(previousSampleMajor);");
+            WritePanels(writer, layer.InputSizeConstant, depthPanels: true, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
+                $"ref {Unsafe}.Add(ref deltas, ({row} * samples) + k), samples, 1, ref {Unsafe}.Add(ref input, (k * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, {depth}, ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, width, step, accumulate: true"));
+        }
+    }
+
+    /// <summary><c>a + b</c>, or just <c>a</c> when b is the literal 0 (keeps the generated index expressions short).</summary>
+    private static string Plus(string a, string b) => b == "0" ? a : a == "0" ? b : $"({a}) + {b}";
+
+    /// <summary><c>a * b</c>, or the literal 0 when a is 0.</summary>
+    private static string Times(string a, string b) => a == "0" ? "0" : $"{a} * {b}";
+
+    /// <summary>
+    /// Writes the cache blocking around a product's row tiles: columns (samples) in slices of
+    /// <see cref="NetworkPlan.ColumnPanel"/> and, when <paramref name="depthPanels"/>, the depth in panels of
+    /// <see cref="NetworkPlan.DepthPanel"/>, so the panel of the right-hand matrix (at most 128 × 64 floats, 32 KB) stays
+    /// in L1 while every row tile passes over it. <paramref name="body"/> gets the expressions of the panel's first depth
+    /// index and its length.
+    /// </summary>
+    private static void WritePanels(CodeWriter writer, string columns, bool depthPanels, string depthConstant, System.Action<string, string> body)
+    {
+        int wide = NetworkPlan.ColumnPanel;
+        int deep = NetworkPlan.DepthPanel;
+        writer.Line(depthPanels
+            ? $"// Cache blocking: {wide}-column slices and {deep}-deep panels, so the right-hand panel stays in L1 while every row tile passes over it."
+            : $"// Cache blocking: {wide}-column slices, so the right-hand panel stays in L1 while every row tile passes over it.");
+        using (writer.Block($"for (int column = 0; column < {columns}; column += {wide})"))
+        {
+            writer.Line($"int width = global::System.Math.Min({wide}, {columns} - column);");
+            if (!depthPanels)
+            {
+                body("0", depthConstant);
+                return;
+            }
+
+            using (writer.Block($"for (int k = 0; k < {depthConstant}; k += {deep})"))
+            {
+                writer.Line($"int depth = global::System.Math.Min({deep}, {depthConstant} - k);");
+                body("k", "depth");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the product's row tiles as the plan cut them: full 12-row tiles, then the edge tiles (known now, so they
+    /// cost no run-time branch). For a product that can be split, the loop covers the full tiles in
+    /// <c>[firstRow, endRow)</c> and the edge tiles belong to the range that ends the layer (one branch), so every range
+    /// the two threads share out is made of whole tiles.
+    /// </summary>
+    private static void WriteRowBlocks(CodeWriter writer, RowRangeProduct product, System.Func<string, string> arguments)
+    {
+        var tiles = product.Tiles;
+        bool hasEdges = tiles.EdgeTiles.Count > 0;
+        if (product.Splits)
+        {
+            writer.Line(hasEdges ? $"int tilesEnd = global::System.Math.Min(endRow, {Number(tiles.FullRows)});" : "int tilesEnd = endRow;");
+            using (writer.Block($"for (int row = firstRow; row < tilesEnd; row += {RowTiles.FullTile})"))
+            {
+                writer.Line(TileCall(RowTiles.FullTile, arguments("row")));
+            }
+        }
+        else if (tiles.FullRows == RowTiles.FullTile)
+        {
+            writer.Line(TileCall(RowTiles.FullTile, arguments("0")));
+        }
+        else if (tiles.FullRows > 0)
+        {
+            using (writer.Block($"for (int row = 0; row < {Number(tiles.FullRows)}; row += {RowTiles.FullTile})"))
+            {
+                writer.Line(TileCall(RowTiles.FullTile, arguments("row")));
+            }
+        }
+
+        if (!hasEdges)
+        {
+            return;
+        }
+
+        CodeWriter.Scope? edges = null;
+        if (product.Splits)
+        {
+            writer.Line();
+            edges = writer.Block($"if (endRow == {Number(tiles.Rows)})");
+        }
+
+        int at = tiles.FullRows;
+        foreach (int tile in tiles.EdgeTiles)
+        {
+            writer.Line($"// Edge tile: rows {at}..{at + tile - 1} of {tiles.Rows}.");
+            writer.Line(TileCall(tile, arguments(Number(at))));
+            at += tile;
+        }
+
+        edges?.Dispose();
+    }
+
+    /// <summary>The call of the runtime's register tile of <paramref name="rows"/> rows.</summary>
+    private static string TileCall(int rows, string arguments) => $"{RowTile}.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows{Number(rows)}>({arguments});";
+
+    /// <summary>
+    /// Writes the driver <c>{Name}</c> that the batched methods call (its <paramref name="summary"/> and
+    /// <paramref name="parameters"/>) and returns the scope in which the caller writes the product's body. When the
+    /// product cannot be split, that body is the driver's own. Otherwise the body goes into <c>{Name}Rows</c>
+    /// (<paramref name="rowsParameters"/> plus a row range), and the driver runs it over all rows, or, when
+    /// <c>ParallelRows.ShouldSplit</c> says it pays, in row ranges shared by two threads, through a delegate cached
+    /// in a static field so that a call allocates nothing.
+    /// </summary>
+    private static CodeWriter.Scope WriteRowRangeMethods(CodeWriter writer, RowRangeProduct product, string summary, string parameters, string rowsParameters, string rowsArguments)
+    {
+        writer.Summary(summary);
+        if (!product.Splits)
+        {
+            return writer.Block($"private static void {product.Name}({parameters})");
+        }
+
+        using (writer.Block($"private static void {product.Name}({parameters})"))
+        {
+            writer.Line($"long work = {product.Work};");
+            using (writer.Block($"if ({ParallelRows}.ShouldSplit(work))"))
+            {
+                writer.Line($"// Chunks of whole {RowTiles.FullTile}-row tiles, claimed by this thread and the library's worker thread.");
+                writer.Line($"{ParallelRows}.Run({product.DelegateField}, {rowsArguments}, {product.RowsConstant}, {RowTiles.FullTile}, work);");
+                writer.Line("return;");
+            }
+
+            writer.Line();
+            writer.Line($"{product.RowsMethod}({rowsArguments}, 0, {product.RowsConstant});");
+        }
+
+        writer.Line();
+        writer.Line($"private static readonly {RowRangeKernel} {product.DelegateField} = {product.RowsMethod};");
+        writer.Line();
+        writer.Summary($"Rows <c>[firstRow, endRow)</c> of <see cref=\"{product.Name}\"/>; <c>firstRow</c> is a multiple of {RowTiles.FullTile}, <c>endRow</c> too or {product.Tiles.Rows}.");
+        return writer.Block($"private static void {product.RowsMethod}({rowsParameters}, int firstRow, int endRow)");
+    }
+
+    /// <summary>
+    /// Writes the row-range delegates of a layer's element-wise passes (the activation, and for hidden layers the
+    /// sample-major copy and the activation's derivative) when its rows can be split. On two cores
+    /// <c>ParallelRows.RunPass</c> splits a pass exactly as the adjacent product is split, so each thread mostly passes
+    /// over rows it has just computed and will read again, in its own cache; on one thread the pass covers all rows.
+    /// </summary>
+    private static void WriteRowPasses(CodeWriter writer, LayerPlan layer, bool isOutput)
+    {
+        if (!layer.Splits)
+        {
+            return;
+        }
+
+        string n = layer.N;
+        const string Rows = "firstRow * columns, (endRow - firstRow) * columns";
+        if (layer.Activation != ActivationKind.Softmax)
+        {
+            writer.Line();
+            writer.Summary($"Rows <c>[firstRow, endRow)</c> of <c>{ActivationEquation(layer.Activation, "A" + n, "Z" + n)}</c> (feature-major, <c>columns</c> samples per row).");
+            writer.Line($"private static readonly {RowRangeKernel} {PassField("activate", layer)} = static (z, _, a, columns, _, firstRow, endRow) =>");
+            writer.Line($"    {Kernels}.ActivationKernels.{layer.Activation}(z.Slice({Rows}), a.Slice({Rows}));");
+        }
+
+        if (isOutput)
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Summary($"Rows <c>[firstRow, endRow)</c> of A{n} (feature-major) into the same columns of its sample-major copy.");
+        writer.Line($"private static readonly {RowRangeKernel} {PassField("sampleMajor", layer)} = static (a, _, sampleMajor, columns, _, firstRow, endRow) =>");
+        writer.Line($"    {Kernels}.MatrixKernels.TransposeRows(a, {layer.SizeConstant}, columns, sampleMajor, firstRow, endRow);");
+        if (layer.Activation != ActivationKind.Identity)
+        {
+            writer.Line();
+            writer.Summary($"Rows <c>[firstRow, endRow)</c> of <c>H{n} ⊙= f{n}'(Z{n})</c> (feature-major, <c>columns</c> samples per row).");
+            writer.Line($"private static readonly {RowRangeKernel} {PassField("derivative", layer)} = static (z, a, h, columns, _, firstRow, endRow) =>");
+            writer.Line($"    {Kernels}.ActivationKernels.MultiplyBy{layer.Activation}Derivative(z.Slice({Rows}), a.Slice({Rows}), h.Slice({Rows}));");
+        }
+    }
+
+    /// <summary>
+    /// Writes the row-range delegate of the input transpose <c>A0 = inputsᵀ</c> when layer 1's product can be split:
+    /// on two cores each thread writes half of A0 (in ranges of 8 features, the transpose's block), which both then read
+    /// in full.
+    /// </summary>
+    private static void WriteInputPass(CodeWriter writer, NetworkPlan layout)
+    {
+        if (!layout.InputPassSplits)
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Summary("Rows <c>[firstRow, endRow)</c> of <c>A0 = inputsᵀ</c>: features <c>firstRow</c> to <c>endRow - 1</c> of every sample.");
+        writer.Line($"private static readonly {RowRangeKernel} {InputPassField} = static (inputs, _, a0, samples, _, firstRow, endRow) =>");
+        writer.Line($"    {Kernels}.MatrixKernels.TransposeColumns(inputs, samples, InputSize, a0, firstRow, endRow);");
+    }
+
+    /// <summary>The statement <c>a0 = inputsᵀ</c> for <c>n</c> samples of <paramref name="inputs"/>.</summary>
+    private static string TransposeInputs(NetworkPlan layout, string inputs) =>
+        layout.InputPassSplits
+            ? $"{ParallelRows}.RunPass({InputPassField}, {inputs}, default, a0, n, InputSize, {NetworkPlan.TransposeBlock}, {ForwardWork(layout.Layers[0], "n")});"
+            : $"{Kernels}.MatrixKernels.Transpose({inputs}, n, InputSize, a0);";
+
+    private const string InputPassField = "s_featureMajorInputsRows";
+
+    /// <summary>
+    /// The statement that runs the pass <paramref name="pass"/> of <paramref name="layer"/> over its rows, split like
+    /// the product of <paramref name="work"/> multiply-adds that produced (or will read) them.
+    /// </summary>
+    private static string RunPass(string pass, LayerPlan layer, string left, string right, string result, string work) =>
+        $"{ParallelRows}.RunPass({PassField(pass, layer)}, {left}, {right}, {result}, n, {layer.SizeConstant}, {RowTiles.FullTile}, {work});";
+
+    private static string PassField(string pass, LayerPlan layer) => $"s_{pass}Layer{layer.Number}Rows";
+
+    /// <summary>The multiply-adds of a layer's forward product (and of its weight update) for <paramref name="columns"/> samples.</summary>
+    private static string ForwardWork(LayerPlan layer, string columns) => $"(long){layer.SizeConstant} * {layer.InputSizeConstant} * {columns}";
+
+    /// <summary>The multiply-adds of propagating a layer's deltas to the layer below, for <paramref name="columns"/> samples.</summary>
+    private static string PropagateWork(LayerPlan layer, string columns) => $"(long){layer.InputSizeConstant} * {layer.SizeConstant} * {columns}";
+
+    /// <summary>
+    /// One layer product whose output rows can be computed in ranges: its driver name, its row count, and the
+    /// multiply-adds it costs (an expression of the batch size).
+    /// </summary>
+    private sealed class RowRangeProduct(string name, string rowsConstant, RowTiles tiles, string work)
+    {
+        public string Name { get; } = name;
+
+        public string RowsMethod => Name + "Rows";
+
+        public string DelegateField => "s_" + char.ToLowerInvariant(Name[0]) + Name.Substring(1) + "Rows";
+
+        public string RowsConstant { get; } = rowsConstant;
+
+        /// <summary>How the plan cut the product's rows into register tiles.</summary>
+        public RowTiles Tiles { get; } = tiles;
+
+        public string Work { get; } = work;
+
+        /// <summary>Whether the product's rows can be shared by two threads (otherwise no row range is written).</summary>
+        public bool Splits => Tiles.Splits;
+
+        /// <summary>The product's rows of a vector of one value per row (the biases) at <paramref name="offset"/> in <paramref name="span"/>.</summary>
+        public string Bias(string span, string offset) =>
+            Splits ? $"{span}.Slice({offset} + firstRow, endRow - firstRow)" : $"{span}.Slice({offset}, {RowsConstant})";
+
+        /// <summary>A matrix of one <paramref name="rowLength"/>-float row per product row, from the range's first row on.</summary>
+        public string RowsOf(string span, string rowLength) => Splits ? $"{span}.Slice(firstRow * {rowLength})" : span;
+    }
+}

@@ -1,0 +1,303 @@
+using System.Collections.Generic;
+using NetCompiler.Generator.Model;
+
+namespace NetCompiler.Generator.Emit;
+
+// The batched kernels of the kernel class, in the matrix form of Wocjan's batch notes: Z_l = W_l A_(l-1) + b_l 1ᵀ,
+// H_(l-1) = (W_lᵀ H_l) ⊙ f'(Z_(l-1)), W_l ← W_l - (η/N) H_l A_(l-1)ᵀ, b_l ← b_l - (η/N) H_l 1. Activations are
+// feature-major ([features, samples], samples contiguous), so every product is a register-blocked runtime tile with
+// no transposes; the layer inputs are also kept sample-major for the weight-gradient product, fused with the update.
+internal static partial class NetworkEmitter
+{
+    private static void WriteBatchKernels(CodeWriter writer, NetworkPlan plan)
+    {
+        writer.Line("// ---- Batches in matrix form. Feature-major activations: row f of a buffer holds feature f of every sample. ----");
+        writer.Line();
+        WriteForwardBatch(writer, plan);
+        writer.Line();
+        WriteTrainStepBatch(writer, plan);
+        writer.Line();
+        WriteAccumulateGradientBatch(writer, plan);
+        writer.Line();
+        WriteBackpropagateBatch(writer, plan);
+    }
+
+    private static void WriteForwardBatch(CodeWriter writer, NetworkPlan plan)
+    {
+        var output = plan.Output;
+        using (writer.Block($"internal static void ForwardBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs)"))
+        {
+            using (writer.Block("if (inputs.Length == InputSize && outputs.Length == OutputSize)"))
+            {
+                writer.Line("// One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.");
+                writer.Line("Forward(parameters, inputs, outputs);");
+                writer.Line("return;");
+            }
+
+            writer.Line();
+            WriteLengthCheck(writer, "parameters", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
+            using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
+            {
+                writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.");
+                using (writer.Block("for (int sample = 0; sample < count; sample++)"))
+                {
+                    writer.Line("Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));");
+                }
+
+                writer.Line("return;");
+            }
+
+            writer.Line();
+            writer.Line($"const int TileSamples = {Kernels}.BatchLayout.TileSamples;");
+            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out {Span} scratch);");
+            using (writer.Block("for (int first = 0; first < count; first += TileSamples)"))
+            {
+                writer.Line("int n = global::System.Math.Min(TileSamples, count - first);");
+                WriteScratchSlices(writer, plan.ForwardBatchScratch, "scratch", "n");
+                writer.Line("// a0 = inputsᵀ: feature-major.");
+                writer.Line(TransposeInputs(plan, "inputs.Slice(first * InputSize, n * InputSize)"));
+                string previous = "a0";
+                foreach (var layer in plan.Layers)
+                {
+                    writer.Line($"BatchForwardLayer{layer.N}(parameters, {previous}, {layer.Z}, n);");
+                    if (layer == output && layer.Activation == ActivationKind.Softmax)
+                    {
+                        writer.Line($"// A{layer.N} = softmax(Z{layer.N}) of every sample (column), 16 samples per vector.");
+                        writer.Line($"{Kernels}.BatchOutputLayer.Softmax({layer.Z}, {layer.SizeConstant}, n, {layer.Z});");
+                    }
+                    else
+                    {
+                        WriteElementwiseActivation(writer, layer, layer.Z, layer.Z);
+                    }
+
+                    previous = layer.Z;
+                }
+
+                writer.Line("// outputs = a_Lᵀ: back to sample-major.");
+                writer.Line($"{Kernels}.MatrixKernels.Transpose({output.Z}, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));");
+            }
+        }
+    }
+
+    private static void WriteTrainStepBatch(CodeWriter writer, NetworkPlan plan)
+    {
+        using (writer.Block($"internal static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
+        {
+            WriteLengthCheck(writer, "parameters", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
+            {
+                writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample step.");
+                writer.Line($"using {Kernels}.ScratchBuffer gradientLease = {Kernels}.ScratchBuffer.Rent(ParameterCount, out {Span} gradient);");
+                writer.Line("return TrainStep(parameters, gradient, inputs, targets, learningRate);");
+            }
+
+            WriteBackpropagationCall(writer, plan);
+            writer.Line();
+            writer.Line("// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.");
+            writer.Line("float step = -learningRate / n;");
+            WriteBatchUpdates(writer, plan, "parameters", "step");
+            writer.Line("return (float)(totalLoss / n);");
+        }
+    }
+
+    private static void WriteAccumulateGradientBatch(CodeWriter writer, NetworkPlan plan)
+    {
+        using (writer.Block($"internal static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient)"))
+        {
+            WriteLengthCheck(writer, "parameters", "ParameterCount");
+            WriteLengthCheck(writer, "gradient", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
+            {
+                writer.Line("// No 512- or 256-bit vectors on this machine: one sample at a time.");
+                WriteGradientSumLoop(writer, "sum", "AccumulateGradient(parameters, input, target, gradient)");
+                writer.Line("return (float)sum;");
+            }
+
+            WriteBackpropagationCall(writer, plan);
+            writer.Line();
+            writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
+            WriteBatchUpdates(writer, plan, "gradient", "1f");
+            writer.Line("return (float)totalLoss;");
+        }
+    }
+
+    /// <summary>The operands of the weight updates: every layer's deltas and the sample-major inputs of the layers above the first.</summary>
+    private static HashSet<string> UpdateOperands(NetworkPlan plan)
+    {
+        var names = new HashSet<string>();
+        foreach (var layer in plan.Layers)
+        {
+            names.Add(layer.H);
+            if (layer.Number > 1)
+            {
+                names.Add(plan.Layers[layer.Number - 2].A + "SampleMajor");
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// The start of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> after their checks: scratch for <c>count</c>
+    /// samples, <c>BackpropagateBatch</c> over them, and the update operands in scope (with <c>n</c> and <c>totalLoss</c>).
+    /// </summary>
+    private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan)
+    {
+        writer.Line();
+        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out {Span} scratch);");
+        writer.Line("int n = count;");
+        writer.Line("double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);");
+        WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));
+    }
+
+    /// <summary>
+    /// Writes <c>BackpropagateBatch</c>, the common part of the batched training methods: forward, BP1, BP2 and the
+    /// check that every delta is finite, into the buffers of the plan's training scratch.
+    /// </summary>
+    private static void WriteBackpropagateBatch(CodeWriter writer, NetworkPlan plan)
+    {
+        writer.Line("// Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the");
+        writer.Line("// activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.");
+        writer.Line("// Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.");
+        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n)"))
+        {
+            var output = plan.Output;
+            var layers = plan.Layers;
+            WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n");
+            writer.Line();
+            writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
+            writer.Line(TransposeInputs(plan, "inputs"));
+            string previous = "a0";
+            foreach (var layer in layers)
+            {
+                writer.Line($"BatchForwardLayer{layer.N}(parameters, {previous}, {layer.Z}, n);");
+                if (layer != output || layer.Activation != ActivationKind.Softmax)
+                {
+                    WriteElementwiseActivation(writer, layer, layer.Z, layer.A);
+                }
+
+                if (layer != output)
+                {
+                    writer.Line($"// A{layer.N} sample-major too, for the weight update of layer {Number(layer.Number + 1)}.");
+                    writer.Line(layer.Splits
+                        ? RunPass("sampleMajor", layer, layer.A, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
+                        : $"{Kernels}.MatrixKernels.Transpose({layer.A}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
+                }
+
+                previous = layer.A;
+            }
+
+            writer.Line();
+            if (plan.BatchOutputLayer)
+            {
+                WriteBatchOutputLayer(writer, plan);
+            }
+            else
+            {
+                WritePerSampleOutputLayer(writer, plan);
+            }
+
+            for (int i = layers.Count - 1; i >= 1; i--)
+            {
+                var layer = layers[i];
+                var below = layers[i - 1];
+                writer.Line();
+                writer.Line($"// BP2: H{below.N} = (W{layer.N}ᵀ H{layer.N}) ⊙ f{below.N}'(Z{below.N}).");
+                writer.Line($"BatchPropagateLayer{layer.N}(parameters, {layer.H}, {below.H}, n);");
+                if (below.Activation != ActivationKind.Identity)
+                {
+                    writer.Line(below.Splits
+                        ? RunPass("derivative", below, below.Z, below.A, below.H, PropagateWork(layer, "n"))
+                        : $"{Kernels}.ActivationKernels.MultiplyBy{below.Activation}Derivative({below.Z}, {below.A}, {below.H});");
+                }
+            }
+
+            writer.Line();
+            writer.Line("// Nothing has been written yet: refuse deltas that are not finite.");
+            foreach (var layer in layers)
+            {
+                writer.Line($"{Kernels}.Guard.ThrowIfNotFinite({layer.H}, NetworkName, \"the deltas of layer {layer.N}\");");
+            }
+
+            writer.Line("return totalLoss;");
+        }
+    }
+
+    private static void WriteBatchUpdates(CodeWriter writer, NetworkPlan plan, string target, string scale)
+    {
+        foreach (var layer in plan.Layers)
+        {
+            string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
+            writer.Line($"BatchUpdateLayer{layer.N}({target}, {layer.H}, {input}, n, {scale});");
+        }
+    }
+
+    /// <summary>BP1 for the whole batch: the softmax cross-entropy output layer has a matrix form.</summary>
+    private static void WriteBatchOutputLayer(CodeWriter writer, NetworkPlan plan)
+    {
+        var output = plan.Output;
+        writer.Line($"// BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, {output.H} = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).");
+        writer.Line($"{Kernels}.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);");
+        writer.Line($"{Kernels}.BatchOutputLayer.SoftmaxCrossEntropy({output.Z}, targetsFeatureMajor, OutputSize, {output.H}, losses);");
+        using (writer.Block($"if (!{Kernels}.Guard.AllFinite(losses))"))
+        {
+            writer.Line($"int sample = {Kernels}.Guard.FirstNonFinite(losses).GetValueOrDefault();");
+            writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));");
+        }
+
+        writer.Line("double totalLoss = 0;");
+        using (writer.Block("foreach (float loss in losses)"))
+        {
+            writer.Line("totalLoss += loss;");
+        }
+    }
+
+    /// <summary>BP1 one sample (column) at a time, for the output layers without a matrix form.</summary>
+    private static void WritePerSampleOutputLayer(CodeWriter writer, NetworkPlan plan)
+    {
+        var output = plan.Output;
+        writer.Line($"// BP1 per sample: the loss and δ_L (column s of {output.H}).");
+        writer.Line("double totalLoss = 0;");
+        using (writer.Block("for (int sample = 0; sample < n; sample++)"))
+        {
+            writer.Line($"{ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
+            writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.Z}, n, sample, outputZ);");
+            if (output.Activation == ActivationKind.Softmax)
+            {
+                writer.Line($"{Kernels}.Activations.Softmax(outputZ, outputA);");
+            }
+            else
+            {
+                writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.A}, n, sample, outputA);");
+            }
+
+            WriteOutputLossOn(writer, plan, "float loss =", "outputZ", "outputA", "outputDelta");
+            using (writer.Block("if (!float.IsFinite(loss))"))
+            {
+                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
+            }
+
+            writer.Line($"{Kernels}.MatrixKernels.ScatterColumn(outputDelta, {output.H}, n, sample);");
+            writer.Line("totalLoss += loss;");
+        }
+    }
+
+    private static void WriteElementwiseActivation(CodeWriter writer, LayerPlan layer, string z, string a)
+    {
+        if (layer.Activation == ActivationKind.Identity && z == a)
+        {
+            writer.Line($"// A{layer.N} = Z{layer.N} (identity).");
+            return;
+        }
+
+        writer.Line($"// {ActivationEquation(layer.Activation, "A" + layer.N, "Z" + layer.N)}, element by element (vectorized).");
+        writer.Line(layer.Splits
+            ? RunPass("activate", layer, z, "default", a, ForwardWork(layer, "n"))
+            : $"{Kernels}.ActivationKernels.{layer.Activation}({z}, {a});");
+    }
+}

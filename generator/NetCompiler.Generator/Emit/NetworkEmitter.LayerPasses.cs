@@ -1,0 +1,143 @@
+using System.Linq;
+using System.Text;
+using NetCompiler.Generator.Model;
+
+namespace NetCompiler.Generator.Emit;
+
+// The per-layer passes of the kernel class, one forward and one backward method per layer: written out term by term
+// with constant indices for small layers, loops over the runtime's vector kernels for larger ones.
+internal static partial class NetworkEmitter
+{
+    private static void WriteLayerPasses(CodeWriter writer, NetworkPlan plan)
+    {
+        foreach (var layer in plan.Layers)
+        {
+            writer.Line($"// ---- Layer {layer.N}: Dense({layer.Size}, {layer.Activation}), W{layer.N} [{layer.Size}, {layer.InputSize}] at {layer.WeightOffset}, b{layer.N} at {layer.BiasOffset}. ----");
+            writer.Line();
+            WriteForwardLayer(writer, layer);
+            writer.Line();
+            WriteBackwardLayer(writer, layer);
+            if (layer != plan.Output)
+            {
+                writer.Line();
+            }
+        }
+    }
+
+    private static void WriteForwardLayer(CodeWriter writer, LayerPlan layer)
+    {
+        string n = layer.N;
+        string previous = layer.Number == 1 ? "input" : $"a{layer.Number - 1}";
+        writer.Summary($"Layer {n} forward: <c>z{n} = W{n} {previous} + b{n}</c>, then <c>{ActivationEquation(layer.Activation, "a" + n, "z" + n)}</c>.");
+        using (writer.Block($"private static void ForwardLayer{n}({ReadOnlySpan} parameters, {ReadOnlySpan} layerInput, {Span} z, {Span} a)"))
+        {
+            writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            writer.Line($"{ReadOnlySpan} bias = parameters.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant});");
+            if (layer.Form == SampleForm.Unrolled)
+            {
+                writer.Line($"// z{n} = W{n} {previous} + b{n}, written out ({layer.WeightCount} weights ≤ {LayerPlan.UnrollThreshold}): z[j] = b[j] + Σ_k W[j, k] layerInput[k].");
+                for (int j = 0; j < layer.Size; j++)
+                {
+                    var line = new StringBuilder($"z[{j}] = bias[{j}]");
+                    for (int k = 0; k < layer.InputSize; k++)
+                    {
+                        line.Append($" + (weights[{(j * layer.InputSize) + k}] * layerInput[{k}])");
+                    }
+
+                    writer.Line(line.Append(';').ToString());
+                }
+            }
+            else
+            {
+                writer.Line($"// z{n} = W{n} {previous} + b{n}: z[j] = b[j] + (row j of W{n}) · layerInput, in one sequential pass through W{n}.");
+                writer.Line($"{Kernels}.DenseKernels.MatrixVector(weights, layerInput, bias, z);");
+            }
+
+            writer.Line();
+            writer.Line($"// {ActivationEquation(layer.Activation, "a" + n, "z" + n)}, vectorised.");
+            writer.Line($"{Kernels}.ActivationKernels.{layer.Activation}(z, a);");
+        }
+    }
+
+    private static void WriteBackwardLayer(CodeWriter writer, LayerPlan layer)
+    {
+        string n = layer.N;
+        bool propagates = layer.Number > 1;
+        string previous = layer.Number == 1 ? "input" : $"a{layer.Number - 1}";
+        string signature = propagates
+            ? $"private static void BackwardLayer{n}({ReadOnlySpan} parameters, {ReadOnlySpan} layerInput, {ReadOnlySpan} delta, {Span} gradient, {Span} propagatedDelta)"
+            : $"private static void BackwardLayer{n}({ReadOnlySpan} layerInput, {ReadOnlySpan} delta, {Span} gradient)";
+        writer.Summary($"Layer {n} backward: <c>∂J/∂b{n} += δ{n}</c> (BP3), <c>∂J/∂W{n} += δ{n} {previous}ᵀ</c> (BP4)"
+            + (propagates ? $", and <c>propagatedDelta = W{n}ᵀ δ{n}</c> (BP2 before the derivative)." : "."));
+        using (writer.Block(signature))
+        {
+            if (propagates)
+            {
+                writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            }
+
+            writer.Line($"{Span} weightGradient = gradient.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            writer.Line($"{Span} biasGradient = gradient.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant});");
+            if (layer.Form == SampleForm.Unrolled)
+            {
+                WriteUnrolledBackward(writer, layer, propagates);
+            }
+            else
+            {
+                WriteLoopedBackward(writer, layer, propagates);
+            }
+        }
+    }
+
+    private static void WriteUnrolledBackward(CodeWriter writer, LayerPlan layer, bool propagates)
+    {
+        writer.Line($"// Written out ({layer.WeightCount} weights ≤ {LayerPlan.UnrollThreshold}).");
+        writer.Line("// BP3: ∂J/∂b[j] += δ[j].");
+        for (int j = 0; j < layer.Size; j++)
+        {
+            writer.Line($"biasGradient[{j}] += delta[{j}];");
+        }
+
+        writer.Line("// BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].");
+        for (int j = 0; j < layer.Size; j++)
+        {
+            for (int k = 0; k < layer.InputSize; k++)
+            {
+                writer.Line($"weightGradient[{(j * layer.InputSize) + k}] += delta[{j}] * layerInput[{k}];");
+            }
+        }
+
+        if (propagates)
+        {
+            writer.Line("// BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].");
+            for (int k = 0; k < layer.InputSize; k++)
+            {
+                var line = new StringBuilder($"propagatedDelta[{k}] = ");
+                line.Append(string.Join(" + ", Enumerable.Range(0, layer.Size).Select(j => $"(weights[{(j * layer.InputSize) + k}] * delta[{j}])")));
+                writer.Line(line.Append(';').ToString());
+            }
+        }
+    }
+
+    private static void WriteLoopedBackward(CodeWriter writer, LayerPlan layer, bool propagates)
+    {
+        if (propagates)
+        {
+            writer.Line("propagatedDelta.Clear();");
+        }
+
+        using (writer.Block($"for (int j = 0; j < {layer.SizeConstant}; j++)"))
+        {
+            writer.Line("float deltaJ = delta[j];");
+            writer.Line("// BP3: ∂J/∂b[j] += δ[j].");
+            writer.Line("biasGradient[j] += deltaJ;");
+            writer.Line("// BP4: ∂J/∂W[j, :] += δ[j] layerInput.");
+            writer.Line($"{Kernels}.DenseKernels.AddScaled(deltaJ, layerInput, weightGradient.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}));");
+            if (propagates)
+            {
+                writer.Line("// BP2 (first half), one row at a time: propagatedDelta += δ[j] W[j, :], so after all rows it is Wᵀ δ.");
+                writer.Line($"{Kernels}.DenseKernels.AddScaled(deltaJ, weights.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}), propagatedDelta);");
+            }
+        }
+    }
+}

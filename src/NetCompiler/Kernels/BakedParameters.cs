@@ -1,0 +1,43 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+
+namespace NetCompiler.Kernels;
+
+/// <summary>
+/// Reads parameters baked into an assembly by <c>[Network(Weights = "...")]</c>. The generator writes them as a constant
+/// string holding each parameter's IEEE-754 bit pattern in two UTF-16 code units, low half first, because a constant
+/// string compiles far faster than an array initializer of the same data; on a little-endian machine the characters'
+/// bytes are then the floats' bytes, and the parameters are a view of the string. Called by generated code; not meant
+/// to be called directly.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class BakedParameters
+{
+    /// <summary>
+    /// The parameters held in <paramref name="data"/>: a view of the string on a little-endian machine (no copy, no
+    /// allocation), otherwise <paramref name="bigEndianCopy"/>, decoded by <see cref="Decode"/> on first use.
+    /// </summary>
+    public static ReadOnlySpan<float> View(string data, ref float[]? bigEndianCopy) =>
+        BitConverter.IsLittleEndian
+            ? MemoryMarshal.Cast<char, float>(data.AsSpan())
+            : bigEndianCopy ??= Decode(data);
+
+    /// <summary>The parameters held in <paramref name="data"/>, decoded value by value (for big-endian machines).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has an odd number of characters.</exception>
+    public static float[] Decode(string data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length % 2 != 0)
+        {
+            throw new ArgumentException($"Baked parameters take two characters each; got {data.Length} characters.", nameof(data));
+        }
+
+        var values = new float[data.Length / 2];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = BitConverter.UInt32BitsToSingle(data[2 * i] | ((uint)data[(2 * i) + 1] << 16));
+        }
+
+        return values;
+    }
+}

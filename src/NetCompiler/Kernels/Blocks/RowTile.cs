@@ -1,0 +1,103 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetCompiler.Kernels.Blocks;
+
+/// <summary>
+/// A tile of rows of a matrix product <c>C = alpha · S M (+ C)</c> across any number of columns, the unit of work of
+/// the generated batched kernels: register blocks of the widest vector the machine has, then one of each narrower
+/// width, then <see cref="ColumnTail"/> for the last columns. Called by generated code, which picks the tile heights
+/// from the layer sizes; not meant to be called directly.
+/// </summary>
+/// <remarks>
+/// <para>Operands: row r of S is read at <c>s + r·rowStride + t·depthStride</c> for depth index t (so S can be W or Wᵀ
+/// without a transpose); M and C are row-major with leading dimensions <c>ldm</c> and <c>ldc</c>.</para>
+/// <para><see cref="Vector512.IsHardwareAccelerated"/> and <see cref="Vector256.IsHardwareAccelerated"/> are constants
+/// for the JIT, so the machine code of a tile holds only its machine's path. Machines with neither never reach a tile:
+/// the generated entry points run the per-sample kernels there.</para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class RowTile
+{
+    /// <summary>
+    /// The height of a full tile: two 6-row blocks at 64 columns, or one 12-row block at 32 or 16 columns, where
+    /// each loaded row vector of M feeds 12 FMAs.
+    /// </summary>
+    public const int FullRows = 12;
+
+    /// <summary>The tallest edge tile: 1 to 6 rows run as one block at every width.</summary>
+    public const int BlockRows = 6;
+
+    /// <summary>The columns of the widest register block (4 <see cref="Vector512{T}"/>), and of a cache panel of the generated kernels.</summary>
+    public const int WideColumns = 64;
+
+    /// <summary>
+    /// <c>C[r, 0..columns) = alpha · Σ_t S[r, t] M[t, 0..columns)</c>, plus the old C when <paramref name="accumulate"/>,
+    /// for the <typeparamref name="TRows"/> rows of the tile.
+    /// </summary>
+    /// <typeparam name="TRows">1 to 6 rows (an edge tile) or <see cref="Rows12"/> (a full tile).</typeparam>
+    public static void MultiplyAdd<TRows>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        where TRows : struct, IRowCount
+    {
+        int rows = TRows.Value;
+        Debug.Assert(rows is (>= 1 and <= BlockRows) or FullRows);
+        int column = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 64 columns: 6 rows × 4 vectors fill the 32 registers, so a full tile is two 6-row blocks.
+            for (; column + 64 <= columns; column += 64)
+            {
+                if (rows == FullRows)
+                {
+                    Vector512Block.Columns64<Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block.Columns64<Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
+                }
+                else
+                {
+                    Vector512Block.Columns64<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                }
+            }
+
+            if (column + 32 <= columns)
+            {
+                Vector512Block.Columns32<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 32;
+            }
+
+            if (column + 16 <= columns)
+            {
+                Vector512Block.Columns16<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 16;
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            // 16 columns: 6 rows × 2 vectors fill the 16 registers, so a full tile is two 6-row blocks.
+            for (; column + 16 <= columns; column += 16)
+            {
+                if (rows == FullRows)
+                {
+                    Vector256Block.Columns16<Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector256Block.Columns16<Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
+                }
+                else
+                {
+                    Vector256Block.Columns16<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                }
+            }
+
+            if (column + 8 <= columns)
+            {
+                Vector256Block.Columns8<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 8;
+            }
+        }
+
+        if (column < columns)
+        {
+            ColumnTail.MultiplyAdd(rows, ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
+        }
+    }
+}
