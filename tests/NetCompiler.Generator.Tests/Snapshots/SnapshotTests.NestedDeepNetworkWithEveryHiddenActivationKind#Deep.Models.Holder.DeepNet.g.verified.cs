@@ -5,7 +5,7 @@
 // Loss:       MeanSquaredError, J = 1/(2N) Σ_x ‖a - t‖²; output delta δ = (a - t) ⊙ f'(z)
 // Parameters: 156 (layer 1: 9×5 weights + 9 biases; layer 2: 7×9 weights + 7 biases; layer 3: 3×7 weights + 3 biases; layer 4: 2×3 weights + 2 biases)
 // Layout:     one flat float buffer; for each layer, W[out, in] row-major, then b[out].
-// Notation:   a0 = input, z_l = W_l a_(l-1) + b_l, a_l = f_l(z_l), δ_l = ∂J/∂z_l (seed papers 000-003).
+// Notation:   a0 = input, z_l = W_l a_(l-1) + b_l, a_l = f_l(z_l), δ_l = ∂J/∂z_l (see docs/papers.md).
 
 #nullable enable
 
@@ -78,14 +78,9 @@ namespace Deep
                 /// <summary>Where b4 starts in the parameter buffer.</summary>
                 public const int Layer4BiasOffset = 154;
 
-                // Scratch floats per kernel call: z and a of every layer, plus δ of every layer when training.
-                // Up to 4096 floats live on the stack; more are rented from the shared array pool.
-                private const int ForwardScratchLength = 42;
-                private const int BackpropagationScratchLength = 63;
-                private const string NetworkName = "DeepNet";
-
-                private static readonly global::NetCompiler.NetworkDescription s_description = new(
-                    NetworkName, InputSize, global::NetCompiler.Loss.MeanSquaredError,
+                /// <summary>The topology, the loss and the parameter layout.</summary>
+                public static global::NetCompiler.NetworkDescription Description { get; } = new(
+                    "DeepNet", InputSize, global::NetCompiler.Loss.MeanSquaredError,
                     new (int Size, global::NetCompiler.Activation Activation)[]
                     {
                         (Layer1Size, global::NetCompiler.Activation.LeakyReLU),
@@ -102,18 +97,15 @@ namespace Deep
                 public DeepNet(int seed = 0)
                 {
                     _parameters = new float[ParameterCount];
-                    global::NetCompiler.Initialization.ParameterInitializer.Initialize(s_description, _parameters, seed);
+                    global::NetCompiler.Initialization.ParameterInitializer.Initialize(Description, _parameters, seed);
                 }
 
                 /// <summary>Creates the network with a copy of <paramref name="parameters"/> (layout as in <see cref="Parameters"/>).</summary>
                 public DeepNet(global::System.ReadOnlySpan<float> parameters)
                 {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
                     _parameters = parameters.ToArray();
                 }
-
-                /// <summary>The topology, the loss and the parameter layout.</summary>
-                public static global::NetCompiler.NetworkDescription Description => s_description;
 
                 /// <summary>All weights and biases: for each layer, W[out, in] row-major, then b[out]. Writable; training updates it in place.</summary>
                 public global::System.Span<float> Parameters => _parameters;
@@ -132,2079 +124,897 @@ namespace Deep
                     TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);
 
                 /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
-                public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
-                    global::NetCompiler.Kernels.Guard.Length(output, OutputSize, NetworkName, "OutputSize", nameof(output));
-                    global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
-                    var z1 = scratch.Slice(0, Layer1Size);
-                    var a1 = scratch.Slice(9, Layer1Size);
-                    var z2 = scratch.Slice(18, Layer2Size);
-                    var a2 = scratch.Slice(25, Layer2Size);
-                    var z3 = scratch.Slice(32, Layer3Size);
-                    var a3 = scratch.Slice(35, Layer3Size);
-                    var z4 = scratch.Slice(38, Layer4Size);
-                    var a4 = output;
-                    ForwardLayer1(parameters, input, z1, a1);
-                    ForwardLayer2(parameters, a1, z2, a2);
-                    ForwardLayer3(parameters, a2, z3, a3);
-                    ForwardLayer4(parameters, a3, z4, a4);
-                }
-
-                /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
-                public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-                    global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
-                    var z1 = scratch.Slice(0, Layer1Size);
-                    var a1 = scratch.Slice(9, Layer1Size);
-                    var z2 = scratch.Slice(18, Layer2Size);
-                    var a2 = scratch.Slice(25, Layer2Size);
-                    var z3 = scratch.Slice(32, Layer3Size);
-                    var a3 = scratch.Slice(35, Layer3Size);
-                    var z4 = scratch.Slice(38, Layer4Size);
-                    var a4 = scratch.Slice(40, Layer4Size);
-                    double totalLoss = 0;
-                    for (int sample = 0; sample < count; sample++)
-                    {
-                        var input = inputs.Slice(sample * InputSize, InputSize);
-                        var target = targets.Slice(sample * OutputSize, OutputSize);
-                        ForwardLayer1(parameters, input, z1, a1);
-                        ForwardLayer2(parameters, a1, z2, a2);
-                        ForwardLayer3(parameters, a2, z3, a3);
-                        ForwardLayer4(parameters, a3, z4, a4);
-                        totalLoss += global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(a4, target, default);
-                    }
-                    return (float)(totalLoss / count);
-                }
+                public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Deep.DeepNetKernels.Forward(parameters, input, output);
 
                 /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
-                public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
-                    global::NetCompiler.Kernels.Guard.Length(target, OutputSize, NetworkName, "OutputSize", nameof(target));
-                    global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-                    global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
-                    return BackpropagateSample(parameters, input, target, gradient, scratch);
-                }
+                public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::Deep.DeepNetKernels.AccumulateGradient(parameters, input, target, gradient);
 
-                /// <summary>The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first. Arguments are already checked.</summary>
-                private static float BackpropagateSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> scratch)
-                {
-                    var z1 = scratch.Slice(0, Layer1Size);
-                    var a1 = scratch.Slice(9, Layer1Size);
-                    var z2 = scratch.Slice(18, Layer2Size);
-                    var a2 = scratch.Slice(25, Layer2Size);
-                    var z3 = scratch.Slice(32, Layer3Size);
-                    var a3 = scratch.Slice(35, Layer3Size);
-                    var z4 = scratch.Slice(38, Layer4Size);
-                    var a4 = scratch.Slice(40, Layer4Size);
-                    var delta1 = scratch.Slice(42, Layer1Size);
-                    var delta2 = scratch.Slice(51, Layer2Size);
-                    var delta3 = scratch.Slice(58, Layer3Size);
-                    var delta4 = scratch.Slice(61, Layer4Size);
+                /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
+                public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Deep.DeepNetKernels.ComputeLoss(parameters, inputs, targets);
 
-                    // Forward pass, keeping z_l and a_l of every layer for the backward pass.
-                    ForwardLayer1(parameters, input, z1, a1);
-                    ForwardLayer2(parameters, a1, z2, a2);
-                    ForwardLayer3(parameters, a2, z3, a3);
-                    ForwardLayer4(parameters, a3, z4, a4);
-
-                    // BP1: delta4 = ∂J_x/∂z4 = (a4 - t) ⊙ f'(z4); J_x = ½ ‖a4 - t‖².
-                    float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(a4, target, delta4);
-                    global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(z4, a4, delta4);
-
-                    // BP3, BP4 for layer 4: ∂J/∂b4 += δ4, ∂J/∂W4 += δ4 a3ᵀ; then delta3 = W4ᵀ δ4.
-                    BackwardLayer4(parameters, a3, delta4, gradient, delta3);
-                    // BP2: δ3 = (W4ᵀ δ4) ⊙ f3'(z3).
-                    global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, delta3);
-
-                    // BP3, BP4 for layer 3: ∂J/∂b3 += δ3, ∂J/∂W3 += δ3 a2ᵀ; then delta2 = W3ᵀ δ3.
-                    BackwardLayer3(parameters, a2, delta3, gradient, delta2);
-                    // BP2: δ2 = (W3ᵀ δ3) ⊙ f2'(z2).
-                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, delta2);
-
-                    // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
-                    BackwardLayer2(parameters, a1, delta2, gradient, delta1);
-                    // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, delta1);
-
-                    // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
-                    BackwardLayer1(input, delta1, gradient);
-
-                    return loss;
-                }
-
-                /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If a loss or gradient is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/> and leaves <paramref name="parameters"/> unchanged.</summary>
-                public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-                    int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-                    global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-                    global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
-
-                    // Σ_x ∂J_x/∂θ over the batch.
-                    gradient.Clear();
-                    double totalLoss = 0;
-                    for (int sample = 0; sample < count; sample++)
-                    {
-                        var input = inputs.Slice(sample * InputSize, InputSize);
-                        var target = targets.Slice(sample * OutputSize, OutputSize);
-                        float loss = BackpropagateSample(parameters, input, target, gradient, scratch);
-                        if (!float.IsFinite(loss))
-                        {
-                            global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-                        }
-                        totalLoss += loss;
-                    }
-
-                    // θ ← θ - (η/N) Σ_x ∂J_x/∂θ: the mean gradient, applied only if every component is finite.
-                    global::NetCompiler.Kernels.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);
-                    return (float)(totalLoss / count);
-                }
-
-                // ---- Batched matrix form (seed 002). Feature-major activations: row f of a buffer holds feature f of every sample. ----
-
-                /// <summary>Samples per tile of <see cref="ForwardBatch"/>: 64 samples are 4 Vector512 registers per row of a block.</summary>
-                public const int BatchTileSamples = 64;
-                private const int ForwardBatchScratchPerSample = 26;
-                private const int TrainBatchScratchPerSample = 87;
-                private const int TrainBatchScratchPerBatch = 3 * OutputSize;
+                /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
+                public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Deep.DeepNetKernels.TrainStep(parameters, gradient, inputs, targets, learningRate);
 
                 /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
-                public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-                {
-                    if (inputs.Length == InputSize && outputs.Length == OutputSize)
-                    {
-                        // One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.
-                        Forward(parameters, inputs, outputs);
-                        return;
-                    }
+                public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Deep.DeepNetKernels.ForwardBatch(parameters, inputs, outputs);
 
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
-                    if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
-                    {
-                        // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
-                        for (int sample = 0; sample < count; sample++)
-                        {
-                            Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
-                        }
-                        return;
-                    }
+                /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
+                public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Deep.DeepNetKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
 
-                    using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * BatchTileSamples, out global::System.Span<float> scratch);
-                    for (int first = 0; first < count; first += BatchTileSamples)
-                    {
-                        int n = global::System.Math.Min(BatchTileSamples, count - first);
-                        var tileOutputs = outputs.Slice(first * OutputSize, n * OutputSize);
-                        var a0 = scratch.Slice(0, InputSize * n);
-                        // a0 = inputsᵀ: feature-major.
-                        global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
-                        var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
-                        BatchForwardLayer1(parameters, a0, z1, n);
-                        // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
-                        global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, z1);
-                        var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
-                        BatchForwardLayer2(parameters, z1, z2, n);
-                        // A2 = GELU(Z2) (tanh form), element by element (vectorized).
-                        global::NetCompiler.Kernels.ActivationKernels.GELU(z2, z2);
-                        var z3 = scratch.Slice(InputSize * n + Layer1Size * n + Layer2Size * n, Layer3Size * n);
-                        BatchForwardLayer3(parameters, z2, z3, n);
-                        // A3 = Z3 σ(Z3), element by element (vectorized).
-                        global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, z3);
-                        var z4 = scratch.Slice(InputSize * n + Layer1Size * n + Layer2Size * n + Layer3Size * n, Layer4Size * n);
-                        BatchForwardLayer4(parameters, z3, z4, n);
-                        // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
-                        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, z4);
-                        // outputs = a_Lᵀ: back to sample-major.
-                        global::NetCompiler.Kernels.MatrixKernels.Transpose(z4, OutputSize, n, tileOutputs);
-                    }
-                }
+                /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
+                public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Deep.DeepNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient);
 
-                /// <summary>One gradient-descent step over a batch in matrix form (seed 002): forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If a loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/> before any parameter changes.</summary>
-                public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-                    global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-                    if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
-                    {
-                        // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
-                        using var gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
-                        return TrainStep(parameters, gradient, inputs, targets, learningRate);
-                    }
-
-                    using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
-                    int n = count;
-                    double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
-                    var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-                    var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-                    var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-                    var a2SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-                    var h3 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n, Layer3Size * n);
-                    var a3SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n, Layer3Size * n);
-                    var h4 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer4Size * n + Layer4Size * n, Layer4Size * n);
-
-                    // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
-                    float step = -learningRate / n;
-                    BatchUpdateLayer1(parameters, h1, inputs, n, step);
-                    BatchUpdateLayer2(parameters, h2, a1SampleMajor, n, step);
-                    BatchUpdateLayer3(parameters, h3, a2SampleMajor, n, step);
-                    BatchUpdateLayer4(parameters, h4, a3SampleMajor, n, step);
-                    return (float)(totalLoss / n);
-                }
-
-                /// <summary>Backpropagation of a batch in matrix form (seed 002): adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
-                public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-                    int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-                    global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-                    if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
-                    {
-                        // No 512- or 256-bit vectors on this machine: one sample at a time.
-                        double sum = 0;
-                        for (int sample = 0; sample < count; sample++)
-                        {
-                            var input = inputs.Slice(sample * InputSize, InputSize);
-                            var target = targets.Slice(sample * OutputSize, OutputSize);
-                            float loss = AccumulateGradient(parameters, input, target, gradient);
-                            if (!float.IsFinite(loss))
-                            {
-                                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-                            }
-                            sum += loss;
-                        }
-                        return (float)sum;
-                    }
-
-                    using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
-                    int n = count;
-                    double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
-                    var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-                    var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-                    var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-                    var a2SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-                    var h3 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n, Layer3Size * n);
-                    var a3SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n, Layer3Size * n);
-                    var h4 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer4Size * n + Layer4Size * n, Layer4Size * n);
-
-                    // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
-                    BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
-                    BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
-                    BatchUpdateLayer3(gradient, h3, a2SampleMajor, n, 1f);
-                    BatchUpdateLayer4(gradient, h4, a3SampleMajor, n, 1f);
-                    return (float)totalLoss;
-                }
-
-                /// <summary>Forward and backward propagation of <c>n</c> samples in matrix form (seed 002), shared by the batched training methods: the activations A_l and the deltas H_l of every layer go into <c>scratch</c> (<c>n · TrainBatchScratchPerSample + TrainBatchScratchPerBatch</c> floats), and the result is the sum of the samples' losses. Throws <see cref="global::NetCompiler.TrainingDivergedException"/> if a loss or a delta is not finite; nothing but <c>scratch</c> is written.</summary>
-                private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
-                {
-                    var a0 = scratch.Slice(0, InputSize * n);
-                    var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
-                    var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
-                    var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-                    var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-                    var z2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer2Size * n);
-                    var a2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n, Layer2Size * n);
-                    var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-                    var a2SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-                    var z3 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, Layer3Size * n);
-                    var a3 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n, Layer3Size * n);
-                    var h3 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n, Layer3Size * n);
-                    var a3SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n, Layer3Size * n);
-                    var z4 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n, Layer4Size * n);
-                    var a4 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer4Size * n, Layer4Size * n);
-                    var h4 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer4Size * n + Layer4Size * n, Layer4Size * n);
-                    var outputZ = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer4Size * n + Layer4Size * n + Layer4Size * n, OutputSize);
-                    var outputA = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer4Size * n + Layer4Size * n + Layer4Size * n + OutputSize, OutputSize);
-                    var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer3Size * n + Layer4Size * n + Layer4Size * n + Layer4Size * n + (2 * OutputSize), OutputSize);
-
-                    // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-                    global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
-                    BatchForwardLayer1(parameters, a0, z1, n);
-                    // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
-                    global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, a1);
-                    // A1 sample-major too, for the weight update of layer 2.
-                    global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
-                    BatchForwardLayer2(parameters, a1, z2, n);
-                    // A2 = GELU(Z2) (tanh form), element by element (vectorized).
-                    global::NetCompiler.Kernels.ActivationKernels.GELU(z2, a2);
-                    // A2 sample-major too, for the weight update of layer 3.
-                    global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
-                    BatchForwardLayer3(parameters, a2, z3, n);
-                    // A3 = Z3 σ(Z3), element by element (vectorized).
-                    global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, a3);
-                    // A3 sample-major too, for the weight update of layer 4.
-                    global::NetCompiler.Kernels.MatrixKernels.Transpose(a3, Layer3Size, n, a3SampleMajor);
-                    BatchForwardLayer4(parameters, a3, z4, n);
-                    // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
-                    global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, a4);
-
-                    // BP1 per sample: the loss and δ_L (column s of h4).
-                    double totalLoss = 0;
-                    for (int sample = 0; sample < n; sample++)
-                    {
-                        var target = targets.Slice(sample * OutputSize, OutputSize);
-                        global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z4, n, sample, outputZ);
-                        global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a4, n, sample, outputA);
-                        float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(outputA, target, outputDelta);
-                        global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(outputZ, outputA, outputDelta);
-                        if (!float.IsFinite(loss))
-                        {
-                            global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
-                        }
-                        global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h4, n, sample);
-                        totalLoss += loss;
-                    }
-
-                    // BP2: H3 = (W4ᵀ H4) ⊙ f3'(Z3).
-                    BatchPropagateLayer4(parameters, h4, h3, n);
-                    global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, h3);
-
-                    // BP2: H2 = (W3ᵀ H3) ⊙ f2'(Z2).
-                    BatchPropagateLayer3(parameters, h3, h2, n);
-                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, h2);
-
-                    // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
-                    BatchPropagateLayer2(parameters, h2, h1, n);
-                    global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, h1);
-
-                    // Nothing has been written yet: refuse deltas that are not finite.
-                    global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
-                    global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
-                    global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h3, NetworkName, "the deltas of layer 3");
-                    global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h4, NetworkName, "the deltas of layer 4");
-                    return totalLoss;
-                }
-
-                /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole <see cref="BatchTileSamples"/>-sample tiles is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
-                public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
-                    using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
-                    long work = (long)ParameterCount * count;
-                    if (count >= 2 * BatchTileSamples && global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
-                    {
-                        // ForwardBatch computes each tile of samples on its own, so the tiles are shared out whole: this thread
-                        // claims them from the first and the worker from the last, and no activations pass between the cores.
-                        global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_forwardBatchTiles, parameters, inputs, outputs, count, 1f, count, BatchTileSamples, work);
-                        return;
-                    }
-
-                    ForwardBatch(parameters, inputs, outputs);
-                }
-
-                /// <summary>Samples <c>[firstSample, endSample)</c> of <see cref="ForwardBatchParallel"/>; <c>firstSample</c> is a multiple of <see cref="BatchTileSamples"/>, so the tiles are those of the whole batch.</summary>
-                private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_forwardBatchTiles = static (parameters, inputs, outputs, _, _, firstSample, endSample) =>
-                    ForwardBatch(parameters, inputs.Slice(firstSample * InputSize, (endSample - firstSample) * InputSize), outputs.Slice(firstSample * OutputSize, (endSample - firstSample) * OutputSize));
+                /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
+                public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Deep.Models.Holder.DeepNet>.ForwardBatch(parameters, inputs, outputs);
 
                 /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
-                public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
-                {
-                    using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
-                    return TrainStepBatch(parameters, inputs, targets, learningRate);
-                }
+                public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Deep.Models.Holder.DeepNet>.TrainStep(parameters, inputs, targets, learningRate);
 
                 /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
-                public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
-                {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-                    int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-                    if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) || !global::NetCompiler.Kernels.Parallel.SampleHalves.Splits(count, ParameterCount))
-                    {
-                        return TrainStepBatch(parameters, inputs, targets, learningRate);
-                    }
-
-                    global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-                    // g0 = Σ ∂J/∂θ over the first half of the samples (this thread), g1 over the second (the worker);
-                    // then θ ← θ - (η/N)(g0 + g1), each thread over half of θ.
-                    return global::NetCompiler.Kernels.Parallel.SampleHalves.TrainStep(s_accumulateSampleHalves, s_accumulateGradientBatch, parameters, inputs, targets, count, learningRate);
-                }
-
-                private static readonly global::NetCompiler.Kernels.Parallel.BatchGradientKernel s_accumulateGradientBatch = AccumulateGradientBatch;
-
-                /// <summary>The halves of a batch within samples <c>[firstSample, endSample)</c>, each into its own gradient in <c>scratch</c> (laid out by <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.TrainStep"/>).</summary>
-                private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_accumulateSampleHalves = static (parameters, inputs, scratch, samples, _, firstSample, endSample) =>
-                    global::NetCompiler.Kernels.Parallel.SampleHalves.AccumulateHalves(s_accumulateGradientBatch, parameters, inputs, scratch, samples, firstSample, endSample, InputSize, OutputSize);
-
-                /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
-                private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-                    ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < columns; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, columns - column);
-                        // Edge tile: rows 0..4 of 9.
-                        Tile5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
-                        // Edge tile: rows 5..8 of 9.
-                        Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (5 * columns) + column), columns, width, 1f, accumulate: true);
-                    }
-                }
-
-                /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
-                private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-                    ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < Layer1InputSize; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, Layer1InputSize - column);
-                        for (int k = 0; k < samples; k += 128)
-                        {
-                            int depth = global::System.Math.Min(128, samples - k);
-                            // Edge tile: rows 0..4 of 9.
-                            Tile5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
-                            // Edge tile: rows 5..8 of 9.
-                            Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (5 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (5 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
-                        }
-                    }
-                }
-
-                /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
-                private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-                    ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < columns; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, columns - column);
-                        // Edge tile: rows 0..3 of 7.
-                        Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
-                        // Edge tile: rows 4..6 of 7.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: true);
-                    }
-                }
-
-                /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
-                private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
-                {
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-                    ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < columns; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, columns - column);
-                        // Edge tile: rows 0..4 of 9.
-                        Tile5(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
-                        // Edge tile: rows 5..8 of 9.
-                        Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (5 * columns) + column), columns, width, 1f, accumulate: false);
-                    }
-                }
-
-                /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>
-                private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-                    ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < Layer2InputSize; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, Layer2InputSize - column);
-                        for (int k = 0; k < samples; k += 128)
-                        {
-                            int depth = global::System.Math.Min(128, samples - k);
-                            // Edge tile: rows 0..3 of 7.
-                            Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
-                            // Edge tile: rows 4..6 of 7.
-                            Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (4 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (4 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
-                        }
-                    }
-                }
-
-                /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
-                private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-                    ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < columns; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, columns - column);
-                        // Edge tile: rows 0..2 of 3.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer3InputSize), Layer3InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
-                    }
-                }
-
-                /// <summary><c>H2 = W3ᵀ H3</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W3[j, k] H3[j, :]</c>.</summary>
-                private static void BatchPropagateLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
-                {
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-                    ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < columns; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, columns - column);
-                        // Edge tile: rows 0..3 of 7.
-                        Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
-                        // Edge tile: rows 4..6 of 7.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: false);
-                    }
-                }
-
-                /// <summary><c>W3 += step · H3 A2ᵀ</c> and <c>b3 += step · H3 1</c>; <c>previousSampleMajor</c> is <c>A2</c> stored sample-major, so row j of the product is <c>Σ_s H3[j, s] · (row s of it)</c>.</summary>
-                private static void BatchUpdateLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
-                    ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < Layer3InputSize; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, Layer3InputSize - column);
-                        for (int k = 0; k < samples; k += 128)
-                        {
-                            int depth = global::System.Math.Min(128, samples - k);
-                            // Edge tile: rows 0..2 of 3.
-                            Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer3InputSize) + column), Layer3InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + column), Layer3InputSize, width, step, accumulate: true);
-                        }
-                    }
-                }
-
-                /// <summary><c>Z4 = W4 A3 + b4 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
-                private static void BatchForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer4BiasOffset, Layer4Size), z, columns);
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-                    ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < columns; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, columns - column);
-                        // Edge tile: rows 0..1 of 2.
-                        Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer4InputSize), Layer4InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
-                    }
-                }
-
-                /// <summary><c>H3 = W4ᵀ H4</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W4[j, k] H4[j, :]</c>.</summary>
-                private static void BatchPropagateLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
-                {
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-                    ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
-                    // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < columns; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, columns - column);
-                        // Edge tile: rows 0..2 of 3.
-                        Tile3(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
-                    }
-                }
-
-                /// <summary><c>W4 += step · H4 A3ᵀ</c> and <c>b4 += step · H4 1</c>; <c>previousSampleMajor</c> is <c>A3</c> stored sample-major, so row j of the product is <c>Σ_s H4[j, s] · (row s of it)</c>.</summary>
-                private static void BatchUpdateLayer4(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
-                {
-                    global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer4BiasOffset, Layer4Size));
-                    ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
-                    ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-                    ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
-                    // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-                    for (int column = 0; column < Layer4InputSize; column += 64)
-                    {
-                        int width = global::System.Math.Min(64, Layer4InputSize - column);
-                        for (int k = 0; k < samples; k += 128)
-                        {
-                            int depth = global::System.Math.Min(128, samples - k);
-                            // Edge tile: rows 0..1 of 2.
-                            Tile2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer4InputSize) + column), Layer4InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + column), Layer4InputSize, width, step, accumulate: true);
-                        }
-                    }
-                }
-
-                /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-                private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                    {
-                        // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-                        for (; column + 64 <= columns; column += 64)
-                        {
-                            Vector512Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 32 <= columns)
-                        {
-                            Vector512Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 32;
-                        }
-                        if (column + 16 <= columns)
-                        {
-                            Vector512Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 16;
-                        }
-                    }
-                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                    {
-                        // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-                        for (; column + 16 <= columns; column += 16)
-                        {
-                            Vector256Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 8 <= columns)
-                        {
-                            Vector256Block2x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 8;
-                        }
-                    }
-
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-                    }
-                }
-
-                /// <summary>3 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-                private static void Tile3(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                    {
-                        // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-                        for (; column + 64 <= columns; column += 64)
-                        {
-                            Vector512Block3x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 32 <= columns)
-                        {
-                            Vector512Block3x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 32;
-                        }
-                        if (column + 16 <= columns)
-                        {
-                            Vector512Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 16;
-                        }
-                    }
-                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                    {
-                        // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-                        for (; column + 16 <= columns; column += 16)
-                        {
-                            Vector256Block3x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 8 <= columns)
-                        {
-                            Vector256Block3x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 8;
-                        }
-                    }
-
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(3, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-                    }
-                }
-
-                /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-                private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                    {
-                        // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-                        for (; column + 64 <= columns; column += 64)
-                        {
-                            Vector512Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 32 <= columns)
-                        {
-                            Vector512Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 32;
-                        }
-                        if (column + 16 <= columns)
-                        {
-                            Vector512Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 16;
-                        }
-                    }
-                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                    {
-                        // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-                        for (; column + 16 <= columns; column += 16)
-                        {
-                            Vector256Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 8 <= columns)
-                        {
-                            Vector256Block4x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 8;
-                        }
-                    }
-
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-                    }
-                }
-
-                /// <summary>5 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-                private static void Tile5(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-                {
-                    int column = 0;
-                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                    {
-                        // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-                        for (; column + 64 <= columns; column += 64)
-                        {
-                            Vector512Block5x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 32 <= columns)
-                        {
-                            Vector512Block5x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 32;
-                        }
-                        if (column + 16 <= columns)
-                        {
-                            Vector512Block5x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 16;
-                        }
-                    }
-                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                    {
-                        // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-                        for (; column + 16 <= columns; column += 16)
-                        {
-                            Vector256Block5x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                        }
-                        if (column + 8 <= columns)
-                        {
-                            Vector256Block5x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                            column += 8;
-                        }
-                    }
-
-                    if (column < columns)
-                    {
-                        global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(5, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-                    }
-                }
-
-                /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                    }
-                }
-
-                /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 128);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                    }
-                }
-
-                /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 256);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-                        var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 8 accumulators + 4 row vectors + 1 broadcast + alpha = 14 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
-                    }
-                }
-
-                /// <summary>Register block of 3 row(s) × 16 columns (3 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 3 accumulators + 1 row vector + 1 broadcast + alpha = 6 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                    }
-                }
-
-                /// <summary>Register block of 3 row(s) × 32 columns (6 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block3x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 128);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 6 accumulators + 2 row vectors + 1 broadcast + alpha = 10 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                    }
-                }
-
-                /// <summary>Register block of 3 row(s) × 64 columns (12 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block3x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 256);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-                        var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 12 accumulators + 4 row vectors + 1 broadcast + alpha = 18 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 32)), ref c2, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 48)), ref c2, 48);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_2, ref c2, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_3, ref c2, 48);
-                    }
-                }
-
-                /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                    }
-                }
-
-                /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 128);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-                    }
-                }
-
-                /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 256);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-                        var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 16 accumulators + 4 row vectors + 1 broadcast + alpha = 22 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 32)), ref c2, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 48)), ref c2, 48);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 32)), ref c3, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 48)), ref c3, 48);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_2, ref c2, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_3, ref c2, 48);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_2, ref c3, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_3, ref c3, 48);
-                    }
-                }
-
-                /// <summary>Register block of 5 row(s) × 16 columns (5 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 5 accumulators + 1 row vector + 1 broadcast + alpha = 8 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                    }
-                }
-
-                /// <summary>Register block of 5 row(s) × 32 columns (10 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block5x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 128);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 10 accumulators + 2 row vectors + 1 broadcast + alpha = 14 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
-                    }
-                }
-
-                /// <summary>Register block of 5 row(s) × 64 columns (20 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-                private static void Vector512Block5x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 256);
-                    }
-                    global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default, c4_0 = default, c4_1 = default, c4_2 = default, c4_3 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-                        var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-                        var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 20 accumulators + 4 row vectors + 1 broadcast + alpha = 26 of the 32 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-                        var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-                        var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
-                        var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
-                        var s4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m1, c4_1); c4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m2, c4_2); c4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s4, m3, c4_3);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 32)), ref c2, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 48)), ref c2, 48);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 32)), ref c3, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 48)), ref c3, 48);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 16)), ref c4, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 32)), ref c4, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c4_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c4, 48)), ref c4, 48);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_2, ref c2, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_3, ref c2, 48);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_2, ref c3, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_3, ref c3, 48);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_0, ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_1, ref c4, 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_2, ref c4, 32);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c4_3, ref c4, 48);
-                    }
-                }
-
-                /// <summary>Register block of 2 row(s) × 8 columns (2 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block2x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 32);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                    }
-                }
-
-                /// <summary>Register block of 2 row(s) × 16 columns (4 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
-                    }
-                }
-
-                /// <summary>Register block of 3 row(s) × 8 columns (3 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block3x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 32);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 3 accumulators + 1 row vector + 1 broadcast + alpha = 6 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
-                        var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-                    }
-                }
-
-                /// <summary>Register block of 3 row(s) × 16 columns (6 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block3x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 3, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 6 accumulators + 2 row vectors + 1 broadcast + alpha = 10 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
-                        var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
-                    }
-                }
-
-                /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 32);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
-                        var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
-                        var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
-                    }
-                }
-
-                /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
-                        var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
-                        var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
-                    }
-                }
-
-                /// <summary>Register block of 5 row(s) × 8 columns (5 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block5x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 32);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default, c4_0 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 5 accumulators + 1 row vector + 1 broadcast + alpha = 8 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
-                        var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
-                        var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
-                        var s4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m0, c4_0);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_0, ref c4, 0);
-                    }
-                }
-
-                /// <summary>Register block of 5 row(s) × 16 columns (10 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-                private static void Vector256Block5x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-                {
-                    if (accumulate)
-                    {
-                        // The old C is read after the depth loop: ask for its lines now.
-                        global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 5, 64);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default;
-                    for (int t = 0; t < depth; t++)
-                    {
-                        ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-                        var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-                        var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-                        ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-                        // Each broadcast is used right away, so only one is live: 10 accumulators + 2 row vectors + 1 broadcast + alpha = 14 of the 16 registers.
-                        var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-                        var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
-                        var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
-                        var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
-                        var s4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 4 * rowStride)); c4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m0, c4_0); c4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s4, m1, c4_1);
-                    }
-                    var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-                    if (accumulate)
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 0)), ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c4_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c4, 8)), ref c4, 8);
-                    }
-                    else
-                    {
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 4 * ldc);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_0, ref c4, 0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c4_1, ref c4, 8);
-                    }
-                }
-
-                /// <summary>Layer 1 forward: <c>z1 = W1 input + b1</c>, then <c>a1 = z1 > 0 ? z1 : 0.01 z1</c>.</summary>
-                private static void ForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
-                {
-                    var weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-                    var bias = parameters.Slice(Layer1BiasOffset, Layer1Size);
-                    // z1 = W1 input + b1, written out (45 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
-                    z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]) + (weights[4] * layerInput[4]);
-                    z[1] = bias[1] + (weights[5] * layerInput[0]) + (weights[6] * layerInput[1]) + (weights[7] * layerInput[2]) + (weights[8] * layerInput[3]) + (weights[9] * layerInput[4]);
-                    z[2] = bias[2] + (weights[10] * layerInput[0]) + (weights[11] * layerInput[1]) + (weights[12] * layerInput[2]) + (weights[13] * layerInput[3]) + (weights[14] * layerInput[4]);
-                    z[3] = bias[3] + (weights[15] * layerInput[0]) + (weights[16] * layerInput[1]) + (weights[17] * layerInput[2]) + (weights[18] * layerInput[3]) + (weights[19] * layerInput[4]);
-                    z[4] = bias[4] + (weights[20] * layerInput[0]) + (weights[21] * layerInput[1]) + (weights[22] * layerInput[2]) + (weights[23] * layerInput[3]) + (weights[24] * layerInput[4]);
-                    z[5] = bias[5] + (weights[25] * layerInput[0]) + (weights[26] * layerInput[1]) + (weights[27] * layerInput[2]) + (weights[28] * layerInput[3]) + (weights[29] * layerInput[4]);
-                    z[6] = bias[6] + (weights[30] * layerInput[0]) + (weights[31] * layerInput[1]) + (weights[32] * layerInput[2]) + (weights[33] * layerInput[3]) + (weights[34] * layerInput[4]);
-                    z[7] = bias[7] + (weights[35] * layerInput[0]) + (weights[36] * layerInput[1]) + (weights[37] * layerInput[2]) + (weights[38] * layerInput[3]) + (weights[39] * layerInput[4]);
-                    z[8] = bias[8] + (weights[40] * layerInput[0]) + (weights[41] * layerInput[1]) + (weights[42] * layerInput[2]) + (weights[43] * layerInput[3]) + (weights[44] * layerInput[4]);
-
-                    // a1 = z1 > 0 ? z1 : 0.01 z1, vectorised.
-                    global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z, a);
-                }
-
-                /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
-                private static void BackwardLayer1(global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient)
-                {
-                    var weightGradient = gradient.Slice(Layer1WeightOffset, Layer1WeightCount);
-                    var biasGradient = gradient.Slice(Layer1BiasOffset, Layer1Size);
-                    // Written out (45 weights ≤ 64).
-                    // BP3: ∂J/∂b[j] += δ[j].
-                    biasGradient[0] += delta[0];
-                    biasGradient[1] += delta[1];
-                    biasGradient[2] += delta[2];
-                    biasGradient[3] += delta[3];
-                    biasGradient[4] += delta[4];
-                    biasGradient[5] += delta[5];
-                    biasGradient[6] += delta[6];
-                    biasGradient[7] += delta[7];
-                    biasGradient[8] += delta[8];
-                    // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-                    weightGradient[0] += delta[0] * layerInput[0];
-                    weightGradient[1] += delta[0] * layerInput[1];
-                    weightGradient[2] += delta[0] * layerInput[2];
-                    weightGradient[3] += delta[0] * layerInput[3];
-                    weightGradient[4] += delta[0] * layerInput[4];
-                    weightGradient[5] += delta[1] * layerInput[0];
-                    weightGradient[6] += delta[1] * layerInput[1];
-                    weightGradient[7] += delta[1] * layerInput[2];
-                    weightGradient[8] += delta[1] * layerInput[3];
-                    weightGradient[9] += delta[1] * layerInput[4];
-                    weightGradient[10] += delta[2] * layerInput[0];
-                    weightGradient[11] += delta[2] * layerInput[1];
-                    weightGradient[12] += delta[2] * layerInput[2];
-                    weightGradient[13] += delta[2] * layerInput[3];
-                    weightGradient[14] += delta[2] * layerInput[4];
-                    weightGradient[15] += delta[3] * layerInput[0];
-                    weightGradient[16] += delta[3] * layerInput[1];
-                    weightGradient[17] += delta[3] * layerInput[2];
-                    weightGradient[18] += delta[3] * layerInput[3];
-                    weightGradient[19] += delta[3] * layerInput[4];
-                    weightGradient[20] += delta[4] * layerInput[0];
-                    weightGradient[21] += delta[4] * layerInput[1];
-                    weightGradient[22] += delta[4] * layerInput[2];
-                    weightGradient[23] += delta[4] * layerInput[3];
-                    weightGradient[24] += delta[4] * layerInput[4];
-                    weightGradient[25] += delta[5] * layerInput[0];
-                    weightGradient[26] += delta[5] * layerInput[1];
-                    weightGradient[27] += delta[5] * layerInput[2];
-                    weightGradient[28] += delta[5] * layerInput[3];
-                    weightGradient[29] += delta[5] * layerInput[4];
-                    weightGradient[30] += delta[6] * layerInput[0];
-                    weightGradient[31] += delta[6] * layerInput[1];
-                    weightGradient[32] += delta[6] * layerInput[2];
-                    weightGradient[33] += delta[6] * layerInput[3];
-                    weightGradient[34] += delta[6] * layerInput[4];
-                    weightGradient[35] += delta[7] * layerInput[0];
-                    weightGradient[36] += delta[7] * layerInput[1];
-                    weightGradient[37] += delta[7] * layerInput[2];
-                    weightGradient[38] += delta[7] * layerInput[3];
-                    weightGradient[39] += delta[7] * layerInput[4];
-                    weightGradient[40] += delta[8] * layerInput[0];
-                    weightGradient[41] += delta[8] * layerInput[1];
-                    weightGradient[42] += delta[8] * layerInput[2];
-                    weightGradient[43] += delta[8] * layerInput[3];
-                    weightGradient[44] += delta[8] * layerInput[4];
-                }
-
-                /// <summary>Layer 2 forward: <c>z2 = W2 a1 + b2</c>, then <c>a2 = GELU(z2) (tanh form)</c>.</summary>
-                private static void ForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
-                {
-                    var weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-                    var bias = parameters.Slice(Layer2BiasOffset, Layer2Size);
-                    // z2 = W2 a1 + b2, written out (63 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
-                    z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]) + (weights[4] * layerInput[4]) + (weights[5] * layerInput[5]) + (weights[6] * layerInput[6]) + (weights[7] * layerInput[7]) + (weights[8] * layerInput[8]);
-                    z[1] = bias[1] + (weights[9] * layerInput[0]) + (weights[10] * layerInput[1]) + (weights[11] * layerInput[2]) + (weights[12] * layerInput[3]) + (weights[13] * layerInput[4]) + (weights[14] * layerInput[5]) + (weights[15] * layerInput[6]) + (weights[16] * layerInput[7]) + (weights[17] * layerInput[8]);
-                    z[2] = bias[2] + (weights[18] * layerInput[0]) + (weights[19] * layerInput[1]) + (weights[20] * layerInput[2]) + (weights[21] * layerInput[3]) + (weights[22] * layerInput[4]) + (weights[23] * layerInput[5]) + (weights[24] * layerInput[6]) + (weights[25] * layerInput[7]) + (weights[26] * layerInput[8]);
-                    z[3] = bias[3] + (weights[27] * layerInput[0]) + (weights[28] * layerInput[1]) + (weights[29] * layerInput[2]) + (weights[30] * layerInput[3]) + (weights[31] * layerInput[4]) + (weights[32] * layerInput[5]) + (weights[33] * layerInput[6]) + (weights[34] * layerInput[7]) + (weights[35] * layerInput[8]);
-                    z[4] = bias[4] + (weights[36] * layerInput[0]) + (weights[37] * layerInput[1]) + (weights[38] * layerInput[2]) + (weights[39] * layerInput[3]) + (weights[40] * layerInput[4]) + (weights[41] * layerInput[5]) + (weights[42] * layerInput[6]) + (weights[43] * layerInput[7]) + (weights[44] * layerInput[8]);
-                    z[5] = bias[5] + (weights[45] * layerInput[0]) + (weights[46] * layerInput[1]) + (weights[47] * layerInput[2]) + (weights[48] * layerInput[3]) + (weights[49] * layerInput[4]) + (weights[50] * layerInput[5]) + (weights[51] * layerInput[6]) + (weights[52] * layerInput[7]) + (weights[53] * layerInput[8]);
-                    z[6] = bias[6] + (weights[54] * layerInput[0]) + (weights[55] * layerInput[1]) + (weights[56] * layerInput[2]) + (weights[57] * layerInput[3]) + (weights[58] * layerInput[4]) + (weights[59] * layerInput[5]) + (weights[60] * layerInput[6]) + (weights[61] * layerInput[7]) + (weights[62] * layerInput[8]);
-
-                    // a2 = GELU(z2) (tanh form), vectorised.
-                    global::NetCompiler.Kernels.ActivationKernels.GELU(z, a);
-                }
-
-                /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
-                private static void BackwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
-                {
-                    var weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-                    var weightGradient = gradient.Slice(Layer2WeightOffset, Layer2WeightCount);
-                    var biasGradient = gradient.Slice(Layer2BiasOffset, Layer2Size);
-                    // Written out (63 weights ≤ 64).
-                    // BP3: ∂J/∂b[j] += δ[j].
-                    biasGradient[0] += delta[0];
-                    biasGradient[1] += delta[1];
-                    biasGradient[2] += delta[2];
-                    biasGradient[3] += delta[3];
-                    biasGradient[4] += delta[4];
-                    biasGradient[5] += delta[5];
-                    biasGradient[6] += delta[6];
-                    // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-                    weightGradient[0] += delta[0] * layerInput[0];
-                    weightGradient[1] += delta[0] * layerInput[1];
-                    weightGradient[2] += delta[0] * layerInput[2];
-                    weightGradient[3] += delta[0] * layerInput[3];
-                    weightGradient[4] += delta[0] * layerInput[4];
-                    weightGradient[5] += delta[0] * layerInput[5];
-                    weightGradient[6] += delta[0] * layerInput[6];
-                    weightGradient[7] += delta[0] * layerInput[7];
-                    weightGradient[8] += delta[0] * layerInput[8];
-                    weightGradient[9] += delta[1] * layerInput[0];
-                    weightGradient[10] += delta[1] * layerInput[1];
-                    weightGradient[11] += delta[1] * layerInput[2];
-                    weightGradient[12] += delta[1] * layerInput[3];
-                    weightGradient[13] += delta[1] * layerInput[4];
-                    weightGradient[14] += delta[1] * layerInput[5];
-                    weightGradient[15] += delta[1] * layerInput[6];
-                    weightGradient[16] += delta[1] * layerInput[7];
-                    weightGradient[17] += delta[1] * layerInput[8];
-                    weightGradient[18] += delta[2] * layerInput[0];
-                    weightGradient[19] += delta[2] * layerInput[1];
-                    weightGradient[20] += delta[2] * layerInput[2];
-                    weightGradient[21] += delta[2] * layerInput[3];
-                    weightGradient[22] += delta[2] * layerInput[4];
-                    weightGradient[23] += delta[2] * layerInput[5];
-                    weightGradient[24] += delta[2] * layerInput[6];
-                    weightGradient[25] += delta[2] * layerInput[7];
-                    weightGradient[26] += delta[2] * layerInput[8];
-                    weightGradient[27] += delta[3] * layerInput[0];
-                    weightGradient[28] += delta[3] * layerInput[1];
-                    weightGradient[29] += delta[3] * layerInput[2];
-                    weightGradient[30] += delta[3] * layerInput[3];
-                    weightGradient[31] += delta[3] * layerInput[4];
-                    weightGradient[32] += delta[3] * layerInput[5];
-                    weightGradient[33] += delta[3] * layerInput[6];
-                    weightGradient[34] += delta[3] * layerInput[7];
-                    weightGradient[35] += delta[3] * layerInput[8];
-                    weightGradient[36] += delta[4] * layerInput[0];
-                    weightGradient[37] += delta[4] * layerInput[1];
-                    weightGradient[38] += delta[4] * layerInput[2];
-                    weightGradient[39] += delta[4] * layerInput[3];
-                    weightGradient[40] += delta[4] * layerInput[4];
-                    weightGradient[41] += delta[4] * layerInput[5];
-                    weightGradient[42] += delta[4] * layerInput[6];
-                    weightGradient[43] += delta[4] * layerInput[7];
-                    weightGradient[44] += delta[4] * layerInput[8];
-                    weightGradient[45] += delta[5] * layerInput[0];
-                    weightGradient[46] += delta[5] * layerInput[1];
-                    weightGradient[47] += delta[5] * layerInput[2];
-                    weightGradient[48] += delta[5] * layerInput[3];
-                    weightGradient[49] += delta[5] * layerInput[4];
-                    weightGradient[50] += delta[5] * layerInput[5];
-                    weightGradient[51] += delta[5] * layerInput[6];
-                    weightGradient[52] += delta[5] * layerInput[7];
-                    weightGradient[53] += delta[5] * layerInput[8];
-                    weightGradient[54] += delta[6] * layerInput[0];
-                    weightGradient[55] += delta[6] * layerInput[1];
-                    weightGradient[56] += delta[6] * layerInput[2];
-                    weightGradient[57] += delta[6] * layerInput[3];
-                    weightGradient[58] += delta[6] * layerInput[4];
-                    weightGradient[59] += delta[6] * layerInput[5];
-                    weightGradient[60] += delta[6] * layerInput[6];
-                    weightGradient[61] += delta[6] * layerInput[7];
-                    weightGradient[62] += delta[6] * layerInput[8];
-                    // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
-                    propagatedDelta[0] = (weights[0] * delta[0]) + (weights[9] * delta[1]) + (weights[18] * delta[2]) + (weights[27] * delta[3]) + (weights[36] * delta[4]) + (weights[45] * delta[5]) + (weights[54] * delta[6]);
-                    propagatedDelta[1] = (weights[1] * delta[0]) + (weights[10] * delta[1]) + (weights[19] * delta[2]) + (weights[28] * delta[3]) + (weights[37] * delta[4]) + (weights[46] * delta[5]) + (weights[55] * delta[6]);
-                    propagatedDelta[2] = (weights[2] * delta[0]) + (weights[11] * delta[1]) + (weights[20] * delta[2]) + (weights[29] * delta[3]) + (weights[38] * delta[4]) + (weights[47] * delta[5]) + (weights[56] * delta[6]);
-                    propagatedDelta[3] = (weights[3] * delta[0]) + (weights[12] * delta[1]) + (weights[21] * delta[2]) + (weights[30] * delta[3]) + (weights[39] * delta[4]) + (weights[48] * delta[5]) + (weights[57] * delta[6]);
-                    propagatedDelta[4] = (weights[4] * delta[0]) + (weights[13] * delta[1]) + (weights[22] * delta[2]) + (weights[31] * delta[3]) + (weights[40] * delta[4]) + (weights[49] * delta[5]) + (weights[58] * delta[6]);
-                    propagatedDelta[5] = (weights[5] * delta[0]) + (weights[14] * delta[1]) + (weights[23] * delta[2]) + (weights[32] * delta[3]) + (weights[41] * delta[4]) + (weights[50] * delta[5]) + (weights[59] * delta[6]);
-                    propagatedDelta[6] = (weights[6] * delta[0]) + (weights[15] * delta[1]) + (weights[24] * delta[2]) + (weights[33] * delta[3]) + (weights[42] * delta[4]) + (weights[51] * delta[5]) + (weights[60] * delta[6]);
-                    propagatedDelta[7] = (weights[7] * delta[0]) + (weights[16] * delta[1]) + (weights[25] * delta[2]) + (weights[34] * delta[3]) + (weights[43] * delta[4]) + (weights[52] * delta[5]) + (weights[61] * delta[6]);
-                    propagatedDelta[8] = (weights[8] * delta[0]) + (weights[17] * delta[1]) + (weights[26] * delta[2]) + (weights[35] * delta[3]) + (weights[44] * delta[4]) + (weights[53] * delta[5]) + (weights[62] * delta[6]);
-                }
-
-                /// <summary>Layer 3 forward: <c>z3 = W3 a2 + b3</c>, then <c>a3 = z3 σ(z3)</c>.</summary>
-                private static void ForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
-                {
-                    var weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
-                    var bias = parameters.Slice(Layer3BiasOffset, Layer3Size);
-                    // z3 = W3 a2 + b3, written out (21 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
-                    z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]) + (weights[4] * layerInput[4]) + (weights[5] * layerInput[5]) + (weights[6] * layerInput[6]);
-                    z[1] = bias[1] + (weights[7] * layerInput[0]) + (weights[8] * layerInput[1]) + (weights[9] * layerInput[2]) + (weights[10] * layerInput[3]) + (weights[11] * layerInput[4]) + (weights[12] * layerInput[5]) + (weights[13] * layerInput[6]);
-                    z[2] = bias[2] + (weights[14] * layerInput[0]) + (weights[15] * layerInput[1]) + (weights[16] * layerInput[2]) + (weights[17] * layerInput[3]) + (weights[18] * layerInput[4]) + (weights[19] * layerInput[5]) + (weights[20] * layerInput[6]);
-
-                    // a3 = z3 σ(z3), vectorised.
-                    global::NetCompiler.Kernels.ActivationKernels.SiLU(z, a);
-                }
-
-                /// <summary>Layer 3 backward: <c>∂J/∂b3 += δ3</c> (BP3), <c>∂J/∂W3 += δ3 a2ᵀ</c> (BP4), and <c>propagatedDelta = W3ᵀ δ3</c> (BP2 before the derivative).</summary>
-                private static void BackwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
-                {
-                    var weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
-                    var weightGradient = gradient.Slice(Layer3WeightOffset, Layer3WeightCount);
-                    var biasGradient = gradient.Slice(Layer3BiasOffset, Layer3Size);
-                    // Written out (21 weights ≤ 64).
-                    // BP3: ∂J/∂b[j] += δ[j].
-                    biasGradient[0] += delta[0];
-                    biasGradient[1] += delta[1];
-                    biasGradient[2] += delta[2];
-                    // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-                    weightGradient[0] += delta[0] * layerInput[0];
-                    weightGradient[1] += delta[0] * layerInput[1];
-                    weightGradient[2] += delta[0] * layerInput[2];
-                    weightGradient[3] += delta[0] * layerInput[3];
-                    weightGradient[4] += delta[0] * layerInput[4];
-                    weightGradient[5] += delta[0] * layerInput[5];
-                    weightGradient[6] += delta[0] * layerInput[6];
-                    weightGradient[7] += delta[1] * layerInput[0];
-                    weightGradient[8] += delta[1] * layerInput[1];
-                    weightGradient[9] += delta[1] * layerInput[2];
-                    weightGradient[10] += delta[1] * layerInput[3];
-                    weightGradient[11] += delta[1] * layerInput[4];
-                    weightGradient[12] += delta[1] * layerInput[5];
-                    weightGradient[13] += delta[1] * layerInput[6];
-                    weightGradient[14] += delta[2] * layerInput[0];
-                    weightGradient[15] += delta[2] * layerInput[1];
-                    weightGradient[16] += delta[2] * layerInput[2];
-                    weightGradient[17] += delta[2] * layerInput[3];
-                    weightGradient[18] += delta[2] * layerInput[4];
-                    weightGradient[19] += delta[2] * layerInput[5];
-                    weightGradient[20] += delta[2] * layerInput[6];
-                    // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
-                    propagatedDelta[0] = (weights[0] * delta[0]) + (weights[7] * delta[1]) + (weights[14] * delta[2]);
-                    propagatedDelta[1] = (weights[1] * delta[0]) + (weights[8] * delta[1]) + (weights[15] * delta[2]);
-                    propagatedDelta[2] = (weights[2] * delta[0]) + (weights[9] * delta[1]) + (weights[16] * delta[2]);
-                    propagatedDelta[3] = (weights[3] * delta[0]) + (weights[10] * delta[1]) + (weights[17] * delta[2]);
-                    propagatedDelta[4] = (weights[4] * delta[0]) + (weights[11] * delta[1]) + (weights[18] * delta[2]);
-                    propagatedDelta[5] = (weights[5] * delta[0]) + (weights[12] * delta[1]) + (weights[19] * delta[2]);
-                    propagatedDelta[6] = (weights[6] * delta[0]) + (weights[13] * delta[1]) + (weights[20] * delta[2]);
-                }
-
-                /// <summary>Layer 4 forward: <c>z4 = W4 a3 + b4</c>, then <c>a4 = σ(z4) = 1 / (1 + e^-z4)</c>.</summary>
-                private static void ForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
-                {
-                    var weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
-                    var bias = parameters.Slice(Layer4BiasOffset, Layer4Size);
-                    // z4 = W4 a3 + b4, written out (6 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
-                    z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]);
-                    z[1] = bias[1] + (weights[3] * layerInput[0]) + (weights[4] * layerInput[1]) + (weights[5] * layerInput[2]);
-
-                    // a4 = σ(z4) = 1 / (1 + e^-z4), vectorised.
-                    global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
-                }
-
-                /// <summary>Layer 4 backward: <c>∂J/∂b4 += δ4</c> (BP3), <c>∂J/∂W4 += δ4 a3ᵀ</c> (BP4), and <c>propagatedDelta = W4ᵀ δ4</c> (BP2 before the derivative).</summary>
-                private static void BackwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
-                {
-                    var weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
-                    var weightGradient = gradient.Slice(Layer4WeightOffset, Layer4WeightCount);
-                    var biasGradient = gradient.Slice(Layer4BiasOffset, Layer4Size);
-                    // Written out (6 weights ≤ 64).
-                    // BP3: ∂J/∂b[j] += δ[j].
-                    biasGradient[0] += delta[0];
-                    biasGradient[1] += delta[1];
-                    // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-                    weightGradient[0] += delta[0] * layerInput[0];
-                    weightGradient[1] += delta[0] * layerInput[1];
-                    weightGradient[2] += delta[0] * layerInput[2];
-                    weightGradient[3] += delta[1] * layerInput[0];
-                    weightGradient[4] += delta[1] * layerInput[1];
-                    weightGradient[5] += delta[1] * layerInput[2];
-                    // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
-                    propagatedDelta[0] = (weights[0] * delta[0]) + (weights[3] * delta[1]);
-                    propagatedDelta[1] = (weights[1] * delta[0]) + (weights[4] * delta[1]);
-                    propagatedDelta[2] = (weights[2] * delta[0]) + (weights[5] * delta[1]);
-                }
+                public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Deep.Models.Holder.DeepNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
 
                 // global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>: the compile-time facts, for generic code.
                 static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.InputSize => InputSize;
                 static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.OutputSize => OutputSize;
                 static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.ParameterCount => ParameterCount;
                 static global::Deep.Models.Holder.DeepNet global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.Create(int seed) => new global::Deep.Models.Holder.DeepNet(seed);
+            }
+        }
+    }
+
+    /// <summary>The kernels of <see cref="global::Deep.Models.Holder.DeepNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
+    file static class DeepNetKernels
+    {
+        internal const string NetworkName = "DeepNet";
+        private const int InputSize = 5, OutputSize = 2, ParameterCount = 156;
+        private const int Layer1Size = 9, Layer1InputSize = 5, Layer1WeightOffset = 0, Layer1WeightCount = 45, Layer1BiasOffset = 45;
+        private const int Layer2Size = 7, Layer2InputSize = 9, Layer2WeightOffset = 54, Layer2WeightCount = 63, Layer2BiasOffset = 117;
+        private const int Layer3Size = 3, Layer3InputSize = 7, Layer3WeightOffset = 124, Layer3WeightCount = 21, Layer3BiasOffset = 145;
+        private const int Layer4Size = 2, Layer4InputSize = 3, Layer4WeightOffset = 148, Layer4WeightCount = 6, Layer4BiasOffset = 154;
+
+        // Scratch floats per call: z and a of every layer (and δ when training) for one sample, on the stack up to
+        // 4096 floats, else rented from the shared array pool; per sample and per batch for the batched kernels.
+        private const int ForwardScratchLength = 42, BackpropagationScratchLength = 63;
+        private const int ForwardBatchScratchPerSample = 26, TrainBatchScratchPerSample = 87, TrainBatchScratchPerBatch = 6;
+
+        // ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----
+
+        internal static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
+            global::NetCompiler.Kernels.Guard.Length(output, OutputSize, NetworkName, "OutputSize", nameof(output));
+            global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
+            global::System.Span<float> z1 = scratch.Slice(0, 9);
+            global::System.Span<float> a1 = scratch.Slice(9, 9);
+            global::System.Span<float> z2 = scratch.Slice(18, 7);
+            global::System.Span<float> a2 = scratch.Slice(25, 7);
+            global::System.Span<float> z3 = scratch.Slice(32, 3);
+            global::System.Span<float> a3 = scratch.Slice(35, 3);
+            global::System.Span<float> z4 = scratch.Slice(38, 2);
+            global::System.Span<float> a4 = output;
+            ForwardLayer1(parameters, input, z1, a1);
+            ForwardLayer2(parameters, a1, z2, a2);
+            ForwardLayer3(parameters, a2, z3, a3);
+            ForwardLayer4(parameters, a3, z4, a4);
+        }
+
+        internal static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
+            global::System.Span<float> z1 = scratch.Slice(0, 9);
+            global::System.Span<float> a1 = scratch.Slice(9, 9);
+            global::System.Span<float> z2 = scratch.Slice(18, 7);
+            global::System.Span<float> a2 = scratch.Slice(25, 7);
+            global::System.Span<float> z3 = scratch.Slice(32, 3);
+            global::System.Span<float> a3 = scratch.Slice(35, 3);
+            global::System.Span<float> z4 = scratch.Slice(38, 2);
+            global::System.Span<float> a4 = scratch.Slice(40, 2);
+            double totalLoss = 0;
+            for (int sample = 0; sample < count; sample++)
+            {
+                global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
+                global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
+                ForwardLayer1(parameters, input, z1, a1);
+                ForwardLayer2(parameters, a1, z2, a2);
+                ForwardLayer3(parameters, a2, z3, a3);
+                ForwardLayer4(parameters, a3, z4, a4);
+                totalLoss += global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(a4, target, default);
+            }
+            return (float)(totalLoss / count);
+        }
+
+        internal static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
+            global::NetCompiler.Kernels.Guard.Length(target, OutputSize, NetworkName, "OutputSize", nameof(target));
+            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
+            return BackpropagateSample(parameters, input, target, gradient, scratch);
+        }
+
+        // θ ← θ - (η/N) Σ_x ∂J_x/∂θ: gradient descent over a batch (the whole set, one sample, or a mini-batch of M).
+        internal static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
+
+            // Σ_x ∂J_x/∂θ over the batch.
+            gradient.Clear();
+            double totalLoss = 0;
+            for (int sample = 0; sample < count; sample++)
+            {
+                global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
+                global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
+                float loss = BackpropagateSample(parameters, input, target, gradient, scratch);
+                if (!float.IsFinite(loss))
+                {
+                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
+                }
+                totalLoss += loss;
+            }
+
+            // The mean gradient, applied only if every component is finite.
+            global::NetCompiler.Kernels.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);
+            return (float)(totalLoss / count);
+        }
+
+        // The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first. Arguments are already checked.
+        private static float BackpropagateSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> scratch)
+        {
+            global::System.Span<float> z1 = scratch.Slice(0, 9);
+            global::System.Span<float> a1 = scratch.Slice(9, 9);
+            global::System.Span<float> z2 = scratch.Slice(18, 7);
+            global::System.Span<float> a2 = scratch.Slice(25, 7);
+            global::System.Span<float> z3 = scratch.Slice(32, 3);
+            global::System.Span<float> a3 = scratch.Slice(35, 3);
+            global::System.Span<float> z4 = scratch.Slice(38, 2);
+            global::System.Span<float> a4 = scratch.Slice(40, 2);
+            global::System.Span<float> delta1 = scratch.Slice(42, 9);
+            global::System.Span<float> delta2 = scratch.Slice(51, 7);
+            global::System.Span<float> delta3 = scratch.Slice(58, 3);
+            global::System.Span<float> delta4 = scratch.Slice(61, 2);
+
+            // Forward pass, keeping z_l and a_l of every layer for the backward pass.
+            ForwardLayer1(parameters, input, z1, a1);
+            ForwardLayer2(parameters, a1, z2, a2);
+            ForwardLayer3(parameters, a2, z3, a3);
+            ForwardLayer4(parameters, a3, z4, a4);
+
+            // BP1: delta4 = ∂J_x/∂z4 = (a4 - t) ⊙ f'(z4); J_x = ½ ‖a4 - t‖².
+            float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(a4, target, delta4);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(z4, a4, delta4);
+
+            // BP3, BP4 for layer 4: ∂J/∂b4 += δ4, ∂J/∂W4 += δ4 a3ᵀ; then delta3 = W4ᵀ δ4.
+            BackwardLayer4(parameters, a3, delta4, gradient, delta3);
+            // BP2: δ3 = (W4ᵀ δ4) ⊙ f3'(z3).
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, delta3);
+
+            // BP3, BP4 for layer 3: ∂J/∂b3 += δ3, ∂J/∂W3 += δ3 a2ᵀ; then delta2 = W3ᵀ δ3.
+            BackwardLayer3(parameters, a2, delta3, gradient, delta2);
+            // BP2: δ2 = (W3ᵀ δ3) ⊙ f2'(z2).
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, delta2);
+
+            // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
+            BackwardLayer2(parameters, a1, delta2, gradient, delta1);
+            // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, delta1);
+
+            // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
+            BackwardLayer1(input, delta1, gradient);
+
+            return loss;
+        }
+
+        // ---- Layer 1: Dense(9, LeakyReLU), W1 [9, 5] at 0, b1 at 45. ----
+
+        /// <summary>Layer 1 forward: <c>z1 = W1 input + b1</c>, then <c>a1 = z1 > 0 ? z1 : 0.01 z1</c>.</summary>
+        private static void ForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
+        {
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
+            global::System.ReadOnlySpan<float> bias = parameters.Slice(Layer1BiasOffset, Layer1Size);
+            // z1 = W1 input + b1, written out (45 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
+            z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]) + (weights[4] * layerInput[4]);
+            z[1] = bias[1] + (weights[5] * layerInput[0]) + (weights[6] * layerInput[1]) + (weights[7] * layerInput[2]) + (weights[8] * layerInput[3]) + (weights[9] * layerInput[4]);
+            z[2] = bias[2] + (weights[10] * layerInput[0]) + (weights[11] * layerInput[1]) + (weights[12] * layerInput[2]) + (weights[13] * layerInput[3]) + (weights[14] * layerInput[4]);
+            z[3] = bias[3] + (weights[15] * layerInput[0]) + (weights[16] * layerInput[1]) + (weights[17] * layerInput[2]) + (weights[18] * layerInput[3]) + (weights[19] * layerInput[4]);
+            z[4] = bias[4] + (weights[20] * layerInput[0]) + (weights[21] * layerInput[1]) + (weights[22] * layerInput[2]) + (weights[23] * layerInput[3]) + (weights[24] * layerInput[4]);
+            z[5] = bias[5] + (weights[25] * layerInput[0]) + (weights[26] * layerInput[1]) + (weights[27] * layerInput[2]) + (weights[28] * layerInput[3]) + (weights[29] * layerInput[4]);
+            z[6] = bias[6] + (weights[30] * layerInput[0]) + (weights[31] * layerInput[1]) + (weights[32] * layerInput[2]) + (weights[33] * layerInput[3]) + (weights[34] * layerInput[4]);
+            z[7] = bias[7] + (weights[35] * layerInput[0]) + (weights[36] * layerInput[1]) + (weights[37] * layerInput[2]) + (weights[38] * layerInput[3]) + (weights[39] * layerInput[4]);
+            z[8] = bias[8] + (weights[40] * layerInput[0]) + (weights[41] * layerInput[1]) + (weights[42] * layerInput[2]) + (weights[43] * layerInput[3]) + (weights[44] * layerInput[4]);
+
+            // a1 = z1 > 0 ? z1 : 0.01 z1, vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z, a);
+        }
+
+        /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
+        private static void BackwardLayer1(global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient)
+        {
+            global::System.Span<float> weightGradient = gradient.Slice(Layer1WeightOffset, Layer1WeightCount);
+            global::System.Span<float> biasGradient = gradient.Slice(Layer1BiasOffset, Layer1Size);
+            // Written out (45 weights ≤ 64).
+            // BP3: ∂J/∂b[j] += δ[j].
+            biasGradient[0] += delta[0];
+            biasGradient[1] += delta[1];
+            biasGradient[2] += delta[2];
+            biasGradient[3] += delta[3];
+            biasGradient[4] += delta[4];
+            biasGradient[5] += delta[5];
+            biasGradient[6] += delta[6];
+            biasGradient[7] += delta[7];
+            biasGradient[8] += delta[8];
+            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
+            weightGradient[0] += delta[0] * layerInput[0];
+            weightGradient[1] += delta[0] * layerInput[1];
+            weightGradient[2] += delta[0] * layerInput[2];
+            weightGradient[3] += delta[0] * layerInput[3];
+            weightGradient[4] += delta[0] * layerInput[4];
+            weightGradient[5] += delta[1] * layerInput[0];
+            weightGradient[6] += delta[1] * layerInput[1];
+            weightGradient[7] += delta[1] * layerInput[2];
+            weightGradient[8] += delta[1] * layerInput[3];
+            weightGradient[9] += delta[1] * layerInput[4];
+            weightGradient[10] += delta[2] * layerInput[0];
+            weightGradient[11] += delta[2] * layerInput[1];
+            weightGradient[12] += delta[2] * layerInput[2];
+            weightGradient[13] += delta[2] * layerInput[3];
+            weightGradient[14] += delta[2] * layerInput[4];
+            weightGradient[15] += delta[3] * layerInput[0];
+            weightGradient[16] += delta[3] * layerInput[1];
+            weightGradient[17] += delta[3] * layerInput[2];
+            weightGradient[18] += delta[3] * layerInput[3];
+            weightGradient[19] += delta[3] * layerInput[4];
+            weightGradient[20] += delta[4] * layerInput[0];
+            weightGradient[21] += delta[4] * layerInput[1];
+            weightGradient[22] += delta[4] * layerInput[2];
+            weightGradient[23] += delta[4] * layerInput[3];
+            weightGradient[24] += delta[4] * layerInput[4];
+            weightGradient[25] += delta[5] * layerInput[0];
+            weightGradient[26] += delta[5] * layerInput[1];
+            weightGradient[27] += delta[5] * layerInput[2];
+            weightGradient[28] += delta[5] * layerInput[3];
+            weightGradient[29] += delta[5] * layerInput[4];
+            weightGradient[30] += delta[6] * layerInput[0];
+            weightGradient[31] += delta[6] * layerInput[1];
+            weightGradient[32] += delta[6] * layerInput[2];
+            weightGradient[33] += delta[6] * layerInput[3];
+            weightGradient[34] += delta[6] * layerInput[4];
+            weightGradient[35] += delta[7] * layerInput[0];
+            weightGradient[36] += delta[7] * layerInput[1];
+            weightGradient[37] += delta[7] * layerInput[2];
+            weightGradient[38] += delta[7] * layerInput[3];
+            weightGradient[39] += delta[7] * layerInput[4];
+            weightGradient[40] += delta[8] * layerInput[0];
+            weightGradient[41] += delta[8] * layerInput[1];
+            weightGradient[42] += delta[8] * layerInput[2];
+            weightGradient[43] += delta[8] * layerInput[3];
+            weightGradient[44] += delta[8] * layerInput[4];
+        }
+
+        // ---- Layer 2: Dense(7, GELU), W2 [7, 9] at 54, b2 at 117. ----
+
+        /// <summary>Layer 2 forward: <c>z2 = W2 a1 + b2</c>, then <c>a2 = GELU(z2) (tanh form)</c>.</summary>
+        private static void ForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
+        {
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
+            global::System.ReadOnlySpan<float> bias = parameters.Slice(Layer2BiasOffset, Layer2Size);
+            // z2 = W2 a1 + b2, written out (63 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
+            z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]) + (weights[4] * layerInput[4]) + (weights[5] * layerInput[5]) + (weights[6] * layerInput[6]) + (weights[7] * layerInput[7]) + (weights[8] * layerInput[8]);
+            z[1] = bias[1] + (weights[9] * layerInput[0]) + (weights[10] * layerInput[1]) + (weights[11] * layerInput[2]) + (weights[12] * layerInput[3]) + (weights[13] * layerInput[4]) + (weights[14] * layerInput[5]) + (weights[15] * layerInput[6]) + (weights[16] * layerInput[7]) + (weights[17] * layerInput[8]);
+            z[2] = bias[2] + (weights[18] * layerInput[0]) + (weights[19] * layerInput[1]) + (weights[20] * layerInput[2]) + (weights[21] * layerInput[3]) + (weights[22] * layerInput[4]) + (weights[23] * layerInput[5]) + (weights[24] * layerInput[6]) + (weights[25] * layerInput[7]) + (weights[26] * layerInput[8]);
+            z[3] = bias[3] + (weights[27] * layerInput[0]) + (weights[28] * layerInput[1]) + (weights[29] * layerInput[2]) + (weights[30] * layerInput[3]) + (weights[31] * layerInput[4]) + (weights[32] * layerInput[5]) + (weights[33] * layerInput[6]) + (weights[34] * layerInput[7]) + (weights[35] * layerInput[8]);
+            z[4] = bias[4] + (weights[36] * layerInput[0]) + (weights[37] * layerInput[1]) + (weights[38] * layerInput[2]) + (weights[39] * layerInput[3]) + (weights[40] * layerInput[4]) + (weights[41] * layerInput[5]) + (weights[42] * layerInput[6]) + (weights[43] * layerInput[7]) + (weights[44] * layerInput[8]);
+            z[5] = bias[5] + (weights[45] * layerInput[0]) + (weights[46] * layerInput[1]) + (weights[47] * layerInput[2]) + (weights[48] * layerInput[3]) + (weights[49] * layerInput[4]) + (weights[50] * layerInput[5]) + (weights[51] * layerInput[6]) + (weights[52] * layerInput[7]) + (weights[53] * layerInput[8]);
+            z[6] = bias[6] + (weights[54] * layerInput[0]) + (weights[55] * layerInput[1]) + (weights[56] * layerInput[2]) + (weights[57] * layerInput[3]) + (weights[58] * layerInput[4]) + (weights[59] * layerInput[5]) + (weights[60] * layerInput[6]) + (weights[61] * layerInput[7]) + (weights[62] * layerInput[8]);
+
+            // a2 = GELU(z2) (tanh form), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.GELU(z, a);
+        }
+
+        /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
+        private static void BackwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
+        {
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
+            global::System.Span<float> weightGradient = gradient.Slice(Layer2WeightOffset, Layer2WeightCount);
+            global::System.Span<float> biasGradient = gradient.Slice(Layer2BiasOffset, Layer2Size);
+            // Written out (63 weights ≤ 64).
+            // BP3: ∂J/∂b[j] += δ[j].
+            biasGradient[0] += delta[0];
+            biasGradient[1] += delta[1];
+            biasGradient[2] += delta[2];
+            biasGradient[3] += delta[3];
+            biasGradient[4] += delta[4];
+            biasGradient[5] += delta[5];
+            biasGradient[6] += delta[6];
+            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
+            weightGradient[0] += delta[0] * layerInput[0];
+            weightGradient[1] += delta[0] * layerInput[1];
+            weightGradient[2] += delta[0] * layerInput[2];
+            weightGradient[3] += delta[0] * layerInput[3];
+            weightGradient[4] += delta[0] * layerInput[4];
+            weightGradient[5] += delta[0] * layerInput[5];
+            weightGradient[6] += delta[0] * layerInput[6];
+            weightGradient[7] += delta[0] * layerInput[7];
+            weightGradient[8] += delta[0] * layerInput[8];
+            weightGradient[9] += delta[1] * layerInput[0];
+            weightGradient[10] += delta[1] * layerInput[1];
+            weightGradient[11] += delta[1] * layerInput[2];
+            weightGradient[12] += delta[1] * layerInput[3];
+            weightGradient[13] += delta[1] * layerInput[4];
+            weightGradient[14] += delta[1] * layerInput[5];
+            weightGradient[15] += delta[1] * layerInput[6];
+            weightGradient[16] += delta[1] * layerInput[7];
+            weightGradient[17] += delta[1] * layerInput[8];
+            weightGradient[18] += delta[2] * layerInput[0];
+            weightGradient[19] += delta[2] * layerInput[1];
+            weightGradient[20] += delta[2] * layerInput[2];
+            weightGradient[21] += delta[2] * layerInput[3];
+            weightGradient[22] += delta[2] * layerInput[4];
+            weightGradient[23] += delta[2] * layerInput[5];
+            weightGradient[24] += delta[2] * layerInput[6];
+            weightGradient[25] += delta[2] * layerInput[7];
+            weightGradient[26] += delta[2] * layerInput[8];
+            weightGradient[27] += delta[3] * layerInput[0];
+            weightGradient[28] += delta[3] * layerInput[1];
+            weightGradient[29] += delta[3] * layerInput[2];
+            weightGradient[30] += delta[3] * layerInput[3];
+            weightGradient[31] += delta[3] * layerInput[4];
+            weightGradient[32] += delta[3] * layerInput[5];
+            weightGradient[33] += delta[3] * layerInput[6];
+            weightGradient[34] += delta[3] * layerInput[7];
+            weightGradient[35] += delta[3] * layerInput[8];
+            weightGradient[36] += delta[4] * layerInput[0];
+            weightGradient[37] += delta[4] * layerInput[1];
+            weightGradient[38] += delta[4] * layerInput[2];
+            weightGradient[39] += delta[4] * layerInput[3];
+            weightGradient[40] += delta[4] * layerInput[4];
+            weightGradient[41] += delta[4] * layerInput[5];
+            weightGradient[42] += delta[4] * layerInput[6];
+            weightGradient[43] += delta[4] * layerInput[7];
+            weightGradient[44] += delta[4] * layerInput[8];
+            weightGradient[45] += delta[5] * layerInput[0];
+            weightGradient[46] += delta[5] * layerInput[1];
+            weightGradient[47] += delta[5] * layerInput[2];
+            weightGradient[48] += delta[5] * layerInput[3];
+            weightGradient[49] += delta[5] * layerInput[4];
+            weightGradient[50] += delta[5] * layerInput[5];
+            weightGradient[51] += delta[5] * layerInput[6];
+            weightGradient[52] += delta[5] * layerInput[7];
+            weightGradient[53] += delta[5] * layerInput[8];
+            weightGradient[54] += delta[6] * layerInput[0];
+            weightGradient[55] += delta[6] * layerInput[1];
+            weightGradient[56] += delta[6] * layerInput[2];
+            weightGradient[57] += delta[6] * layerInput[3];
+            weightGradient[58] += delta[6] * layerInput[4];
+            weightGradient[59] += delta[6] * layerInput[5];
+            weightGradient[60] += delta[6] * layerInput[6];
+            weightGradient[61] += delta[6] * layerInput[7];
+            weightGradient[62] += delta[6] * layerInput[8];
+            // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
+            propagatedDelta[0] = (weights[0] * delta[0]) + (weights[9] * delta[1]) + (weights[18] * delta[2]) + (weights[27] * delta[3]) + (weights[36] * delta[4]) + (weights[45] * delta[5]) + (weights[54] * delta[6]);
+            propagatedDelta[1] = (weights[1] * delta[0]) + (weights[10] * delta[1]) + (weights[19] * delta[2]) + (weights[28] * delta[3]) + (weights[37] * delta[4]) + (weights[46] * delta[5]) + (weights[55] * delta[6]);
+            propagatedDelta[2] = (weights[2] * delta[0]) + (weights[11] * delta[1]) + (weights[20] * delta[2]) + (weights[29] * delta[3]) + (weights[38] * delta[4]) + (weights[47] * delta[5]) + (weights[56] * delta[6]);
+            propagatedDelta[3] = (weights[3] * delta[0]) + (weights[12] * delta[1]) + (weights[21] * delta[2]) + (weights[30] * delta[3]) + (weights[39] * delta[4]) + (weights[48] * delta[5]) + (weights[57] * delta[6]);
+            propagatedDelta[4] = (weights[4] * delta[0]) + (weights[13] * delta[1]) + (weights[22] * delta[2]) + (weights[31] * delta[3]) + (weights[40] * delta[4]) + (weights[49] * delta[5]) + (weights[58] * delta[6]);
+            propagatedDelta[5] = (weights[5] * delta[0]) + (weights[14] * delta[1]) + (weights[23] * delta[2]) + (weights[32] * delta[3]) + (weights[41] * delta[4]) + (weights[50] * delta[5]) + (weights[59] * delta[6]);
+            propagatedDelta[6] = (weights[6] * delta[0]) + (weights[15] * delta[1]) + (weights[24] * delta[2]) + (weights[33] * delta[3]) + (weights[42] * delta[4]) + (weights[51] * delta[5]) + (weights[60] * delta[6]);
+            propagatedDelta[7] = (weights[7] * delta[0]) + (weights[16] * delta[1]) + (weights[25] * delta[2]) + (weights[34] * delta[3]) + (weights[43] * delta[4]) + (weights[52] * delta[5]) + (weights[61] * delta[6]);
+            propagatedDelta[8] = (weights[8] * delta[0]) + (weights[17] * delta[1]) + (weights[26] * delta[2]) + (weights[35] * delta[3]) + (weights[44] * delta[4]) + (weights[53] * delta[5]) + (weights[62] * delta[6]);
+        }
+
+        // ---- Layer 3: Dense(3, SiLU), W3 [3, 7] at 124, b3 at 145. ----
+
+        /// <summary>Layer 3 forward: <c>z3 = W3 a2 + b3</c>, then <c>a3 = z3 σ(z3)</c>.</summary>
+        private static void ForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
+        {
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
+            global::System.ReadOnlySpan<float> bias = parameters.Slice(Layer3BiasOffset, Layer3Size);
+            // z3 = W3 a2 + b3, written out (21 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
+            z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]) + (weights[4] * layerInput[4]) + (weights[5] * layerInput[5]) + (weights[6] * layerInput[6]);
+            z[1] = bias[1] + (weights[7] * layerInput[0]) + (weights[8] * layerInput[1]) + (weights[9] * layerInput[2]) + (weights[10] * layerInput[3]) + (weights[11] * layerInput[4]) + (weights[12] * layerInput[5]) + (weights[13] * layerInput[6]);
+            z[2] = bias[2] + (weights[14] * layerInput[0]) + (weights[15] * layerInput[1]) + (weights[16] * layerInput[2]) + (weights[17] * layerInput[3]) + (weights[18] * layerInput[4]) + (weights[19] * layerInput[5]) + (weights[20] * layerInput[6]);
+
+            // a3 = z3 σ(z3), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.SiLU(z, a);
+        }
+
+        /// <summary>Layer 3 backward: <c>∂J/∂b3 += δ3</c> (BP3), <c>∂J/∂W3 += δ3 a2ᵀ</c> (BP4), and <c>propagatedDelta = W3ᵀ δ3</c> (BP2 before the derivative).</summary>
+        private static void BackwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
+        {
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
+            global::System.Span<float> weightGradient = gradient.Slice(Layer3WeightOffset, Layer3WeightCount);
+            global::System.Span<float> biasGradient = gradient.Slice(Layer3BiasOffset, Layer3Size);
+            // Written out (21 weights ≤ 64).
+            // BP3: ∂J/∂b[j] += δ[j].
+            biasGradient[0] += delta[0];
+            biasGradient[1] += delta[1];
+            biasGradient[2] += delta[2];
+            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
+            weightGradient[0] += delta[0] * layerInput[0];
+            weightGradient[1] += delta[0] * layerInput[1];
+            weightGradient[2] += delta[0] * layerInput[2];
+            weightGradient[3] += delta[0] * layerInput[3];
+            weightGradient[4] += delta[0] * layerInput[4];
+            weightGradient[5] += delta[0] * layerInput[5];
+            weightGradient[6] += delta[0] * layerInput[6];
+            weightGradient[7] += delta[1] * layerInput[0];
+            weightGradient[8] += delta[1] * layerInput[1];
+            weightGradient[9] += delta[1] * layerInput[2];
+            weightGradient[10] += delta[1] * layerInput[3];
+            weightGradient[11] += delta[1] * layerInput[4];
+            weightGradient[12] += delta[1] * layerInput[5];
+            weightGradient[13] += delta[1] * layerInput[6];
+            weightGradient[14] += delta[2] * layerInput[0];
+            weightGradient[15] += delta[2] * layerInput[1];
+            weightGradient[16] += delta[2] * layerInput[2];
+            weightGradient[17] += delta[2] * layerInput[3];
+            weightGradient[18] += delta[2] * layerInput[4];
+            weightGradient[19] += delta[2] * layerInput[5];
+            weightGradient[20] += delta[2] * layerInput[6];
+            // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
+            propagatedDelta[0] = (weights[0] * delta[0]) + (weights[7] * delta[1]) + (weights[14] * delta[2]);
+            propagatedDelta[1] = (weights[1] * delta[0]) + (weights[8] * delta[1]) + (weights[15] * delta[2]);
+            propagatedDelta[2] = (weights[2] * delta[0]) + (weights[9] * delta[1]) + (weights[16] * delta[2]);
+            propagatedDelta[3] = (weights[3] * delta[0]) + (weights[10] * delta[1]) + (weights[17] * delta[2]);
+            propagatedDelta[4] = (weights[4] * delta[0]) + (weights[11] * delta[1]) + (weights[18] * delta[2]);
+            propagatedDelta[5] = (weights[5] * delta[0]) + (weights[12] * delta[1]) + (weights[19] * delta[2]);
+            propagatedDelta[6] = (weights[6] * delta[0]) + (weights[13] * delta[1]) + (weights[20] * delta[2]);
+        }
+
+        // ---- Layer 4: Dense(2, Sigmoid), W4 [2, 3] at 148, b4 at 154. ----
+
+        /// <summary>Layer 4 forward: <c>z4 = W4 a3 + b4</c>, then <c>a4 = σ(z4) = 1 / (1 + e^-z4)</c>.</summary>
+        private static void ForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
+        {
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
+            global::System.ReadOnlySpan<float> bias = parameters.Slice(Layer4BiasOffset, Layer4Size);
+            // z4 = W4 a3 + b4, written out (6 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
+            z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]);
+            z[1] = bias[1] + (weights[3] * layerInput[0]) + (weights[4] * layerInput[1]) + (weights[5] * layerInput[2]);
+
+            // a4 = σ(z4) = 1 / (1 + e^-z4), vectorised.
+            global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
+        }
+
+        /// <summary>Layer 4 backward: <c>∂J/∂b4 += δ4</c> (BP3), <c>∂J/∂W4 += δ4 a3ᵀ</c> (BP4), and <c>propagatedDelta = W4ᵀ δ4</c> (BP2 before the derivative).</summary>
+        private static void BackwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
+        {
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
+            global::System.Span<float> weightGradient = gradient.Slice(Layer4WeightOffset, Layer4WeightCount);
+            global::System.Span<float> biasGradient = gradient.Slice(Layer4BiasOffset, Layer4Size);
+            // Written out (6 weights ≤ 64).
+            // BP3: ∂J/∂b[j] += δ[j].
+            biasGradient[0] += delta[0];
+            biasGradient[1] += delta[1];
+            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
+            weightGradient[0] += delta[0] * layerInput[0];
+            weightGradient[1] += delta[0] * layerInput[1];
+            weightGradient[2] += delta[0] * layerInput[2];
+            weightGradient[3] += delta[1] * layerInput[0];
+            weightGradient[4] += delta[1] * layerInput[1];
+            weightGradient[5] += delta[1] * layerInput[2];
+            // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
+            propagatedDelta[0] = (weights[0] * delta[0]) + (weights[3] * delta[1]);
+            propagatedDelta[1] = (weights[1] * delta[0]) + (weights[4] * delta[1]);
+            propagatedDelta[2] = (weights[2] * delta[0]) + (weights[5] * delta[1]);
+        }
+
+        // ---- Batches in matrix form. Feature-major activations: row f of a buffer holds feature f of every sample. ----
+
+        internal static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length == InputSize && outputs.Length == OutputSize)
+            {
+                // One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.
+                Forward(parameters, inputs, outputs);
+                return;
+            }
+
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
+            if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
+            {
+                // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
+                for (int sample = 0; sample < count; sample++)
+                {
+                    Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
+                }
+                return;
+            }
+
+            const int TileSamples = global::NetCompiler.Kernels.BatchLayout.TileSamples;
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out global::System.Span<float> scratch);
+            for (int first = 0; first < count; first += TileSamples)
+            {
+                int n = global::System.Math.Min(TileSamples, count - first);
+                global::System.Span<float> a0 = scratch.Slice(0, 5 * n);
+                global::System.Span<float> z1 = scratch.Slice(5 * n, 9 * n);
+                global::System.Span<float> z2 = scratch.Slice(14 * n, 7 * n);
+                global::System.Span<float> z3 = scratch.Slice(21 * n, 3 * n);
+                global::System.Span<float> z4 = scratch.Slice(24 * n, 2 * n);
+                // a0 = inputsᵀ: feature-major.
+                global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
+                BatchForwardLayer1(parameters, a0, z1, n);
+                // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
+                global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, z1);
+                BatchForwardLayer2(parameters, z1, z2, n);
+                // A2 = GELU(Z2) (tanh form), element by element (vectorized).
+                global::NetCompiler.Kernels.ActivationKernels.GELU(z2, z2);
+                BatchForwardLayer3(parameters, z2, z3, n);
+                // A3 = Z3 σ(Z3), element by element (vectorized).
+                global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, z3);
+                BatchForwardLayer4(parameters, z3, z4, n);
+                // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
+                global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, z4);
+                // outputs = a_Lᵀ: back to sample-major.
+                global::NetCompiler.Kernels.MatrixKernels.Transpose(z4, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
+            }
+        }
+
+        internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
+            {
+                // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
+                using global::NetCompiler.Kernels.ScratchBuffer gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
+                return TrainStep(parameters, gradient, inputs, targets, learningRate);
+            }
+
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            int n = count;
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+            global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
+            global::System.Span<float> a1SampleMajor = scratch.Slice(32 * n, 9 * n);
+            global::System.Span<float> h2 = scratch.Slice(55 * n, 7 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(62 * n, 7 * n);
+            global::System.Span<float> h3 = scratch.Slice(75 * n, 3 * n);
+            global::System.Span<float> a3SampleMajor = scratch.Slice(78 * n, 3 * n);
+            global::System.Span<float> h4 = scratch.Slice(85 * n, 2 * n);
+
+            // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
+            float step = -learningRate / n;
+            BatchUpdateLayer1(parameters, h1, inputs, n, step);
+            BatchUpdateLayer2(parameters, h2, a1SampleMajor, n, step);
+            BatchUpdateLayer3(parameters, h3, a2SampleMajor, n, step);
+            BatchUpdateLayer4(parameters, h4, a3SampleMajor, n, step);
+            return (float)(totalLoss / n);
+        }
+
+        internal static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
+            {
+                // No 512- or 256-bit vectors on this machine: one sample at a time.
+                double sum = 0;
+                for (int sample = 0; sample < count; sample++)
+                {
+                    global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
+                    global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
+                    float loss = AccumulateGradient(parameters, input, target, gradient);
+                    if (!float.IsFinite(loss))
+                    {
+                        global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
+                    }
+                    sum += loss;
+                }
+                return (float)sum;
+            }
+
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            int n = count;
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+            global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
+            global::System.Span<float> a1SampleMajor = scratch.Slice(32 * n, 9 * n);
+            global::System.Span<float> h2 = scratch.Slice(55 * n, 7 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(62 * n, 7 * n);
+            global::System.Span<float> h3 = scratch.Slice(75 * n, 3 * n);
+            global::System.Span<float> a3SampleMajor = scratch.Slice(78 * n, 3 * n);
+            global::System.Span<float> h4 = scratch.Slice(85 * n, 2 * n);
+
+            // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
+            BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
+            BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
+            BatchUpdateLayer3(gradient, h3, a2SampleMajor, n, 1f);
+            BatchUpdateLayer4(gradient, h4, a3SampleMajor, n, 1f);
+            return (float)totalLoss;
+        }
+
+        // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
+        // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
+        // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
+        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
+        {
+            global::System.Span<float> a0 = scratch.Slice(0, 5 * n);
+            global::System.Span<float> z1 = scratch.Slice(5 * n, 9 * n);
+            global::System.Span<float> a1 = scratch.Slice(14 * n, 9 * n);
+            global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
+            global::System.Span<float> a1SampleMajor = scratch.Slice(32 * n, 9 * n);
+            global::System.Span<float> z2 = scratch.Slice(41 * n, 7 * n);
+            global::System.Span<float> a2 = scratch.Slice(48 * n, 7 * n);
+            global::System.Span<float> h2 = scratch.Slice(55 * n, 7 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(62 * n, 7 * n);
+            global::System.Span<float> z3 = scratch.Slice(69 * n, 3 * n);
+            global::System.Span<float> a3 = scratch.Slice(72 * n, 3 * n);
+            global::System.Span<float> h3 = scratch.Slice(75 * n, 3 * n);
+            global::System.Span<float> a3SampleMajor = scratch.Slice(78 * n, 3 * n);
+            global::System.Span<float> z4 = scratch.Slice(81 * n, 2 * n);
+            global::System.Span<float> a4 = scratch.Slice(83 * n, 2 * n);
+            global::System.Span<float> h4 = scratch.Slice(85 * n, 2 * n);
+            global::System.Span<float> outputZ = scratch.Slice(87 * n, 2);
+            global::System.Span<float> outputA = scratch.Slice((87 * n) + 2, 2);
+            global::System.Span<float> outputDelta = scratch.Slice((87 * n) + 4, 2);
+
+            // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+            BatchForwardLayer1(parameters, a0, z1, n);
+            // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, a1);
+            // A1 sample-major too, for the weight update of layer 2.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
+            BatchForwardLayer2(parameters, a1, z2, n);
+            // A2 = GELU(Z2) (tanh form), element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.GELU(z2, a2);
+            // A2 sample-major too, for the weight update of layer 3.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
+            BatchForwardLayer3(parameters, a2, z3, n);
+            // A3 = Z3 σ(Z3), element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, a3);
+            // A3 sample-major too, for the weight update of layer 4.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(a3, Layer3Size, n, a3SampleMajor);
+            BatchForwardLayer4(parameters, a3, z4, n);
+            // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
+            global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, a4);
+
+            // BP1 per sample: the loss and δ_L (column s of h4).
+            double totalLoss = 0;
+            for (int sample = 0; sample < n; sample++)
+            {
+                global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z4, n, sample, outputZ);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a4, n, sample, outputA);
+                float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(outputA, target, outputDelta);
+                global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(outputZ, outputA, outputDelta);
+                if (!float.IsFinite(loss))
+                {
+                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
+                }
+                global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h4, n, sample);
+                totalLoss += loss;
+            }
+
+            // BP2: H3 = (W4ᵀ H4) ⊙ f3'(Z3).
+            BatchPropagateLayer4(parameters, h4, h3, n);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, h3);
+
+            // BP2: H2 = (W3ᵀ H3) ⊙ f2'(Z2).
+            BatchPropagateLayer3(parameters, h3, h2, n);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, h2);
+
+            // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
+            BatchPropagateLayer2(parameters, h2, h1, n);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, h1);
+
+            // Nothing has been written yet: refuse deltas that are not finite.
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h3, NetworkName, "the deltas of layer 3");
+            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h4, NetworkName, "the deltas of layer 4");
+            return totalLoss;
+        }
+
+        /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
+        private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..4 of 9.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                // Edge tile: rows 5..8 of 9.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (5 * columns) + column), columns, width, 1f, accumulate: true);
+            }
+        }
+
+        /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
+        private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
+            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < Layer1InputSize; column += 64)
+            {
+                int width = global::System.Math.Min(64, Layer1InputSize - column);
+                for (int k = 0; k < samples; k += 128)
+                {
+                    int depth = global::System.Math.Min(128, samples - k);
+                    // Edge tile: rows 0..4 of 9.
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    // Edge tile: rows 5..8 of 9.
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (5 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (5 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                }
+            }
+        }
+
+        /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
+        private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..3 of 7.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                // Edge tile: rows 4..6 of 7.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: true);
+            }
+        }
+
+        /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
+        private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
+        {
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..4 of 9.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                // Edge tile: rows 5..8 of 9.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (5 * columns) + column), columns, width, 1f, accumulate: false);
+            }
+        }
+
+        /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>
+        private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
+            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < Layer2InputSize; column += 64)
+            {
+                int width = global::System.Math.Min(64, Layer2InputSize - column);
+                for (int k = 0; k < samples; k += 128)
+                {
+                    int depth = global::System.Math.Min(128, samples - k);
+                    // Edge tile: rows 0..3 of 7.
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    // Edge tile: rows 4..6 of 7.
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (4 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (4 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                }
+            }
+        }
+
+        /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
+        private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..2 of 3.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer3InputSize), Layer3InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+            }
+        }
+
+        /// <summary><c>H2 = W3ᵀ H3</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W3[j, k] H3[j, :]</c>.</summary>
+        private static void BatchPropagateLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
+        {
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..3 of 7.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                // Edge tile: rows 4..6 of 7.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: false);
+            }
+        }
+
+        /// <summary><c>W3 += step · H3 A2ᵀ</c> and <c>b3 += step · H3 1</c>; <c>previousSampleMajor</c> is <c>A2</c> stored sample-major, so row j of the product is <c>Σ_s H3[j, s] · (row s of it)</c>.</summary>
+        private static void BatchUpdateLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
+            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < Layer3InputSize; column += 64)
+            {
+                int width = global::System.Math.Min(64, Layer3InputSize - column);
+                for (int k = 0; k < samples; k += 128)
+                {
+                    int depth = global::System.Math.Min(128, samples - k);
+                    // Edge tile: rows 0..2 of 3.
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer3InputSize) + column), Layer3InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + column), Layer3InputSize, width, step, accumulate: true);
+                }
+            }
+        }
+
+        /// <summary><c>Z4 = W4 A3 + b4 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
+        private static void BatchForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer4BiasOffset, Layer4Size), z, columns);
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..1 of 2.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer4InputSize), Layer4InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+            }
+        }
+
+        /// <summary><c>H3 = W4ᵀ H4</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W4[j, k] H4[j, :]</c>.</summary>
+        private static void BatchPropagateLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
+        {
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < columns; column += 64)
+            {
+                int width = global::System.Math.Min(64, columns - column);
+                // Edge tile: rows 0..2 of 3.
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+            }
+        }
+
+        /// <summary><c>W4 += step · H4 A3ᵀ</c> and <c>b4 += step · H4 1</c>; <c>previousSampleMajor</c> is <c>A3</c> stored sample-major, so row j of the product is <c>Σ_s H4[j, s] · (row s of it)</c>.</summary>
+        private static void BatchUpdateLayer4(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
+        {
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer4BiasOffset, Layer4Size));
+            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
+            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
+            for (int column = 0; column < Layer4InputSize; column += 64)
+            {
+                int width = global::System.Math.Min(64, Layer4InputSize - column);
+                for (int k = 0; k < samples; k += 128)
+                {
+                    int depth = global::System.Math.Min(128, samples - k);
+                    // Edge tile: rows 0..1 of 2.
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer4InputSize) + column), Layer4InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + column), Layer4InputSize, width, step, accumulate: true);
+                }
             }
         }
     }

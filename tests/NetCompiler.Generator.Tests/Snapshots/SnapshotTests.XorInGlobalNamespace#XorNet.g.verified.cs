@@ -5,7 +5,7 @@
 // Loss:       binary CrossEntropy per sigmoid output, J = -1/N Σ_x Σ_k [t_k ln a_k + (1 - t_k) ln(1 - a_k)]; fused output delta δ = a - t
 // Parameters: 17 (layer 1: 4×2 weights + 4 biases; layer 2: 1×4 weights + 1 biases)
 // Layout:     one flat float buffer; for each layer, W[out, in] row-major, then b[out].
-// Notation:   a0 = input, z_l = W_l a_(l-1) + b_l, a_l = f_l(z_l), δ_l = ∂J/∂z_l (seed papers 000-003).
+// Notation:   a0 = input, z_l = W_l a_(l-1) + b_l, a_l = f_l(z_l), δ_l = ∂J/∂z_l (see docs/papers.md).
 
 #nullable enable
 
@@ -48,14 +48,9 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     /// <summary>Where b2 starts in the parameter buffer.</summary>
     public const int Layer2BiasOffset = 16;
 
-    // Scratch floats per kernel call: z and a of every layer, plus δ of every layer when training.
-    // Up to 4096 floats live on the stack; more are rented from the shared array pool.
-    private const int ForwardScratchLength = 10;
-    private const int BackpropagationScratchLength = 15;
-    private const string NetworkName = "XorNet";
-
-    private static readonly global::NetCompiler.NetworkDescription s_description = new(
-        NetworkName, InputSize, global::NetCompiler.Loss.CrossEntropy,
+    /// <summary>The topology, the loss and the parameter layout.</summary>
+    public static global::NetCompiler.NetworkDescription Description { get; } = new(
+        "XorNet", InputSize, global::NetCompiler.Loss.CrossEntropy,
         new (int Size, global::NetCompiler.Activation Activation)[]
         {
             (Layer1Size, global::NetCompiler.Activation.Tanh),
@@ -70,18 +65,15 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     public XorNet(int seed = 0)
     {
         _parameters = new float[ParameterCount];
-        global::NetCompiler.Initialization.ParameterInitializer.Initialize(s_description, _parameters, seed);
+        global::NetCompiler.Initialization.ParameterInitializer.Initialize(Description, _parameters, seed);
     }
 
     /// <summary>Creates the network with a copy of <paramref name="parameters"/> (layout as in <see cref="Parameters"/>).</summary>
     public XorNet(global::System.ReadOnlySpan<float> parameters)
     {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
         _parameters = parameters.ToArray();
     }
-
-    /// <summary>The topology, the loss and the parameter layout.</summary>
-    public static global::NetCompiler.NetworkDescription Description => s_description;
 
     /// <summary>All weights and biases: for each layer, W[out, in] row-major, then b[out]. Writable; training updates it in place.</summary>
     public global::System.Span<float> Parameters => _parameters;
@@ -100,7 +92,59 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);
 
     /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
-    public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::XorNetKernels.Forward(parameters, input, output);
+
+    /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
+    public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::XorNetKernels.AccumulateGradient(parameters, input, target, gradient);
+
+    /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
+    public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::XorNetKernels.ComputeLoss(parameters, inputs, targets);
+
+    /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
+    public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::XorNetKernels.TrainStep(parameters, gradient, inputs, targets, learningRate);
+
+    /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
+    public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::XorNetKernels.ForwardBatch(parameters, inputs, outputs);
+
+    /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
+    public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::XorNetKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
+
+    /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
+    public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::XorNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient);
+
+    /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
+    public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::XorNet>.ForwardBatch(parameters, inputs, outputs);
+
+    /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
+    public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::XorNet>.TrainStep(parameters, inputs, targets, learningRate);
+
+    /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
+    public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::XorNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
+
+    // global::NetCompiler.INeuralNetwork<global::XorNet>: the compile-time facts, for generic code.
+    static int global::NetCompiler.INeuralNetwork<global::XorNet>.InputSize => InputSize;
+    static int global::NetCompiler.INeuralNetwork<global::XorNet>.OutputSize => OutputSize;
+    static int global::NetCompiler.INeuralNetwork<global::XorNet>.ParameterCount => ParameterCount;
+    static global::XorNet global::NetCompiler.INeuralNetwork<global::XorNet>.Create(int seed) => new global::XorNet(seed);
+}
+
+/// <summary>The kernels of <see cref="global::XorNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
+file static class XorNetKernels
+{
+    internal const string NetworkName = "XorNet";
+    private const int InputSize = 2, OutputSize = 1, ParameterCount = 17;
+    private const int Layer1Size = 4, Layer1InputSize = 2, Layer1WeightOffset = 0, Layer1WeightCount = 8, Layer1BiasOffset = 8;
+    private const int Layer2Size = 1, Layer2InputSize = 4, Layer2WeightOffset = 12, Layer2WeightCount = 4, Layer2BiasOffset = 16;
+
+    // Scratch floats per call: z and a of every layer (and δ when training) for one sample, on the stack up to
+    // 4096 floats, else rented from the shared array pool; per sample and per batch for the batched kernels.
+    private const int ForwardScratchLength = 10, BackpropagationScratchLength = 15;
+    private const int ForwardBatchScratchPerSample = 7, TrainBatchScratchPerSample = 21, TrainBatchScratchPerBatch = 3;
+
+    // ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----
+
+    internal static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
@@ -113,29 +157,28 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         }
 
         global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
-        var z1 = scratch.Slice(0, Layer1Size);
-        var a1 = scratch.Slice(4, Layer1Size);
-        var z2 = scratch.Slice(8, Layer2Size);
-        var a2 = output;
+        global::System.Span<float> z1 = scratch.Slice(0, 4);
+        global::System.Span<float> a1 = scratch.Slice(4, 4);
+        global::System.Span<float> z2 = scratch.Slice(8, 1);
+        global::System.Span<float> a2 = output;
         ForwardLayer1(parameters, input, z1, a1);
         ForwardLayer2(parameters, a1, z2, a2);
     }
 
-    /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
-    public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+    internal static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
         global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
-        var z1 = scratch.Slice(0, Layer1Size);
-        var a1 = scratch.Slice(4, Layer1Size);
-        var z2 = scratch.Slice(8, Layer2Size);
-        var a2 = scratch.Slice(9, Layer2Size);
+        global::System.Span<float> z1 = scratch.Slice(0, 4);
+        global::System.Span<float> a1 = scratch.Slice(4, 4);
+        global::System.Span<float> z2 = scratch.Slice(8, 1);
+        global::System.Span<float> a2 = scratch.Slice(9, 1);
         double totalLoss = 0;
         for (int sample = 0; sample < count; sample++)
         {
-            var input = inputs.Slice(sample * InputSize, InputSize);
-            var target = targets.Slice(sample * OutputSize, OutputSize);
+            global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
+            global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
             ForwardLayer1(parameters, input, z1, a1);
             ForwardLayer2(parameters, a1, z2, a2);
             totalLoss += global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(z2, a2, target, default);
@@ -143,51 +186,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         return (float)(totalLoss / count);
     }
 
-    /// <summary><see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> with AVX-512 and every layer in one Vector512 register (at most 16 neurons each): block products of W_l and the repeated layer input, summed per row by merges. Arguments are already checked.</summary>
-    // Never inlined: inlined into its callers (as dynamic PGO chose in a benchmark loop) it can run out of the JIT's
-    // inlining budget, leaving the merges below as calls (4-16-3: 42 ns a sample instead of 28).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void ForwardInRegisters(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-    {
-        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters);
-
-        // Layer 1: z1 = W1 input + b1 (4 neurons, lanes 0..3), then a1 = tanh(z1).
-        var input1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector128.Create(input[0], input[1], input[0], input[1])); // lane t = input[t % 2]
-        var products1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1WeightOffset) * input1; // rows 0..3, 2 columns each
-        var sums1_0 = MergeRows2(products1_0, default); // rows 0..3, one sum each (no second block: zeros)
-        // b1 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 7 lanes.
-        var z1 = sums1_0 + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(7, 8, 9, 10, 11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 15, 15));
-        var a1 = global::NetCompiler.Kernels.VectorMath.Tanh(z1);
-
-        // Layer 2: z2 = W2 a1 + b2 (1 neuron, lane 0), then a2 = σ(z2) = 1 / (1 + e^-z2).
-        var input2 = global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(a1, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3)); // lane t = a1[t % 4]
-        // block 0 of W2 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 11 lanes.
-        var products2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15)) * input2; // row 0, 4 columns each
-        var sums2_0 = MergeRows4(products2_0, default); // row 0, 2 partial sums each (no second block: zeros)
-        var sums2_1 = MergeRows2(sums2_0, default); // row 0, one sum each (no second block: zeros)
-        // b2 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 15 lanes.
-        var z2 = sums2_1 + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15));
-        var a2 = global::NetCompiler.Kernels.VectorMath.Sigmoid(z2);
-
-        // output = a2, lane 0.
-        ref float result = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-        result = global::System.Runtime.Intrinsics.Vector512.GetElement(a2, 0);
-    }
-
-    /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 4 rows of 4 partial sums (lane 4r + k is partial k of row r); the result holds the 8 rows, first's then second's, with 2 partial sums each: partial k plus partial k + 2.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows4(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
-        global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), second)
-        + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31), second);
-
-    /// <summary>Row sums in registers: <paramref name="first"/> and <paramref name="second"/> each hold 8 rows of 2 partial sums (lane 2r + k is partial k of row r); the result holds the 16 rows, first's then second's, with 1 partial sum each: partial k plus partial k + 1.</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static global::System.Runtime.Intrinsics.Vector512<float> MergeRows2(global::System.Runtime.Intrinsics.Vector512<float> first, global::System.Runtime.Intrinsics.Vector512<float> second) =>
-        global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), second)
-        + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(first, global::System.Runtime.Intrinsics.Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), second);
-
-    /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
-    public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
+    internal static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
@@ -197,15 +196,44 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         return BackpropagateSample(parameters, input, target, gradient, scratch);
     }
 
-    /// <summary>The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first. Arguments are already checked.</summary>
+    // θ ← θ - (η/N) Σ_x ∂J_x/∂θ: gradient descent over a batch (the whole set, one sample, or a mini-batch of M).
+    internal static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+    {
+        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+        global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+        global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
+
+        // Σ_x ∂J_x/∂θ over the batch.
+        gradient.Clear();
+        double totalLoss = 0;
+        for (int sample = 0; sample < count; sample++)
+        {
+            global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
+            global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
+            float loss = BackpropagateSample(parameters, input, target, gradient, scratch);
+            if (!float.IsFinite(loss))
+            {
+                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
+            }
+            totalLoss += loss;
+        }
+
+        // The mean gradient, applied only if every component is finite.
+        global::NetCompiler.Kernels.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);
+        return (float)(totalLoss / count);
+    }
+
+    // The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first. Arguments are already checked.
     private static float BackpropagateSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> scratch)
     {
-        var z1 = scratch.Slice(0, Layer1Size);
-        var a1 = scratch.Slice(4, Layer1Size);
-        var z2 = scratch.Slice(8, Layer2Size);
-        var a2 = scratch.Slice(9, Layer2Size);
-        var delta1 = scratch.Slice(10, Layer1Size);
-        var delta2 = scratch.Slice(14, Layer2Size);
+        global::System.Span<float> z1 = scratch.Slice(0, 4);
+        global::System.Span<float> a1 = scratch.Slice(4, 4);
+        global::System.Span<float> z2 = scratch.Slice(8, 1);
+        global::System.Span<float> a2 = scratch.Slice(9, 1);
+        global::System.Span<float> delta1 = scratch.Slice(10, 4);
+        global::System.Span<float> delta2 = scratch.Slice(14, 1);
 
         // Forward pass, keeping z_l and a_l of every layer for the backward pass.
         ForwardLayer1(parameters, input, z1, a1);
@@ -225,45 +253,113 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         return loss;
     }
 
-    /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If a loss or gradient is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/> and leaves <paramref name="parameters"/> unchanged.</summary>
-    public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+    // ---- Layer 1: Dense(4, Tanh), W1 [4, 2] at 0, b1 at 8. ----
+
+    /// <summary>Layer 1 forward: <c>z1 = W1 input + b1</c>, then <c>a1 = tanh(z1)</c>.</summary>
+    private static void ForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
     {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-        global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
+        global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
+        global::System.ReadOnlySpan<float> bias = parameters.Slice(Layer1BiasOffset, Layer1Size);
+        // z1 = W1 input + b1, written out (8 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
+        z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]);
+        z[1] = bias[1] + (weights[2] * layerInput[0]) + (weights[3] * layerInput[1]);
+        z[2] = bias[2] + (weights[4] * layerInput[0]) + (weights[5] * layerInput[1]);
+        z[3] = bias[3] + (weights[6] * layerInput[0]) + (weights[7] * layerInput[1]);
 
-        // Σ_x ∂J_x/∂θ over the batch.
-        gradient.Clear();
-        double totalLoss = 0;
-        for (int sample = 0; sample < count; sample++)
-        {
-            var input = inputs.Slice(sample * InputSize, InputSize);
-            var target = targets.Slice(sample * OutputSize, OutputSize);
-            float loss = BackpropagateSample(parameters, input, target, gradient, scratch);
-            if (!float.IsFinite(loss))
-            {
-                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-            }
-            totalLoss += loss;
-        }
-
-        // θ ← θ - (η/N) Σ_x ∂J_x/∂θ: the mean gradient, applied only if every component is finite.
-        global::NetCompiler.Kernels.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);
-        return (float)(totalLoss / count);
+        // a1 = tanh(z1), vectorised.
+        global::NetCompiler.Kernels.ActivationKernels.Tanh(z, a);
     }
 
-    // ---- Batched matrix form (seed 002). Feature-major activations: row f of a buffer holds feature f of every sample. ----
+    /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
+    private static void BackwardLayer1(global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient)
+    {
+        global::System.Span<float> weightGradient = gradient.Slice(Layer1WeightOffset, Layer1WeightCount);
+        global::System.Span<float> biasGradient = gradient.Slice(Layer1BiasOffset, Layer1Size);
+        // Written out (8 weights ≤ 64).
+        // BP3: ∂J/∂b[j] += δ[j].
+        biasGradient[0] += delta[0];
+        biasGradient[1] += delta[1];
+        biasGradient[2] += delta[2];
+        biasGradient[3] += delta[3];
+        // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
+        weightGradient[0] += delta[0] * layerInput[0];
+        weightGradient[1] += delta[0] * layerInput[1];
+        weightGradient[2] += delta[1] * layerInput[0];
+        weightGradient[3] += delta[1] * layerInput[1];
+        weightGradient[4] += delta[2] * layerInput[0];
+        weightGradient[5] += delta[2] * layerInput[1];
+        weightGradient[6] += delta[3] * layerInput[0];
+        weightGradient[7] += delta[3] * layerInput[1];
+    }
 
-    /// <summary>Samples per tile of <see cref="ForwardBatch"/>: 64 samples are 4 Vector512 registers per row of a block.</summary>
-    public const int BatchTileSamples = 64;
-    private const int ForwardBatchScratchPerSample = 7;
-    private const int TrainBatchScratchPerSample = 21;
-    private const int TrainBatchScratchPerBatch = 3 * OutputSize;
+    // ---- Layer 2: Dense(1, Sigmoid), W2 [1, 4] at 12, b2 at 16. ----
 
-    /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
-    public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+    /// <summary>Layer 2 forward: <c>z2 = W2 a1 + b2</c>, then <c>a2 = σ(z2) = 1 / (1 + e^-z2)</c>.</summary>
+    private static void ForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
+    {
+        global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
+        global::System.ReadOnlySpan<float> bias = parameters.Slice(Layer2BiasOffset, Layer2Size);
+        // z2 = W2 a1 + b2, written out (4 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
+        z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]);
+
+        // a2 = σ(z2) = 1 / (1 + e^-z2), vectorised.
+        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
+    }
+
+    /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
+    private static void BackwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
+    {
+        global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
+        global::System.Span<float> weightGradient = gradient.Slice(Layer2WeightOffset, Layer2WeightCount);
+        global::System.Span<float> biasGradient = gradient.Slice(Layer2BiasOffset, Layer2Size);
+        // Written out (4 weights ≤ 64).
+        // BP3: ∂J/∂b[j] += δ[j].
+        biasGradient[0] += delta[0];
+        // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
+        weightGradient[0] += delta[0] * layerInput[0];
+        weightGradient[1] += delta[0] * layerInput[1];
+        weightGradient[2] += delta[0] * layerInput[2];
+        weightGradient[3] += delta[0] * layerInput[3];
+        // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
+        propagatedDelta[0] = (weights[0] * delta[0]);
+        propagatedDelta[1] = (weights[1] * delta[0]);
+        propagatedDelta[2] = (weights[2] * delta[0]);
+        propagatedDelta[3] = (weights[3] * delta[0]);
+    }
+
+    /// <summary><c>Forward</c> with AVX-512 and every layer in one Vector512 register (at most 16 neurons each): block products of W_l and the repeated layer input, summed per row by <see cref="global::NetCompiler.Kernels.Blocks.RowMerge"/>. Arguments are already checked.</summary>
+    // Never inlined: inlined into a caller it could exhaust the JIT's inlining budget there and leave the merges as calls.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ForwardInRegisters(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters);
+
+        // Layer 1: z1 = W1 input + b1 (4 neurons, lanes 0..3), then a1 = tanh(z1).
+        global::System.Runtime.Intrinsics.Vector512<float> input1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector128.Create(input[0], input[1], input[0], input[1])); // lane t = input[t % 2]
+        global::System.Runtime.Intrinsics.Vector512<float> products1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, Layer1WeightOffset) * input1; // rows 0..3, 2 columns each
+        global::System.Runtime.Intrinsics.Vector512<float> sums1_0 = global::NetCompiler.Kernels.Blocks.RowMerge.Width2(products1_0, default); // rows 0..3, one sum each (no second block: zeros)
+        // b1 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 7 lanes.
+        global::System.Runtime.Intrinsics.Vector512<float> z1 = sums1_0 + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(7, 8, 9, 10, 11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 15, 15));
+        global::System.Runtime.Intrinsics.Vector512<float> a1 = global::NetCompiler.Kernels.VectorMath.Tanh(z1);
+
+        // Layer 2: z2 = W2 a1 + b2 (1 neuron, lane 0), then a2 = σ(z2) = 1 / (1 + e^-z2).
+        global::System.Runtime.Intrinsics.Vector512<float> input2 = global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(a1, global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3)); // lane t = a1[t % 4]
+        // block 0 of W2 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 11 lanes.
+        global::System.Runtime.Intrinsics.Vector512<float> products2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15)) * input2; // row 0, 4 columns each
+        global::System.Runtime.Intrinsics.Vector512<float> sums2_0 = global::NetCompiler.Kernels.Blocks.RowMerge.Width4(products2_0, default); // row 0, 2 partial sums each (no second block: zeros)
+        global::System.Runtime.Intrinsics.Vector512<float> sums2_1 = global::NetCompiler.Kernels.Blocks.RowMerge.Width2(sums2_0, default); // row 0, one sum each (no second block: zeros)
+        // b2 starts fewer than 16 floats before the end of the parameters: load the last 16 and move them down 15 lanes.
+        global::System.Runtime.Intrinsics.Vector512<float> z2 = sums2_1 + global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref p, ParameterCount - 16), global::System.Runtime.Intrinsics.Vector512.Create(15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15));
+        global::System.Runtime.Intrinsics.Vector512<float> a2 = global::NetCompiler.Kernels.VectorMath.Sigmoid(z2);
+
+        // output = a2, lane 0.
+        ref float result = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        result = global::System.Runtime.Intrinsics.Vector512.GetElement(a2, 0);
+    }
+
+    // ---- Batches in matrix form. Feature-major activations: row f of a buffer holds feature f of every sample. ----
+
+    internal static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         if (inputs.Length == InputSize && outputs.Length == OutputSize)
         {
@@ -274,7 +370,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
 
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
-        if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
+        if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
             for (int sample = 0; sample < count; sample++)
@@ -284,46 +380,45 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             return;
         }
 
-        using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * BatchTileSamples, out global::System.Span<float> scratch);
-        for (int first = 0; first < count; first += BatchTileSamples)
+        const int TileSamples = global::NetCompiler.Kernels.BatchLayout.TileSamples;
+        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out global::System.Span<float> scratch);
+        for (int first = 0; first < count; first += TileSamples)
         {
-            int n = global::System.Math.Min(BatchTileSamples, count - first);
-            var tileOutputs = outputs.Slice(first * OutputSize, n * OutputSize);
-            var a0 = scratch.Slice(0, InputSize * n);
+            int n = global::System.Math.Min(TileSamples, count - first);
+            global::System.Span<float> a0 = scratch.Slice(0, 2 * n);
+            global::System.Span<float> z1 = scratch.Slice(2 * n, 4 * n);
+            global::System.Span<float> z2 = scratch.Slice(6 * n, n);
             // a0 = inputsᵀ: feature-major.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
-            var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = tanh(Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, z1);
-            var z2 = scratch.Slice(InputSize * n + Layer1Size * n, Layer2Size * n);
             BatchForwardLayer2(parameters, z1, z2, n);
             // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z2, z2);
             // outputs = a_Lᵀ: back to sample-major.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(z2, OutputSize, n, tileOutputs);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(z2, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
         }
     }
 
-    /// <summary>One gradient-descent step over a batch in matrix form (seed 002): forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If a loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/> before any parameter changes.</summary>
-    public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
+    internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
         global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-        if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
+        if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
-            using var gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
+            using global::NetCompiler.Kernels.ScratchBuffer gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
             return TrainStep(parameters, gradient, inputs, targets, learningRate);
         }
 
-        using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
         int n = count;
         double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
-        var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-        var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-        var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
+        global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
+        global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);
+        global::System.Span<float> h2 = scratch.Slice(20 * n, n);
 
         // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
         float step = -learningRate / n;
@@ -332,21 +427,20 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         return (float)(totalLoss / n);
     }
 
-    /// <summary>Backpropagation of a batch in matrix form (seed 002): adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
-    public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+    internal static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
         global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-        if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated))
+        if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // No 512- or 256-bit vectors on this machine: one sample at a time.
             double sum = 0;
             for (int sample = 0; sample < count; sample++)
             {
-                var input = inputs.Slice(sample * InputSize, InputSize);
-                var target = targets.Slice(sample * OutputSize, OutputSize);
+                global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
+                global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
                 float loss = AccumulateGradient(parameters, input, target, gradient);
                 if (!float.IsFinite(loss))
                 {
@@ -357,12 +451,12 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             return (float)sum;
         }
 
-        using var scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
         int n = count;
         double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
-        var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-        var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-        var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
+        global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
+        global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);
+        global::System.Span<float> h2 = scratch.Slice(20 * n, n);
 
         // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
         BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
@@ -370,20 +464,22 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         return (float)totalLoss;
     }
 
-    /// <summary>Forward and backward propagation of <c>n</c> samples in matrix form (seed 002), shared by the batched training methods: the activations A_l and the deltas H_l of every layer go into <c>scratch</c> (<c>n · TrainBatchScratchPerSample + TrainBatchScratchPerBatch</c> floats), and the result is the sum of the samples' losses. Throws <see cref="global::NetCompiler.TrainingDivergedException"/> if a loss or a delta is not finite; nothing but <c>scratch</c> is written.</summary>
+    // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
+    // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
+    // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
     private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
     {
-        var a0 = scratch.Slice(0, InputSize * n);
-        var z1 = scratch.Slice(InputSize * n, Layer1Size * n);
-        var a1 = scratch.Slice(InputSize * n + Layer1Size * n, Layer1Size * n);
-        var h1 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-        var a1SampleMajor = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer1Size * n);
-        var z2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n, Layer2Size * n);
-        var a2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n, Layer2Size * n);
-        var h2 = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n, Layer2Size * n);
-        var outputZ = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n, OutputSize);
-        var outputA = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + OutputSize, OutputSize);
-        var outputDelta = scratch.Slice(InputSize * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer1Size * n + Layer2Size * n + Layer2Size * n + Layer2Size * n + (2 * OutputSize), OutputSize);
+        global::System.Span<float> a0 = scratch.Slice(0, 2 * n);
+        global::System.Span<float> z1 = scratch.Slice(2 * n, 4 * n);
+        global::System.Span<float> a1 = scratch.Slice(6 * n, 4 * n);
+        global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
+        global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);
+        global::System.Span<float> z2 = scratch.Slice(18 * n, n);
+        global::System.Span<float> a2 = scratch.Slice(19 * n, n);
+        global::System.Span<float> h2 = scratch.Slice(20 * n, n);
+        global::System.Span<float> outputZ = scratch.Slice(21 * n, 1);
+        global::System.Span<float> outputA = scratch.Slice((21 * n) + 1, 1);
+        global::System.Span<float> outputDelta = scratch.Slice((21 * n) + 2, 1);
 
         // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
         global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
@@ -400,7 +496,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         double totalLoss = 0;
         for (int sample = 0; sample < n; sample++)
         {
-            var target = targets.Slice(sample * OutputSize, OutputSize);
+            global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
             global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z2, n, sample, outputZ);
             global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a2, n, sample, outputA);
             float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(outputZ, outputA, target, outputDelta);
@@ -422,58 +518,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         return totalLoss;
     }
 
-    /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole <see cref="BatchTileSamples"/>-sample tiles is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
-    public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
-    {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
-        using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
-        long work = (long)ParameterCount * count;
-        if (count >= 2 * BatchTileSamples && global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
-        {
-            // ForwardBatch computes each tile of samples on its own, so the tiles are shared out whole: this thread
-            // claims them from the first and the worker from the last, and no activations pass between the cores.
-            global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_forwardBatchTiles, parameters, inputs, outputs, count, 1f, count, BatchTileSamples, work);
-            return;
-        }
-
-        ForwardBatch(parameters, inputs, outputs);
-    }
-
-    /// <summary>Samples <c>[firstSample, endSample)</c> of <see cref="ForwardBatchParallel"/>; <c>firstSample</c> is a multiple of <see cref="BatchTileSamples"/>, so the tiles are those of the whole batch.</summary>
-    private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_forwardBatchTiles = static (parameters, inputs, outputs, _, _, firstSample, endSample) =>
-        ForwardBatch(parameters, inputs.Slice(firstSample * InputSize, (endSample - firstSample) * InputSize), outputs.Slice(firstSample * OutputSize, (endSample - firstSample) * OutputSize));
-
-    /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
-    public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
-    {
-        using var parallel = global::NetCompiler.Kernels.Parallel.ParallelRows.Enter();
-        return TrainStepBatch(parameters, inputs, targets, learningRate);
-    }
-
-    /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
-    public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
-    {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-        if (!(global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) || !global::NetCompiler.Kernels.Parallel.SampleHalves.Splits(count, ParameterCount))
-        {
-            return TrainStepBatch(parameters, inputs, targets, learningRate);
-        }
-
-        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-        // g0 = Σ ∂J/∂θ over the first half of the samples (this thread), g1 over the second (the worker);
-        // then θ ← θ - (η/N)(g0 + g1), each thread over half of θ.
-        return global::NetCompiler.Kernels.Parallel.SampleHalves.TrainStep(s_accumulateSampleHalves, s_accumulateGradientBatch, parameters, inputs, targets, count, learningRate);
-    }
-
-    private static readonly global::NetCompiler.Kernels.Parallel.BatchGradientKernel s_accumulateGradientBatch = AccumulateGradientBatch;
-
-    /// <summary>The halves of a batch within samples <c>[firstSample, endSample)</c>, each into its own gradient in <c>scratch</c> (laid out by <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.TrainStep"/>).</summary>
-    private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_accumulateSampleHalves = static (parameters, inputs, scratch, samples, _, firstSample, endSample) =>
-        global::NetCompiler.Kernels.Parallel.SampleHalves.AccumulateHalves(s_accumulateGradientBatch, parameters, inputs, scratch, samples, firstSample, endSample, InputSize, OutputSize);
-
-    /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
+    /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
     private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
     {
         global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
@@ -485,7 +530,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         {
             int width = global::System.Math.Min(64, columns - column);
             // Edge tile: rows 0..3 of 4.
-            Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
         }
     }
 
@@ -504,12 +549,12 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             {
                 int depth = global::System.Math.Min(128, samples - k);
                 // Edge tile: rows 0..3 of 4.
-                Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
             }
         }
     }
 
-    /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of 12 neurons.</summary>
+    /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
     private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
     {
         global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
@@ -521,7 +566,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         {
             int width = global::System.Math.Min(64, columns - column);
             // Edge tile: rows 0..0 of 1.
-            Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
         }
     }
 
@@ -536,7 +581,7 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
         {
             int width = global::System.Math.Min(64, columns - column);
             // Edge tile: rows 0..3 of 4.
-            Tile4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
         }
     }
 
@@ -555,845 +600,8 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
             {
                 int depth = global::System.Math.Min(128, samples - k);
                 // Edge tile: rows 0..0 of 1.
-                Tile1(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
             }
         }
     }
-
-    /// <summary>1 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-    private static void Tile1(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-    {
-        int column = 0;
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-            for (; column + 64 <= columns; column += 64)
-            {
-                Vector512Block1x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 32 <= columns)
-            {
-                Vector512Block1x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
-            }
-            if (column + 16 <= columns)
-            {
-                Vector512Block1x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-            for (; column + 16 <= columns; column += 16)
-            {
-                Vector256Block1x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 8 <= columns)
-            {
-                Vector256Block1x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 8;
-            }
-        }
-
-        if (column < columns)
-        {
-            global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(1, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-        }
-    }
-
-    /// <summary>2 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-    private static void Tile2(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-    {
-        int column = 0;
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-            for (; column + 64 <= columns; column += 64)
-            {
-                Vector512Block2x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 32 <= columns)
-            {
-                Vector512Block2x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
-            }
-            if (column + 16 <= columns)
-            {
-                Vector512Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-            for (; column + 16 <= columns; column += 16)
-            {
-                Vector256Block2x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 8 <= columns)
-            {
-                Vector256Block2x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 8;
-            }
-        }
-
-        if (column < columns)
-        {
-            global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(2, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-        }
-    }
-
-    /// <summary>4 row(s) of <c>C = alpha · S M (+ C)</c> across <c>columns</c>: with 512-bit vectors 64-column blocks, then at most one 32- and one 16-column block; with 256-bit vectors 16-column blocks, then at most one 8-column block; then a scalar tail.</summary>
-    private static void Tile4(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
-    {
-        int column = 0;
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            // AVX-512: 32 vector registers, blocks of up to 24 accumulators.
-            for (; column + 64 <= columns; column += 64)
-            {
-                Vector512Block4x64(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 32 <= columns)
-            {
-                Vector512Block4x32(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
-            }
-            if (column + 16 <= columns)
-            {
-                Vector512Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
-            }
-        }
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-        {
-            // AVX2 without AVX-512: 16 vector registers, so blocks of 12 accumulators.
-            for (; column + 16 <= columns; column += 16)
-            {
-                Vector256Block4x16(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-            }
-            if (column + 8 <= columns)
-            {
-                Vector256Block4x8(ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 8;
-            }
-        }
-
-        if (column < columns)
-        {
-            global::NetCompiler.Kernels.MatrixKernels.ScalarBlock(4, ref s, rowStride, depthStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, column), ldm, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
-        }
-    }
-
-    /// <summary>Register block of 1 row(s) × 16 columns (1 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 1 accumulators + 1 row vector + 1 broadcast + alpha = 4 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-        }
-    }
-
-    /// <summary>Register block of 1 row(s) × 32 columns (2 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block1x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 128);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 2 accumulators + 2 row vectors + 1 broadcast + alpha = 6 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-        }
-    }
-
-    /// <summary>Register block of 1 row(s) × 64 columns (4 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block1x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 256);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-            var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-            var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 4 accumulators + 4 row vectors + 1 broadcast + alpha = 10 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-        }
-    }
-
-    /// <summary>Register block of 2 row(s) × 16 columns (2 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-        }
-    }
-
-    /// <summary>Register block of 2 row(s) × 32 columns (4 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block2x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 128);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-        }
-    }
-
-    /// <summary>Register block of 2 row(s) × 64 columns (8 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block2x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 256);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-            var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-            var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 8 accumulators + 4 row vectors + 1 broadcast + alpha = 14 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
-        }
-    }
-
-    /// <summary>Register block of 4 row(s) × 16 columns (4 Vector512 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0);
-            var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0);
-            var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-        }
-    }
-
-    /// <summary>Register block of 4 row(s) × 32 columns (8 Vector512 accumulators): <c>C[r, 0..32) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..32)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block4x32(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 128);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1);
-            var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1);
-            var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-        }
-    }
-
-    /// <summary>Register block of 4 row(s) × 64 columns (16 Vector512 accumulators): <c>C[r, 0..64) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..64)</c>, plus the old C when accumulating.</summary>
-    private static void Vector512Block4x64(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 256);
-        }
-        global::System.Runtime.Intrinsics.Vector512<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c2_0 = default, c2_1 = default, c2_2 = default, c2_3 = default, c3_0 = default, c3_1 = default, c3_2 = default, c3_3 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 16);
-            var m2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 32);
-            var m3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref mRow, 48);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 16 accumulators + 4 row vectors + 1 broadcast + alpha = 22 of the 32 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector512.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m1, c0_1); c0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m2, c0_2); c0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s0, m3, c0_3);
-            var s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m1, c1_1); c1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m2, c1_2); c1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s1, m3, c1_3);
-            var s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m1, c2_1); c2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m2, c2_2); c2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s2, m3, c2_3);
-            var s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m1, c3_1); c3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m2, c3_2); c3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(s3, m3, c3_3);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector512.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 16)), ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 32)), ref c0, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c0_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c0, 48)), ref c0, 48);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 16)), ref c1, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 32)), ref c1, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c1_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c1, 48)), ref c1, 48);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 0)), ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 16)), ref c2, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 32)), ref c2, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c2_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c2, 48)), ref c2, 48);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 0)), ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 16)), ref c3, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 32)), ref c3, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(scale, c3_3, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c3, 48)), ref c3, 48);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_1, ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_2, ref c0, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c0_3, ref c0, 48);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_0, ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_1, ref c1, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_2, ref c1, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c1_3, ref c1, 48);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_0, ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_1, ref c2, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_2, ref c2, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c2_3, ref c2, 48);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_0, ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_1, ref c3, 16);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_2, ref c3, 32);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(scale * c3_3, ref c3, 48);
-        }
-    }
-
-    /// <summary>Register block of 1 row(s) × 8 columns (1 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-    private static void Vector256Block1x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 32);
-        }
-        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 1 accumulators + 1 row vector + 1 broadcast + alpha = 4 of the 16 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-        }
-    }
-
-    /// <summary>Register block of 1 row(s) × 16 columns (2 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Vector256Block1x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 1, 64);
-        }
-        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 2 accumulators + 2 row vectors + 1 broadcast + alpha = 6 of the 16 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-        }
-    }
-
-    /// <summary>Register block of 2 row(s) × 8 columns (2 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-    private static void Vector256Block2x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 32);
-        }
-        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 2 accumulators + 1 row vector + 1 broadcast + alpha = 5 of the 16 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-        }
-    }
-
-    /// <summary>Register block of 2 row(s) × 16 columns (4 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Vector256Block2x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 2, 64);
-        }
-        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 4 accumulators + 2 row vectors + 1 broadcast + alpha = 8 of the 16 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
-        }
-    }
-
-    /// <summary>Register block of 4 row(s) × 8 columns (4 Vector256 accumulators): <c>C[r, 0..8) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..8)</c>, plus the old C when accumulating.</summary>
-    private static void Vector256Block4x8(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 32);
-        }
-        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c1_0 = default, c2_0 = default, c3_0 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 4 accumulators + 1 row vector + 1 broadcast + alpha = 7 of the 16 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0);
-            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0);
-            var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0);
-            var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
-        }
-    }
-
-    /// <summary>Register block of 4 row(s) × 16 columns (8 Vector256 accumulators): <c>C[r, 0..16) = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + 0..16)</c>, plus the old C when accumulating.</summary>
-    private static void Vector256Block4x16(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
-    {
-        if (accumulate)
-        {
-            // The old C is read after the depth loop: ask for its lines now.
-            global::NetCompiler.Kernels.MatrixKernels.Prefetch(ref c, ldc, 4, 64);
-        }
-        global::System.Runtime.Intrinsics.Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default, c3_0 = default, c3_1 = default;
-        for (int t = 0; t < depth; t++)
-        {
-            ref float mRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m, t * ldm);
-            var m0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 0);
-            var m1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref mRow, 8);
-            ref float sColumn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, t * depthStride);
-            // Each broadcast is used right away, so only one is live: 8 accumulators + 2 row vectors + 1 broadcast + alpha = 12 of the 16 registers.
-            var s0 = global::System.Runtime.Intrinsics.Vector256.Create(sColumn); c0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m0, c0_0); c0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s0, m1, c0_1);
-            var s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m0, c1_0); c1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s1, m1, c1_1);
-            var s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m0, c2_0); c2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s2, m1, c2_1);
-            var s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref sColumn, 3 * rowStride)); c3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m0, c3_0); c3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(s3, m1, c3_1);
-        }
-        var scale = global::System.Runtime.Intrinsics.Vector256.Create(alpha);
-        if (accumulate)
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 0)), ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c0_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, 8)), ref c0, 8);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 0)), ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c1_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c1, 8)), ref c1, 8);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 0)), ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c2_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c2, 8)), ref c2, 8);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 0)), ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(scale, c3_1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c3, 8)), ref c3, 8);
-        }
-        else
-        {
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 0 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_0, ref c0, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c0_1, ref c0, 8);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 1 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_0, ref c1, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c1_1, ref c1, 8);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 2 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_0, ref c2, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c2_1, ref c2, 8);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, 3 * ldc);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_0, ref c3, 0);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(scale * c3_1, ref c3, 8);
-        }
-    }
-
-    /// <summary>Layer 1 forward: <c>z1 = W1 input + b1</c>, then <c>a1 = tanh(z1)</c>.</summary>
-    private static void ForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
-    {
-        var weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-        var bias = parameters.Slice(Layer1BiasOffset, Layer1Size);
-        // z1 = W1 input + b1, written out (8 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
-        z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]);
-        z[1] = bias[1] + (weights[2] * layerInput[0]) + (weights[3] * layerInput[1]);
-        z[2] = bias[2] + (weights[4] * layerInput[0]) + (weights[5] * layerInput[1]);
-        z[3] = bias[3] + (weights[6] * layerInput[0]) + (weights[7] * layerInput[1]);
-
-        // a1 = tanh(z1), vectorised.
-        global::NetCompiler.Kernels.ActivationKernels.Tanh(z, a);
-    }
-
-    /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
-    private static void BackwardLayer1(global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient)
-    {
-        var weightGradient = gradient.Slice(Layer1WeightOffset, Layer1WeightCount);
-        var biasGradient = gradient.Slice(Layer1BiasOffset, Layer1Size);
-        // Written out (8 weights ≤ 64).
-        // BP3: ∂J/∂b[j] += δ[j].
-        biasGradient[0] += delta[0];
-        biasGradient[1] += delta[1];
-        biasGradient[2] += delta[2];
-        biasGradient[3] += delta[3];
-        // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-        weightGradient[0] += delta[0] * layerInput[0];
-        weightGradient[1] += delta[0] * layerInput[1];
-        weightGradient[2] += delta[1] * layerInput[0];
-        weightGradient[3] += delta[1] * layerInput[1];
-        weightGradient[4] += delta[2] * layerInput[0];
-        weightGradient[5] += delta[2] * layerInput[1];
-        weightGradient[6] += delta[3] * layerInput[0];
-        weightGradient[7] += delta[3] * layerInput[1];
-    }
-
-    /// <summary>Layer 2 forward: <c>z2 = W2 a1 + b2</c>, then <c>a2 = σ(z2) = 1 / (1 + e^-z2)</c>.</summary>
-    private static void ForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.Span<float> z, global::System.Span<float> a)
-    {
-        var weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-        var bias = parameters.Slice(Layer2BiasOffset, Layer2Size);
-        // z2 = W2 a1 + b2, written out (4 weights ≤ 64): z[j] = b[j] + Σ_k W[j, k] layerInput[k].
-        z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]);
-
-        // a2 = σ(z2) = 1 / (1 + e^-z2), vectorised.
-        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
-    }
-
-    /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
-    private static void BackwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> layerInput, global::System.ReadOnlySpan<float> delta, global::System.Span<float> gradient, global::System.Span<float> propagatedDelta)
-    {
-        var weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-        var weightGradient = gradient.Slice(Layer2WeightOffset, Layer2WeightCount);
-        var biasGradient = gradient.Slice(Layer2BiasOffset, Layer2Size);
-        // Written out (4 weights ≤ 64).
-        // BP3: ∂J/∂b[j] += δ[j].
-        biasGradient[0] += delta[0];
-        // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-        weightGradient[0] += delta[0] * layerInput[0];
-        weightGradient[1] += delta[0] * layerInput[1];
-        weightGradient[2] += delta[0] * layerInput[2];
-        weightGradient[3] += delta[0] * layerInput[3];
-        // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
-        propagatedDelta[0] = (weights[0] * delta[0]);
-        propagatedDelta[1] = (weights[1] * delta[0]);
-        propagatedDelta[2] = (weights[2] * delta[0]);
-        propagatedDelta[3] = (weights[3] * delta[0]);
-    }
-
-    // global::NetCompiler.INeuralNetwork<global::XorNet>: the compile-time facts, for generic code.
-    static int global::NetCompiler.INeuralNetwork<global::XorNet>.InputSize => InputSize;
-    static int global::NetCompiler.INeuralNetwork<global::XorNet>.OutputSize => OutputSize;
-    static int global::NetCompiler.INeuralNetwork<global::XorNet>.ParameterCount => ParameterCount;
-    static global::XorNet global::NetCompiler.INeuralNetwork<global::XorNet>.Create(int seed) => new global::XorNet(seed);
 }
