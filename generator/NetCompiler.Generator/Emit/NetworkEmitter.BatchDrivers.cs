@@ -13,15 +13,14 @@ internal static partial class NetworkEmitter
     private const string ParallelRows = "global::NetCompiler.Kernels.Parallel.ParallelRows";
     private const string RowTile = "global::NetCompiler.Kernels.Blocks.RowTile";
     private const string RowRangeKernel = "global::NetCompiler.Kernels.Parallel.RowRangeKernel";
+    private const string RowPasses = "global::NetCompiler.Kernels.Parallel.RowPasses";
     
     private static void WriteBatchDrivers(CodeWriter writer, NetworkPlan plan)
     {
-        WriteInputPass(writer, plan);
         foreach (var layer in plan.Layers)
         {
             writer.Line();
             WriteBatchForwardLayer(writer, layer);
-            WriteRowPasses(writer, layer, isOutput: layer == plan.Output);
             if (layer.PropagateTiles is not null)
             {
                 writer.Line();
@@ -36,22 +35,19 @@ internal static partial class NetworkEmitter
     private static void WriteBatchForwardLayer(CodeWriter writer, LayerPlan layer)
     {
         string n = layer.N;
-        var product = new RowRangeProduct($"BatchForwardLayer{n}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "columns"));
+        var product = ForwardProduct(layer);
         string alpha = product.Splits ? "alpha" : "1f";
         using (WriteRowRangeMethods(
             writer,
             product,
             $"<c>Z{n} = W{n} A{layer.Number - 1} + b{n} 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to {RowTiles.FullTile} neurons.",
             $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns",
-            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns, float alpha",
-            "parameters, previous, z, columns, 1f"))
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns, float alpha"))
         {
             writer.Line($"{Kernels}.MatrixKernels.FillRows({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
-            writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
-            writer.Line($"ref float input = ref {Memory}.GetReference(previous);");
-            writer.Line($"ref float output = ref {Memory}.GetReference(z);");
+            writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, "columns", layer.ForwardPanels, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
-                $"ref {Unsafe}.Add(ref weights, {Plus($"{row} * {layer.InputSizeConstant}", k)}), {layer.InputSizeConstant}, 1, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, {alpha}, accumulate: true"));
+                $"weights, {Plus(Times(row, layer.InputSizeConstant), k)}, {layer.InputSizeConstant}, 1, previous, {Plus(Times(k, "columns"), "column")}, columns, {depth}, z, {Plus(Times(row, "columns"), "column")}, columns, width, {alpha}, accumulate: true"));
         }
     }
 
@@ -59,21 +55,18 @@ internal static partial class NetworkEmitter
     {
         string n = layer.N;
         string below = Number(layer.Number - 1);
-        var product = new RowRangeProduct($"BatchPropagateLayer{n}", layer.InputSizeConstant, tiles, PropagateWork(layer, "columns"));
+        var product = PropagateProduct(layer, tiles);
         string alpha = product.Splits ? "alpha" : "1f";
         using (WriteRowRangeMethods(
             writer,
             product,
             $"<c>H{below} = W{n}ᵀ H{n}</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W{n}[j, k] H{n}[j, :]</c>.",
             $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns",
-            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns, float alpha",
-            "parameters, delta, propagated, columns, 1f"))
+            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns, float alpha"))
         {
-            writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
-            writer.Line($"ref float input = ref {Memory}.GetReference(delta);");
-            writer.Line($"ref float output = ref {Memory}.GetReference(propagated);");
+            writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, "columns", layer.PropagatePanels, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
-                $"ref {Unsafe}.Add(ref weights, {Plus(Times(k, layer.InputSizeConstant), row)}), 1, {layer.InputSizeConstant}, ref {Unsafe}.Add(ref input, {Plus(Times(k, "columns"), "column")}), columns, {depth}, ref {Unsafe}.Add(ref output, ({row} * columns) + column), columns, width, {alpha}, accumulate: {(k == "0" ? "false" : "k != 0")}"));
+                $"weights, {Plus(Times(k, layer.InputSizeConstant), row)}, 1, {layer.InputSizeConstant}, delta, {Plus(Times(k, "columns"), "column")}, columns, {depth}, propagated, {Plus(Times(row, "columns"), "column")}, columns, width, {alpha}, accumulate: {(k == "0" ? "false" : "k != 0")}"));
         }
     }
 
@@ -81,26 +74,23 @@ internal static partial class NetworkEmitter
     {
         string n = layer.N;
         string previous = layer.Number == 1 ? "inputs" : $"A{layer.Number - 1}";
-        var product = new RowRangeProduct($"BatchUpdateLayer{n}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "samples"));
+        var product = UpdateProduct(layer);
         using (WriteRowRangeMethods(
             writer,
             product,
             $"<c>W{n} += step · H{n} {previous}ᵀ</c> and <c>b{n} += step · H{n} 1</c>; <c>previousSampleMajor</c> is <c>{previous}</c> stored sample-major, so row j of the product is <c>Σ_s H{n}[j, s] · (row s of it)</c>.",
             $"{Span} parameters, {ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, int samples, float step",
-            $"{ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, {Span} parameters, int samples, float step",
-            "delta, previousSampleMajor, parameters, samples, step"))
+            $"{ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, {Span} parameters, int samples, float step"))
         {
             writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
-            writer.Line($"ref float weights = ref {Memory}.GetReference(parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant}));");
-            writer.Line($"ref float deltas = ref {Memory}.GetReference(delta);");
-            writer.Line($"ref float input = ref {Memory}.GetReference(previousSampleMajor);");
+            writer.Line($"{Span} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, layer.InputSizeConstant, depthPanels: true, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
-                $"ref {Unsafe}.Add(ref deltas, ({row} * samples) + k), samples, 1, ref {Unsafe}.Add(ref input, (k * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, {depth}, ref {Unsafe}.Add(ref weights, ({row} * {layer.InputSizeConstant}) + column), {layer.InputSizeConstant}, width, step, accumulate: true"));
+                $"delta, {Plus(Times(row, "samples"), "k")}, samples, 1, previousSampleMajor, (k * {layer.InputSizeConstant}) + column, {layer.InputSizeConstant}, {depth}, weights, {Plus(Times(row, layer.InputSizeConstant), "column")}, {layer.InputSizeConstant}, width, step, accumulate: true"));
         }
     }
 
     /// <summary><c>a + b</c>, or just <c>a</c> when b is the literal 0 (keeps the generated index expressions short).</summary>
-    private static string Plus(string a, string b) => b == "0" ? a : a == "0" ? b : $"({a}) + {b}";
+    private static string Plus(string a, string b) => b == "0" ? a : a == "0" ? b : a.Contains(" ") ? $"({a}) + {b}" : $"{a} + {b}";
 
     /// <summary><c>a * b</c>, or the literal 0 when a is 0.</summary>
     private static string Times(string a, string b) => a == "0" ? "0" : $"{a} * {b}";
@@ -193,117 +183,60 @@ internal static partial class NetworkEmitter
     private static string TileCall(int rows, string arguments) => $"{RowTile}.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows{Number(rows)}>({arguments});";
 
     /// <summary>
-    /// Writes the driver <c>{Name}</c> that the batched methods call (its <paramref name="summary"/> and
-    /// <paramref name="parameters"/>) and returns the scope in which the caller writes the product's body. When the
-    /// product cannot be split, that body is the driver's own. Otherwise the body goes into <c>{Name}Rows</c>
-    /// (<paramref name="rowsParameters"/> plus a row range), and the driver runs it over all rows, or, when
-    /// <c>ParallelRows.ShouldSplit</c> says it pays, in row ranges shared by two threads, through a delegate cached
-    /// in a static field so that a call allocates nothing.
+    /// Writes the method <c>{Name}</c> that computes the product (its <paramref name="summary"/>) and returns the scope of
+    /// its body. A product that cannot be split takes <paramref name="parameters"/>; one that can takes
+    /// <paramref name="rowsParameters"/> and a row range, and a delegate to it is cached in a static field, so that
+    /// <c>ParallelRows.RunProduct</c> can hand out its rows to two threads without allocating.
     /// </summary>
-    private static CodeWriter.Scope WriteRowRangeMethods(CodeWriter writer, RowRangeProduct product, string summary, string parameters, string rowsParameters, string rowsArguments)
+    private static CodeWriter.Scope WriteRowRangeMethods(CodeWriter writer, RowRangeProduct product, string summary, string parameters, string rowsParameters)
     {
-        writer.Summary(summary);
         if (!product.Splits)
         {
+            writer.Summary(summary);
             return writer.Block($"private static void {product.Name}({parameters})");
         }
 
-        using (writer.Block($"private static void {product.Name}({parameters})"))
-        {
-            writer.Line($"long work = {product.Work};");
-            using (writer.Block($"if ({ParallelRows}.ShouldSplit(work))"))
-            {
-                writer.Line($"// Chunks of whole {RowTiles.FullTile}-row tiles, claimed by this thread and the library's worker thread.");
-                writer.Line($"{ParallelRows}.Run({product.DelegateField}, {rowsArguments}, {product.RowsConstant}, {RowTiles.FullTile}, work);");
-                writer.Line("return;");
-            }
-
-            writer.Line();
-            writer.Line($"{product.RowsMethod}({rowsArguments}, 0, {product.RowsConstant});");
-        }
-
+        writer.Line($"private static readonly {RowRangeKernel} {product.DelegateField} = {product.Name};");
         writer.Line();
-        writer.Line($"private static readonly {RowRangeKernel} {product.DelegateField} = {product.RowsMethod};");
-        writer.Line();
-        writer.Summary($"Rows <c>[firstRow, endRow)</c> of <see cref=\"{product.Name}\"/>; <c>firstRow</c> is a multiple of {RowTiles.FullTile}, <c>endRow</c> too or {product.Tiles.Rows}.");
-        return writer.Block($"private static void {product.RowsMethod}({rowsParameters}, int firstRow, int endRow)");
+        writer.Summary($"{summary} Rows <c>[firstRow, endRow)</c>: <c>firstRow</c> is a multiple of {RowTiles.FullTile}, <c>endRow</c> too or {product.Tiles.Rows}.");
+        return writer.Block($"private static void {product.Name}({rowsParameters}, int firstRow, int endRow)");
     }
 
     /// <summary>
-    /// Writes the row-range delegates of a layer's element-wise passes (the activation, and for hidden layers the
-    /// sample-major copy and the activation's derivative) when its rows can be split. On two cores
-    /// <c>ParallelRows.RunPass</c> splits a pass exactly as the adjacent product is split, so each thread mostly passes
-    /// over rows it has just computed and will read again, in its own cache; on one thread the pass covers all rows.
+    /// The statement that runs a product: a direct call when it cannot be split, otherwise through
+    /// <c>ParallelRows.RunProduct</c>, which shares its rows with the library's worker thread when that pays (inside
+    /// <c>TrainStepBatchParallel</c> and <c>ForwardBatchParallel</c>) and runs them all here otherwise.
     /// </summary>
-    private static void WriteRowPasses(CodeWriter writer, LayerPlan layer, bool isOutput)
-    {
-        if (!layer.Splits)
-        {
-            return;
-        }
+    private static string ProductCall(RowRangeProduct product, string arguments, string rowsArguments) =>
+        product.Splits
+            ? $"{ParallelRows}.RunProduct({product.DelegateField}, {rowsArguments}, {product.RowsConstant}, {RowTiles.FullTile}, {product.Work});"
+            : $"{product.Name}({arguments});";
 
-        string n = layer.N;
-        const string Rows = "firstRow * columns, (endRow - firstRow) * columns";
-        if (layer.Activation != ActivationKind.Softmax)
-        {
-            writer.Line();
-            writer.Summary($"Rows <c>[firstRow, endRow)</c> of <c>{ActivationEquation(layer.Activation, "A" + n, "Z" + n)}</c> (feature-major, <c>columns</c> samples per row).");
-            writer.Line($"private static readonly {RowRangeKernel} {PassField("activate", layer)} = static (z, _, a, columns, _, firstRow, endRow) =>");
-            writer.Line($"    {Kernels}.ActivationKernels.{layer.Activation}(z.Slice({Rows}), a.Slice({Rows}));");
-        }
+    /// <summary>Layer n's forward product <c>Z_n = W_n A_(n-1) + b_n 1ᵀ</c>: one row per neuron.</summary>
+    private static RowRangeProduct ForwardProduct(LayerPlan layer) =>
+        new($"BatchForwardLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"));
 
-        if (isOutput)
-        {
-            return;
-        }
+    /// <summary>Layer n's delta propagation <c>H_(n-1) = W_nᵀ H_n</c>: one row per input of the layer.</summary>
+    private static RowRangeProduct PropagateProduct(LayerPlan layer, RowTiles tiles) =>
+        new($"BatchPropagateLayer{layer.N}", layer.InputSizeConstant, tiles, PropagateWork(layer, "n"));
 
-        writer.Line();
-        writer.Summary($"Rows <c>[firstRow, endRow)</c> of A{n} (feature-major) into the same columns of its sample-major copy.");
-        writer.Line($"private static readonly {RowRangeKernel} {PassField("sampleMajor", layer)} = static (a, _, sampleMajor, columns, _, firstRow, endRow) =>");
-        writer.Line($"    {Kernels}.MatrixKernels.TransposeRows(a, {layer.SizeConstant}, columns, sampleMajor, firstRow, endRow);");
-        if (layer.Activation != ActivationKind.Identity)
-        {
-            writer.Line();
-            writer.Summary($"Rows <c>[firstRow, endRow)</c> of <c>H{n} ⊙= f{n}'(Z{n})</c> (feature-major, <c>columns</c> samples per row).");
-            writer.Line($"private static readonly {RowRangeKernel} {PassField("derivative", layer)} = static (z, a, h, columns, _, firstRow, endRow) =>");
-            writer.Line($"    {Kernels}.ActivationKernels.MultiplyBy{layer.Activation}Derivative(z.Slice({Rows}), a.Slice({Rows}), h.Slice({Rows}));");
-        }
-    }
-
-    /// <summary>
-    /// Writes the row-range delegate of the input transpose <c>A0 = inputsᵀ</c> when layer 1's product can be split:
-    /// on two cores each thread writes half of A0 (in ranges of 8 features, the transpose's block), which both then read
-    /// in full.
-    /// </summary>
-    private static void WriteInputPass(CodeWriter writer, NetworkPlan layout)
-    {
-        if (!layout.InputPassSplits)
-        {
-            return;
-        }
-
-        writer.Line();
-        writer.Summary("Rows <c>[firstRow, endRow)</c> of <c>A0 = inputsᵀ</c>: features <c>firstRow</c> to <c>endRow - 1</c> of every sample.");
-        writer.Line($"private static readonly {RowRangeKernel} {InputPassField} = static (inputs, _, a0, samples, _, firstRow, endRow) =>");
-        writer.Line($"    {Kernels}.MatrixKernels.TransposeColumns(inputs, samples, InputSize, a0, firstRow, endRow);");
-    }
+    /// <summary>Layer n's fused weight update <c>W_n += step · H_n A_(n-1)ᵀ</c>: one row per neuron.</summary>
+    private static RowRangeProduct UpdateProduct(LayerPlan layer) =>
+        new($"BatchUpdateLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"));
 
     /// <summary>The statement <c>a0 = inputsᵀ</c> for <c>n</c> samples of <paramref name="inputs"/>.</summary>
     private static string TransposeInputs(NetworkPlan layout, string inputs) =>
         layout.InputPassSplits
-            ? $"{ParallelRows}.RunPass({InputPassField}, {inputs}, default, a0, n, InputSize, {NetworkPlan.TransposeBlock}, {ForwardWork(layout.Layers[0], "n")});"
+            ? $"{ParallelRows}.RunPass({RowPasses}.FeatureMajor, {inputs}, default, a0, n, InputSize, {NetworkPlan.TransposeBlock}, {ForwardWork(layout.Layers[0], "n")});"
             : $"{Kernels}.MatrixKernels.Transpose({inputs}, n, InputSize, a0);";
 
-    private const string InputPassField = "s_featureMajorInputsRows";
-
     /// <summary>
-    /// The statement that runs the pass <paramref name="pass"/> of <paramref name="layer"/> over its rows, split like
-    /// the product of <paramref name="work"/> multiply-adds that produced (or will read) them.
+    /// The statement that runs the runtime's row pass <paramref name="pass"/> over the rows of <paramref name="layer"/>,
+    /// split like the product of <paramref name="work"/> multiply-adds that produced (or will read) them, so each thread
+    /// mostly passes over rows it has just computed and will read again.
     /// </summary>
     private static string RunPass(string pass, LayerPlan layer, string left, string right, string result, string work) =>
-        $"{ParallelRows}.RunPass({PassField(pass, layer)}, {left}, {right}, {result}, n, {layer.SizeConstant}, {RowTiles.FullTile}, {work});";
-
-    private static string PassField(string pass, LayerPlan layer) => $"s_{pass}Layer{layer.Number}Rows";
+        $"{ParallelRows}.RunPass({RowPasses}.{pass}, {left}, {right}, {result}, n, {layer.SizeConstant}, {RowTiles.FullTile}, {work});";
 
     /// <summary>The multiply-adds of a layer's forward product (and of its weight update) for <paramref name="columns"/> samples.</summary>
     private static string ForwardWork(LayerPlan layer, string columns) => $"(long){layer.SizeConstant} * {layer.InputSizeConstant} * {columns}";
@@ -319,9 +252,7 @@ internal static partial class NetworkEmitter
     {
         public string Name { get; } = name;
 
-        public string RowsMethod => Name + "Rows";
-
-        public string DelegateField => "s_" + char.ToLowerInvariant(Name[0]) + Name.Substring(1) + "Rows";
+        public string DelegateField => "s_" + char.ToLowerInvariant(Name[0]) + Name.Substring(1);
 
         public string RowsConstant { get; } = rowsConstant;
 

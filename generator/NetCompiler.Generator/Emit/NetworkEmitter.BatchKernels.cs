@@ -22,6 +22,9 @@ internal static partial class NetworkEmitter
         WriteBackpropagateBatch(writer, plan);
     }
 
+    /// <summary>The runtime's per-sample form of the batched kernels, for machines without 512- or 256-bit vectors.</summary>
+    private static string PerSampleBatch(NetworkPlan plan) => $"{Kernels}.PerSampleBatch<{plan.Spec.FullyQualifiedName}>";
+
     private static void WriteForwardBatch(CodeWriter writer, NetworkPlan plan)
     {
         var output = plan.Output;
@@ -29,8 +32,7 @@ internal static partial class NetworkEmitter
         {
             using (writer.Block("if (inputs.Length == InputSize && outputs.Length == OutputSize)"))
             {
-                writer.Line("// One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.");
-                writer.Line("Forward(parameters, inputs, outputs);");
+                writer.Line("Forward(parameters, inputs, outputs); // One sample: the per-sample kernel, with the same checks and no batch bookkeeping.");
                 writer.Line("return;");
             }
 
@@ -40,27 +42,23 @@ internal static partial class NetworkEmitter
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.");
-                using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-                {
-                    writer.Line("Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));");
-                }
-
+                writer.Line($"{PerSampleBatch(plan)}.Forward(parameters, inputs, outputs, count);");
                 writer.Line("return;");
             }
 
             writer.Line();
-            writer.Line($"const int TileSamples = {Kernels}.BatchLayout.TileSamples;");
-            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out {Span} scratch);");
-            using (writer.Block("for (int first = 0; first < count; first += TileSamples)"))
+            writer.Line($"// Tiles of {Kernels}.BatchLayout.TileSamples samples, each computed on its own.");
+            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * {Kernels}.BatchLayout.TileSamples, out {Span} scratch);");
+            using (writer.Block($"for (int first = 0; first < count; first += {Kernels}.BatchLayout.TileSamples)"))
             {
-                writer.Line("int n = global::System.Math.Min(TileSamples, count - first);");
+                writer.Line($"int n = global::System.Math.Min({Kernels}.BatchLayout.TileSamples, count - first);");
                 WriteScratchSlices(writer, plan.ForwardBatchScratch, "scratch", "n");
                 writer.Line("// a0 = inputsᵀ: feature-major.");
                 writer.Line(TransposeInputs(plan, "inputs.Slice(first * InputSize, n * InputSize)"));
                 string previous = "a0";
                 foreach (var layer in plan.Layers)
                 {
-                    writer.Line($"BatchForwardLayer{layer.N}(parameters, {previous}, {layer.Z}, n);");
+                    writer.Line(ProductCall(ForwardProduct(layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, 1f"));
                     if (layer == output && layer.Activation == ActivationKind.Softmax)
                     {
                         writer.Line($"// A{layer.N} = softmax(Z{layer.N}) of every sample (column), 16 samples per vector.");
@@ -90,8 +88,7 @@ internal static partial class NetworkEmitter
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample step.");
-                writer.Line($"using {Kernels}.ScratchBuffer gradientLease = {Kernels}.ScratchBuffer.Rent(ParameterCount, out {Span} gradient);");
-                writer.Line("return TrainStep(parameters, gradient, inputs, targets, learningRate);");
+                writer.Line($"return {PerSampleBatch(plan)}.TrainStep(parameters, inputs, targets, learningRate);");
             }
 
             WriteBackpropagationCall(writer, plan);
@@ -113,9 +110,8 @@ internal static partial class NetworkEmitter
             writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
-                writer.Line("// No 512- or 256-bit vectors on this machine: one sample at a time.");
-                WriteGradientSumLoop(writer, "sum", "AccumulateGradient(parameters, input, target, gradient)");
-                writer.Line("return (float)sum;");
+                writer.Line("// Neither 512- nor 256-bit vectors on this machine: one sample at a time.");
+                writer.Line($"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, count);");
             }
 
             WriteBackpropagationCall(writer, plan);
@@ -175,7 +171,7 @@ internal static partial class NetworkEmitter
             string previous = "a0";
             foreach (var layer in layers)
             {
-                writer.Line($"BatchForwardLayer{layer.N}(parameters, {previous}, {layer.Z}, n);");
+                writer.Line(ProductCall(ForwardProduct(layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, 1f"));
                 if (layer != output || layer.Activation != ActivationKind.Softmax)
                 {
                     WriteElementwiseActivation(writer, layer, layer.Z, layer.A);
@@ -185,7 +181,7 @@ internal static partial class NetworkEmitter
                 {
                     writer.Line($"// A{layer.N} sample-major too, for the weight update of layer {Number(layer.Number + 1)}.");
                     writer.Line(layer.Splits
-                        ? RunPass("sampleMajor", layer, layer.A, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
+                        ? RunPass("SampleMajor", layer, layer.A, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
                         : $"{Kernels}.MatrixKernels.Transpose({layer.A}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
                 }
 
@@ -208,11 +204,11 @@ internal static partial class NetworkEmitter
                 var below = layers[i - 1];
                 writer.Line();
                 writer.Line($"// BP2: H{below.N} = (W{layer.N}ᵀ H{layer.N}) ⊙ f{below.N}'(Z{below.N}).");
-                writer.Line($"BatchPropagateLayer{layer.N}(parameters, {layer.H}, {below.H}, n);");
+                writer.Line(ProductCall(PropagateProduct(layer, layer.PropagateTiles!), $"parameters, {layer.H}, {below.H}, n", $"parameters, {layer.H}, {below.H}, n, 1f"));
                 if (below.Activation != ActivationKind.Identity)
                 {
                     writer.Line(below.Splits
-                        ? RunPass("derivative", below, below.Z, below.A, below.H, PropagateWork(layer, "n"))
+                        ? RunPass($"MultiplyByDerivative({Runtime}.Activation.{below.Activation})", below, below.Z, below.A, below.H, PropagateWork(layer, "n"))
                         : $"{Kernels}.ActivationKernels.MultiplyBy{below.Activation}Derivative({below.Z}, {below.A}, {below.H});");
                 }
             }
@@ -233,7 +229,7 @@ internal static partial class NetworkEmitter
         foreach (var layer in plan.Layers)
         {
             string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
-            writer.Line($"BatchUpdateLayer{layer.N}({target}, {layer.H}, {input}, n, {scale});");
+            writer.Line(ProductCall(UpdateProduct(layer), $"{target}, {layer.H}, {input}, n, {scale}", $"{layer.H}, {input}, {target}, n, {scale}"));
         }
     }
 
@@ -297,7 +293,7 @@ internal static partial class NetworkEmitter
 
         writer.Line($"// {ActivationEquation(layer.Activation, "A" + layer.N, "Z" + layer.N)}, element by element (vectorized).");
         writer.Line(layer.Splits
-            ? RunPass("activate", layer, z, "default", a, ForwardWork(layer, "n"))
+            ? RunPass($"Activate({Runtime}.Activation.{layer.Activation})", layer, z, "default", a, ForwardWork(layer, "n"))
             : $"{Kernels}.ActivationKernels.{layer.Activation}({z}, {a});");
     }
 }

@@ -91,20 +91,16 @@ internal static partial class NetworkEmitter
 
     private static void WriteUnrolledBackward(CodeWriter writer, LayerPlan layer, bool propagates)
     {
-        writer.Line($"// Written out ({layer.WeightCount} weights ≤ {LayerPlan.UnrollThreshold}).");
-        writer.Line("// BP3: ∂J/∂b[j] += δ[j].");
+        writer.Line($"// Written out ({layer.WeightCount} weights ≤ {LayerPlan.UnrollThreshold}), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).");
         for (int j = 0; j < layer.Size; j++)
         {
-            writer.Line($"biasGradient[{j}] += delta[{j}];");
-        }
-
-        writer.Line("// BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].");
-        for (int j = 0; j < layer.Size; j++)
-        {
+            var line = new StringBuilder($"biasGradient[{j}] += delta[{j}];");
             for (int k = 0; k < layer.InputSize; k++)
             {
-                writer.Line($"weightGradient[{(j * layer.InputSize) + k}] += delta[{j}] * layerInput[{k}];");
+                line.Append($" weightGradient[{(j * layer.InputSize) + k}] += delta[{j}] * layerInput[{k}];");
             }
+
+            writer.Line(line.ToString());
         }
 
         if (propagates)

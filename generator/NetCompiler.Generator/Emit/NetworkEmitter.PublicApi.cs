@@ -49,13 +49,10 @@ internal static partial class NetworkEmitter
     {
         writer.Summary("The number of inputs of one sample.");
         writer.Line($"public const int InputSize = {plan.InputSize};");
-        writer.Line();
         writer.Summary("The number of outputs of one sample.");
         writer.Line($"public const int OutputSize = {plan.Output.Size};");
-        writer.Line();
         writer.Summary("The number of dense layers.");
         writer.Line($"public const int LayerCount = {plan.Layers.Count};");
-        writer.Line();
         writer.Summary("The number of weights and biases, the length of <see cref=\"Parameters\"/>.");
         writer.Line($"public const int ParameterCount = {plan.ParameterCount};");
         foreach (var layer in plan.Layers)
@@ -118,13 +115,10 @@ internal static partial class NetworkEmitter
     {
         writer.Summary("Forward propagation of one sample with this network's parameters. Allocation-free; safe to call from several threads at once.");
         writer.Line($"public void Forward({ReadOnlySpan} input, {Span} output) => Forward(_parameters, input, output);");
-        writer.Line();
         writer.Summary("Backpropagation of one sample with this network's parameters: adds ∂J_x/∂θ to <paramref name=\"gradient\"/> and returns J_x.");
         writer.Line($"public float AccumulateGradient({ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient) => AccumulateGradient(_parameters, input, target, gradient);");
-        writer.Line();
         writer.Summary("The mean loss of this network over a batch (row-major <c>[count, InputSize]</c> inputs and <c>[count, OutputSize]</c> targets).");
         writer.Line($"public float ComputeLoss({ReadOnlySpan} inputs, {ReadOnlySpan} targets) => ComputeLoss(_parameters, inputs, targets);");
-        writer.Line();
         writer.Summary("One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.");
         writer.Line($"public float TrainStep({ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) =>");
         writer.Line("    TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);");
@@ -138,31 +132,22 @@ internal static partial class NetworkEmitter
 
         writer.Summary("Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.");
         writer.Line($"public static void Forward({ReadOnlySpan} parameters, {ReadOnlySpan} input, {Span} output) => {kernels}.Forward(parameters, input, output);");
-        writer.Line();
         writer.Summary("Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name=\"gradient\"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.");
         writer.Line($"public static float AccumulateGradient({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient) => {kernels}.AccumulateGradient(parameters, input, target, gradient);");
-        writer.Line();
         writer.Summary("The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.");
         writer.Line($"public static float ComputeLoss({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets) => {kernels}.ComputeLoss(parameters, inputs, targets);");
-        writer.Line();
         writer.Summary("One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name=\"gradient\"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name=\"parameters\"/> unchanged.");
         writer.Line($"public static float TrainStep({Span} parameters, {Span} gradient, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) => {kernels}.TrainStep(parameters, gradient, inputs, targets, learningRate);");
-        writer.Line();
         writer.Summary($"Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref=\"{ForwardCref}\"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.");
         writer.Line($"public static void ForwardBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs) => {kernels}.ForwardBatch(parameters, inputs, outputs);");
-        writer.Line();
         writer.Summary($"One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref=\"{TrainStepCref}\"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.");
         writer.Line($"public static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) => {kernels}.TrainStepBatch(parameters, inputs, targets, learningRate);");
-        writer.Line();
         writer.Summary($"Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name=\"gradient\"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref=\"{AccumulateGradientCref}\"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/>; <paramref name=\"gradient\"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).");
         writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient) => {kernels}.AccumulateGradientBatch(parameters, inputs, targets, gradient);");
-        writer.Line();
         writer.Summary($"<see cref=\"ForwardBatch\"/> on two cores. A batch of at least two whole tiles of <see cref=\"{Kernels}.BatchLayout.TileSamples\"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref=\"ForwardBatch\"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.");
         writer.Line($"public static void ForwardBatchParallel({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs) => {parallel}.ForwardBatch(parameters, inputs, outputs);");
-        writer.Line();
         writer.Summary("<see cref=\"TrainStepBatch\"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref=\"TrainStepBatch\"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.");
         writer.Line($"public static float TrainStepBatchParallel({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) => {parallel}.TrainStep(parameters, inputs, targets, learningRate);");
-        writer.Line();
         writer.Summary($"<see cref=\"TrainStepBatch\"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref=\"AccumulateGradientBatch\"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref=\"TrainStepBatch\"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref=\"{Kernels}.Parallel.SampleHalves.MinimumBatch\"/> samples, small networks and one-core machines run <see cref=\"TrainStepBatch\"/>. Allocation-free after the worker has started.");
         writer.Line($"public static float TrainStepBatchDataParallel({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) => {parallel}.TrainStepBySamples(parameters, inputs, targets, learningRate);");
     }

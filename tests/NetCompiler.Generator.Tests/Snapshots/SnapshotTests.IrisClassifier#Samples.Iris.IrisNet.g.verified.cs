@@ -16,13 +16,10 @@ namespace Samples.Iris
     {
         /// <summary>The number of inputs of one sample.</summary>
         public const int InputSize = 4;
-
         /// <summary>The number of outputs of one sample.</summary>
         public const int OutputSize = 3;
-
         /// <summary>The number of dense layers.</summary>
         public const int LayerCount = 2;
-
         /// <summary>The number of weights and biases, the length of <see cref="Parameters"/>.</summary>
         public const int ParameterCount = 131;
 
@@ -82,44 +79,32 @@ namespace Samples.Iris
 
         /// <summary>Forward propagation of one sample with this network's parameters. Allocation-free; safe to call from several threads at once.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(_parameters, input, output);
-
         /// <summary>Backpropagation of one sample with this network's parameters: adds ∂J_x/∂θ to <paramref name="gradient"/> and returns J_x.</summary>
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => AccumulateGradient(_parameters, input, target, gradient);
-
         /// <summary>The mean loss of this network over a batch (row-major <c>[count, InputSize]</c> inputs and <c>[count, OutputSize]</c> targets).</summary>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => ComputeLoss(_parameters, inputs, targets);
-
         /// <summary>One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) =>
             TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);
 
         /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Samples.Iris.IrisNetKernels.Forward(parameters, input, output);
-
         /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
         public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::Samples.Iris.IrisNetKernels.AccumulateGradient(parameters, input, target, gradient);
-
         /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
         public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Samples.Iris.IrisNetKernels.ComputeLoss(parameters, inputs, targets);
-
         /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
         public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Samples.Iris.IrisNetKernels.TrainStep(parameters, gradient, inputs, targets, learningRate);
-
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Samples.Iris.IrisNetKernels.ForwardBatch(parameters, inputs, outputs);
-
         /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
         public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Samples.Iris.IrisNetKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
-
         /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
         public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Samples.Iris.IrisNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient);
-
         /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
         public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Iris.IrisNet>.ForwardBatch(parameters, inputs, outputs);
-
         /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
         public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Iris.IrisNet>.TrainStep(parameters, inputs, targets, learningRate);
-
         /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
         public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Iris.IrisNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
 
@@ -289,89 +274,23 @@ namespace Samples.Iris
         {
             global::System.Span<float> weightGradient = gradient.Slice(Layer1WeightOffset, Layer1WeightCount);
             global::System.Span<float> biasGradient = gradient.Slice(Layer1BiasOffset, Layer1Size);
-            // Written out (64 weights ≤ 64).
-            // BP3: ∂J/∂b[j] += δ[j].
-            biasGradient[0] += delta[0];
-            biasGradient[1] += delta[1];
-            biasGradient[2] += delta[2];
-            biasGradient[3] += delta[3];
-            biasGradient[4] += delta[4];
-            biasGradient[5] += delta[5];
-            biasGradient[6] += delta[6];
-            biasGradient[7] += delta[7];
-            biasGradient[8] += delta[8];
-            biasGradient[9] += delta[9];
-            biasGradient[10] += delta[10];
-            biasGradient[11] += delta[11];
-            biasGradient[12] += delta[12];
-            biasGradient[13] += delta[13];
-            biasGradient[14] += delta[14];
-            biasGradient[15] += delta[15];
-            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-            weightGradient[0] += delta[0] * layerInput[0];
-            weightGradient[1] += delta[0] * layerInput[1];
-            weightGradient[2] += delta[0] * layerInput[2];
-            weightGradient[3] += delta[0] * layerInput[3];
-            weightGradient[4] += delta[1] * layerInput[0];
-            weightGradient[5] += delta[1] * layerInput[1];
-            weightGradient[6] += delta[1] * layerInput[2];
-            weightGradient[7] += delta[1] * layerInput[3];
-            weightGradient[8] += delta[2] * layerInput[0];
-            weightGradient[9] += delta[2] * layerInput[1];
-            weightGradient[10] += delta[2] * layerInput[2];
-            weightGradient[11] += delta[2] * layerInput[3];
-            weightGradient[12] += delta[3] * layerInput[0];
-            weightGradient[13] += delta[3] * layerInput[1];
-            weightGradient[14] += delta[3] * layerInput[2];
-            weightGradient[15] += delta[3] * layerInput[3];
-            weightGradient[16] += delta[4] * layerInput[0];
-            weightGradient[17] += delta[4] * layerInput[1];
-            weightGradient[18] += delta[4] * layerInput[2];
-            weightGradient[19] += delta[4] * layerInput[3];
-            weightGradient[20] += delta[5] * layerInput[0];
-            weightGradient[21] += delta[5] * layerInput[1];
-            weightGradient[22] += delta[5] * layerInput[2];
-            weightGradient[23] += delta[5] * layerInput[3];
-            weightGradient[24] += delta[6] * layerInput[0];
-            weightGradient[25] += delta[6] * layerInput[1];
-            weightGradient[26] += delta[6] * layerInput[2];
-            weightGradient[27] += delta[6] * layerInput[3];
-            weightGradient[28] += delta[7] * layerInput[0];
-            weightGradient[29] += delta[7] * layerInput[1];
-            weightGradient[30] += delta[7] * layerInput[2];
-            weightGradient[31] += delta[7] * layerInput[3];
-            weightGradient[32] += delta[8] * layerInput[0];
-            weightGradient[33] += delta[8] * layerInput[1];
-            weightGradient[34] += delta[8] * layerInput[2];
-            weightGradient[35] += delta[8] * layerInput[3];
-            weightGradient[36] += delta[9] * layerInput[0];
-            weightGradient[37] += delta[9] * layerInput[1];
-            weightGradient[38] += delta[9] * layerInput[2];
-            weightGradient[39] += delta[9] * layerInput[3];
-            weightGradient[40] += delta[10] * layerInput[0];
-            weightGradient[41] += delta[10] * layerInput[1];
-            weightGradient[42] += delta[10] * layerInput[2];
-            weightGradient[43] += delta[10] * layerInput[3];
-            weightGradient[44] += delta[11] * layerInput[0];
-            weightGradient[45] += delta[11] * layerInput[1];
-            weightGradient[46] += delta[11] * layerInput[2];
-            weightGradient[47] += delta[11] * layerInput[3];
-            weightGradient[48] += delta[12] * layerInput[0];
-            weightGradient[49] += delta[12] * layerInput[1];
-            weightGradient[50] += delta[12] * layerInput[2];
-            weightGradient[51] += delta[12] * layerInput[3];
-            weightGradient[52] += delta[13] * layerInput[0];
-            weightGradient[53] += delta[13] * layerInput[1];
-            weightGradient[54] += delta[13] * layerInput[2];
-            weightGradient[55] += delta[13] * layerInput[3];
-            weightGradient[56] += delta[14] * layerInput[0];
-            weightGradient[57] += delta[14] * layerInput[1];
-            weightGradient[58] += delta[14] * layerInput[2];
-            weightGradient[59] += delta[14] * layerInput[3];
-            weightGradient[60] += delta[15] * layerInput[0];
-            weightGradient[61] += delta[15] * layerInput[1];
-            weightGradient[62] += delta[15] * layerInput[2];
-            weightGradient[63] += delta[15] * layerInput[3];
+            // Written out (64 weights ≤ 64), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).
+            biasGradient[0] += delta[0]; weightGradient[0] += delta[0] * layerInput[0]; weightGradient[1] += delta[0] * layerInput[1]; weightGradient[2] += delta[0] * layerInput[2]; weightGradient[3] += delta[0] * layerInput[3];
+            biasGradient[1] += delta[1]; weightGradient[4] += delta[1] * layerInput[0]; weightGradient[5] += delta[1] * layerInput[1]; weightGradient[6] += delta[1] * layerInput[2]; weightGradient[7] += delta[1] * layerInput[3];
+            biasGradient[2] += delta[2]; weightGradient[8] += delta[2] * layerInput[0]; weightGradient[9] += delta[2] * layerInput[1]; weightGradient[10] += delta[2] * layerInput[2]; weightGradient[11] += delta[2] * layerInput[3];
+            biasGradient[3] += delta[3]; weightGradient[12] += delta[3] * layerInput[0]; weightGradient[13] += delta[3] * layerInput[1]; weightGradient[14] += delta[3] * layerInput[2]; weightGradient[15] += delta[3] * layerInput[3];
+            biasGradient[4] += delta[4]; weightGradient[16] += delta[4] * layerInput[0]; weightGradient[17] += delta[4] * layerInput[1]; weightGradient[18] += delta[4] * layerInput[2]; weightGradient[19] += delta[4] * layerInput[3];
+            biasGradient[5] += delta[5]; weightGradient[20] += delta[5] * layerInput[0]; weightGradient[21] += delta[5] * layerInput[1]; weightGradient[22] += delta[5] * layerInput[2]; weightGradient[23] += delta[5] * layerInput[3];
+            biasGradient[6] += delta[6]; weightGradient[24] += delta[6] * layerInput[0]; weightGradient[25] += delta[6] * layerInput[1]; weightGradient[26] += delta[6] * layerInput[2]; weightGradient[27] += delta[6] * layerInput[3];
+            biasGradient[7] += delta[7]; weightGradient[28] += delta[7] * layerInput[0]; weightGradient[29] += delta[7] * layerInput[1]; weightGradient[30] += delta[7] * layerInput[2]; weightGradient[31] += delta[7] * layerInput[3];
+            biasGradient[8] += delta[8]; weightGradient[32] += delta[8] * layerInput[0]; weightGradient[33] += delta[8] * layerInput[1]; weightGradient[34] += delta[8] * layerInput[2]; weightGradient[35] += delta[8] * layerInput[3];
+            biasGradient[9] += delta[9]; weightGradient[36] += delta[9] * layerInput[0]; weightGradient[37] += delta[9] * layerInput[1]; weightGradient[38] += delta[9] * layerInput[2]; weightGradient[39] += delta[9] * layerInput[3];
+            biasGradient[10] += delta[10]; weightGradient[40] += delta[10] * layerInput[0]; weightGradient[41] += delta[10] * layerInput[1]; weightGradient[42] += delta[10] * layerInput[2]; weightGradient[43] += delta[10] * layerInput[3];
+            biasGradient[11] += delta[11]; weightGradient[44] += delta[11] * layerInput[0]; weightGradient[45] += delta[11] * layerInput[1]; weightGradient[46] += delta[11] * layerInput[2]; weightGradient[47] += delta[11] * layerInput[3];
+            biasGradient[12] += delta[12]; weightGradient[48] += delta[12] * layerInput[0]; weightGradient[49] += delta[12] * layerInput[1]; weightGradient[50] += delta[12] * layerInput[2]; weightGradient[51] += delta[12] * layerInput[3];
+            biasGradient[13] += delta[13]; weightGradient[52] += delta[13] * layerInput[0]; weightGradient[53] += delta[13] * layerInput[1]; weightGradient[54] += delta[13] * layerInput[2]; weightGradient[55] += delta[13] * layerInput[3];
+            biasGradient[14] += delta[14]; weightGradient[56] += delta[14] * layerInput[0]; weightGradient[57] += delta[14] * layerInput[1]; weightGradient[58] += delta[14] * layerInput[2]; weightGradient[59] += delta[14] * layerInput[3];
+            biasGradient[15] += delta[15]; weightGradient[60] += delta[15] * layerInput[0]; weightGradient[61] += delta[15] * layerInput[1]; weightGradient[62] += delta[15] * layerInput[2]; weightGradient[63] += delta[15] * layerInput[3];
         }
 
         // ---- Layer 2: Dense(3, Softmax), W2 [3, 16] at 80, b2 at 128. ----
@@ -396,60 +315,10 @@ namespace Samples.Iris
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             global::System.Span<float> weightGradient = gradient.Slice(Layer2WeightOffset, Layer2WeightCount);
             global::System.Span<float> biasGradient = gradient.Slice(Layer2BiasOffset, Layer2Size);
-            // Written out (48 weights ≤ 64).
-            // BP3: ∂J/∂b[j] += δ[j].
-            biasGradient[0] += delta[0];
-            biasGradient[1] += delta[1];
-            biasGradient[2] += delta[2];
-            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-            weightGradient[0] += delta[0] * layerInput[0];
-            weightGradient[1] += delta[0] * layerInput[1];
-            weightGradient[2] += delta[0] * layerInput[2];
-            weightGradient[3] += delta[0] * layerInput[3];
-            weightGradient[4] += delta[0] * layerInput[4];
-            weightGradient[5] += delta[0] * layerInput[5];
-            weightGradient[6] += delta[0] * layerInput[6];
-            weightGradient[7] += delta[0] * layerInput[7];
-            weightGradient[8] += delta[0] * layerInput[8];
-            weightGradient[9] += delta[0] * layerInput[9];
-            weightGradient[10] += delta[0] * layerInput[10];
-            weightGradient[11] += delta[0] * layerInput[11];
-            weightGradient[12] += delta[0] * layerInput[12];
-            weightGradient[13] += delta[0] * layerInput[13];
-            weightGradient[14] += delta[0] * layerInput[14];
-            weightGradient[15] += delta[0] * layerInput[15];
-            weightGradient[16] += delta[1] * layerInput[0];
-            weightGradient[17] += delta[1] * layerInput[1];
-            weightGradient[18] += delta[1] * layerInput[2];
-            weightGradient[19] += delta[1] * layerInput[3];
-            weightGradient[20] += delta[1] * layerInput[4];
-            weightGradient[21] += delta[1] * layerInput[5];
-            weightGradient[22] += delta[1] * layerInput[6];
-            weightGradient[23] += delta[1] * layerInput[7];
-            weightGradient[24] += delta[1] * layerInput[8];
-            weightGradient[25] += delta[1] * layerInput[9];
-            weightGradient[26] += delta[1] * layerInput[10];
-            weightGradient[27] += delta[1] * layerInput[11];
-            weightGradient[28] += delta[1] * layerInput[12];
-            weightGradient[29] += delta[1] * layerInput[13];
-            weightGradient[30] += delta[1] * layerInput[14];
-            weightGradient[31] += delta[1] * layerInput[15];
-            weightGradient[32] += delta[2] * layerInput[0];
-            weightGradient[33] += delta[2] * layerInput[1];
-            weightGradient[34] += delta[2] * layerInput[2];
-            weightGradient[35] += delta[2] * layerInput[3];
-            weightGradient[36] += delta[2] * layerInput[4];
-            weightGradient[37] += delta[2] * layerInput[5];
-            weightGradient[38] += delta[2] * layerInput[6];
-            weightGradient[39] += delta[2] * layerInput[7];
-            weightGradient[40] += delta[2] * layerInput[8];
-            weightGradient[41] += delta[2] * layerInput[9];
-            weightGradient[42] += delta[2] * layerInput[10];
-            weightGradient[43] += delta[2] * layerInput[11];
-            weightGradient[44] += delta[2] * layerInput[12];
-            weightGradient[45] += delta[2] * layerInput[13];
-            weightGradient[46] += delta[2] * layerInput[14];
-            weightGradient[47] += delta[2] * layerInput[15];
+            // Written out (48 weights ≤ 64), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).
+            biasGradient[0] += delta[0]; weightGradient[0] += delta[0] * layerInput[0]; weightGradient[1] += delta[0] * layerInput[1]; weightGradient[2] += delta[0] * layerInput[2]; weightGradient[3] += delta[0] * layerInput[3]; weightGradient[4] += delta[0] * layerInput[4]; weightGradient[5] += delta[0] * layerInput[5]; weightGradient[6] += delta[0] * layerInput[6]; weightGradient[7] += delta[0] * layerInput[7]; weightGradient[8] += delta[0] * layerInput[8]; weightGradient[9] += delta[0] * layerInput[9]; weightGradient[10] += delta[0] * layerInput[10]; weightGradient[11] += delta[0] * layerInput[11]; weightGradient[12] += delta[0] * layerInput[12]; weightGradient[13] += delta[0] * layerInput[13]; weightGradient[14] += delta[0] * layerInput[14]; weightGradient[15] += delta[0] * layerInput[15];
+            biasGradient[1] += delta[1]; weightGradient[16] += delta[1] * layerInput[0]; weightGradient[17] += delta[1] * layerInput[1]; weightGradient[18] += delta[1] * layerInput[2]; weightGradient[19] += delta[1] * layerInput[3]; weightGradient[20] += delta[1] * layerInput[4]; weightGradient[21] += delta[1] * layerInput[5]; weightGradient[22] += delta[1] * layerInput[6]; weightGradient[23] += delta[1] * layerInput[7]; weightGradient[24] += delta[1] * layerInput[8]; weightGradient[25] += delta[1] * layerInput[9]; weightGradient[26] += delta[1] * layerInput[10]; weightGradient[27] += delta[1] * layerInput[11]; weightGradient[28] += delta[1] * layerInput[12]; weightGradient[29] += delta[1] * layerInput[13]; weightGradient[30] += delta[1] * layerInput[14]; weightGradient[31] += delta[1] * layerInput[15];
+            biasGradient[2] += delta[2]; weightGradient[32] += delta[2] * layerInput[0]; weightGradient[33] += delta[2] * layerInput[1]; weightGradient[34] += delta[2] * layerInput[2]; weightGradient[35] += delta[2] * layerInput[3]; weightGradient[36] += delta[2] * layerInput[4]; weightGradient[37] += delta[2] * layerInput[5]; weightGradient[38] += delta[2] * layerInput[6]; weightGradient[39] += delta[2] * layerInput[7]; weightGradient[40] += delta[2] * layerInput[8]; weightGradient[41] += delta[2] * layerInput[9]; weightGradient[42] += delta[2] * layerInput[10]; weightGradient[43] += delta[2] * layerInput[11]; weightGradient[44] += delta[2] * layerInput[12]; weightGradient[45] += delta[2] * layerInput[13]; weightGradient[46] += delta[2] * layerInput[14]; weightGradient[47] += delta[2] * layerInput[15];
             // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
             propagatedDelta[0] = (weights[0] * delta[0]) + (weights[16] * delta[1]) + (weights[32] * delta[2]);
             propagatedDelta[1] = (weights[1] * delta[0]) + (weights[17] * delta[1]) + (weights[33] * delta[2]);
@@ -515,8 +384,7 @@ namespace Samples.Iris
         {
             if (inputs.Length == InputSize && outputs.Length == OutputSize)
             {
-                // One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.
-                Forward(parameters, inputs, outputs);
+                Forward(parameters, inputs, outputs); // One sample: the per-sample kernel, with the same checks and no batch bookkeeping.
                 return;
             }
 
@@ -525,18 +393,15 @@ namespace Samples.Iris
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
-                for (int sample = 0; sample < count; sample++)
-                {
-                    Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
-                }
+                global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.Forward(parameters, inputs, outputs, count);
                 return;
             }
 
-            const int TileSamples = global::NetCompiler.Kernels.BatchLayout.TileSamples;
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out global::System.Span<float> scratch);
-            for (int first = 0; first < count; first += TileSamples)
+            // Tiles of global::NetCompiler.Kernels.BatchLayout.TileSamples samples, each computed on its own.
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * global::NetCompiler.Kernels.BatchLayout.TileSamples, out global::System.Span<float> scratch);
+            for (int first = 0; first < count; first += global::NetCompiler.Kernels.BatchLayout.TileSamples)
             {
-                int n = global::System.Math.Min(TileSamples, count - first);
+                int n = global::System.Math.Min(global::NetCompiler.Kernels.BatchLayout.TileSamples, count - first);
                 global::System.Span<float> a0 = scratch.Slice(0, 4 * n);
                 global::System.Span<float> z1 = scratch.Slice(4 * n, 16 * n);
                 global::System.Span<float> z2 = scratch.Slice(20 * n, 3 * n);
@@ -561,8 +426,7 @@ namespace Samples.Iris
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
-                using global::NetCompiler.Kernels.ScratchBuffer gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
-                return TrainStep(parameters, gradient, inputs, targets, learningRate);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -587,20 +451,8 @@ namespace Samples.Iris
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // No 512- or 256-bit vectors on this machine: one sample at a time.
-                double sum = 0;
-                for (int sample = 0; sample < count; sample++)
-                {
-                    global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
-                    global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-                    float loss = AccumulateGradient(parameters, input, target, gradient);
-                    if (!float.IsFinite(loss))
-                    {
-                        global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-                    }
-                    sum += loss;
-                }
-                return (float)sum;
+                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -669,16 +521,14 @@ namespace Samples.Iris
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 12..15 of 16.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (12 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -686,9 +536,7 @@ namespace Samples.Iris
         private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
             {
@@ -696,9 +544,9 @@ namespace Samples.Iris
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
                     // Edge tile: rows 12..15 of 16.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (12 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (12 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, (12 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (12 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -707,31 +555,27 @@ namespace Samples.Iris
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..2 of 3.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
             }
         }
 
         /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
         private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 12..15 of 16.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (12 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
@@ -739,9 +583,7 @@ namespace Samples.Iris
         private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
             {
@@ -750,7 +592,7 @@ namespace Samples.Iris
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..2 of 3.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                 }
             }
         }

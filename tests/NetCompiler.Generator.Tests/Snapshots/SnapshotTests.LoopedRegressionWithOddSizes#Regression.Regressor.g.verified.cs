@@ -16,13 +16,10 @@ namespace Regression
     {
         /// <summary>The number of inputs of one sample.</summary>
         public const int InputSize = 20;
-
         /// <summary>The number of outputs of one sample.</summary>
         public const int OutputSize = 7;
-
         /// <summary>The number of dense layers.</summary>
         public const int LayerCount = 2;
-
         /// <summary>The number of weights and biases, the length of <see cref="Parameters"/>.</summary>
         public const int ParameterCount = 371;
 
@@ -82,44 +79,32 @@ namespace Regression
 
         /// <summary>Forward propagation of one sample with this network's parameters. Allocation-free; safe to call from several threads at once.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(_parameters, input, output);
-
         /// <summary>Backpropagation of one sample with this network's parameters: adds ∂J_x/∂θ to <paramref name="gradient"/> and returns J_x.</summary>
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => AccumulateGradient(_parameters, input, target, gradient);
-
         /// <summary>The mean loss of this network over a batch (row-major <c>[count, InputSize]</c> inputs and <c>[count, OutputSize]</c> targets).</summary>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => ComputeLoss(_parameters, inputs, targets);
-
         /// <summary>One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) =>
             TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);
 
         /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Regression.RegressorKernels.Forward(parameters, input, output);
-
         /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
         public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::Regression.RegressorKernels.AccumulateGradient(parameters, input, target, gradient);
-
         /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
         public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Regression.RegressorKernels.ComputeLoss(parameters, inputs, targets);
-
         /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
         public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Regression.RegressorKernels.TrainStep(parameters, gradient, inputs, targets, learningRate);
-
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Regression.RegressorKernels.ForwardBatch(parameters, inputs, outputs);
-
         /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
         public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Regression.RegressorKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
-
         /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
         public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Regression.RegressorKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient);
-
         /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
         public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Regression.Regressor>.ForwardBatch(parameters, inputs, outputs);
-
         /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
         public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Regression.Regressor>.TrainStep(parameters, inputs, targets, learningRate);
-
         /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
         public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Regression.Regressor>.TrainStepBySamples(parameters, inputs, targets, learningRate);
 
@@ -316,8 +301,7 @@ namespace Regression
         {
             if (inputs.Length == InputSize && outputs.Length == OutputSize)
             {
-                // One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.
-                Forward(parameters, inputs, outputs);
+                Forward(parameters, inputs, outputs); // One sample: the per-sample kernel, with the same checks and no batch bookkeeping.
                 return;
             }
 
@@ -326,18 +310,15 @@ namespace Regression
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
-                for (int sample = 0; sample < count; sample++)
-                {
-                    Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
-                }
+                global::NetCompiler.Kernels.PerSampleBatch<global::Regression.Regressor>.Forward(parameters, inputs, outputs, count);
                 return;
             }
 
-            const int TileSamples = global::NetCompiler.Kernels.BatchLayout.TileSamples;
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out global::System.Span<float> scratch);
-            for (int first = 0; first < count; first += TileSamples)
+            // Tiles of global::NetCompiler.Kernels.BatchLayout.TileSamples samples, each computed on its own.
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * global::NetCompiler.Kernels.BatchLayout.TileSamples, out global::System.Span<float> scratch);
+            for (int first = 0; first < count; first += global::NetCompiler.Kernels.BatchLayout.TileSamples)
             {
-                int n = global::System.Math.Min(TileSamples, count - first);
+                int n = global::System.Math.Min(global::NetCompiler.Kernels.BatchLayout.TileSamples, count - first);
                 global::System.Span<float> a0 = scratch.Slice(0, 20 * n);
                 global::System.Span<float> z1 = scratch.Slice(20 * n, 13 * n);
                 global::System.Span<float> z2 = scratch.Slice(33 * n, 7 * n);
@@ -361,8 +342,7 @@ namespace Regression
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
-                using global::NetCompiler.Kernels.ScratchBuffer gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
-                return TrainStep(parameters, gradient, inputs, targets, learningRate);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Regression.Regressor>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -387,20 +367,8 @@ namespace Regression
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // No 512- or 256-bit vectors on this machine: one sample at a time.
-                double sum = 0;
-                for (int sample = 0; sample < count; sample++)
-                {
-                    global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
-                    global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-                    float loss = AccumulateGradient(parameters, input, target, gradient);
-                    if (!float.IsFinite(loss))
-                    {
-                        global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-                    }
-                    sum += loss;
-                }
-                return (float)sum;
+                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Regression.Regressor>.AccumulateGradient(parameters, inputs, targets, gradient, count);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -474,16 +442,14 @@ namespace Regression
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 12..12 of 13.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(weights, 12 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (12 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -491,9 +457,7 @@ namespace Regression
         private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
             {
@@ -501,9 +465,9 @@ namespace Regression
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
                     // Edge tile: rows 12..12 of 13.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (12 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (12 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(delta, (12 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (12 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -512,33 +476,29 @@ namespace Regression
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..3 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 4..6 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 4 * Layer2InputSize, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, (4 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
         /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
         private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 12..12 of 13.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 12), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (12 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(weights, 12, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (12 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
@@ -546,9 +506,7 @@ namespace Regression
         private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
             {
@@ -557,9 +515,9 @@ namespace Regression
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..3 of 7.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                     // Edge tile: rows 4..6 of 7.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (4 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (4 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(delta, (4 * samples) + k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, (4 * Layer2InputSize) + column, Layer2InputSize, width, step, accumulate: true);
                 }
             }
         }

@@ -20,13 +20,10 @@ namespace Deep
             {
                 /// <summary>The number of inputs of one sample.</summary>
                 public const int InputSize = 5;
-
                 /// <summary>The number of outputs of one sample.</summary>
                 public const int OutputSize = 2;
-
                 /// <summary>The number of dense layers.</summary>
                 public const int LayerCount = 4;
-
                 /// <summary>The number of weights and biases, the length of <see cref="Parameters"/>.</summary>
                 public const int ParameterCount = 156;
 
@@ -112,44 +109,32 @@ namespace Deep
 
                 /// <summary>Forward propagation of one sample with this network's parameters. Allocation-free; safe to call from several threads at once.</summary>
                 public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(_parameters, input, output);
-
                 /// <summary>Backpropagation of one sample with this network's parameters: adds ∂J_x/∂θ to <paramref name="gradient"/> and returns J_x.</summary>
                 public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => AccumulateGradient(_parameters, input, target, gradient);
-
                 /// <summary>The mean loss of this network over a batch (row-major <c>[count, InputSize]</c> inputs and <c>[count, OutputSize]</c> targets).</summary>
                 public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => ComputeLoss(_parameters, inputs, targets);
-
                 /// <summary>One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.</summary>
                 public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) =>
                     TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);
 
                 /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
                 public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Deep.DeepNetKernels.Forward(parameters, input, output);
-
                 /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
                 public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::Deep.DeepNetKernels.AccumulateGradient(parameters, input, target, gradient);
-
                 /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
                 public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Deep.DeepNetKernels.ComputeLoss(parameters, inputs, targets);
-
                 /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
                 public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Deep.DeepNetKernels.TrainStep(parameters, gradient, inputs, targets, learningRate);
-
                 /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
                 public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Deep.DeepNetKernels.ForwardBatch(parameters, inputs, outputs);
-
                 /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
                 public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Deep.DeepNetKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
-
                 /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
                 public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Deep.DeepNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient);
-
                 /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
                 public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Deep.Models.Holder.DeepNet>.ForwardBatch(parameters, inputs, outputs);
-
                 /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
                 public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Deep.Models.Holder.DeepNet>.TrainStep(parameters, inputs, targets, learningRate);
-
                 /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
                 public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Deep.Models.Holder.DeepNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
 
@@ -340,63 +325,16 @@ namespace Deep
         {
             global::System.Span<float> weightGradient = gradient.Slice(Layer1WeightOffset, Layer1WeightCount);
             global::System.Span<float> biasGradient = gradient.Slice(Layer1BiasOffset, Layer1Size);
-            // Written out (45 weights ≤ 64).
-            // BP3: ∂J/∂b[j] += δ[j].
-            biasGradient[0] += delta[0];
-            biasGradient[1] += delta[1];
-            biasGradient[2] += delta[2];
-            biasGradient[3] += delta[3];
-            biasGradient[4] += delta[4];
-            biasGradient[5] += delta[5];
-            biasGradient[6] += delta[6];
-            biasGradient[7] += delta[7];
-            biasGradient[8] += delta[8];
-            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-            weightGradient[0] += delta[0] * layerInput[0];
-            weightGradient[1] += delta[0] * layerInput[1];
-            weightGradient[2] += delta[0] * layerInput[2];
-            weightGradient[3] += delta[0] * layerInput[3];
-            weightGradient[4] += delta[0] * layerInput[4];
-            weightGradient[5] += delta[1] * layerInput[0];
-            weightGradient[6] += delta[1] * layerInput[1];
-            weightGradient[7] += delta[1] * layerInput[2];
-            weightGradient[8] += delta[1] * layerInput[3];
-            weightGradient[9] += delta[1] * layerInput[4];
-            weightGradient[10] += delta[2] * layerInput[0];
-            weightGradient[11] += delta[2] * layerInput[1];
-            weightGradient[12] += delta[2] * layerInput[2];
-            weightGradient[13] += delta[2] * layerInput[3];
-            weightGradient[14] += delta[2] * layerInput[4];
-            weightGradient[15] += delta[3] * layerInput[0];
-            weightGradient[16] += delta[3] * layerInput[1];
-            weightGradient[17] += delta[3] * layerInput[2];
-            weightGradient[18] += delta[3] * layerInput[3];
-            weightGradient[19] += delta[3] * layerInput[4];
-            weightGradient[20] += delta[4] * layerInput[0];
-            weightGradient[21] += delta[4] * layerInput[1];
-            weightGradient[22] += delta[4] * layerInput[2];
-            weightGradient[23] += delta[4] * layerInput[3];
-            weightGradient[24] += delta[4] * layerInput[4];
-            weightGradient[25] += delta[5] * layerInput[0];
-            weightGradient[26] += delta[5] * layerInput[1];
-            weightGradient[27] += delta[5] * layerInput[2];
-            weightGradient[28] += delta[5] * layerInput[3];
-            weightGradient[29] += delta[5] * layerInput[4];
-            weightGradient[30] += delta[6] * layerInput[0];
-            weightGradient[31] += delta[6] * layerInput[1];
-            weightGradient[32] += delta[6] * layerInput[2];
-            weightGradient[33] += delta[6] * layerInput[3];
-            weightGradient[34] += delta[6] * layerInput[4];
-            weightGradient[35] += delta[7] * layerInput[0];
-            weightGradient[36] += delta[7] * layerInput[1];
-            weightGradient[37] += delta[7] * layerInput[2];
-            weightGradient[38] += delta[7] * layerInput[3];
-            weightGradient[39] += delta[7] * layerInput[4];
-            weightGradient[40] += delta[8] * layerInput[0];
-            weightGradient[41] += delta[8] * layerInput[1];
-            weightGradient[42] += delta[8] * layerInput[2];
-            weightGradient[43] += delta[8] * layerInput[3];
-            weightGradient[44] += delta[8] * layerInput[4];
+            // Written out (45 weights ≤ 64), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).
+            biasGradient[0] += delta[0]; weightGradient[0] += delta[0] * layerInput[0]; weightGradient[1] += delta[0] * layerInput[1]; weightGradient[2] += delta[0] * layerInput[2]; weightGradient[3] += delta[0] * layerInput[3]; weightGradient[4] += delta[0] * layerInput[4];
+            biasGradient[1] += delta[1]; weightGradient[5] += delta[1] * layerInput[0]; weightGradient[6] += delta[1] * layerInput[1]; weightGradient[7] += delta[1] * layerInput[2]; weightGradient[8] += delta[1] * layerInput[3]; weightGradient[9] += delta[1] * layerInput[4];
+            biasGradient[2] += delta[2]; weightGradient[10] += delta[2] * layerInput[0]; weightGradient[11] += delta[2] * layerInput[1]; weightGradient[12] += delta[2] * layerInput[2]; weightGradient[13] += delta[2] * layerInput[3]; weightGradient[14] += delta[2] * layerInput[4];
+            biasGradient[3] += delta[3]; weightGradient[15] += delta[3] * layerInput[0]; weightGradient[16] += delta[3] * layerInput[1]; weightGradient[17] += delta[3] * layerInput[2]; weightGradient[18] += delta[3] * layerInput[3]; weightGradient[19] += delta[3] * layerInput[4];
+            biasGradient[4] += delta[4]; weightGradient[20] += delta[4] * layerInput[0]; weightGradient[21] += delta[4] * layerInput[1]; weightGradient[22] += delta[4] * layerInput[2]; weightGradient[23] += delta[4] * layerInput[3]; weightGradient[24] += delta[4] * layerInput[4];
+            biasGradient[5] += delta[5]; weightGradient[25] += delta[5] * layerInput[0]; weightGradient[26] += delta[5] * layerInput[1]; weightGradient[27] += delta[5] * layerInput[2]; weightGradient[28] += delta[5] * layerInput[3]; weightGradient[29] += delta[5] * layerInput[4];
+            biasGradient[6] += delta[6]; weightGradient[30] += delta[6] * layerInput[0]; weightGradient[31] += delta[6] * layerInput[1]; weightGradient[32] += delta[6] * layerInput[2]; weightGradient[33] += delta[6] * layerInput[3]; weightGradient[34] += delta[6] * layerInput[4];
+            biasGradient[7] += delta[7]; weightGradient[35] += delta[7] * layerInput[0]; weightGradient[36] += delta[7] * layerInput[1]; weightGradient[37] += delta[7] * layerInput[2]; weightGradient[38] += delta[7] * layerInput[3]; weightGradient[39] += delta[7] * layerInput[4];
+            biasGradient[8] += delta[8]; weightGradient[40] += delta[8] * layerInput[0]; weightGradient[41] += delta[8] * layerInput[1]; weightGradient[42] += delta[8] * layerInput[2]; weightGradient[43] += delta[8] * layerInput[3]; weightGradient[44] += delta[8] * layerInput[4];
         }
 
         // ---- Layer 2: Dense(7, GELU), W2 [7, 9] at 54, b2 at 117. ----
@@ -425,79 +363,14 @@ namespace Deep
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             global::System.Span<float> weightGradient = gradient.Slice(Layer2WeightOffset, Layer2WeightCount);
             global::System.Span<float> biasGradient = gradient.Slice(Layer2BiasOffset, Layer2Size);
-            // Written out (63 weights ≤ 64).
-            // BP3: ∂J/∂b[j] += δ[j].
-            biasGradient[0] += delta[0];
-            biasGradient[1] += delta[1];
-            biasGradient[2] += delta[2];
-            biasGradient[3] += delta[3];
-            biasGradient[4] += delta[4];
-            biasGradient[5] += delta[5];
-            biasGradient[6] += delta[6];
-            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-            weightGradient[0] += delta[0] * layerInput[0];
-            weightGradient[1] += delta[0] * layerInput[1];
-            weightGradient[2] += delta[0] * layerInput[2];
-            weightGradient[3] += delta[0] * layerInput[3];
-            weightGradient[4] += delta[0] * layerInput[4];
-            weightGradient[5] += delta[0] * layerInput[5];
-            weightGradient[6] += delta[0] * layerInput[6];
-            weightGradient[7] += delta[0] * layerInput[7];
-            weightGradient[8] += delta[0] * layerInput[8];
-            weightGradient[9] += delta[1] * layerInput[0];
-            weightGradient[10] += delta[1] * layerInput[1];
-            weightGradient[11] += delta[1] * layerInput[2];
-            weightGradient[12] += delta[1] * layerInput[3];
-            weightGradient[13] += delta[1] * layerInput[4];
-            weightGradient[14] += delta[1] * layerInput[5];
-            weightGradient[15] += delta[1] * layerInput[6];
-            weightGradient[16] += delta[1] * layerInput[7];
-            weightGradient[17] += delta[1] * layerInput[8];
-            weightGradient[18] += delta[2] * layerInput[0];
-            weightGradient[19] += delta[2] * layerInput[1];
-            weightGradient[20] += delta[2] * layerInput[2];
-            weightGradient[21] += delta[2] * layerInput[3];
-            weightGradient[22] += delta[2] * layerInput[4];
-            weightGradient[23] += delta[2] * layerInput[5];
-            weightGradient[24] += delta[2] * layerInput[6];
-            weightGradient[25] += delta[2] * layerInput[7];
-            weightGradient[26] += delta[2] * layerInput[8];
-            weightGradient[27] += delta[3] * layerInput[0];
-            weightGradient[28] += delta[3] * layerInput[1];
-            weightGradient[29] += delta[3] * layerInput[2];
-            weightGradient[30] += delta[3] * layerInput[3];
-            weightGradient[31] += delta[3] * layerInput[4];
-            weightGradient[32] += delta[3] * layerInput[5];
-            weightGradient[33] += delta[3] * layerInput[6];
-            weightGradient[34] += delta[3] * layerInput[7];
-            weightGradient[35] += delta[3] * layerInput[8];
-            weightGradient[36] += delta[4] * layerInput[0];
-            weightGradient[37] += delta[4] * layerInput[1];
-            weightGradient[38] += delta[4] * layerInput[2];
-            weightGradient[39] += delta[4] * layerInput[3];
-            weightGradient[40] += delta[4] * layerInput[4];
-            weightGradient[41] += delta[4] * layerInput[5];
-            weightGradient[42] += delta[4] * layerInput[6];
-            weightGradient[43] += delta[4] * layerInput[7];
-            weightGradient[44] += delta[4] * layerInput[8];
-            weightGradient[45] += delta[5] * layerInput[0];
-            weightGradient[46] += delta[5] * layerInput[1];
-            weightGradient[47] += delta[5] * layerInput[2];
-            weightGradient[48] += delta[5] * layerInput[3];
-            weightGradient[49] += delta[5] * layerInput[4];
-            weightGradient[50] += delta[5] * layerInput[5];
-            weightGradient[51] += delta[5] * layerInput[6];
-            weightGradient[52] += delta[5] * layerInput[7];
-            weightGradient[53] += delta[5] * layerInput[8];
-            weightGradient[54] += delta[6] * layerInput[0];
-            weightGradient[55] += delta[6] * layerInput[1];
-            weightGradient[56] += delta[6] * layerInput[2];
-            weightGradient[57] += delta[6] * layerInput[3];
-            weightGradient[58] += delta[6] * layerInput[4];
-            weightGradient[59] += delta[6] * layerInput[5];
-            weightGradient[60] += delta[6] * layerInput[6];
-            weightGradient[61] += delta[6] * layerInput[7];
-            weightGradient[62] += delta[6] * layerInput[8];
+            // Written out (63 weights ≤ 64), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).
+            biasGradient[0] += delta[0]; weightGradient[0] += delta[0] * layerInput[0]; weightGradient[1] += delta[0] * layerInput[1]; weightGradient[2] += delta[0] * layerInput[2]; weightGradient[3] += delta[0] * layerInput[3]; weightGradient[4] += delta[0] * layerInput[4]; weightGradient[5] += delta[0] * layerInput[5]; weightGradient[6] += delta[0] * layerInput[6]; weightGradient[7] += delta[0] * layerInput[7]; weightGradient[8] += delta[0] * layerInput[8];
+            biasGradient[1] += delta[1]; weightGradient[9] += delta[1] * layerInput[0]; weightGradient[10] += delta[1] * layerInput[1]; weightGradient[11] += delta[1] * layerInput[2]; weightGradient[12] += delta[1] * layerInput[3]; weightGradient[13] += delta[1] * layerInput[4]; weightGradient[14] += delta[1] * layerInput[5]; weightGradient[15] += delta[1] * layerInput[6]; weightGradient[16] += delta[1] * layerInput[7]; weightGradient[17] += delta[1] * layerInput[8];
+            biasGradient[2] += delta[2]; weightGradient[18] += delta[2] * layerInput[0]; weightGradient[19] += delta[2] * layerInput[1]; weightGradient[20] += delta[2] * layerInput[2]; weightGradient[21] += delta[2] * layerInput[3]; weightGradient[22] += delta[2] * layerInput[4]; weightGradient[23] += delta[2] * layerInput[5]; weightGradient[24] += delta[2] * layerInput[6]; weightGradient[25] += delta[2] * layerInput[7]; weightGradient[26] += delta[2] * layerInput[8];
+            biasGradient[3] += delta[3]; weightGradient[27] += delta[3] * layerInput[0]; weightGradient[28] += delta[3] * layerInput[1]; weightGradient[29] += delta[3] * layerInput[2]; weightGradient[30] += delta[3] * layerInput[3]; weightGradient[31] += delta[3] * layerInput[4]; weightGradient[32] += delta[3] * layerInput[5]; weightGradient[33] += delta[3] * layerInput[6]; weightGradient[34] += delta[3] * layerInput[7]; weightGradient[35] += delta[3] * layerInput[8];
+            biasGradient[4] += delta[4]; weightGradient[36] += delta[4] * layerInput[0]; weightGradient[37] += delta[4] * layerInput[1]; weightGradient[38] += delta[4] * layerInput[2]; weightGradient[39] += delta[4] * layerInput[3]; weightGradient[40] += delta[4] * layerInput[4]; weightGradient[41] += delta[4] * layerInput[5]; weightGradient[42] += delta[4] * layerInput[6]; weightGradient[43] += delta[4] * layerInput[7]; weightGradient[44] += delta[4] * layerInput[8];
+            biasGradient[5] += delta[5]; weightGradient[45] += delta[5] * layerInput[0]; weightGradient[46] += delta[5] * layerInput[1]; weightGradient[47] += delta[5] * layerInput[2]; weightGradient[48] += delta[5] * layerInput[3]; weightGradient[49] += delta[5] * layerInput[4]; weightGradient[50] += delta[5] * layerInput[5]; weightGradient[51] += delta[5] * layerInput[6]; weightGradient[52] += delta[5] * layerInput[7]; weightGradient[53] += delta[5] * layerInput[8];
+            biasGradient[6] += delta[6]; weightGradient[54] += delta[6] * layerInput[0]; weightGradient[55] += delta[6] * layerInput[1]; weightGradient[56] += delta[6] * layerInput[2]; weightGradient[57] += delta[6] * layerInput[3]; weightGradient[58] += delta[6] * layerInput[4]; weightGradient[59] += delta[6] * layerInput[5]; weightGradient[60] += delta[6] * layerInput[6]; weightGradient[61] += delta[6] * layerInput[7]; weightGradient[62] += delta[6] * layerInput[8];
             // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
             propagatedDelta[0] = (weights[0] * delta[0]) + (weights[9] * delta[1]) + (weights[18] * delta[2]) + (weights[27] * delta[3]) + (weights[36] * delta[4]) + (weights[45] * delta[5]) + (weights[54] * delta[6]);
             propagatedDelta[1] = (weights[1] * delta[0]) + (weights[10] * delta[1]) + (weights[19] * delta[2]) + (weights[28] * delta[3]) + (weights[37] * delta[4]) + (weights[46] * delta[5]) + (weights[55] * delta[6]);
@@ -532,33 +405,10 @@ namespace Deep
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             global::System.Span<float> weightGradient = gradient.Slice(Layer3WeightOffset, Layer3WeightCount);
             global::System.Span<float> biasGradient = gradient.Slice(Layer3BiasOffset, Layer3Size);
-            // Written out (21 weights ≤ 64).
-            // BP3: ∂J/∂b[j] += δ[j].
-            biasGradient[0] += delta[0];
-            biasGradient[1] += delta[1];
-            biasGradient[2] += delta[2];
-            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-            weightGradient[0] += delta[0] * layerInput[0];
-            weightGradient[1] += delta[0] * layerInput[1];
-            weightGradient[2] += delta[0] * layerInput[2];
-            weightGradient[3] += delta[0] * layerInput[3];
-            weightGradient[4] += delta[0] * layerInput[4];
-            weightGradient[5] += delta[0] * layerInput[5];
-            weightGradient[6] += delta[0] * layerInput[6];
-            weightGradient[7] += delta[1] * layerInput[0];
-            weightGradient[8] += delta[1] * layerInput[1];
-            weightGradient[9] += delta[1] * layerInput[2];
-            weightGradient[10] += delta[1] * layerInput[3];
-            weightGradient[11] += delta[1] * layerInput[4];
-            weightGradient[12] += delta[1] * layerInput[5];
-            weightGradient[13] += delta[1] * layerInput[6];
-            weightGradient[14] += delta[2] * layerInput[0];
-            weightGradient[15] += delta[2] * layerInput[1];
-            weightGradient[16] += delta[2] * layerInput[2];
-            weightGradient[17] += delta[2] * layerInput[3];
-            weightGradient[18] += delta[2] * layerInput[4];
-            weightGradient[19] += delta[2] * layerInput[5];
-            weightGradient[20] += delta[2] * layerInput[6];
+            // Written out (21 weights ≤ 64), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).
+            biasGradient[0] += delta[0]; weightGradient[0] += delta[0] * layerInput[0]; weightGradient[1] += delta[0] * layerInput[1]; weightGradient[2] += delta[0] * layerInput[2]; weightGradient[3] += delta[0] * layerInput[3]; weightGradient[4] += delta[0] * layerInput[4]; weightGradient[5] += delta[0] * layerInput[5]; weightGradient[6] += delta[0] * layerInput[6];
+            biasGradient[1] += delta[1]; weightGradient[7] += delta[1] * layerInput[0]; weightGradient[8] += delta[1] * layerInput[1]; weightGradient[9] += delta[1] * layerInput[2]; weightGradient[10] += delta[1] * layerInput[3]; weightGradient[11] += delta[1] * layerInput[4]; weightGradient[12] += delta[1] * layerInput[5]; weightGradient[13] += delta[1] * layerInput[6];
+            biasGradient[2] += delta[2]; weightGradient[14] += delta[2] * layerInput[0]; weightGradient[15] += delta[2] * layerInput[1]; weightGradient[16] += delta[2] * layerInput[2]; weightGradient[17] += delta[2] * layerInput[3]; weightGradient[18] += delta[2] * layerInput[4]; weightGradient[19] += delta[2] * layerInput[5]; weightGradient[20] += delta[2] * layerInput[6];
             // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
             propagatedDelta[0] = (weights[0] * delta[0]) + (weights[7] * delta[1]) + (weights[14] * delta[2]);
             propagatedDelta[1] = (weights[1] * delta[0]) + (weights[8] * delta[1]) + (weights[15] * delta[2]);
@@ -590,17 +440,9 @@ namespace Deep
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
             global::System.Span<float> weightGradient = gradient.Slice(Layer4WeightOffset, Layer4WeightCount);
             global::System.Span<float> biasGradient = gradient.Slice(Layer4BiasOffset, Layer4Size);
-            // Written out (6 weights ≤ 64).
-            // BP3: ∂J/∂b[j] += δ[j].
-            biasGradient[0] += delta[0];
-            biasGradient[1] += delta[1];
-            // BP4: ∂J/∂W[j, k] += δ[j] layerInput[k].
-            weightGradient[0] += delta[0] * layerInput[0];
-            weightGradient[1] += delta[0] * layerInput[1];
-            weightGradient[2] += delta[0] * layerInput[2];
-            weightGradient[3] += delta[1] * layerInput[0];
-            weightGradient[4] += delta[1] * layerInput[1];
-            weightGradient[5] += delta[1] * layerInput[2];
+            // Written out (6 weights ≤ 64), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).
+            biasGradient[0] += delta[0]; weightGradient[0] += delta[0] * layerInput[0]; weightGradient[1] += delta[0] * layerInput[1]; weightGradient[2] += delta[0] * layerInput[2];
+            biasGradient[1] += delta[1]; weightGradient[3] += delta[1] * layerInput[0]; weightGradient[4] += delta[1] * layerInput[1]; weightGradient[5] += delta[1] * layerInput[2];
             // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
             propagatedDelta[0] = (weights[0] * delta[0]) + (weights[3] * delta[1]);
             propagatedDelta[1] = (weights[1] * delta[0]) + (weights[4] * delta[1]);
@@ -613,8 +455,7 @@ namespace Deep
         {
             if (inputs.Length == InputSize && outputs.Length == OutputSize)
             {
-                // One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.
-                Forward(parameters, inputs, outputs);
+                Forward(parameters, inputs, outputs); // One sample: the per-sample kernel, with the same checks and no batch bookkeeping.
                 return;
             }
 
@@ -623,18 +464,15 @@ namespace Deep
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
-                for (int sample = 0; sample < count; sample++)
-                {
-                    Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
-                }
+                global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.Forward(parameters, inputs, outputs, count);
                 return;
             }
 
-            const int TileSamples = global::NetCompiler.Kernels.BatchLayout.TileSamples;
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out global::System.Span<float> scratch);
-            for (int first = 0; first < count; first += TileSamples)
+            // Tiles of global::NetCompiler.Kernels.BatchLayout.TileSamples samples, each computed on its own.
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * global::NetCompiler.Kernels.BatchLayout.TileSamples, out global::System.Span<float> scratch);
+            for (int first = 0; first < count; first += global::NetCompiler.Kernels.BatchLayout.TileSamples)
             {
-                int n = global::System.Math.Min(TileSamples, count - first);
+                int n = global::System.Math.Min(global::NetCompiler.Kernels.BatchLayout.TileSamples, count - first);
                 global::System.Span<float> a0 = scratch.Slice(0, 5 * n);
                 global::System.Span<float> z1 = scratch.Slice(5 * n, 9 * n);
                 global::System.Span<float> z2 = scratch.Slice(14 * n, 7 * n);
@@ -667,8 +505,7 @@ namespace Deep
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
-                using global::NetCompiler.Kernels.ScratchBuffer gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
-                return TrainStep(parameters, gradient, inputs, targets, learningRate);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -699,20 +536,8 @@ namespace Deep
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // No 512- or 256-bit vectors on this machine: one sample at a time.
-                double sum = 0;
-                for (int sample = 0; sample < count; sample++)
-                {
-                    global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
-                    global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-                    float loss = AccumulateGradient(parameters, input, target, gradient);
-                    if (!float.IsFinite(loss))
-                    {
-                        global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-                    }
-                    sum += loss;
-                }
-                return (float)sum;
+                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -821,17 +646,15 @@ namespace Deep
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..4 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 5..8 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (5 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 5 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (5 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -839,9 +662,7 @@ namespace Deep
         private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
             {
@@ -850,9 +671,9 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..4 of 9.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
                     // Edge tile: rows 5..8 of 9.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (5 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (5 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, (5 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (5 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -861,34 +682,30 @@ namespace Deep
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..3 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 4..6 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4 * Layer2InputSize), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 4 * Layer2InputSize, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, (4 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
         /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
         private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..4 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 5..8 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 5), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (5 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 5, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (5 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
@@ -896,9 +713,7 @@ namespace Deep
         private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
             {
@@ -907,9 +722,9 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..3 of 7.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                     // Edge tile: rows 4..6 of 7.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (4 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (4 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(delta, (4 * samples) + k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, (4 * Layer2InputSize) + column, Layer2InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -918,32 +733,28 @@ namespace Deep
         private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..2 of 3.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer3InputSize), Layer3InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, Layer3InputSize, 1, previous, column, columns, Layer3InputSize, z, column, columns, width, 1f, accumulate: true);
             }
         }
 
         /// <summary><c>H2 = W3ᵀ H3</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W3[j, k] H3[j, :]</c>.</summary>
         private static void BatchPropagateLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..3 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 4..6 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 4), 1, Layer3InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer3Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (4 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 4, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, (4 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
@@ -951,9 +762,7 @@ namespace Deep
         private static void BatchUpdateLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer3WeightOffset, Layer3WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer3InputSize; column += 64)
             {
@@ -962,7 +771,7 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..2 of 3.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer3InputSize) + column), Layer3InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer3InputSize) + column), Layer3InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer3InputSize) + column, Layer3InputSize, depth, weights, column, Layer3InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -971,30 +780,26 @@ namespace Deep
         private static void BatchForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer4BiasOffset, Layer4Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..1 of 2.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0 * Layer4InputSize), Layer4InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(weights, 0, Layer4InputSize, 1, previous, column, columns, Layer4InputSize, z, column, columns, width, 1f, accumulate: true);
             }
         }
 
         /// <summary><c>H3 = W4ᵀ H4</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W4[j, k] H4[j, :]</c>.</summary>
         private static void BatchPropagateLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..2 of 3.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 0), 1, Layer4InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer4Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, 1, Layer4InputSize, delta, column, columns, Layer4Size, propagated, column, columns, width, 1f, accumulate: false);
             }
         }
 
@@ -1002,9 +807,7 @@ namespace Deep
         private static void BatchUpdateLayer4(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer4BiasOffset, Layer4Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer4WeightOffset, Layer4WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer4InputSize; column += 64)
             {
@@ -1013,7 +816,7 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..1 of 2.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer4InputSize) + column), Layer4InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer4InputSize) + column), Layer4InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer4InputSize) + column, Layer4InputSize, depth, weights, column, Layer4InputSize, width, step, accumulate: true);
                 }
             }
         }

@@ -16,13 +16,10 @@ namespace Wide
     {
         /// <summary>The number of inputs of one sample.</summary>
         public const int InputSize = 10;
-
         /// <summary>The number of outputs of one sample.</summary>
         public const int OutputSize = 1;
-
         /// <summary>The number of dense layers.</summary>
         public const int LayerCount = 2;
-
         /// <summary>The number of weights and biases, the length of <see cref="Parameters"/>.</summary>
         public const int ParameterCount = 24001;
 
@@ -82,44 +79,32 @@ namespace Wide
 
         /// <summary>Forward propagation of one sample with this network's parameters. Allocation-free; safe to call from several threads at once.</summary>
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Forward(_parameters, input, output);
-
         /// <summary>Backpropagation of one sample with this network's parameters: adds ∂J_x/∂θ to <paramref name="gradient"/> and returns J_x.</summary>
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => AccumulateGradient(_parameters, input, target, gradient);
-
         /// <summary>The mean loss of this network over a batch (row-major <c>[count, InputSize]</c> inputs and <c>[count, OutputSize]</c> targets).</summary>
         public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => ComputeLoss(_parameters, inputs, targets);
-
         /// <summary>One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) =>
             TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);
 
         /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Wide.WideNetKernels.Forward(parameters, input, output);
-
         /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
         public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::Wide.WideNetKernels.AccumulateGradient(parameters, input, target, gradient);
-
         /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
         public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Wide.WideNetKernels.ComputeLoss(parameters, inputs, targets);
-
         /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
         public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Wide.WideNetKernels.TrainStep(parameters, gradient, inputs, targets, learningRate);
-
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Wide.WideNetKernels.ForwardBatch(parameters, inputs, outputs);
-
         /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
         public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Wide.WideNetKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
-
         /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
         public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Wide.WideNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient);
-
         /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
         public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Wide.WideNet>.ForwardBatch(parameters, inputs, outputs);
-
         /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
         public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Wide.WideNet>.TrainStep(parameters, inputs, targets, learningRate);
-
         /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
         public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Wide.WideNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
 
@@ -316,8 +301,7 @@ namespace Wide
         {
             if (inputs.Length == InputSize && outputs.Length == OutputSize)
             {
-                // One sample: the per-sample kernel, which checks the parameters as below and skips the batch's bookkeeping.
-                Forward(parameters, inputs, outputs);
+                Forward(parameters, inputs, outputs); // One sample: the per-sample kernel, with the same checks and no batch bookkeeping.
                 return;
             }
 
@@ -326,26 +310,23 @@ namespace Wide
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
-                for (int sample = 0; sample < count; sample++)
-                {
-                    Forward(parameters, inputs.Slice(sample * InputSize, InputSize), outputs.Slice(sample * OutputSize, OutputSize));
-                }
+                global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.Forward(parameters, inputs, outputs, count);
                 return;
             }
 
-            const int TileSamples = global::NetCompiler.Kernels.BatchLayout.TileSamples;
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * TileSamples, out global::System.Span<float> scratch);
-            for (int first = 0; first < count; first += TileSamples)
+            // Tiles of global::NetCompiler.Kernels.BatchLayout.TileSamples samples, each computed on its own.
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * global::NetCompiler.Kernels.BatchLayout.TileSamples, out global::System.Span<float> scratch);
+            for (int first = 0; first < count; first += global::NetCompiler.Kernels.BatchLayout.TileSamples)
             {
-                int n = global::System.Math.Min(TileSamples, count - first);
+                int n = global::System.Math.Min(global::NetCompiler.Kernels.BatchLayout.TileSamples, count - first);
                 global::System.Span<float> a0 = scratch.Slice(0, 10 * n);
                 global::System.Span<float> z1 = scratch.Slice(10 * n, 2000 * n);
                 global::System.Span<float> z2 = scratch.Slice(2010 * n, n);
                 // a0 = inputsᵀ: feature-major.
-                global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_featureMajorInputsRows, inputs.Slice(first * InputSize, n * InputSize), default, a0, n, InputSize, 8, (long)Layer1Size * Layer1InputSize * n);
-                BatchForwardLayer1(parameters, a0, z1, n);
+                global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(global::NetCompiler.Kernels.Parallel.RowPasses.FeatureMajor, inputs.Slice(first * InputSize, n * InputSize), default, a0, n, InputSize, 8, (long)Layer1Size * Layer1InputSize * n);
+                global::NetCompiler.Kernels.Parallel.ParallelRows.RunProduct(s_batchForwardLayer1, parameters, a0, z1, n, 1f, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
                 // A1 = ln(1 + e^Z1), element by element (vectorized).
-                global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_activateLayer1Rows, z1, default, z1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
+                global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(global::NetCompiler.Kernels.Parallel.RowPasses.Activate(global::NetCompiler.Activation.Softplus), z1, default, z1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
                 BatchForwardLayer2(parameters, z1, z2, n);
                 // A2 = Z2 (identity).
                 // outputs = a_Lᵀ: back to sample-major.
@@ -361,8 +342,7 @@ namespace Wide
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
-                using global::NetCompiler.Kernels.ScratchBuffer gradientLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ParameterCount, out global::System.Span<float> gradient);
-                return TrainStep(parameters, gradient, inputs, targets, learningRate);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -374,7 +354,7 @@ namespace Wide
 
             // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
             float step = -learningRate / n;
-            BatchUpdateLayer1(parameters, h1, inputs, n, step);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunProduct(s_batchUpdateLayer1, h1, inputs, parameters, n, step, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
             BatchUpdateLayer2(parameters, h2, a1SampleMajor, n, step);
             return (float)(totalLoss / n);
         }
@@ -387,20 +367,8 @@ namespace Wide
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // No 512- or 256-bit vectors on this machine: one sample at a time.
-                double sum = 0;
-                for (int sample = 0; sample < count; sample++)
-                {
-                    global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
-                    global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-                    float loss = AccumulateGradient(parameters, input, target, gradient);
-                    if (!float.IsFinite(loss))
-                    {
-                        global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-                    }
-                    sum += loss;
-                }
-                return (float)sum;
+                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
@@ -411,7 +379,7 @@ namespace Wide
             global::System.Span<float> h2 = scratch.Slice(8012 * n, n);
 
             // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
-            BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunProduct(s_batchUpdateLayer1, h1, inputs, gradient, n, 1f, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
             BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
             return (float)totalLoss;
         }
@@ -434,12 +402,12 @@ namespace Wide
             global::System.Span<float> outputDelta = scratch.Slice((8013 * n) + 2, 1);
 
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_featureMajorInputsRows, inputs, default, a0, n, InputSize, 8, (long)Layer1Size * Layer1InputSize * n);
-            BatchForwardLayer1(parameters, a0, z1, n);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(global::NetCompiler.Kernels.Parallel.RowPasses.FeatureMajor, inputs, default, a0, n, InputSize, 8, (long)Layer1Size * Layer1InputSize * n);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunProduct(s_batchForwardLayer1, parameters, a0, z1, n, 1f, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
             // A1 = ln(1 + e^Z1), element by element (vectorized).
-            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_activateLayer1Rows, z1, default, a1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(global::NetCompiler.Kernels.Parallel.RowPasses.Activate(global::NetCompiler.Activation.Softplus), z1, default, a1, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
             // A1 sample-major too, for the weight update of layer 2.
-            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_sampleMajorLayer1Rows, a1, default, a1SampleMajor, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(global::NetCompiler.Kernels.Parallel.RowPasses.SampleMajor, a1, default, a1SampleMajor, n, Layer1Size, 12, (long)Layer1Size * Layer1InputSize * n);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = Z2, element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Identity(z2, a2);
@@ -461,8 +429,8 @@ namespace Wide
             }
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
-            BatchPropagateLayer2(parameters, h2, h1, n);
-            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(s_derivativeLayer1Rows, z1, a1, h1, n, Layer1Size, 12, (long)Layer2InputSize * Layer2Size * n);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunProduct(s_batchPropagateLayer2, parameters, h2, h1, n, 1f, Layer2InputSize, 12, (long)Layer2InputSize * Layer2Size * n);
+            global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(global::NetCompiler.Kernels.Parallel.RowPasses.MultiplyByDerivative(global::NetCompiler.Activation.Softplus), z1, a1, h1, n, Layer1Size, 12, (long)Layer2InputSize * Layer2Size * n);
 
             // Nothing has been written yet: refuse deltas that are not finite.
             global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
@@ -470,33 +438,13 @@ namespace Wide
             return totalLoss;
         }
 
-        /// <summary>Rows <c>[firstRow, endRow)</c> of <c>A0 = inputsᵀ</c>: features <c>firstRow</c> to <c>endRow - 1</c> of every sample.</summary>
-        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_featureMajorInputsRows = static (inputs, _, a0, samples, _, firstRow, endRow) =>
-            global::NetCompiler.Kernels.MatrixKernels.TransposeColumns(inputs, samples, InputSize, a0, firstRow, endRow);
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchForwardLayer1 = BatchForwardLayer1;
 
-        /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
-        private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
-        {
-            long work = (long)Layer1Size * Layer1InputSize * columns;
-            if (global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
-            {
-                // Chunks of whole 12-row tiles, claimed by this thread and the library's worker thread.
-                global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_batchForwardLayer1Rows, parameters, previous, z, columns, 1f, Layer1Size, 12, work);
-                return;
-            }
-
-            BatchForwardLayer1Rows(parameters, previous, z, columns, 1f, 0, Layer1Size);
-        }
-
-        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchForwardLayer1Rows = BatchForwardLayer1Rows;
-
-        /// <summary>Rows <c>[firstRow, endRow)</c> of <see cref="BatchForwardLayer1"/>; <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
-        private static void BatchForwardLayer1Rows(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns, float alpha, int firstRow, int endRow)
+        /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons. Rows <c>[firstRow, endRow)</c>: <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
+        private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns, float alpha, int firstRow, int endRow)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow), z.Slice(firstRow * columns), columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
@@ -504,54 +452,26 @@ namespace Wide
                 int tilesEnd = global::System.Math.Min(endRow, 1992);
                 for (int row = firstRow; row < tilesEnd; row += 12)
                 {
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, alpha, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, row * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (row * columns) + column, columns, width, alpha, accumulate: true);
                 }
 
                 if (endRow == 2000)
                 {
                     // Edge tile: rows 1992..1995 of 2000.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 1992 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (1992 * columns) + column, columns, width, alpha, accumulate: true);
                     // Edge tile: rows 1996..1999 of 2000.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1996 * Layer1InputSize), Layer1InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer1InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1996 * columns) + column), columns, width, alpha, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 1996 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (1996 * columns) + column, columns, width, alpha, accumulate: true);
                 }
             }
         }
 
-        /// <summary>Rows <c>[firstRow, endRow)</c> of <c>A1 = ln(1 + e^Z1)</c> (feature-major, <c>columns</c> samples per row).</summary>
-        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_activateLayer1Rows = static (z, _, a, columns, _, firstRow, endRow) =>
-            global::NetCompiler.Kernels.ActivationKernels.Softplus(z.Slice(firstRow * columns, (endRow - firstRow) * columns), a.Slice(firstRow * columns, (endRow - firstRow) * columns));
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchUpdateLayer1 = BatchUpdateLayer1;
 
-        /// <summary>Rows <c>[firstRow, endRow)</c> of A1 (feature-major) into the same columns of its sample-major copy.</summary>
-        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_sampleMajorLayer1Rows = static (a, _, sampleMajor, columns, _, firstRow, endRow) =>
-            global::NetCompiler.Kernels.MatrixKernels.TransposeRows(a, Layer1Size, columns, sampleMajor, firstRow, endRow);
-
-        /// <summary>Rows <c>[firstRow, endRow)</c> of <c>H1 ⊙= f1'(Z1)</c> (feature-major, <c>columns</c> samples per row).</summary>
-        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_derivativeLayer1Rows = static (z, a, h, columns, _, firstRow, endRow) =>
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySoftplusDerivative(z.Slice(firstRow * columns, (endRow - firstRow) * columns), a.Slice(firstRow * columns, (endRow - firstRow) * columns), h.Slice(firstRow * columns, (endRow - firstRow) * columns));
-
-        /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
-        private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
-        {
-            long work = (long)Layer1Size * Layer1InputSize * samples;
-            if (global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
-            {
-                // Chunks of whole 12-row tiles, claimed by this thread and the library's worker thread.
-                global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_batchUpdateLayer1Rows, delta, previousSampleMajor, parameters, samples, step, Layer1Size, 12, work);
-                return;
-            }
-
-            BatchUpdateLayer1Rows(delta, previousSampleMajor, parameters, samples, step, 0, Layer1Size);
-        }
-
-        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchUpdateLayer1Rows = BatchUpdateLayer1Rows;
-
-        /// <summary>Rows <c>[firstRow, endRow)</c> of <see cref="BatchUpdateLayer1"/>; <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
-        private static void BatchUpdateLayer1Rows(global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, global::System.Span<float> parameters, int samples, float step, int firstRow, int endRow)
+        /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>. Rows <c>[firstRow, endRow)</c>: <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
+        private static void BatchUpdateLayer1(global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, global::System.Span<float> parameters, int samples, float step, int firstRow, int endRow)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta.Slice(firstRow * samples), samples, step, parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer1WeightOffset, Layer1WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
             {
@@ -562,15 +482,15 @@ namespace Wide
                     int tilesEnd = global::System.Math.Min(endRow, 1992);
                     for (int row = firstRow; row < tilesEnd; row += 12)
                     {
-                        global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (row * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (row * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(delta, (row * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (row * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                     }
 
                     if (endRow == 2000)
                     {
                         // Edge tile: rows 1992..1995 of 2000.
-                        global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1992 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1992 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, (1992 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (1992 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                         // Edge tile: rows 1996..1999 of 2000.
-                        global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (1996 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer1InputSize) + column), Layer1InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (1996 * Layer1InputSize) + column), Layer1InputSize, width, step, accumulate: true);
+                        global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, (1996 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (1996 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                     }
                 }
             }
@@ -580,9 +500,7 @@ namespace Wide
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previous);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(z);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
@@ -591,33 +509,17 @@ namespace Wide
                 {
                     int depth = global::System.Math.Min(128, Layer2InputSize - k);
                     // Edge tile: rows 0..0 of 1.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + k), Layer2InputSize, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * columns) + column), columns, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (0 * columns) + column), columns, width, 1f, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(weights, k, Layer2InputSize, 1, previous, (k * columns) + column, columns, depth, z, column, columns, width, 1f, accumulate: true);
                 }
             }
         }
 
-        /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>.</summary>
-        private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
+        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchPropagateLayer2 = BatchPropagateLayer2;
+
+        /// <summary><c>H1 = W2ᵀ H2</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W2[j, k] H2[j, :]</c>. Rows <c>[firstRow, endRow)</c>: <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
+        private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns, float alpha, int firstRow, int endRow)
         {
-            long work = (long)Layer2InputSize * Layer2Size * columns;
-            if (global::NetCompiler.Kernels.Parallel.ParallelRows.ShouldSplit(work))
-            {
-                // Chunks of whole 12-row tiles, claimed by this thread and the library's worker thread.
-                global::NetCompiler.Kernels.Parallel.ParallelRows.Run(s_batchPropagateLayer2Rows, parameters, delta, propagated, columns, 1f, Layer2InputSize, 12, work);
-                return;
-            }
-
-            BatchPropagateLayer2Rows(parameters, delta, propagated, columns, 1f, 0, Layer2InputSize);
-        }
-
-        private static readonly global::NetCompiler.Kernels.Parallel.RowRangeKernel s_batchPropagateLayer2Rows = BatchPropagateLayer2Rows;
-
-        /// <summary>Rows <c>[firstRow, endRow)</c> of <see cref="BatchPropagateLayer2"/>; <c>firstRow</c> is a multiple of 12, <c>endRow</c> too or 2000.</summary>
-        private static void BatchPropagateLayer2Rows(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns, float alpha, int firstRow, int endRow)
-        {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float output = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(propagated);
+            global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
@@ -625,15 +527,15 @@ namespace Wide
                 int tilesEnd = global::System.Math.Min(endRow, 1992);
                 for (int row = firstRow; row < tilesEnd; row += 12)
                 {
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, row), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (row * columns) + column), columns, width, alpha, accumulate: false);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, row, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (row * columns) + column, columns, width, alpha, accumulate: false);
                 }
 
                 if (endRow == 2000)
                 {
                     // Edge tile: rows 1992..1995 of 2000.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1992), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1992 * columns) + column), columns, width, alpha, accumulate: false);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 1992, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (1992 * columns) + column, columns, width, alpha, accumulate: false);
                     // Edge tile: rows 1996..1999 of 2000.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, 1996), 1, Layer2InputSize, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, column), columns, Layer2Size, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, (1996 * columns) + column), columns, width, alpha, accumulate: false);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 1996, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (1996 * columns) + column, columns, width, alpha, accumulate: false);
                 }
             }
         }
@@ -642,9 +544,7 @@ namespace Wide
         private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(parameters.Slice(Layer2WeightOffset, Layer2WeightCount));
-            ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(previousSampleMajor);
+            global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
             {
@@ -653,7 +553,7 @@ namespace Wide
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..0 of 1.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, (0 * samples) + k), samples, 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (k * Layer2InputSize) + column), Layer2InputSize, depth, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (0 * Layer2InputSize) + column), Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NetCompiler.Kernels.Blocks;
@@ -38,11 +39,43 @@ public static class RowTile
     /// for the <typeparamref name="TRows"/> rows of the tile.
     /// </summary>
     /// <typeparam name="TRows">1 to 6 rows (an edge tile) or <see cref="Rows12"/> (a full tile).</typeparam>
-    public static void MultiplyAdd<TRows>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+    /// <param name="s">S: its row r, depth index t is at <c>sOffset + r·rowStride + t·depthStride</c>.</param>
+    /// <param name="sOffset">Where the tile's first row of S starts.</param>
+    /// <param name="rowStride">The distance between two rows of S.</param>
+    /// <param name="depthStride">The distance between two depth indices of S.</param>
+    /// <param name="m">M: its depth row t, column k is at <c>mOffset + t·ldm + k</c>.</param>
+    /// <param name="mOffset">Where M starts.</param>
+    /// <param name="ldm">The distance between two rows of M.</param>
+    /// <param name="depth">The length of the sums (rows of M).</param>
+    /// <param name="c">C: its row r, column k is at <c>cOffset + r·ldc + k</c>.</param>
+    /// <param name="cOffset">Where the tile's first row of C starts.</param>
+    /// <param name="ldc">The distance between two rows of C.</param>
+    /// <param name="columns">The columns of M and C.</param>
+    /// <param name="alpha">The scale of the product.</param>
+    /// <param name="accumulate">Whether the product is added to C rather than written over it.</param>
+    /// <remarks>Spans for the operands, but no bounds checks in the register blocks: the generated code that calls this proves the extents when it is generated; debug builds assert them.</remarks>
+    public static void MultiplyAdd<TRows>(
+        ReadOnlySpan<float> s, nint sOffset, nint rowStride, nint depthStride,
+        ReadOnlySpan<float> m, nint mOffset, nint ldm, int depth,
+        Span<float> c, nint cOffset, nint ldc, int columns, float alpha, bool accumulate)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value;
         Debug.Assert(rows is (>= 1 and <= BlockRows) or FullRows);
+        Debug.Assert(depth >= 0 && columns >= 0);
+        Debug.Assert(depth == 0 || sOffset + ((rows - 1) * rowStride) + ((depth - 1) * depthStride) < s.Length, "S is too short for the tile.");
+        Debug.Assert(depth == 0 || columns == 0 || mOffset + ((depth - 1) * ldm) + columns <= m.Length, "M is too short for the tile.");
+        Debug.Assert(columns == 0 || cOffset + ((rows - 1) * ldc) + columns <= c.Length, "C is too short for the tile.");
+        MultiplyAdd<TRows>(
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(s), sOffset), rowStride, depthStride,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(m), mOffset), ldm, depth,
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(c), cOffset), ldc, columns, alpha, accumulate);
+    }
+
+    private static void MultiplyAdd<TRows>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        where TRows : struct, IRowCount
+    {
+        int rows = TRows.Value;
         int column = 0;
         if (Vector512.IsHardwareAccelerated)
         {

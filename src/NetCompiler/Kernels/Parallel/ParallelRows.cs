@@ -124,13 +124,38 @@ public static class ParallelRows
     }
 
     /// <summary>
+    /// Runs a layer product of <paramref name="rows"/> output rows and <paramref name="work"/> multiply-adds: with
+    /// <see cref="Run"/> on two cores when <see cref="ShouldSplit"/> says it pays, otherwise over all rows on this thread.
+    /// </summary>
+    /// <param name="kernel">Computes one row range; cached by the caller, so the call allocates nothing.</param>
+    /// <param name="left">Passed to every <paramref name="kernel"/> call.</param>
+    /// <param name="right">Passed to every <paramref name="kernel"/> call.</param>
+    /// <param name="result">Passed to every <paramref name="kernel"/> call; each call writes only its own rows.</param>
+    /// <param name="samples">Passed to every <paramref name="kernel"/> call.</param>
+    /// <param name="alpha">Passed to every <paramref name="kernel"/> call.</param>
+    /// <param name="rows">The product's output rows.</param>
+    /// <param name="tileRows">The kernel's row tile.</param>
+    /// <param name="work">The product's multiply-adds.</param>
+    public static void RunProduct(RowRangeKernel kernel, ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> result, int samples, float alpha, int rows, int tileRows, long work)
+    {
+        if (ShouldSplit(work))
+        {
+            Run(kernel, left, right, result, samples, alpha, rows, tileRows, work);
+            return;
+        }
+
+        ArgumentNullException.ThrowIfNull(kernel);
+        kernel(left, right, result, samples, alpha, 0, rows);
+    }
+
+    /// <summary>
     /// Runs an element-wise pass over the rows of feature-major matrices (an activation, its derivative, a transpose
     /// into sample-major) that follows or precedes a layer product of <paramref name="rows"/> rows and
     /// <paramref name="work"/> multiply-adds: split exactly as <see cref="Run"/> splits that product when
     /// <see cref="ShouldSplit"/> says so, so each thread mostly passes over the rows it computed (still in its cache),
     /// otherwise over all rows on this thread.
     /// </summary>
-    /// <param name="kernel">The pass over one row range; cached by the caller, so the call allocates nothing.</param>
+    /// <param name="kernel">The pass over one row range (see <see cref="RowPasses"/>); cached, so the call allocates nothing.</param>
     /// <param name="left">Passed to every <paramref name="kernel"/> call.</param>
     /// <param name="right">Passed to every <paramref name="kernel"/> call.</param>
     /// <param name="result">Passed to every <paramref name="kernel"/> call; each call writes only its own rows.</param>
@@ -138,17 +163,8 @@ public static class ParallelRows
     /// <param name="rows">The rows of the matrices (and of the product).</param>
     /// <param name="tileRows">The product's row tile.</param>
     /// <param name="work">The product's multiply-adds.</param>
-    public static void RunPass(RowRangeKernel kernel, ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> result, int columns, int rows, int tileRows, long work)
-    {
-        if (ShouldSplit(work))
-        {
-            Run(kernel, left, right, result, columns, 1f, rows, tileRows, work);
-            return;
-        }
-
-        ArgumentNullException.ThrowIfNull(kernel);
-        kernel(left, right, result, columns, 1f, 0, rows);
-    }
+    public static void RunPass(RowRangeKernel kernel, ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> result, int columns, int rows, int tileRows, long work) =>
+        RunProduct(kernel, left, right, result, columns, 1f, rows, tileRows, work);
 
     /// <summary>Returned by <see cref="Enter"/>; restores the previous setting when disposed.</summary>
     public readonly struct Scope : IDisposable

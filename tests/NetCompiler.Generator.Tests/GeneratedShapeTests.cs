@@ -1,0 +1,87 @@
+using Microsoft.CodeAnalysis;
+using NetCompiler.Generator.Tests.Infrastructure;
+
+namespace NetCompiler.Generator.Tests;
+
+/// <summary>
+/// What the generator adds for five reference topologies: a file of bounded length, and in the user's class the public
+/// API and the instance's own state only (every helper lives in the file-local kernel class).
+/// </summary>
+public sealed class GeneratedShapeTests
+{
+    public static TheoryData<string, string, int> Topologies => new()
+    {
+        { "Xor", "[Network(Inputs = 2, Loss = Loss.CrossEntropy)] [Dense(4, Activation.Tanh)] [Dense(1, Activation.Sigmoid)]", 600 },
+        { "Iris", "[Network(Inputs = 4, Loss = Loss.CrossEntropy)] [Dense(16, Activation.Tanh)] [Dense(3, Activation.Softmax)]", 600 },
+        { "Mnist", "[Network(Inputs = 784, Loss = Loss.CrossEntropy)] [Dense(128, Activation.ReLU)] [Dense(10, Activation.Softmax)]", 600 },
+        { "Deep", "[Network(Inputs = 784, Loss = Loss.CrossEntropy)] [Dense(256, Activation.ReLU)] [Dense(256, Activation.ReLU)] [Dense(10, Activation.Softmax)]", 800 },
+        { "Funnel", "[Network(Inputs = 13)] [Dense(7, Activation.Tanh)] [Dense(5, Activation.ReLU)] [Dense(3, Activation.Sigmoid)] [Dense(1)]", 800 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Topologies))]
+    public void TheGeneratedFileStaysWithinItsLength(string name, string attributes, int maximumLines)
+    {
+        string generated = Generate(name, attributes);
+
+        int lines = generated.Count(c => c == '\n');
+        Assert.True(lines <= maximumLines, $"{name}: {lines} generated lines, more than {maximumLines}.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Topologies))]
+    public void TheUserClassGainsThePublicApiAndItsStateOnly(string name, string attributes, int maximumLines)
+    {
+        _ = maximumLines;
+        var output = GeneratorHarness.Run(Source(name, attributes));
+        var type = output.OutputCompilation.GetTypeByMetadataName("Shapes." + name)!;
+        var layers = type.GetMembers().OfType<IFieldSymbol>().Count(f => f.Name.StartsWith("Layer", StringComparison.Ordinal) && f.Name.EndsWith("BiasOffset", StringComparison.Ordinal));
+        Assert.True(layers > 0);
+
+        var expected = new HashSet<string>(PublicApi.Names, StringComparer.Ordinal) { "_parameters", "_gradient", ".ctor" };
+        expected.ExceptWith(["PretrainedParameters", "CreatePretrained"]);
+        for (int layer = 1; layer <= layers; layer++)
+        {
+            expected.UnionWith(PublicApi.LayerPatterns.Select(p => p.Replace("{n}", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+        }
+
+        var declared = type.GetMembers()
+            .Where(m => !m.IsImplicitlyDeclared && m.ExplicitInterfaceImplementations().Length == 0 && m.Kind != SymbolKind.Property || m is IPropertySymbol { ExplicitInterfaceImplementations.Length: 0 })
+            .Where(m => !m.IsImplicitlyDeclared)
+            .Select(m => m.Name)
+            .Where(n => !n.StartsWith("get_", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(expected.OrderBy(n => n, StringComparer.Ordinal), declared.OrderBy(n => n, StringComparer.Ordinal));
+        Assert.All(type.GetMembers().Where(m => !m.IsImplicitlyDeclared && m.ExplicitInterfaceImplementations().Length == 0 && !m.Name.StartsWith('_')),
+            m => Assert.True(m.DeclaredAccessibility == Accessibility.Public || m.Name.StartsWith("get_", StringComparison.Ordinal), $"{m.Name} is not public"));
+    }
+
+    private static string Generate(string name, string attributes)
+    {
+        var output = GeneratorHarness.Run(Source(name, attributes));
+        DiagnosticAssert.GeneratedFileCompilesCleanly(output, $"Shapes.{name}.g.cs");
+        return output.Sources[$"Shapes.{name}.g.cs"];
+    }
+
+    private static string Source(string name, string attributes) =>
+        $"using NetCompiler;\nnamespace Shapes;\n{attributes}\npublic partial class {name};\n";
+}
+
+/// <summary>The generator's list of public member names, which the README's reserved-name list must equal.</summary>
+internal static class PublicApi
+{
+    public static IReadOnlyList<string> Names => NetCompiler.Generator.Emit.NetworkEmitter.PublicMemberNames;
+
+    public static IReadOnlyList<string> LayerPatterns => NetCompiler.Generator.Emit.NetworkEmitter.PublicLayerMemberPatterns;
+}
+
+internal static class SymbolExtensions
+{
+    public static System.Collections.Immutable.ImmutableArray<ISymbol> ExplicitInterfaceImplementations(this ISymbol symbol) => symbol switch
+    {
+        IMethodSymbol method => [.. method.ExplicitInterfaceImplementations],
+        IPropertySymbol property => [.. property.ExplicitInterfaceImplementations],
+        _ => [],
+    };
+}
