@@ -340,6 +340,105 @@ public sealed class DiagnosticTests
         DiagnosticAssert.GeneratedExactly(output);
     }
 
+    public static TheoryData<string, string, string> ClashingMembers() => new()
+    {
+        {
+            "property named like a constant",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public partial class Net
+            {
+                public int [|InputSize|] => 4;
+            }
+            """,
+            "The network 'Net' cannot declare a property 'InputSize', because NetCompiler generates a public member of that name; rename or remove it (the generated members are listed in the README)"
+        },
+        {
+            "method with the parameters of a generated one",
+            """
+            using System;
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public partial class Net
+            {
+                public static void [|Forward|](ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output) { }
+            }
+            """,
+            "The network 'Net' cannot declare a method 'Forward', because NetCompiler generates a public member of that name with the same parameter types (System.ReadOnlySpan<float>, System.ReadOnlySpan<float>, System.Span<float>); rename or remove it (the generated members are listed in the README)"
+        },
+        {
+            "constructor with the parameters of a generated one",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public partial class Net
+            {
+                public [|Net|](int size) { }
+            }
+            """,
+            "The network 'Net' cannot declare a constructor 'Net', because NetCompiler generates a public member of that name with the same parameter types (int); rename or remove it (the generated members are listed in the README)"
+        },
+        {
+            "field named like a layer constant",
+            """
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(3, Activation.Tanh)]
+            public partial class Net
+            {
+                private readonly int [|Layer1Size|] = 3;
+            }
+            """,
+            "The network 'Net' cannot declare a field 'Layer1Size', because NetCompiler generates a public member of that name; rename or remove it (the generated members are listed in the README)"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClashingMembers))]
+    public void NC0019_MemberClashesWithGenerated(string what, string markup, string message)
+    {
+        _ = what;
+        AssertReports(markup, "NC0019", DiagnosticSeverity.Error, message);
+    }
+
+    [Fact]
+    public void AnOverloadWithOtherParametersOrAMemberOfAnotherLayerNumberIsNoClash()
+    {
+        var assembly = GeneratorHarness.CompileAndLoad(
+            """
+            using System;
+            using NetCompiler;
+            namespace App;
+            [Network(Inputs = 2)]
+            [Dense(1)]
+            public partial class Net
+            {
+                public Net() : this(seed: 7) { }
+                public float[] Forward(float[] input) { var output = new float[OutputSize]; Forward(input, output); return output; }
+                public const int Layer2Size = -1;
+            }
+            """);
+        var type = assembly.GetType("App.Net", throwOnError: true)!;
+        Assert.NotNull(type.GetMethod("Forward", [typeof(float[])]));
+        Assert.Equal(-1, (int)type.GetField("Layer2Size")!.GetRawConstantValue()!);
+    }
+
+    [Fact]
+    public void NC0020_ClassNameClashesWithGenerated() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [Dense(3, Activation.Tanh)]
+        public partial class [|Forward|];
+        """,
+        "NC0020",
+        DiagnosticSeverity.Error,
+        "The network class cannot be named 'Forward', because NetCompiler generates a member of that name in it and a member cannot have its class's name; rename the class");
+
     [Fact]
     public void AnInvalidNetworkGeneratesNothingWhileAValidOneInTheSameCompilationStillDoes()
     {

@@ -71,9 +71,9 @@ public sealed class GeneratedShapeTests
 /// <summary>The generator's list of public member names, which the README's reserved-name list must equal.</summary>
 internal static class PublicApi
 {
-    public static IReadOnlyList<string> Names => NetCompiler.Generator.Emit.NetworkEmitter.PublicMemberNames;
+    public static IReadOnlyList<string> Names => [.. NetCompiler.Generator.Model.GeneratedMembers.Names, .. NetCompiler.Generator.Model.GeneratedMembers.PretrainedNames];
 
-    public static IReadOnlyList<string> LayerPatterns => NetCompiler.Generator.Emit.NetworkEmitter.PublicLayerMemberPatterns;
+    public static IReadOnlyList<string> LayerPatterns => NetCompiler.Generator.Model.GeneratedMembers.LayerPatterns;
 }
 
 internal static class SymbolExtensions

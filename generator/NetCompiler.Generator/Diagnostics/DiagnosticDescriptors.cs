@@ -102,6 +102,16 @@ internal static class DiagnosticDescriptors
         "Weights file too large to bake in",
         "The weights file '{1}' of the network '{0}' holds {2} parameters, more than NetCompiler bakes into an assembly ({3}); load it at run time with ModelFile.Load or OnnxImporter.Load instead");
 
+    public static readonly DiagnosticDescriptor MemberClashesWithGenerated = Error(
+        "NC0019",
+        "Member clashes with a generated member",
+        "The network '{0}' cannot declare {1} '{2}', because NetCompiler generates a public member of that name{3}; rename or remove it (the generated members are listed in the README)");
+
+    public static readonly DiagnosticDescriptor ClassNameClashesWithGenerated = Error(
+        "NC0020",
+        "Network class named like a generated member",
+        "The network class cannot be named '{0}', because NetCompiler generates a member of that name in it and a member cannot have its class's name; rename the class");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

@@ -6,22 +6,6 @@ namespace NetCompiler.Generator.Emit;
 // that calls its body in the file-local kernel class; the two-core entry points call the runtime's ParallelBatch.
 internal static partial class NetworkEmitter
 {
-    /// <summary>The names of the public members the generator adds to the user's class: the user may not declare them.</summary>
-    internal static readonly string[] PublicMemberNames =
-    [
-        "InputSize", "OutputSize", "LayerCount", "ParameterCount", "Description", "Parameters",
-        "Forward", "AccumulateGradient", "ComputeLoss", "TrainStep",
-        "ForwardBatch", "TrainStepBatch", "AccumulateGradientBatch",
-        "ForwardBatchParallel", "TrainStepBatchParallel", "TrainStepBatchDataParallel",
-        "PretrainedParameters", "CreatePretrained",
-    ];
-
-    /// <summary>The per-layer constants, with <c>{n}</c> for the layer number.</summary>
-    internal static readonly string[] PublicLayerMemberPatterns =
-    [
-        "Layer{n}Size", "Layer{n}InputSize", "Layer{n}WeightOffset", "Layer{n}WeightCount", "Layer{n}BiasOffset",
-    ];
-
     private const string ForwardCref = "Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})";
     private const string AccumulateGradientCref = "AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})";
     private const string TrainStepCref = "TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)";

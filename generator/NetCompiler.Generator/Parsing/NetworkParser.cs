@@ -180,6 +180,10 @@ internal static class NetworkParser
         {
             CheckLayerSemantics(name, (LossKind)lossValue, layers, layerSyntaxes, diagnostics);
             CheckSizes(name, inputSize, layers, classLocation, diagnostics);
+            if (unsupported is null)
+            {
+                CheckGeneratedMemberClashes(type, name, GeneratedMembers.NamesFor(layers.Count, pretrained: weightsFile is not null), classLocation, diagnostics);
+            }
         }
 
         if (diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
@@ -276,6 +280,67 @@ internal static class NetworkParser
     }
 
     /// <summary>Why the generator cannot add members to this type, or null when it can.</summary>
+    /// <summary>
+    /// Reports each member of the user's class that would clash with a generated public member (NC0019: the same name,
+    /// or for a method or constructor the same parameter types), and a class named like a generated member (NC0020).
+    /// An overload with other parameter types does not clash.
+    /// </summary>
+    private static void CheckGeneratedMemberClashes(INamedTypeSymbol type, string name, HashSet<string> generated, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics)
+    {
+        if (generated.Contains(name))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNameClashesWithGenerated, classLocation, name));
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || member.Locations.FirstOrDefault(l => l.IsInSource) is not { } location)
+            {
+                continue;
+            }
+
+            string? kind = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.Constructor } => "a constructor",
+                IMethodSymbol { MethodKind: MethodKind.Ordinary } => "a method",
+                IPropertySymbol { ExplicitInterfaceImplementations.Length: 0 } => "a property",
+                IFieldSymbol => "a field",
+                IEventSymbol { ExplicitInterfaceImplementations.Length: 0 } => "an event",
+                INamedTypeSymbol => "a nested type",
+                _ => null,
+            };
+            string memberName = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? ".ctor" : member.Name;
+            if (kind is null || !(generated.Contains(memberName) || memberName == ".ctor"))
+            {
+                continue;
+            }
+
+            string detail = string.Empty;
+            if (member is IMethodSymbol method && GeneratedMembers.MethodSignatures.TryGetValue(memberName, out var signatures))
+            {
+                string[] parameters = [.. method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))];
+                if (!signatures.Any(signature => signature.SequenceEqual(parameters)))
+                {
+                    continue;
+                }
+
+                detail = " with the same parameter types (" + string.Join(", ", parameters) + ")";
+            }
+            else if (memberName == ".ctor")
+            {
+                continue;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.MemberClashesWithGenerated,
+                LocationInfo.From(location),
+                name,
+                kind,
+                memberName == ".ctor" ? name : memberName,
+                detail));
+        }
+    }
+
     private static string? UnsupportedTypeReason(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         // Not IsGenericType: that is also true for a non-generic class nested in a generic type (reported below).

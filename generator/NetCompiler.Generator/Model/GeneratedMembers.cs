@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace NetCompiler.Generator.Model;
+
+/// <summary>
+/// The public members the generator adds to a network class, by name and, for methods and constructors, by parameter
+/// types: the user's part of the class may not declare a member that would clash with one of them. The README's list of
+/// reserved names and a test keep to this list.
+/// </summary>
+internal static class GeneratedMembers
+{
+    private const string ReadOnlySpan = "System.ReadOnlySpan<float>";
+    private const string Span = "System.Span<float>";
+
+    /// <summary>The constants, properties and methods the generator adds to every network, by name.</summary>
+    public static readonly string[] Names =
+    [
+        "InputSize", "OutputSize", "LayerCount", "ParameterCount", "Description", "Parameters",
+        "Forward", "AccumulateGradient", "ComputeLoss", "TrainStep",
+        "ForwardBatch", "TrainStepBatch", "AccumulateGradientBatch",
+        "ForwardBatchParallel", "TrainStepBatchParallel", "TrainStepBatchDataParallel",
+    ];
+
+    /// <summary>The members added to a network with baked-in weights (<c>[Network(Weights = "...")]</c>).</summary>
+    public static readonly string[] PretrainedNames = ["PretrainedParameters", "CreatePretrained"];
+
+    /// <summary>The per-layer constants, <c>{n}</c> standing for the layer number.</summary>
+    public static readonly string[] LayerPatterns =
+    [
+        "Layer{n}Size", "Layer{n}InputSize", "Layer{n}WeightOffset", "Layer{n}WeightCount", "Layer{n}BiasOffset",
+    ];
+
+    /// <summary>The parameter types of each generated method and of the constructors (<c>.ctor</c>); a user overload with other types does not clash.</summary>
+    public static readonly IReadOnlyDictionary<string, string[][]> MethodSignatures = new Dictionary<string, string[][]>
+    {
+        [".ctor"] = [["int"], [ReadOnlySpan]],
+        ["Forward"] = [[ReadOnlySpan, Span], [ReadOnlySpan, ReadOnlySpan, Span]],
+        ["AccumulateGradient"] = [[ReadOnlySpan, ReadOnlySpan, Span], [ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span]],
+        ["ComputeLoss"] = [[ReadOnlySpan, ReadOnlySpan], [ReadOnlySpan, ReadOnlySpan, ReadOnlySpan]],
+        ["TrainStep"] = [[ReadOnlySpan, ReadOnlySpan, "float"], [Span, Span, ReadOnlySpan, ReadOnlySpan, "float"]],
+        ["ForwardBatch"] = [[ReadOnlySpan, ReadOnlySpan, Span]],
+        ["TrainStepBatch"] = [[Span, ReadOnlySpan, ReadOnlySpan, "float"]],
+        ["AccumulateGradientBatch"] = [[ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span]],
+        ["ForwardBatchParallel"] = [[ReadOnlySpan, ReadOnlySpan, Span]],
+        ["TrainStepBatchParallel"] = [[Span, ReadOnlySpan, ReadOnlySpan, "float"]],
+        ["TrainStepBatchDataParallel"] = [[Span, ReadOnlySpan, ReadOnlySpan, "float"]],
+        ["CreatePretrained"] = [[]],
+    };
+
+    /// <summary>Every member name the generator adds to a network of <paramref name="layers"/> layers.</summary>
+    public static HashSet<string> NamesFor(int layers, bool pretrained)
+    {
+        var names = new HashSet<string>(Names, System.StringComparer.Ordinal);
+        if (pretrained)
+        {
+            names.UnionWith(PretrainedNames);
+        }
+
+        for (int layer = 1; layer <= layers; layer++)
+        {
+            string n = layer.ToString(CultureInfo.InvariantCulture);
+            names.UnionWith(LayerPatterns.Select(pattern => pattern.Replace("{n}", n)));
+        }
+
+        return names;
+    }
+}
