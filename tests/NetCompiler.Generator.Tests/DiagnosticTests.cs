@@ -534,6 +534,6 @@ public sealed class DiagnosticTests
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .OrderBy(d => d.Id, StringComparer.Ordinal)];
 
-    private static string RepositoryFile(string relativePath, [CallerFilePath] string thisFile = "") =>
+    internal static string RepositoryFile(string relativePath, [CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", relativePath);
 }

@@ -57,6 +57,18 @@ public sealed class GeneratedShapeTests
             m => Assert.True(m.DeclaredAccessibility == Accessibility.Public || m.Name.StartsWith("get_", StringComparison.Ordinal), $"{m.Name} is not public"));
     }
 
+    [Fact]
+    public void TheReadmesReservedNamesAreTheGeneratedPublicMembers()
+    {
+        string readme = File.ReadAllText(DiagnosticTests.RepositoryFile("README.md")).ReplaceLineEndings("\n");
+        int start = readme.IndexOf("<!-- reserved-names -->", StringComparison.Ordinal);
+        int end = readme.IndexOf("<!-- /reserved-names -->", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "README.md has no reserved-names section.");
+        var listed = System.Text.RegularExpressions.Regex.Matches(readme[start..end], "`([^`]+)`").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal([.. PublicApi.Names, .. PublicApi.LayerPatterns], listed);
+    }
+
     private static string Generate(string name, string attributes)
     {
         var output = GeneratorHarness.Run(Source(name, attributes));
