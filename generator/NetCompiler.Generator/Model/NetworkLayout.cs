@@ -4,8 +4,9 @@ using System.Linq;
 namespace NetCompiler.Generator.Model;
 
 /// <summary>
-/// One layer with everything the emitter derives from the declaration: its number (1-based, as in
-/// the seed papers), sizes, offsets in the parameter buffer and the names used in generated code.
+/// One layer with everything the emitter derives from the declaration: its number (1-based, the input being
+/// layer 0, as in Wichmann, "General feed forward neural networks"; see docs/papers.md), sizes, offsets in the
+/// parameter buffer and the names used in generated code.
 /// </summary>
 internal sealed class LayerLayout
 {
