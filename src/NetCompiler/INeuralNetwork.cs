@@ -55,8 +55,8 @@ public interface INeuralNetwork<TSelf>
     static abstract void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs);
 
     /// <summary>
-    /// One gradient-descent step over a batch in matrix form (seed 002), with the weight-gradient product
-    /// fused into the update, so no gradient buffer is needed. Same result as
+    /// One gradient-descent step over a batch in the matrix form of Wichmann, "General feed forward neural networks",
+    /// with the weight-gradient product fused into the update, so no gradient buffer is needed. Same result as
     /// <see cref="TrainStep(Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/> within float rounding.
     /// </summary>
     static abstract float TrainStepBatch(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);

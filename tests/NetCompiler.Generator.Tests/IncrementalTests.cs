@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetCompiler.Generator.Model;
@@ -17,6 +18,17 @@ public sealed class IncrementalTests
         public partial class Classifier;
         """;
 
+    /// <summary>
+    /// The generator's steps that run for a declaration without a weights file (WeightsRequests and ReadWeights run
+    /// only when a declaration names one; BakedWeightsTests covers them).
+    /// </summary>
+    private static readonly string[] StepsWithoutWeights =
+        [TrackingNames.Parse, TrackingNames.DenseWithoutNetwork, TrackingNames.BindWeights, TrackingNames.Diagnostics, TrackingNames.Spec];
+
+    /// <summary>Every name in <see cref="TrackingNames"/>, to tell the generator's steps from Roslyn's own.</summary>
+    private static readonly HashSet<string> AllTrackingNames =
+        [.. typeof(TrackingNames).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!)];
+
     [Fact]
     public void UnrelatedEditLeavesEveryStepCached()
     {
@@ -28,10 +40,13 @@ public sealed class IncrementalTests
             CSharpSyntaxTree.ParseText("namespace App; public class Other { public int Added; }", GeneratorHarness.ParseOptions, path: "Source1.cs"));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        var specSteps = result.TrackedSteps[TrackingNames.Spec].SelectMany(s => s.Outputs);
-        Assert.All(specSteps, o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
-        var outputs = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs);
-        Assert.All(outputs, o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        AssertStepsRan(result, StepsWithoutWeights);
+        foreach (string step in StepsWithoutWeights)
+        {
+            AssertEachCachedOrUnchanged(StepReasons(result, step), $"step {step}");
+        }
+
+        AssertEachCachedOrUnchanged(SourceOutputReasons(result), "source output");
     }
 
     [Fact]
@@ -45,8 +60,19 @@ public sealed class IncrementalTests
             CSharpSyntaxTree.ParseText(Network.Replace("Dense(5,", "Dense(6,"), GeneratorHarness.ParseOptions, path: "Source0.cs"));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        var spec = Assert.Single(result.TrackedSteps[TrackingNames.Spec].SelectMany(s => s.Outputs));
-        Assert.Equal(IncrementalStepRunReason.Modified, spec.Reason);
+        // The declaration's value changed, so every step from it to the spec yields a new value; its diagnostics (none
+        // before, none after) and the [Dense]-only check (nothing to report on a class with [Network]) are equal again.
+        AssertStepsRan(result, StepsWithoutWeights);
+        Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.Parse));
+        Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.BindWeights));
+        Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.Spec));
+        Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.Diagnostics));
+        Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.DenseWithoutNetwork));
+
+        // Exactly one source output runs again (the network's file); the diagnostics outputs stay cached.
+        var outputs = SourceOutputReasons(result);
+        Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Modified));
+        AssertEachCachedOrUnchanged([.. outputs.Where(r => r != IncrementalStepRunReason.Modified)], "other source output");
         Assert.Contains("public const int Layer1Size = 6;", result.GeneratedSources.Single().SourceText.ToString());
     }
 
@@ -94,5 +120,53 @@ public sealed class IncrementalTests
         }
 
         Check(typeof(NetworkSpec));
+
+        // The walk reached the values inside the equatable arrays and the nullable weights, so it checked them too.
+        Assert.Superset(new HashSet<Type> { typeof(LayerSpec), typeof(ContainingTypeSpec), typeof(BakedWeights) }, seen);
+    }
+
+    /// <summary>The generator's steps that ran are exactly <paramref name="expected"/>: none is missing, none goes unchecked.</summary>
+    private static void AssertStepsRan(GeneratorRunResult result, IEnumerable<string> expected) =>
+        Assert.Equal(
+            expected.Order(StringComparer.Ordinal),
+            result.TrackedSteps.Keys.Where(AllTrackingNames.Contains).Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// The reason of every output of every run of the step tracked as <paramref name="name"/>. Fails when no step has
+    /// that name, when it did not run, or when a run has no outputs, so an assertion over the reasons is never vacuous.
+    /// </summary>
+    private static IncrementalStepRunReason[] StepReasons(GeneratorRunResult result, string name)
+    {
+        Assert.True(
+            result.TrackedSteps.TryGetValue(name, out var runs),
+            $"No step is tracked as '{name}'; tracked: {string.Join(", ", result.TrackedSteps.Keys)}.");
+        return Reasons(runs, $"step {name}");
+    }
+
+    /// <summary>The reason of every output of every source-output step; fails when there are none.</summary>
+    private static IncrementalStepRunReason[] SourceOutputReasons(GeneratorRunResult result) =>
+        Reasons([.. result.TrackedOutputSteps.SelectMany(pair => pair.Value)], "the source outputs");
+
+    private static IncrementalStepRunReason[] Reasons(ImmutableArray<IncrementalGeneratorRunStep> runs, string what)
+    {
+        Assert.False(runs.IsDefaultOrEmpty, $"{what}: no run was tracked.");
+        foreach (var run in runs)
+        {
+            Assert.False(run.Outputs.IsDefaultOrEmpty, $"{what}: a run has no outputs.");
+        }
+
+        return [.. runs.SelectMany(run => run.Outputs).Select(output => output.Reason)];
+    }
+
+    /// <summary>Checks each reason (there is at least one) is Cached or Unchanged, naming the first that is not.</summary>
+    private static void AssertEachCachedOrUnchanged(IncrementalStepRunReason[] reasons, string what)
+    {
+        Assert.NotEmpty(reasons);
+        for (int i = 0; i < reasons.Length; i++)
+        {
+            Assert.True(
+                reasons[i] is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                $"{what}, output {i}: {reasons[i]}, expected Cached or Unchanged.");
+        }
     }
 }

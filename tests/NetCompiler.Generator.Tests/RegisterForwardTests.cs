@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Runtime.Intrinsics.X86;
 using NetCompiler.Generator.Tests.Infrastructure;
+using NetCompiler.Kernels;
 
 namespace NetCompiler.Generator.Tests;
 
@@ -11,7 +12,8 @@ namespace NetCompiler.Generator.Tests;
 /// input width (1, 2, 4, 8, 16), every activation that has a register form, softmax over 4, 8 and 16 lanes with
 /// and without unused lanes, several rows per block, and blocks and biases that end the parameters (loaded
 /// from the last 16 floats and moved down). Also: its outputs give the same loss as ComputeLoss, which runs
-/// the span form of the same layers.
+/// the span form of the same layers; and, on AVX-512 machines, the bits of Forward's outputs prove that it ran the
+/// register form, whose sums are added in another order than the span form's.
 /// </summary>
 public sealed class RegisterForwardTests
 {
@@ -45,6 +47,18 @@ public sealed class RegisterForwardTests
         ("NineParameters", "[Network(Inputs = 2)] [Dense(2, Activation.Sigmoid)] [Dense(1, Activation.Identity)]"), // fewer than 16 parameters
     ];
 
+    /// <summary>
+    /// Topologies for the proof from the bits: every layer has at most 64 weights, so the span form writes each z_j
+    /// out as one sum from left to right, <c>b_j + W[j, 0] a_0 + W[j, 1] a_1 + …</c>, and every activation is exact in
+    /// float, so a scalar model gives every bit of either form. Their layers have 16, 4, 8 and 2 columns: every width
+    /// of a merge.
+    /// </summary>
+    private static readonly (string Name, string Declaration)[] SumOrder =
+    [
+        ("SumOrderWide", "[Network(Inputs = 16)] [Dense(4, Activation.ReLU)] [Dense(8, Activation.LeakyReLU)] [Dense(8, Activation.Identity)]"),
+        ("SumOrderNarrow", "[Network(Inputs = 2)] [Dense(8, Activation.Identity)] [Dense(2, Activation.Identity)]"),
+    ];
+
     private static readonly Lazy<(Assembly Assembly, IReadOnlyDictionary<string, string> Sources)> s_compiled = new(Compile);
 
     [Fact]
@@ -75,6 +89,27 @@ public sealed class RegisterForwardTests
     {
         var mismatches = Fitting.SelectMany(n => Run<List<Mismatch>>(nameof(CheckLoss), n.Name)).ToList();
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
+    }
+
+    [Avx512Fact("Forward takes the register form only there; elsewhere it runs the span form, which RegisterFormMatchesTheDoublePrecisionReference checks.")]
+    public void ForwardOutputsHaveTheBitsOfTheRegisterFormsSumOrder()
+    {
+        foreach (var (name, _) in SumOrder)
+        {
+            var (actual, registerOrder, sequentialOrder) = Run<(float[], float[], float[])>(nameof(SumOrderOutputs), name);
+
+            // The proof needs data for which the two orders round differently somewhere.
+            Assert.False(
+                Bits(registerOrder).SequenceEqual(Bits(sequentialOrder)),
+                $"{name}: every output has the same bits in the register form's order and in the sequential order, so the test would prove nothing.");
+            for (int i = 0; i < actual.Length; i++)
+            {
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(actual[i]) == BitConverter.SingleToInt32Bits(registerOrder[i]),
+                    $"{name}: output {i} of Forward is {actual[i]:R} (0x{BitConverter.SingleToInt32Bits(actual[i]):X8}), but the register form's order gives "
+                    + $"{registerOrder[i]:R} (0x{BitConverter.SingleToInt32Bits(registerOrder[i]):X8}) and the sequential order {sequentialOrder[i]:R}.");
+            }
+        }
     }
 
     private static List<Mismatch> CheckForward<TNet>(int seed)
@@ -119,6 +154,94 @@ public sealed class RegisterForwardTests
         return mismatches;
     }
 
+    /// <summary>
+    /// Forward's outputs for every sample of the problem, and the scalar models' outputs with each z_j added in the
+    /// register form's order and in the sequential order of the span form.
+    /// </summary>
+    private static (float[] Actual, float[] RegisterOrder, float[] SequentialOrder) SumOrderOutputs<TNet>(int seed)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var (parameters, inputs) = Problem<TNet>(seed);
+        var layers = TNet.Description.Layers;
+        int outputSize = TNet.OutputSize;
+        float[] actual = new float[Samples * outputSize];
+        float[] registerOrder = new float[Samples * outputSize];
+        float[] sequentialOrder = new float[Samples * outputSize];
+        for (int s = 0; s < Samples; s++)
+        {
+            TNet.Forward(parameters, inputs[s], actual.AsSpan(s * outputSize, outputSize));
+            ModelForward(layers, parameters, inputs[s], inRegisterOrder: true).CopyTo(registerOrder, s * outputSize);
+            ModelForward(layers, parameters, inputs[s], inRegisterOrder: false).CopyTo(sequentialOrder, s * outputSize);
+        }
+
+        return (actual, registerOrder, sequentialOrder);
+    }
+
+    /// <summary>One sample through <paramref name="layers"/> in float, each z_j summed in one of the two orders.</summary>
+    private static float[] ModelForward(IReadOnlyList<LayerDescription> layers, float[] parameters, float[] input, bool inRegisterOrder)
+    {
+        float[] a = input;
+        foreach (var layer in layers)
+        {
+            float[] next = new float[layer.Size];
+            for (int j = 0; j < layer.Size; j++)
+            {
+                var row = parameters.AsSpan(layer.WeightOffset + (j * layer.InputSize), layer.InputSize);
+                float bias = parameters[layer.BiasOffset + j];
+                float z = inRegisterOrder ? RegisterOrderSum(row, a, bias) : SequentialSum(row, a, bias);
+                next[j] = layer.Activation switch
+                {
+                    Activation.Identity => z,
+                    Activation.ReLU => z > 0f ? z : 0f,
+                    Activation.LeakyReLU => z > 0f ? z : z * Activations.LeakyReLUSlope,
+                    _ => throw new NotSupportedException($"{layer.Activation} has no exact scalar model here."),
+                };
+            }
+
+            a = next;
+        }
+
+        return a;
+    }
+
+    /// <summary>
+    /// <c>z_j</c> as the register form adds it: the n products <c>W[j, k] a_k</c>, each rounded to float (a block of
+    /// weights times the repeated input); then merges that add partial k and partial k + w/2 for w = n, n/2, …, 2
+    /// (lane permutes of two blocks), leaving one sum; then the bias.
+    /// </summary>
+    private static float RegisterOrderSum(ReadOnlySpan<float> row, ReadOnlySpan<float> a, float bias)
+    {
+        Span<float> partial = stackalloc float[row.Length];
+        for (int k = 0; k < row.Length; k++)
+        {
+            partial[k] = row[k] * a[k];
+        }
+
+        for (int width = row.Length; width > 1; width /= 2)
+        {
+            for (int k = 0; k < width / 2; k++)
+            {
+                partial[k] += partial[k + (width / 2)];
+            }
+        }
+
+        return partial[0] + bias;
+    }
+
+    /// <summary><c>z_j</c> as the span form writes it out: <c>b_j + W[j, 0] a_0 + W[j, 1] a_1 + …</c>, from left to right.</summary>
+    private static float SequentialSum(ReadOnlySpan<float> row, ReadOnlySpan<float> a, float bias)
+    {
+        float z = bias;
+        for (int k = 0; k < row.Length; k++)
+        {
+            z += row[k] * a[k];
+        }
+
+        return z;
+    }
+
+    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
+
     /// <summary>The network's own initialisation with biases in [-0.5, 0.5], and inputs in [-1.5, 1.5].</summary>
     private static (float[] Parameters, float[][] Inputs) Problem<TNet>(int seed)
         where TNet : class, INeuralNetwork<TNet>
@@ -140,7 +263,7 @@ public sealed class RegisterForwardTests
     private static (Assembly, IReadOnlyDictionary<string, string>) Compile()
     {
         string source = $"using NetCompiler;\nnamespace {Namespace};\n"
-            + string.Concat(Fitting.Concat(NotFitting).Select(n => $"{n.Declaration}\npublic partial class {n.Name};\n"));
+            + string.Concat(Fitting.Concat(NotFitting).Concat(SumOrder).Select(n => $"{n.Declaration}\npublic partial class {n.Name};\n"));
         var assembly = GeneratorHarness.CompileAndLoad(source);
         return (assembly, GeneratorHarness.Run(source).Sources);
     }

@@ -117,23 +117,16 @@ public static class DenseKernels
     }
 
     // The 512-bit kernel (AVX-512 machines). Batch-1 inference reads W once (401 KB for 784-128-10, in
-    // L2), so the kernel is bound by how fast W streams in, not by FMAs. Measured on this project's
-    // machine (Zen 5, 2 cores shared with other work; 128 × 784; Stopwatch, all variants interleaved in
-    // one process, best and median of thousands of rounds):
-    //   - Rows side by side (4 rows sharing each load of x, as before; also 8 rows, 2 rows, 4 rows × 2
-    //     accumulators) run at 1.75–1.9 µs at best, but 3.3–3.4 µs at the median: most of the time, several
-    //     interleaved streams through W stream slowly (4 streams of plain adds, no x, behave the same).
-    //     One row after the other, one sequential stream, runs at 1.95–2.1 µs best and 2.35–2.5 µs median,
-    //     about as fast as summing all of W (2.05–2.3 µs median). So: one row at a time.
+    // L2), so the kernel is bound by how fast W streams in, not by FMAs (the variants measured:
+    // docs/design/kernels.md, "Per-sample kernels"):
+    //   - One row at a time, so that W is read as one sequential stream: several rows side by side are
+    //     several interleaved streams through W, which stream fast only some of the time.
     //   - One row means one load of x per load of W, so both must be 64-byte aligned: an unaligned 512-bit
-    //     load that splits across two cache lines costs a second access (W misaligned: 2.9 µs; aligned W
-    //     but misaligned x: 2.9 µs; both aligned: 2.1 µs). A float[] is aligned to only 8 bytes, so each
-    //     row starts with a masked head of p < 16 columns that brings the loads of W onto 64-byte
+    //     load that splits across two cache lines costs a second access. A float[] is aligned to only 8 bytes,
+    //     so each row starts with a masked head of p < 16 columns that brings the loads of W onto 64-byte
     //     boundaries, and x is copied once per call into a per-thread buffer aligned like W's rows
-    //     (from 16 rows on; below that the copy costs more than it saves).
-    //   - 4 accumulators along k keep 4 FMA chains in flight, enough at one load of W per cycle; software
-    //     prefetch (tried with the 4-row kernel) changed nothing, and where W comes from L3 (several
-    //     copies of W in turn) every variant ran at the same 4.2–4.5 µs.
+    //     (from AlignedInputMinimumRows rows on; below that the copy costs more than it saves).
+    //   - 4 accumulators along k keep 4 FMA chains in flight, enough at one load of W per cycle.
     // Where the head ends depends on the address of W, and so, without care, would the accumulator and
     // lane that sums each column (and the rounding): two copies of the same parameters could give
     // different outputs. Instead the 4 accumulators form one logical vector of 64 lanes and column k
@@ -257,8 +250,8 @@ public static class DenseKernels
     }
 
     /// <summary>
-    /// The fewest rows for which x is copied to match W's alignment: for a few rows the copy costs more
-    /// than the split loads of x it saves (10 × 128: 55 ns without the copy, 68 ns with it).
+    /// The fewest rows for which x is copied to match W's alignment: for fewer rows the copy costs more
+    /// than the split loads of x it saves (docs/design/kernels.md, "Per-sample kernels").
     /// </summary>
     private const int AlignedInputMinimumRows = 16;
 
@@ -302,15 +295,14 @@ public static class DenseKernels
     }
 
     // The 256- and 128-bit kernel (machines without AVX-512, and rows shorter than 16 columns): 4 rows
-    // × 2 accumulators along k. Measured here for 128 × 784 with 256-bit vectors (DOTNET_EnableAVX512=0),
-    // best of many rounds in a scratch harness: one row at a time is load-bound (a load of W and one of x
-    // per 32 bytes of W: 3.5–4.6 µs), so 4 rows share each load of x; 4 rows × 1 accumulator are
-    // FMA-latency-bound (3.1 µs); 4 rows × 2 accumulators, 8 independent FMA chains: 2.5–2.7 µs (in the
-    // library, called from a generated network: 3.5 µs best, 4.3 µs median, against 5.4 µs for the
-    // previous row-by-row dot products). 8 accumulators plus x fit the 16 vector registers of AVX2. No alignment head: a 256-bit load crosses a cache line at most every other
-    // time, and the unaligned loads keep every column in a fixed accumulator lane. The columns left over
-    // are read as the row's last vector with the lanes already summed masked off. Fewer than 4 rows
-    // left: the last row stands in for the missing ones (its loads hit L1) and only the real rows are stored.
+    // × 2 accumulators along k. One row at a time would be load-bound (a load of W and one of x per vector
+    // of W), so 4 rows share each load of x; one accumulator per row would be bound by the FMA latency, so
+    // each row has two: 8 independent FMA chains (timings: docs/design/kernels.md, "Per-sample kernels").
+    // 8 accumulators plus x fit the 16 vector registers of AVX2. No alignment head: a 256-bit load crosses
+    // a cache line at most every other time, and the unaligned loads keep every column in a fixed
+    // accumulator lane. The columns left over are read as the row's last vector with the lanes already
+    // summed masked off. Fewer than 4 rows left: the last row stands in for the missing ones (its loads
+    // hit L1) and only the real rows are stored.
     private static void MatrixVectorFourRows<TLanes, TVector>(ref float w, ref float x, ref float b, ref float z, int rows, int columns)
         where TLanes : struct, ILanes<TVector>
         where TVector : struct

@@ -69,8 +69,8 @@ public static class MatrixKernels
         int foursEnd = Avx.IsSupported ? eightsEnd + ((endRow - eightsEnd) & ~3) : firstRow;
         int columnGroupsEnd = Avx.IsSupported ? firstColumn + ((endColumn - firstColumn) & ~7) : firstColumn;
         // Columns outer: each pass writes eight whole destination rows (complete cache lines) while the source
-        // lines it reads stay in L1 for the next pass; rows outer wrote half lines that were evicted before
-        // their other half arrived (5.5× slower at 256 × 784).
+        // lines it reads stay in L1 for the next pass. Rows outer would write half lines that are evicted before
+        // their other half arrives (docs/design/kernels.md, "Cache panels").
         for (int c = firstColumn; c < columnGroupsEnd; c += 8)
         {
             for (int r = firstRow; r < eightsEnd; r += 8)

@@ -22,7 +22,8 @@ public readonly struct ScratchBuffer : IDisposable
     /// Rents at least <paramref name="length"/> floats and returns exactly that many in <paramref name="scratch"/>,
     /// starting on a 64-byte boundary (where the pool's array is not moved by the garbage collector while in use,
     /// which is so for arrays of 85,000 bytes or more): the register blocks' vector loads and stores of scratch rows
-    /// then do not straddle cache lines, and the kernels' speed does not depend on where the pool's array happens to lie.
+    /// then do not straddle cache lines, and the kernels' speed does not depend on where the pool's array happens to lie
+    /// (docs/design/kernels.md, "Scratch memory").
     /// </summary>
     public static ScratchBuffer Rent(int length, out Span<float> scratch)
     {

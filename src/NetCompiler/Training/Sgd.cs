@@ -7,7 +7,8 @@ namespace NetCompiler.Training;
 /// Stochastic gradient descent, optionally with momentum, in PyTorch's formulation
 /// (<c>torch.optim.SGD</c> with dampening 0), where <c>g</c> is the clipped, decayed gradient:
 /// <list type="bullet">
-/// <item><description>plain (<see cref="Momentum"/> = 0): <c>θ ← θ − η g</c> (seed 001 §3);</description></item>
+/// <item><description>plain (<see cref="Momentum"/> = 0): <c>θ ← θ − η g</c> (Huang, "Backpropagation for FC
+/// Neural Network", §3);</description></item>
 /// <item><description>classic momentum: <c>v ← μ v + g</c>, <c>θ ← θ − η v</c>;</description></item>
 /// <item><description>Nesterov (<see cref="Nesterov"/>): <c>v ← μ v + g</c>, <c>θ ← θ − η (g + μ v)</c>,
 /// the "look-ahead" form of Sutskever et al. rewritten in terms of the current parameters.</description></item>

@@ -5,8 +5,8 @@ using NetCompiler.Kernels;
 namespace NetCompiler.Training;
 
 /// <summary>
-/// Trains a generated network with mini-batch gradient descent (seed 001 §3) and any
-/// <see cref="Optimizer"/>: per epoch, shuffle the sample order (seeded), then for each batch of M
+/// Trains a generated network with mini-batch gradient descent (Huang, "Backpropagation for FC Neural Network",
+/// §3) and any <see cref="Optimizer"/>: per epoch, shuffle the sample order (seeded), then for each batch of M
 /// samples gather their rows into preallocated batch buffers, accumulate
 /// <c>Σ_x ∂J_x/∂θ</c> with the network's own backpropagation kernel, scale by 1/M and take one
 /// optimizer step. After each epoch it evaluates the training metric and the validation data,
@@ -323,7 +323,7 @@ public sealed class Trainer<TNet>
             Span<float> batchTargets = _batchTargets.AsSpan(0, size * outputSize);
             TrainingData.CopyRows(features, targets, inputSize, outputSize, count, rows, batchFeatures, batchTargets);
 
-            // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (seed 002), or for a single sample the per-sample
+            // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (Wichmann's), or for a single sample the per-sample
             // kernel, which is as fast there and makes batch size 1 bit-identical to the network's own TrainStep.
             Span<float> gradient = _gradient;
             gradient.Clear();

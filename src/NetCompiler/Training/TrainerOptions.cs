@@ -86,8 +86,8 @@ public sealed record TrainerOptions
     } = 10;
 
     /// <summary>
-    /// The number of samples M per optimizer step (seed 001 §3): 1 is stochastic gradient descent,
-    /// the training-set size or more (<see cref="FullBatch"/>) is full-batch gradient descent, and
+    /// The number of samples M per optimizer step (Huang, "Backpropagation for FC Neural Network", §3): 1 is
+    /// stochastic gradient descent, the training-set size or more (<see cref="FullBatch"/>) is full-batch gradient descent, and
     /// anything between is mini-batch gradient descent. The last batch of an epoch holds the
     /// remaining samples and may be smaller. Default 32.
     /// </summary>

@@ -18,9 +18,8 @@ namespace NetCompiler.Kernels.Parallel;
 /// <para>
 /// Why from both ends: each thread then works on the same rows from one product to the next (the forward product and
 /// the weight update of a layer cover the same rows of W, and so does the next training step). Those rows of W stay
-/// in that core's cache instead of moving between the cores' caches. When both threads claimed from the front, which
-/// thread got which row changed every time, and the register blocks of a 784-256-256-10 step took about a third more
-/// time, summed over both threads, than on one thread (about an eighth more with the two ends).
+/// in that core's cache instead of moving between the cores' caches, as they would if both threads claimed from the
+/// front and which thread got which row changed every time (docs/design/kernels.md, "Two cores").
 /// </para>
 /// <para>
 /// Waiting: each side first spins (the other side is usually microseconds away: the chunks are small, and the next
@@ -124,8 +123,8 @@ internal sealed unsafe class KernelWorker
         // Close the cursor before touching the fields. A worker still in the last job's claim loop may have read that
         // job's cursor and be about to read _chunkCount: if it read the new, larger count, its compare-and-swap on
         // the old cursor would succeed and claim a chunk of a job that does not exist yet, with half-written fields,
-        // and count one chunk too many (seen as a hang in Finish). Once the cursor has changed, that swap fails. A full
-        // fence, so that none of the field writes below can become visible before the cursor is closed.
+        // and count one chunk too many (so Finish would wait forever). Once the cursor has changed, that swap fails. A
+        // full fence, so that none of the field writes below can become visible before the cursor is closed.
         int job = _posted + 1;
         Interlocked.Exchange(ref _cursor, Closed(job));
         _kernel = kernel;

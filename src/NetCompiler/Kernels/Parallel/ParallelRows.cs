@@ -16,11 +16,10 @@ namespace NetCompiler.Kernels.Parallel;
 public static class ParallelRows
 {
     /// <summary>
-    /// Multiply-adds (rows × depth × samples) below which a product stays on one thread: about 40 µs at the single-core
-    /// peak of the 2-core AVX-512 machine this was written on. The hand-off itself is short (0.1 to 0.4 µs for an empty
-    /// product), but a split product's input, half of it written by the other core, must cross between the cores. On
-    /// that machine, with 2^20, two threads were slower than one for 784-128-10 and 784-100-10 at batch 32 (0.84–0.95×);
-    /// with 2^22 no measured case was, and 784-256-256-10 still gains 1.1–1.3× at batches 32 and 64.
+    /// Multiply-adds (rows × depth × samples) below which a product stays on one thread: about 40 µs of one AVX-512
+    /// core at its FMA peak. The hand-off itself is short, but a split product's input, half of it written by the other
+    /// core, must cross between the cores, and for smaller products that costs more than the second core saves
+    /// (the measurements behind the value: docs/design/kernels.md, "Two cores").
     /// </summary>
     internal const long DefaultMinimumWork = 1L << 22;
 

@@ -16,8 +16,8 @@ public delegate float BatchGradientKernel(ReadOnlySpan<float> parameters, ReadOn
 /// gradient buffer; then the two threads add both buffers into the parameters, each over half of them.
 /// <para>
 /// The cores exchange only the two gradients, once per step, where the row split of <see cref="ParallelRows"/>
-/// exchanges activations and rows of W at every layer; that exchange is what limits the row split on a machine whose
-/// two cores are far apart. The price: the sums over samples run in two halves, so the result is not bit-identical to
+/// exchanges activations and rows of W at every layer; exchanging less is why this split is the faster of the two for
+/// large batches (docs/design/kernels.md, "Two cores"). The price: the sums over samples run in two halves, so the result is not bit-identical to
 /// the serial step (it agrees within float rounding). It is deterministic: the halves, and the order of every sum, are
 /// fixed by the batch size alone, whichever thread computes which half, and whether the worker takes part at all.
 /// </para>
