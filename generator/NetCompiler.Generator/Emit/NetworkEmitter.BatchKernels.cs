@@ -3,7 +3,7 @@ using NetCompiler.Generator.Model;
 
 namespace NetCompiler.Generator.Emit;
 
-// The batched kernels of the kernel class, in the matrix form of Wocjan's batch notes: Z_l = W_l A_(l-1) + b_l 1ᵀ,
+// The batched kernels of the kernel class, in the batch matrix form of Wichmann 2017 (docs/papers.md): Z_l = W_l A_(l-1) + b_l 1ᵀ,
 // H_(l-1) = (W_lᵀ H_l) ⊙ f'(Z_(l-1)), W_l ← W_l - (η/N) H_l A_(l-1)ᵀ, b_l ← b_l - (η/N) H_l 1. Activations are
 // feature-major ([features, samples], samples contiguous), so every product is a register-blocked runtime tile with
 // no transposes; the layer inputs are also kept sample-major for the weight-gradient product, fused with the update.

@@ -3,7 +3,8 @@ using NetCompiler.Generator.Model;
 namespace NetCompiler.Generator.Emit;
 
 // The per-sample kernels of the kernel class: Forward, ComputeLoss, AccumulateGradient and TrainStep, each checking
-// its arguments and calling the layer passes in order (Wocjan's forward pass and BP1–BP4; the gradient-descent step).
+// its arguments and calling the layer passes in order: the forward pass and BP1–BP4 of Wocjan 2019, and the gradient-descent
+// step of Huang 2018, §3 (docs/papers.md).
 internal static partial class NetworkEmitter
 {
     private static void WriteSampleKernels(CodeWriter writer, NetworkPlan plan)
