@@ -209,7 +209,7 @@ internal static partial class NetworkEmitter
                 {
                     writer.Line(below.Splits
                         ? RunPass($"MultiplyByDerivative({Runtime}.Activation.{below.Activation})", below, below.Z, below.A, below.H, PropagateWork(layer, "n"))
-                        : $"{Kernels}.ActivationKernels.MultiplyBy{below.Activation}Derivative({below.Z}, {below.A}, {below.H});");
+                        : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(below.Activation).DerivativeKernel}({below.Z}, {below.A}, {below.H});");
                 }
             }
 
@@ -294,6 +294,6 @@ internal static partial class NetworkEmitter
         writer.Line($"// {ActivationEquation(layer.Activation, "A" + layer.N, "Z" + layer.N)}, element by element (vectorized).");
         writer.Line(layer.Splits
             ? RunPass($"Activate({Runtime}.Activation.{layer.Activation})", layer, z, "default", a, ForwardWork(layer, "n"))
-            : $"{Kernels}.ActivationKernels.{layer.Activation}({z}, {a});");
+            : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}({z}, {a});");
     }
 }

@@ -6,20 +6,8 @@ namespace NetCompiler.Generator.Emit;
 // NetCompiler.Kernels, and the equation each one implements for the comments.
 internal static partial class NetworkEmitter
 {
-    private static string ActivationEquation(ActivationKind activation, string a, string z) => activation switch
-    {
-        ActivationKind.Identity => $"{a} = {z}",
-        ActivationKind.Sigmoid => $"{a} = σ({z}) = 1 / (1 + e^-{z})",
-        ActivationKind.Tanh => $"{a} = tanh({z})",
-        ActivationKind.ReLU => $"{a} = max(0, {z})",
-        ActivationKind.Softmax => $"{a} = softmax({z}) = e^{z} / Σ e^{z} (max-subtracted)",
-        ActivationKind.LeakyReLU => $"{a} = {z} > 0 ? {z} : 0.01 {z}",
-        ActivationKind.ELU => $"{a} = {z} > 0 ? {z} : e^{z} - 1",
-        ActivationKind.Softplus => $"{a} = ln(1 + e^{z})",
-        ActivationKind.SiLU => $"{a} = {z} σ({z})",
-        ActivationKind.GELU => $"{a} = GELU({z}) (tanh form)",
-        _ => $"{a} = f({z})",
-    };
+    private static string ActivationEquation(ActivationKind activation, string a, string z) =>
+        ActivationCatalog.Find(activation)?.EquationFor(a, z) ?? $"{a} = f({z})";
 
     private static string LossSummary(NetworkPlan layout) => (layout.Spec.Loss, layout.Output.Activation) switch
     {
@@ -104,6 +92,6 @@ internal static partial class NetworkEmitter
     /// <summary>Writes <c>δ ⊙= f'(z)</c> as one call of the vectorised derivative kernel.</summary>
     private static void WriteMultiplyByDerivative(CodeWriter writer, ActivationKind activation, string delta, string z, string a)
     {
-        writer.Line($"{Kernels}.ActivationKernels.MultiplyBy{activation}Derivative({z}, {a}, {delta});");
+        writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(activation).DerivativeKernel}({z}, {a}, {delta});");
     }
 }

@@ -55,7 +55,7 @@ internal static partial class NetworkEmitter
 
             writer.Line();
             writer.Line($"// {ActivationEquation(layer.Activation, "a" + n, "z" + n)}, vectorised.");
-            writer.Line($"{Kernels}.ActivationKernels.{layer.Activation}(z, a);");
+            writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}(z, a);");
         }
     }
 

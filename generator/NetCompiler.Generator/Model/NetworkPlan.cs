@@ -85,7 +85,8 @@ internal sealed record NetworkPlan(
         bool inRegisters = offset >= RegisterLanes && layers.All(layer =>
             layer.Size <= RegisterLanes
             && layer.InputSize is 1 or 2 or 4 or 8 or 16
-            && (HasRegisterForm(layer.Activation) || (layer.Activation == ActivationKind.Softmax && layer.Number == layers.Count)));
+            && ActivationCatalog.Of(layer.Activation) is { InRegisters: true } definition
+            && (!definition.OutputOnly || layer.Number == layers.Count));
         var mergeWidths = inRegisters
             ? layers.SelectMany(layer => new[] { 16, 8, 4, 2 }.Where(width => width <= layer.InputSize)).Distinct().OrderByDescending(width => width)
             : Enumerable.Empty<int>();
@@ -103,10 +104,6 @@ internal sealed record NetworkPlan(
             ForwardBatchSlices(spec.InputSize, layers),
             TrainBatchSlices(spec.InputSize, layers, batchOutputLayer));
     }
-
-    /// <summary>Activations with an in-register form in <c>VectorMath</c>.</summary>
-    private static bool HasRegisterForm(ActivationKind activation) =>
-        activation is ActivationKind.Identity or ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.ReLU or ActivationKind.LeakyReLU;
 
     /// <summary>z and a of every layer (the last a only when it is not the caller's output), then δ of every layer.</summary>
     private static EquatableArray<ScratchSlice> SampleScratch(List<LayerPlan> layers, bool outputInScratch, bool deltas)

@@ -34,10 +34,9 @@ public static class ParameterInitializer
     }
 
     /// <summary>The half-width of the uniform distribution a layer's weights are drawn from.</summary>
-    public static float Limit(LayerDescription layer) => layer.Activation switch
+    public static float Limit(LayerDescription layer) => ActivationCatalog.Of(layer.Activation).Initialization switch
     {
-        Activation.ReLU or Activation.LeakyReLU or Activation.ELU or Activation.SiLU or Activation.GELU
-            => MathF.Sqrt(6f / layer.InputSize),
+        WeightInitialization.He => MathF.Sqrt(6f / layer.InputSize),
         _ => MathF.Sqrt(6f / (layer.InputSize + layer.Size)),
     };
 }

@@ -37,8 +37,7 @@ internal static class ElementwiseActivation
     private const double Tolerance = 1e-6;
 
     /// <summary>The NetCompiler activations that are element-wise (all but Softmax), in the order they are tried.</summary>
-    private static readonly Activation[] Candidates =
-        [Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.ELU, Activation.Softplus, Activation.SiLU, Activation.GELU];
+    private static readonly Activation[] Candidates = [.. ActivationCatalog.All.Where(a => !a.OutputOnly).Select(a => a.Kind)];
 
     public static bool IsUnary(string opType) => Unary.Contains(opType);
 
@@ -124,11 +123,11 @@ internal static class ElementwiseActivation
             {
                 "Identity" or "Dropout" or "Flatten" => a,
                 "Relu" => Math.Max(a, 0),
-                "Sigmoid" => Sigmoid(a),
+                "Sigmoid" => ActivationCatalog.Of(Activation.Sigmoid).Reference(a),
                 "Tanh" => Math.Tanh(a),
                 "LeakyRelu" => a >= 0 ? a : node.GetFloat("alpha", 0.01f) * a,
                 "Elu" => a >= 0 ? a : node.GetFloat("alpha", 1f) * (Math.Exp(a) - 1),
-                "Softplus" => Softplus(a),
+                "Softplus" => ActivationCatalog.Of(Activation.Softplus).Reference(a),
                 "Gelu" => node.GetString("approximate", "none") == "tanh" ? 0.5 * a * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (a + (0.044715 * a * a * a)))) : ExactGelu(a),
                 "Erf" => Erf(a),
                 "Exp" => Math.Exp(a),
@@ -151,23 +150,7 @@ internal static class ElementwiseActivation
     }
 
     /// <summary>The NetCompiler formulas of <see cref="Activations"/>, in double precision with the same float constants.</summary>
-    private static double Reference(Activation activation, double z) => activation switch
-    {
-        Activation.Identity => z,
-        Activation.Sigmoid => Sigmoid(z),
-        Activation.Tanh => Math.Tanh(z),
-        Activation.ReLU => Math.Max(z, 0),
-        Activation.LeakyReLU => z > 0 ? z : Activations.LeakyReLUSlope * z,
-        Activation.ELU => z > 0 ? z : Math.Exp(z) - 1,
-        Activation.Softplus => Softplus(z),
-        Activation.SiLU => z * Sigmoid(z),
-        Activation.GELU => 0.5 * z * (1 + Math.Tanh(Activations.GeluScale * (z + (Activations.GeluCubic * z * z * z)))),
-        _ => double.NaN,
-    };
-
-    private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
-
-    private static double Softplus(double z) => z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
+    private static double Reference(Activation activation, double z) => ActivationCatalog.Find(activation)?.Reference(z) ?? double.NaN;
 
     private static double ExactGelu(double z) => 0.5 * z * (1 + Erf(z / Math.Sqrt(2)));
 

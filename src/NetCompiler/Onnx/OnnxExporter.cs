@@ -107,23 +107,11 @@ public static class OnnxExporter
         {
             case Activation.Identity:
                 break;
-            case Activation.Sigmoid:
-                builder.Node("Sigmoid", $"{prefix}/Sigmoid", [z], a);
-                break;
-            case Activation.Tanh:
-                builder.Node("Tanh", $"{prefix}/Tanh", [z], a);
-                break;
-            case Activation.ReLU:
-                builder.Node("Relu", $"{prefix}/Relu", [z], a);
-                break;
             case Activation.LeakyReLU:
                 builder.Node("LeakyRelu", $"{prefix}/LeakyRelu", [z], a, OnnxAttribute.Float("alpha", Activations.LeakyReLUSlope));
                 break;
             case Activation.ELU:
                 builder.Node("Elu", $"{prefix}/Elu", [z], a, OnnxAttribute.Float("alpha", 1f));
-                break;
-            case Activation.Softplus:
-                builder.Node("Softplus", $"{prefix}/Softplus", [z], a);
                 break;
             case Activation.Softmax:
                 builder.Node("Softmax", $"{prefix}/Softmax", [z], a, OnnxAttribute.Int("axis", -1));
@@ -137,7 +125,10 @@ public static class OnnxExporter
                 AddGelu(builder, prefix, z, a);
                 break;
             default:
-                throw new NotSupportedException($"Activation {activation} has no ONNX export.");
+                // Sigmoid, Tanh, ReLU, Softplus: one operator without attributes.
+                string op = ActivationCatalog.Find(activation)?.OnnxOperator ?? throw new NotSupportedException($"Activation {activation} has no ONNX export.");
+                builder.Node(op, $"{prefix}/{op}", [z], a);
+                break;
         }
     }
 
