@@ -53,8 +53,16 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Spec)
             .Where(static spec => spec is not null)
             .WithTrackingName(TrackingNames.Spec);
-        context.RegisterSourceOutput(specs, static (output, spec) =>
-            output.AddSource(spec!.HintName, SourceText.From(NetworkEmitter.Emit(spec), System.Text.Encoding.UTF8)));
+        // Hint names must differ ignoring case ("Net" and "NET" may not both be "….g.cs"): the names of all networks, a
+        // small list that changes only when a network is added or renamed, tell each file whether its name needs the
+        // suffix that tells such names apart.
+        var hintNames = specs
+            .Select(static (spec, _) => spec!.HintName)
+            .Collect()
+            .Select(static (names, _) => new EquatableArray<string>(names.OrderBy(n => n, StringComparer.Ordinal)))
+            .WithTrackingName(TrackingNames.HintNames);
+        context.RegisterSourceOutput(specs.Combine(hintNames), static (output, pair) =>
+            output.AddSource(HintNames.Unique(pair.Left!.HintName, pair.Right), SourceText.From(NetworkEmitter.Emit(pair.Left), System.Text.Encoding.UTF8)));
 
         var denseOnly = context.SyntaxProvider
             .ForAttributeWithMetadataName(

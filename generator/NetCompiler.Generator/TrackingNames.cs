@@ -16,4 +16,7 @@ internal static class TrackingNames
 
     /// <summary>Checking a network's weights file against its topology.</summary>
     public const string BindWeights = nameof(BindWeights);
+
+    /// <summary>The hint names of all networks, so each file can tell whether its name needs telling apart from another's by case only.</summary>
+    public const string HintNames = nameof(HintNames);
 }

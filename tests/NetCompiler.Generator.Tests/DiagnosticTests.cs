@@ -311,7 +311,7 @@ public sealed class DiagnosticTests
 
     [Theory]
     [InlineData(65536, 65536, "4295032832")] // 65536 × 65536 weights + 65536 biases
-    [InlineData(1, 800_000_000, "2400000000")] // 1.6e9 parameters fit, but z, a and δ need 3 × 8e8 scratch floats
+    [InlineData(1, 800_000_000, "51200000064")] // 1.6e9 parameters fit, but a forward tile of 64 samples needs 64 × (1 + 8e8) scratch floats
     public void NC0011_ParameterCountOverflow(int inputs, int size, string shownCount) => AssertReports(
         $$"""
         using NetCompiler;

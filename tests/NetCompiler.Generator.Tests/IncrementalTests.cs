@@ -23,7 +23,7 @@ public sealed class IncrementalTests
     /// only when a declaration names one; BakedWeightsTests covers them).
     /// </summary>
     private static readonly string[] StepsWithoutWeights =
-        [TrackingNames.Parse, TrackingNames.DenseWithoutNetwork, TrackingNames.BindWeights, TrackingNames.Diagnostics, TrackingNames.Spec];
+        [TrackingNames.Parse, TrackingNames.DenseWithoutNetwork, TrackingNames.BindWeights, TrackingNames.Diagnostics, TrackingNames.Spec, TrackingNames.HintNames];
 
     /// <summary>Every name in <see cref="TrackingNames"/>, to tell the generator's steps from Roslyn's own.</summary>
     private static readonly HashSet<string> AllTrackingNames =
@@ -68,6 +68,8 @@ public sealed class IncrementalTests
         Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.Spec));
         Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.Diagnostics));
         Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.DenseWithoutNetwork));
+        // The list of hint names is the same, so no other network's file needs to be written again for it.
+        AssertEachCachedOrUnchanged([.. StepReasons(result, TrackingNames.HintNames)], "hint names");
 
         // Exactly one source output runs again (the network's file); the diagnostics outputs stay cached.
         var outputs = SourceOutputReasons(result);

@@ -145,7 +145,7 @@ internal static partial class NetworkEmitter
     private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan)
     {
         writer.Line();
-        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out {Span} scratch);");
+        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
         writer.Line("int n = count;");
         writer.Line("double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);");
         WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));

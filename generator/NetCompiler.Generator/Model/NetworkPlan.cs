@@ -35,6 +35,9 @@ internal sealed record NetworkPlan(
     /// <summary>Columns (samples) of a cache panel, and of the widest register block (<c>RowTile.WideColumns</c> in the runtime).</summary>
     public const int ColumnPanel = 64;
 
+    /// <summary>Samples in a tile of the batched forward pass (<c>BatchLayout.TileSamples</c> in the runtime).</summary>
+    public const int TileSamples = 64;
+
     /// <summary>Side of the runtime's transpose block: the split input transpose hands out multiples of it.</summary>
     public const int TransposeBlock = 8;
 

@@ -249,6 +249,12 @@ internal static class NetworkParser
         }
     }
 
+    /// <summary>
+    /// Reports NC0011 when a number the generated code holds as an <c>int</c> would not fit one: the parameter count
+    /// (every offset and weight count is below it), the per-sample scratch of each kernel, and the scratch of a whole
+    /// tile of the batched forward pass (a constant expression, which would not compile if it overflowed). Computed in
+    /// 64 bits before any plan is made; the batched training scratch, which grows with the batch, is checked at run time.
+    /// </summary>
     private static void CheckSizes(string name, int inputSize, List<LayerSpec> layers, LocationInfo? location, List<DiagnosticInfo> diagnostics)
     {
         if (inputSize <= 0 || layers.Any(l => l.Size <= 0))
@@ -256,18 +262,23 @@ internal static class NetworkParser
             return;
         }
 
-        // The parameter buffer and each kernel's scratch buffer (z, a and δ of every layer) are indexed with int.
         long parameters = 0;
-        long scratch = 0;
+        long neurons = 0;
         long previous = inputSize;
         foreach (var layer in layers)
         {
             parameters += (layer.Size * previous) + layer.Size;
-            scratch += 3L * layer.Size;
+            neurons += layer.Size;
             previous = layer.Size;
         }
 
-        long largest = Math.Max(parameters, scratch);
+        long largest = new[]
+        {
+            parameters,
+            3 * neurons,                                             // z, a and δ of every layer, one sample
+            (inputSize + neurons) * NetworkPlan.TileSamples,                     // a tile of the batched forward pass
+            inputSize + (4 * neurons) + previous + 1,                // the batched training scratch of one sample
+        }.Max();
         if (largest > int.MaxValue)
         {
             diagnostics.Add(DiagnosticInfo.Create(
@@ -279,7 +290,6 @@ internal static class NetworkParser
         }
     }
 
-    /// <summary>Why the generator cannot add members to this type, or null when it can.</summary>
     /// <summary>
     /// Reports each member of the user's class that would clash with a generated public member (NC0019: the same name,
     /// or for a method or constructor the same parameter types), and a class named like a generated member (NC0020).

@@ -33,6 +33,24 @@ public readonly struct ScratchBuffer : IDisposable
         return new ScratchBuffer(array);
     }
 
+    /// <summary>
+    /// <see cref="Rent"/> for a batch: <c>perSample · samples + perBatch</c> floats, computed in 64 bits. A batch whose
+    /// scratch would not fit one array throws instead of wrapping around to a wrong size.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch needs more than <see cref="Array.MaxLength"/> floats of scratch; the message names <paramref name="network"/> and says to split the batch.</exception>
+    public static ScratchBuffer RentForBatch(int perSample, int samples, int perBatch, string network, out Span<float> scratch)
+    {
+        long length = ((long)perSample * samples) + perBatch;
+        if (length > Array.MaxLength - AlignmentFloats)
+        {
+            throw new ArgumentException(
+                $"{network}: a batch of {samples} samples needs {length} floats of scratch, more than one array can hold; split it into smaller batches.",
+                "inputs");
+        }
+
+        return Rent((int)length, out scratch);
+    }
+
     private static unsafe int FloatsToAlignment(float[] array)
     {
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));

@@ -351,7 +351,7 @@ namespace Samples.Tiny
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Tiny.TinyNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             int n = count;
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(6 * n, 2 * n);
@@ -377,7 +377,7 @@ namespace Samples.Tiny
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Tiny.TinyNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             int n = count;
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(6 * n, 2 * n);

@@ -429,7 +429,7 @@ namespace Samples.Iris
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             int n = count;
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(36 * n, 16 * n);
@@ -455,7 +455,7 @@ namespace Samples.Iris
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             int n = count;
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(36 * n, 16 * n);

@@ -508,7 +508,7 @@ namespace Deep
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             int n = count;
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
@@ -540,7 +540,7 @@ namespace Deep
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             int n = count;
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);

@@ -377,7 +377,7 @@ file static class XorNetKernels
             return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.TrainStep(parameters, inputs, targets, learningRate);
         }
 
-        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
         int n = count;
         double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
         global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
@@ -403,7 +403,7 @@ file static class XorNetKernels
             return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
         }
 
-        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent((TrainBatchScratchPerSample * count) + TrainBatchScratchPerBatch, out global::System.Span<float> scratch);
+        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
         int n = count;
         double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
         global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
