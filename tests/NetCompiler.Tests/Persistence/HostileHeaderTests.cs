@@ -70,6 +70,68 @@ public sealed class HostileHeaderTests
         Assert.InRange(allocated, 0, SmallAllocation);
     }
 
+    [Fact]
+    public void EveryCombinationOfExtremeSizesWithAValidChecksum_IsRefusedOrDescribedExactly()
+    {
+        // Headers a checksum cannot protect against (crafted, checksum recomputed): inputs 1 or 2^31 - 1, then 1 to 6
+        // layers whose sizes are each 1, 4, 65 536 or 2^31 - 1 (10 920 topologies, issue 13's among them), each stored
+        // with its true count when that fits an int, else with the count a wrapping 64-bit sum gives. A header is described exactly
+        // when its stored count is the true one and fits an int; otherwise it is ModelFormatException, never anything else.
+        int[] sizes = [1, 4, 65_536, int.MaxValue];
+        var failures = new List<string>();
+        int headers = 0, described = 0, fitting = 0, wraps = 0;
+        foreach (int inputSize in new[] { 1, int.MaxValue })
+        {
+            for (int layerCount = 1; layerCount <= 6; layerCount++)
+            {
+                for (int combination = 0; combination < 1 << (2 * layerCount); combination++)
+                {
+                    var layers = new (int Size, int Activation)[layerCount];
+                    System.Numerics.BigInteger exact = 0;
+                    long wrapped = 0;
+                    int previous = inputSize;
+                    for (int i = 0; i < layerCount; i++)
+                    {
+                        int size = sizes[(combination >> (2 * i)) & 3];
+                        layers[i] = (size, 0);
+                        exact += ((System.Numerics.BigInteger)size * previous) + size;
+                        wrapped = unchecked(wrapped + ((long)size * previous) + size);
+                        previous = size;
+                    }
+
+                    bool fits = exact <= int.MaxValue;
+                    wraps += !fits && wrapped is >= 0 and <= int.MaxValue ? 1 : 0;
+                    fitting += fits ? 1 : 0;
+                    int stored = fits ? (int)exact : unchecked((int)wrapped);
+                    headers++;
+                    byte[] header = Header(1, inputSize, 0, layers, "Extreme", stored);
+                    string topology = $"{inputSize} → {string.Join(" → ", layers.Select(l => l.Size))}, stored {stored}";
+                    var exception = Record.Exception(() =>
+                    {
+                        var description = ModelFile.ReadDescription(new MemoryStream(header));
+                        described++;
+                        if (!fits || description.ParameterCount != (int)exact)
+                        {
+                            failures.Add($"{topology}: described with {description.ParameterCount} parameters");
+                        }
+                    });
+                    if (exception is not (null or ModelFormatException))
+                    {
+                        failures.Add($"{topology}: {exception.GetType().Name}: {exception.Message}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {headers} headers misbehaved; the first:\n{string.Join("\n", failures.Take(10))}");
+        Assert.Equal(10_920, headers);
+        Assert.Equal(705, fitting);
+        Assert.Equal(705, described);
+
+        // Four topologies wrap into the int range: issue 13's 2147483647 → 2147483647 ×4 → 4 → 1 and three like it.
+        Assert.Equal(4, wraps);
+    }
+
     [Theory]
     [InlineData(new[] { int.MaxValue, int.MaxValue }, 1)]
     [InlineData(new[] { 65_536, 32_768, 1 }, 32_769)]
