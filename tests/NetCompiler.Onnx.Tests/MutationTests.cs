@@ -13,16 +13,63 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void EveryBitFlipTruncationAndOverwrittenByteOfAnExportedModel_IsRejectedCleanlyOrReadExactly()
     {
-        // LinearBottleneckNet (3 → 4 → 2 Tanh, 26 parameters) exports to a few hundred bytes: two Gemm layers, their
-        // initializers, a Tanh, typed graph input and output.
-        var source = TestData.RandomNetwork<LinearBottleneckNet>(seed: 11);
-        byte[] model = OnnxAssert.Export(source);
-        float[] saved = TestData.Snapshot(source);
-        var parameterAt = ParameterBytes(model, saved);
-        Assert.Equal(4 * LinearBottleneckNet.ParameterCount, parameterAt.Count);
+        // LinearBottleneckNet (3 → 4 → 2 Tanh, 26 parameters) exports to 511 bytes: two Gemm layers, their initializers,
+        // a Tanh, typed graph input and output.
+        var tally = Mutate<LinearBottleneckNet>();
 
-        var net = new LinearBottleneckNet();
-        float[] baseline = TestData.Snapshot(TestData.RandomNetwork<LinearBottleneckNet>(seed: 12));
+        Assert.Equal(511 * 8, tally.Flips);
+        Assert.Equal(32 * LinearBottleneckNet.ParameterCount, tally.AcceptedWithTheFlippedValue);
+    }
+
+    [Fact]
+    public void EveryBitFlipTruncationAndOverwrittenByteOfAnExportedSoftmaxClassifier_IsRejectedCleanlyOrReadExactly()
+    {
+        // SiluGeluSoftmaxNet (4 → 8 SiLU → 7 GELU → 3 Softmax, 127 parameters) exports to 1909 bytes: SiLU and GELU spelled
+        // with Sigmoid, Mul, Pow, Add, Tanh and Constant nodes, and a Softmax, so mutations reach every part of the walk.
+        var tally = Mutate<SiluGeluSoftmaxNet>();
+
+        Assert.Equal(1909 * 8, tally.Flips);
+        Assert.Equal(32 * SiluGeluSoftmaxNet.ParameterCount, tally.AcceptedWithTheFlippedValue);
+    }
+
+    [Fact]
+    public void EveryBitFlipTruncationAndOverwrittenByteOfAKerasModel_IsRejectedCleanlyOrReadExactly()
+    {
+        // As tf2onnx writes Keras' Dense layers: MatMul with [in, out] kernels in float_data, then the bias Add, then
+        // LeakyRelu, Elu and Softplus (6 → 9 → 5 → 2, 125 parameters), so mutations reach the MatMul + Add path too.
+        var (l1, l2, l3) = (AuthoredLayer.Random(6, 9, 21), AuthoredLayer.Random(9, 5, 23), AuthoredLayer.Random(5, 2, 25));
+        var author = new ModelAuthor("dense_input", new OnnxDimension(null, "unk__12"), 6, graphName: "tf2onnx");
+        string h = author.Node("LeakyRelu", [author.KerasDense(author.InputName, l1, "dense")], OnnxAttribute.Float("alpha", 0.01f));
+        h = author.Node("Elu", [author.KerasDense(h, l2, "dense_1")], OnnxAttribute.Float("alpha", 1f));
+        h = author.Node("Softplus", [author.KerasDense(h, l3, "dense_2")]);
+        var model = author.Build(h, 2, outputName: "dense_2", opset: 13, producer: "tf2onnx");
+
+        var tally = Mutate<LeakyEluSoftplusNet>(model, AuthoredLayer.Parameters(l1, l2, l3));
+
+        Assert.Equal(model.Length * 8, tally.Flips);
+        Assert.Equal(32 * LeakyEluSoftplusNet.ParameterCount, tally.AcceptedWithTheFlippedValue);
+    }
+
+    /// <summary>
+    /// Applies every mutation to <typeparamref name="TNet"/>'s exported model and checks each load; returns the tally, after
+    /// asserting that no load misbehaved.
+    /// </summary>
+    private Tally Mutate<TNet>()
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var source = TestData.RandomNetwork<TNet>(seed: 11);
+        return Mutate<TNet>(OnnxAssert.Export(source), TestData.Snapshot(source));
+    }
+
+    /// <summary>Applies every mutation to <paramref name="model"/>, which holds <paramref name="saved"/>, and checks each load into a <typeparamref name="TNet"/>.</summary>
+    private Tally Mutate<TNet>(byte[] model, float[] saved)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var parameterAt = ParameterBytes(model, saved);
+        Assert.Equal(4 * TNet.ParameterCount, parameterAt.Count);
+
+        var net = TNet.Create(0);
+        float[] baseline = TestData.Snapshot(TestData.RandomNetwork<TNet>(seed: 12));
         var tally = new Tally { Saved = saved };
         for (int offset = 0; offset < model.Length; offset++)
         {
@@ -38,7 +85,7 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
                     expected[at.Parameter] = BitConverter.Int32BitsToSingle(bits);
                 }
 
-                Check(net, baseline, flipped, WithoutDroppedBiases(flipped, expected), mustBeAccepted: parameterAt.ContainsKey(offset), $"bit {bit} of byte {offset} flipped", tally);
+                Check(net, baseline, flipped, WithoutDroppedBiases<TNet>(flipped, expected), mustBeAccepted: parameterAt.ContainsKey(offset), $"bit {bit} of byte {offset} flipped", tally);
             }
         }
 
@@ -58,22 +105,22 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
 
                 byte[] overwritten = (byte[])model.Clone();
                 overwritten[offset] = value;
-                Check(net, baseline, overwritten, WithoutDroppedBiases(overwritten, saved), mustBeAccepted: false, $"byte {offset} set to 0x{value:X2}", tally);
+                Check(net, baseline, overwritten, WithoutDroppedBiases<TNet>(overwritten, saved), mustBeAccepted: false, $"byte {offset} set to 0x{value:X2}", tally);
             }
         }
 
-        output.WriteLine($"{model.Length}-byte model: {tally}");
+        output.WriteLine($"{typeof(TNet).Name}, {model.Length}-byte model: {tally}");
         Assert.True(tally.Failures.Count == 0, $"{tally.Failures.Count} of {tally.Total} mutations misbehaved; the first:\n{string.Join("\n", tally.Failures.Take(10))}");
 
         // Every flip of a weight's bit is read; everything else the importer rejects, or reads unchanged (a flip in a name
-        // or in a field it does not use).
-        Assert.Equal(8 * model.Length, tally.Flips);
-        Assert.Equal(32 * LinearBottleneckNet.ParameterCount, tally.AcceptedWithTheFlippedValue);
+        // or in a field it does not use), or without a bias its Gemm no longer names.
         Assert.Equal(tally.Total, tally.Rejected + tally.AcceptedWithTheFlippedValue + tally.AcceptedWithoutABias + tally.AcceptedUnchanged);
+        return tally;
     }
 
     /// <summary>Loads <paramref name="data"/> into <paramref name="net"/> (reset to <paramref name="baseline"/>) and records a failure unless it behaves as documented.</summary>
-    private static void Check(LinearBottleneckNet net, float[] baseline, byte[] data, float[] ifAccepted, bool mustBeAccepted, string mutation, Tally tally)
+    private static void Check<TNet>(TNet net, float[] baseline, byte[] data, float[] ifAccepted, bool mustBeAccepted, string mutation, Tally tally)
+        where TNet : class, INeuralNetwork<TNet>
     {
         tally.Total++;
         tally.Flips += mutation.StartsWith("bit ", StringComparison.Ordinal) ? 1 : 0;
@@ -106,9 +153,9 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
             return;
         }
 
-        if (net.Parameters.Length != LinearBottleneckNet.ParameterCount || !SameBits(ifAccepted, net.Parameters))
+        if (net.Parameters.Length != TNet.ParameterCount || !SameBits(ifAccepted, net.Parameters))
         {
-            tally.Failures.Add($"{mutation}: accepted, but the parameters are not the {LinearBottleneckNet.ParameterCount} the file stores");
+            tally.Failures.Add($"{mutation}: accepted, but the parameters are not the {TNet.ParameterCount} the file stores");
             return;
         }
 
@@ -132,7 +179,8 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
     /// Gemm's C is optional, the layer then has no bias, which the importer reads as zeros, and the bias initializer is
     /// simply unused.
     /// </summary>
-    private static float[] WithoutDroppedBiases(byte[] data, float[] values)
+    private static float[] WithoutDroppedBiases<TNet>(byte[] data, float[] values)
+        where TNet : class, INeuralNetwork<TNet>
     {
         OnnxGraph? graph;
         try
@@ -145,7 +193,7 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
         }
 
         var gemms = graph?.Nodes.Where(n => n.OpType == "Gemm").ToList() ?? [];
-        var layers = LinearBottleneckNet.Description.Layers;
+        var layers = TNet.Description.Layers;
         if (gemms.Count != layers.Length)
         {
             return values;
