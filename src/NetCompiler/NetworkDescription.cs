@@ -24,6 +24,8 @@ public sealed record LayerDescription(int InputSize, int Size, Activation Activa
 public sealed class NetworkDescription : IEquatable<NetworkDescription>
 {
     /// <summary>Describes a network; computes the parameter layout from the sizes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputSize"/> or a layer's size is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="layers"/> is empty, or the layers hold more than <see cref="int.MaxValue"/> parameters.</exception>
     public NetworkDescription(string name, int inputSize, Loss loss, params ReadOnlySpan<(int Size, Activation Activation)> layers)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
@@ -35,12 +37,23 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
         var builder = ImmutableArray.CreateBuilder<LayerDescription>(layers.Length);
         int offset = 0;
         int previousSize = inputSize;
-        foreach (var (size, activation) in layers)
+        for (int i = 0; i < layers.Length; i++)
         {
+            var (size, activation) = layers[i];
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(layers));
-            int weightCount = checked(size * previousSize);
-            builder.Add(new LayerDescription(previousSize, size, activation, offset, checked(offset + weightCount)));
-            offset = checked(offset + weightCount + size);
+
+            // In 64 bits: each term is below 2^62 and offset is at most int.MaxValue, so nothing here can wrap.
+            long weightCount = (long)size * previousSize;
+            long end = offset + weightCount + size;
+            if (end > int.MaxValue)
+            {
+                throw new ArgumentException(
+                    $"Layers 1 to {i + 1} hold {end} parameters (layer {i + 1} is {previousSize} → {size}); a network holds at most {int.MaxValue}.",
+                    nameof(layers));
+            }
+
+            builder.Add(new LayerDescription(previousSize, size, activation, offset, offset + (int)weightCount));
+            offset = (int)end;
             previousSize = size;
         }
 

@@ -41,3 +41,9 @@ public partial class ReluClassifierNet;
 [Dense(4)]
 [Dense(2, Activation.Tanh)]
 public partial class LinearBottleneckNet;
+
+/// <summary>The Iris classifier's shape, 4 → 16 Tanh → 3 Softmax with cross-entropy, as issue 13 reports its malformed exports.</summary>
+[Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+[Dense(16, Activation.Tanh)]
+[Dense(3, Activation.Softmax)]
+public partial class IrisShapedNet;

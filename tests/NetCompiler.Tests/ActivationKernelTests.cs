@@ -186,11 +186,16 @@ public sealed class ActivationKernelTests
     public void MismatchedLengthsThrow()
     {
         var exception = Assert.Throws<ArgumentException>(() => ActivationKernels.Tanh(new float[16], new float[15]));
-        Assert.Equal("The spans of one layer's z, a and δ must have the same length.", exception.Message);
-        Assert.Throws<ArgumentException>(() => ActivationKernels.Softmax(new float[3], new float[4]));
-        Assert.Throws<ArgumentException>(() => ActivationKernels.Identity(new float[3], new float[2]));
-        Assert.Throws<ArgumentException>(() => ActivationKernels.MultiplyByTanhDerivative(new float[3], new float[3], new float[2]));
-        Assert.Throws<ArgumentException>(() => ActivationKernels.MultiplyByIdentityDerivative(new float[3], new float[2], new float[3]));
+        Assert.Equal("a has 15 floats but must have 16 (as many as z). (Parameter 'a')", exception.Message);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => ActivationKernels.Softmax(new float[3], new float[4])).ParamName);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => ActivationKernels.Identity(new float[3], new float[2])).ParamName);
+
+        // With three spans, the one whose length the other two do not share is named.
+        var delta = Assert.Throws<ArgumentException>(() => ActivationKernels.MultiplyByTanhDerivative(new float[3], new float[3], new float[2]));
+        Assert.Equal("delta has 2 floats but must have 3 (as many as z and a). (Parameter 'delta')", delta.Message);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => ActivationKernels.MultiplyByIdentityDerivative(new float[3], new float[2], new float[3])).ParamName);
+        var z = Assert.Throws<ArgumentException>(() => ActivationKernels.MultiplyBySigmoidDerivative(new float[4], new float[3], new float[3]));
+        Assert.Equal("z has 4 floats but must have 3 (as many as a and delta). (Parameter 'z')", z.Message);
     }
 
     [Fact]

@@ -89,6 +89,28 @@ public sealed class GenericNetworkTests
         Assert.NotEqual(IrisNet.Description, new NetworkDescription("IrisNet", 4, Loss.CrossEntropy, (16, Activation.ReLU), (3, Activation.Softmax)));
     }
 
+    [Fact]
+    public void ADescriptionOfMoreParametersThanAnIntHoldsIsAnArgumentException()
+    {
+        // The sizes of issue 13's crafted header: four layers of 2^31 - 1 wrap a 64-bit sum; the constructor must neither wrap
+        // nor throw OverflowException.
+        var exception = Assert.Throws<ArgumentException>(() => new NetworkDescription(
+            "Wrap", int.MaxValue, Loss.MeanSquaredError,
+            (int.MaxValue, Activation.Identity), (int.MaxValue, Activation.Identity), (int.MaxValue, Activation.Identity),
+            (int.MaxValue, Activation.Identity), (4, Activation.Identity), (1, Activation.Identity)));
+
+        Assert.Equal("layers", exception.ParamName);
+        Assert.StartsWith(
+            "Layers 1 to 1 hold 4611686016279904256 parameters (layer 1 is 2147483647 → 2147483647); a network holds at most 2147483647.",
+            exception.Message,
+            StringComparison.Ordinal);
+
+        // The bound is inclusive: 1 → 715 827 882 → 1 holds exactly int.MaxValue parameters.
+        var largest = new NetworkDescription("Largest", 1, Loss.MeanSquaredError, (715_827_882, Activation.Identity), (1, Activation.Identity));
+        Assert.Equal(int.MaxValue, largest.ParameterCount);
+        Assert.Throws<ArgumentException>(() => new NetworkDescription("OneMore", 1, Loss.MeanSquaredError, (715_827_882, Activation.Identity), (2, Activation.Identity)));
+    }
+
     private sealed record Evaluation(int InputSize, int OutputSize, int ParameterCount, float LossBefore, float LossAfter);
 
     /// <summary>

@@ -12,14 +12,15 @@ namespace NetCompiler.Kernels;
 /// (slopes, the branch at 0, NaN in gives NaN out except where the scalar function maps it to 0); values
 /// within a few ulp of the exact ones (see <see cref="VectorMath"/>; ELU near 0, softplus below -17 and GELU
 /// below -5 are computed without the cancellation of the scalar formulas). Allocation-free; <c>a</c> may be
-/// <c>z</c> itself.
+/// <c>z</c> itself. <c>z</c>, <c>a</c> and <c>δ</c> must have the same length (any, including 0); otherwise
+/// <see cref="ArgumentException"/> names the span whose length differs from the others' (<c>a</c> when only two differ).
 /// </summary>
 public static class ActivationKernels
 {
     /// <summary><c>a = z</c>.</summary>
     public static void Identity(ReadOnlySpan<float> z, Span<float> a)
     {
-        CheckLengths(z, a);
+        Guard.SameLength(z, nameof(z), a, nameof(a));
         z.CopyTo(a);
     }
 
@@ -52,7 +53,7 @@ public static class ActivationKernels
 
     /// <summary><c>δ ⊙= 1</c>: leaves <paramref name="delta"/> unchanged (the spans are still checked).</summary>
     public static void MultiplyByIdentityDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        CheckLengths(z, a, delta);
+        Guard.SameLength(z, nameof(z), a, nameof(a), delta, nameof(delta));
 
     /// <summary><c>δ_i *= a_i (1 - a_i)</c>, σ'.</summary>
     public static void MultiplyBySigmoidDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
@@ -92,7 +93,7 @@ public static class ActivationKernels
     /// </summary>
     public static void Softmax(ReadOnlySpan<float> z, Span<float> a)
     {
-        CheckLengths(z, a);
+        Guard.SameLength(z, nameof(z), a, nameof(a));
         if (z.IsEmpty)
         {
             return;
@@ -196,7 +197,7 @@ public static class ActivationKernels
     private static void Apply<TFunction>(ReadOnlySpan<float> z, Span<float> a)
         where TFunction : struct, IActivationFunction
     {
-        CheckLengths(z, a);
+        Guard.SameLength(z, nameof(z), a, nameof(a));
         var map = new ValueMap<TFunction>();
         Map(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), (nuint)z.Length, ref map);
     }
@@ -208,7 +209,7 @@ public static class ActivationKernels
     private static void MultiplyByDerivative<TFunction>(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta)
         where TFunction : struct, IActivationFunction
     {
-        CheckLengths(z, a, delta);
+        Guard.SameLength(z, nameof(z), a, nameof(a), delta, nameof(delta));
         ref float zs = ref MemoryMarshal.GetReference(z);
         ref float activations = ref MemoryMarshal.GetReference(a);
         ref float deltas = ref MemoryMarshal.GetReference(delta);
@@ -309,25 +310,6 @@ public static class ActivationKernels
             Unsafe.Add(ref first, 2) = value.Value.GetElement(2);
         }
     }
-
-    private static void CheckLengths(ReadOnlySpan<float> z, ReadOnlySpan<float> a)
-    {
-        if (z.Length != a.Length)
-        {
-            ThrowLengths();
-        }
-    }
-
-    private static void CheckLengths(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> delta)
-    {
-        if (z.Length != a.Length || z.Length != delta.Length)
-        {
-            ThrowLengths();
-        }
-    }
-
-    private static void ThrowLengths() =>
-        throw new ArgumentException("The spans of one layer's z, a and δ must have the same length.");
 
     /// <summary>An element-wise map applied by <see cref="Map"/>; it may keep a running total of its outputs.</summary>
     private interface IElementMap

@@ -121,10 +121,12 @@ public static class Activations
 
     /// <summary>
     /// <c>a_i = e^(z_i - m) / Σ_j e^(z_j - m)</c> with <c>m = max_j z_j</c>, so any finite logits give
-    /// finite probabilities that sum to 1.
+    /// finite probabilities that sum to 1. <paramref name="a"/> must have <c>z.Length</c> elements and may be <paramref name="z"/> itself.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="a"/> does not have as many elements as <paramref name="z"/>.</exception>
     public static void Softmax(ReadOnlySpan<float> z, Span<float> a)
     {
+        Guard.SameLength(z, nameof(z), a, nameof(a));
         float max = float.NegativeInfinity;
         foreach (float value in z)
         {

@@ -8,7 +8,8 @@ namespace NetCompiler.Kernels;
 /// BP1 of a whole batch in the matrix form: the loss of every sample and the output deltas <c>H_L</c>, with
 /// logits, targets and deltas all feature-major (<c>[outputs, samples]</c>: row k holds output k of every sample),
 /// so each step is a vector operation across 16 samples and nothing is gathered or scattered per sample.
-/// Called by generated code, which checks the sizes.
+/// Called by generated code. Every <c>[outputs, samples]</c> buffer must hold exactly <c>outputs × samples</c> values
+/// (the product is formed in 64 bits); otherwise <see cref="ArgumentException"/> names it and gives that length.
 /// </summary>
 public static class BatchOutputLayer
 {
@@ -22,13 +23,18 @@ public static class BatchOutputLayer
     /// <param name="targets">T transposed to <c>[outputs, samples]</c>.</param>
     /// <param name="outputs">The number of outputs (rows).</param>
     /// <param name="deltas">H_L, <c>[outputs, samples]</c>; may not alias the inputs.</param>
-    /// <param name="losses">One loss per sample.</param>
+    /// <param name="losses">One loss per sample: its length is the number of samples.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="outputs"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">A buffer does not hold <c>outputs × losses.Length</c> values. When logits, targets
+    /// and deltas agree on a whole number of samples other than <c>losses.Length</c>, <paramref name="losses"/> is named.</exception>
     public static void SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int outputs, Span<float> deltas, Span<float> losses)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         int samples = losses.Length;
-        if (logits.Length < outputs * samples || targets.Length < outputs * samples || deltas.Length < outputs * samples)
+        long size = (long)outputs * samples;
+        if (logits.Length != size || targets.Length != size || deltas.Length != size)
         {
-            throw new ArgumentException("logits, targets and deltas must each hold outputs × samples values.");
+            ThrowWrongSizes(logits.Length, targets.Length, deltas.Length, outputs, samples);
         }
 
         ref float z = ref MemoryMarshal.GetReference(logits);
@@ -86,12 +92,14 @@ public static class BatchOutputLayer
     /// Softmax of every sample of a feature-major batch: <c>a[k, s] = exp(z[k, s] - max_s) / Σ_j exp(z[j, s] - max_s)</c>.
     /// <paramref name="activations"/> may be <paramref name="logits"/> itself.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="outputs"/> is not positive, or <paramref name="samples"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> or <paramref name="activations"/> does not hold exactly <c>outputs × samples</c> values.</exception>
     public static void Softmax(ReadOnlySpan<float> logits, int outputs, int samples, Span<float> activations)
     {
-        if (logits.Length < outputs * samples || activations.Length < outputs * samples)
-        {
-            throw new ArgumentException("logits and activations must each hold outputs × samples values.");
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        ArgumentOutOfRangeException.ThrowIfNegative(samples);
+        Guard.ProductLength(logits, nameof(logits), outputs, nameof(outputs), samples, nameof(samples));
+        Guard.ProductLength(activations, nameof(activations), outputs, nameof(outputs), samples, nameof(samples));
 
         ref float z = ref MemoryMarshal.GetReference(logits);
         ref float a = ref MemoryMarshal.GetReference(activations);
@@ -161,6 +169,26 @@ public static class BatchOutputLayer
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// The exception of <see cref="SoftmaxCrossEntropy"/>: when logits, targets and deltas agree with one another on a
+    /// whole number of samples, the sample count (the length of losses) is what is wrong; otherwise the first buffer
+    /// that does not hold outputs × samples values is.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowWrongSizes(int logits, int targets, int deltas, int outputs, int samples)
+    {
+        if (logits == targets && logits == deltas && logits % outputs == 0)
+        {
+            Guard.ThrowKernelLength("losses", samples, $"{logits / outputs}", $"one per sample: logits, targets and deltas hold {logits / outputs} samples of {outputs} outputs");
+        }
+
+        string why = $"outputs × samples = {outputs} × {samples}, samples being losses.Length";
+        long size = (long)outputs * samples;
+        var (name, length) = logits != size ? ("logits", logits) : targets != size ? ("targets", targets) : ("deltas", deltas);
+        Guard.ThrowKernelLength(name, length, $"{size}", why);
     }
 
     /// <summary>ln of each lane: one scalar logarithm per sample, so it needs no vector version.</summary>

@@ -8,14 +8,18 @@ using System.Runtime.Intrinsics.X86;
 namespace NetCompiler.Kernels;
 
 /// <summary>
-/// The vector primitives generated code uses for layers too large to unroll. Sizes are checked by
-/// the generated caller, which slices every span to its compile-time length.
+/// The vector primitives generated code uses for layers too large to unroll. Every span must have the length the others
+/// imply (the generated caller slices each to its compile-time length; only <see cref="Dot"/> and
+/// <see cref="AddScaled"/> accept a longer <c>y</c>); otherwise <see cref="ArgumentException"/> names the span that is
+/// inconsistent with the others and gives the length it must have.
 /// </summary>
 public static class DenseKernels
 {
-    /// <summary>Returns <c>Σ_i x_i y_i</c> over <c>x.Length</c> elements.</summary>
+    /// <summary>Returns <c>Σ_i x_i y_i</c> over <c>x.Length</c> elements; <paramref name="y"/> may be longer than <paramref name="x"/> (its first <c>x.Length</c> elements are used).</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> has fewer elements than <paramref name="x"/>.</exception>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
+        Guard.AtLeastLength(x, nameof(x), y, nameof(y));
         y = y[..x.Length];
         int i = 0;
         float sum = 0f;
@@ -56,7 +60,12 @@ public static class DenseKernels
     /// (512, 256 or 128 bits) that fit a row, else scalar code. The result depends only on the values,
     /// never on where the spans lie in memory, so it is the same bit for bit from call to call.
     /// </summary>
-    /// <exception cref="ArgumentException">The lengths of <paramref name="weights"/> or <paramref name="z"/> do not match.</exception>
+    /// <exception cref="ArgumentException">
+    /// The lengths do not fit one another. The span named is the inconsistent one: <paramref name="bias"/> or
+    /// <paramref name="z"/> when they differ (whichever <c>weights.Length / x.Length</c> rows does not match),
+    /// <paramref name="x"/> when <paramref name="weights"/> is a whole number of rows of <c>bias.Length</c> of another width,
+    /// else <paramref name="weights"/>.
+    /// </exception>
     public static void MatrixVector(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> z) =>
         MatrixVector(weights, x, bias, z, VectorWidth.Widest);
 
@@ -69,14 +78,9 @@ public static class DenseKernels
     {
         int rows = bias.Length;
         int columns = x.Length;
-        if (weights.Length != (long)rows * columns)
+        if (weights.Length != (long)rows * columns || z.Length != rows)
         {
-            throw new ArgumentException($"The weights must hold bias.Length × x.Length = {rows} × {columns} values, not {weights.Length}.", nameof(weights));
-        }
-
-        if (z.Length != rows)
-        {
-            throw new ArgumentException($"z must hold bias.Length = {rows} values, not {z.Length}.", nameof(z));
+            ThrowMatrixVectorLengths(weights.Length, columns, rows, z.Length);
         }
 
         if (rows == 0)
@@ -247,6 +251,31 @@ public static class DenseKernels
         {
             StoreRows(Lanes512.Sum4(sum0, sum1, sum2, default), ref b, ref z, rows & ~3, rows & 3);
         }
+    }
+
+    /// <summary>Names the span of a <see cref="MatrixVector(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> call whose length the others contradict.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowMatrixVectorLengths(int weights, int columns, int rows, int outputs)
+    {
+        if (outputs != rows)
+        {
+            // bias and z disagree; the one that does not match W's row count (with x's width) is wrong, z by default.
+            if (columns > 0 && weights == (long)outputs * columns)
+            {
+                Guard.ThrowKernelLength("bias", rows, $"{outputs}", $"one per row of weights: weights.Length / x.Length = {weights} / {columns}, and as many as z");
+            }
+
+            Guard.ThrowKernelLength("z", outputs, $"{rows}", "one per row: bias.Length");
+        }
+
+        if (rows > 0 && weights % rows == 0 && weights / rows != 0)
+        {
+            // W is a whole number of rows of another width than x: x is the odd one out.
+            Guard.ThrowKernelLength("x", columns, $"{weights / rows}", $"the width of weights: weights.Length / bias.Length = {weights} / {rows}");
+        }
+
+        Guard.ThrowKernelLength("weights", weights, $"{(long)rows * columns}", $"bias.Length × x.Length = {rows} × {columns}");
     }
 
     /// <summary>
@@ -485,9 +514,11 @@ public static class DenseKernels
         }
     }
 
-    /// <summary>Computes <c>y ← y + α x</c> over <c>x.Length</c> elements.</summary>
+    /// <summary>Computes <c>y ← y + α x</c> over <c>x.Length</c> elements; <paramref name="y"/> may be longer than <paramref name="x"/> (the rest of it is left as it is).</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> has fewer elements than <paramref name="x"/>.</exception>
     public static void AddScaled(float alpha, ReadOnlySpan<float> x, Span<float> y)
     {
+        Guard.AtLeastLength(x, nameof(x), y, nameof(y));
         y = y[..x.Length];
         int i = 0;
         if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)

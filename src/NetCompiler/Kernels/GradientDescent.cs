@@ -9,10 +9,12 @@ public static class GradientDescent
     /// <summary>
     /// Applies <c>θ ← θ - scale · g</c>. Checks first that the scale, the gradient and every updated
     /// value are finite, and throws <see cref="TrainingDivergedException"/> without touching
-    /// <paramref name="parameters"/> if not.
+    /// <paramref name="parameters"/> if not. <paramref name="gradient"/> must have <c>parameters.Length</c> elements.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="gradient"/> does not have as many elements as <paramref name="parameters"/>.</exception>
     public static void Apply(Span<float> parameters, ReadOnlySpan<float> gradient, float scale, string network)
     {
+        Guard.Length(gradient, parameters.Length, network, "as many as parameters", nameof(gradient));
         if (!float.IsFinite(scale))
         {
             throw new TrainingDivergedException($"{network}: the learning rate scale {scale} is not finite. The parameters were not changed.");
@@ -24,7 +26,6 @@ public static class GradientDescent
                 $"{network}: gradient[{bad}] is {gradient[bad]}; the parameters were not changed (lower the learning rate or check the data).");
         }
 
-        gradient = gradient[..parameters.Length];
         if (!UpdateStaysFinite(parameters, gradient, scale))
         {
             for (int p = 0; p < parameters.Length; p++)

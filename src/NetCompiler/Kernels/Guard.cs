@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -63,8 +64,10 @@ public static class Guard
     /// it, that is NaN or infinite. Training checks its batch first, because a saturating activation
     /// (ReLU(NaN) = 0, tanh(∞) = 1) can hide a bad input from the loss and let it poison the gradient.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="inputs"/> is not whole samples, or <paramref name="targets"/> does not have as many samples.</exception>
     public static void ThrowIfBatchNotFinite(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, string network)
     {
+        SampleCount(inputs.Length, targets.Length, inputSize, outputSize, network, nameof(inputs), nameof(targets), "InputSize", "OutputSize");
         if (FirstNonFinite(inputs) is int input)
         {
             throw new TrainingDivergedException(
@@ -185,4 +188,102 @@ public static class Guard
 
     private static void ThrowWrongLength(int actual, int expected, string network, string what, string parameterName) =>
         throw new ArgumentException($"{network}: {parameterName} has {actual} floats but must have {expected} ({what}).", parameterName);
+
+    // ---- The length checks of the public kernels. One rule for all of them: a span of the wrong length is an
+    // ArgumentException whose ParamName is that span's parameter and whose message says "<name> has <n> floats but must
+    // have <expected> (<why>)". Products of sizes are formed in 64 bits (two ints multiply to less than 2^62), so no size
+    // can wrap around to a length that passes. Each check is one or two compares; the messages are built only on the
+    // throwing path, in methods that are never inlined.
+
+    /// <summary>Throws unless <paramref name="second"/> has as many elements as <paramref name="first"/>; names <paramref name="secondName"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SameLength(ReadOnlySpan<float> first, string firstName, ReadOnlySpan<float> second, string secondName)
+    {
+        if (first.Length != second.Length)
+        {
+            ThrowNotSameLength(second.Length, first.Length, secondName, firstName);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="second"/> has at least as many elements as <paramref name="first"/>; names <paramref name="secondName"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AtLeastLength(ReadOnlySpan<float> first, string firstName, ReadOnlySpan<float> second, string secondName)
+    {
+        if (second.Length < first.Length)
+        {
+            ThrowShorter(second.Length, first.Length, secondName, firstName);
+        }
+    }
+
+    /// <summary>
+    /// Throws unless the three spans have the same length. The span named is the odd one out: the one whose length the
+    /// other two do not share, or, when all three differ, <paramref name="secondName"/> (measured against the first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SameLength(
+        ReadOnlySpan<float> first, string firstName, ReadOnlySpan<float> second, string secondName, ReadOnlySpan<float> third, string thirdName)
+    {
+        if (first.Length != second.Length || first.Length != third.Length)
+        {
+            ThrowNotSameLength(first.Length, firstName, second.Length, secondName, third.Length, thirdName);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="span"/> has exactly <c><paramref name="rows"/> × <paramref name="columns"/></c> elements (multiplied in 64 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ProductLength(ReadOnlySpan<float> span, string parameterName, int rows, string rowsName, int columns, string columnsName)
+    {
+        if (span.Length != (long)rows * columns)
+        {
+            ThrowProductLength(span.Length, parameterName, rows, rowsName, columns, columnsName, atLeast: false);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="span"/> has at least <c><paramref name="rows"/> × <paramref name="columns"/></c> elements (multiplied in 64 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MinimumProductLength(ReadOnlySpan<float> span, string parameterName, int rows, string rowsName, int columns, string columnsName)
+    {
+        if (span.Length < (long)rows * columns)
+        {
+            ThrowProductLength(span.Length, parameterName, rows, rowsName, columns, columnsName, atLeast: true);
+        }
+    }
+
+    /// <summary>The exception of the kernels' length checks: <c>"name has actual floats but must have expected (why)."</c>, naming <paramref name="parameterName"/>.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void ThrowKernelLength(string parameterName, long actual, string expected, string why) =>
+        throw new ArgumentException($"{parameterName} has {actual} floats but must have {expected} ({why}).", parameterName);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotSameLength(int actual, int expected, string name, string referenceName) =>
+        ThrowKernelLength(name, actual, $"{expected}", $"as many as {referenceName}");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShorter(int actual, int expected, string name, string referenceName) =>
+        ThrowKernelLength(name, actual, $"at least {expected}", $"as many as {referenceName}");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotSameLength(int first, string firstName, int second, string secondName, int third, string thirdName)
+    {
+        if (first == second)
+        {
+            ThrowNotSameLength(third, first, thirdName, $"{firstName} and {secondName}");
+        }
+
+        if (first == third || second != third)
+        {
+            ThrowNotSameLength(second, first, secondName, first == third ? $"{firstName} and {thirdName}" : firstName);
+        }
+
+        ThrowNotSameLength(first, second, firstName, $"{secondName} and {thirdName}");
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowProductLength(int actual, string parameterName, int rows, string rowsName, int columns, string columnsName, bool atLeast) =>
+        ThrowKernelLength(parameterName, actual, $"{(atLeast ? "at least " : string.Empty)}{(long)rows * columns}", $"{rowsName} × {columnsName} = {rows} × {columns}");
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -9,13 +10,15 @@ namespace NetCompiler.Kernels;
 /// <summary>
 /// Topology-independent helpers of the batched (matrix-form) kernels: layout changes between
 /// sample-major <c>[count, features]</c> and feature-major <c>[features, count]</c> buffers, and the
-/// element-wise passes around the generated products.
+/// element-wise passes around the generated products. A buffer's length must be the one its sizes give (the
+/// product formed in 64 bits), except where a method says it may be longer; otherwise <see cref="ArgumentException"/>
+/// names the buffer and gives that length.
 /// </summary>
 public static class MatrixKernels
 {
     /// <summary>Writes the transpose of the row-major <c>[rows, columns]</c> matrix <paramref name="source"/> into <paramref name="destination"/> (<c>[columns, rows]</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
-    /// <exception cref="ArgumentException">A buffer is smaller than <c>rows × columns</c>.</exception>
+    /// <exception cref="ArgumentException">A buffer does not hold exactly <c>rows × columns</c> values.</exception>
     public static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination) =>
         TransposeRows(source, rows, columns, destination, 0, rows);
 
@@ -25,7 +28,7 @@ public static class MatrixKernels
     /// leaving the rest of <paramref name="destination"/> as it is: two threads can transpose two row ranges at once.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the row range is not within <c>[0, rows]</c>.</exception>
-    /// <exception cref="ArgumentException">A buffer is smaller than <c>rows × columns</c>.</exception>
+    /// <exception cref="ArgumentException">A buffer does not hold exactly <c>rows × columns</c> values.</exception>
     public static void TransposeRows(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination, int firstRow, int endRow)
     {
         CheckTranspose(source, rows, columns, destination, firstRow, endRow, rows);
@@ -39,7 +42,7 @@ public static class MatrixKernels
     /// <paramref name="firstColumn"/> is a multiple of 8.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the column range is not within <c>[0, columns]</c>.</exception>
-    /// <exception cref="ArgumentException">A buffer is smaller than <c>rows × columns</c>.</exception>
+    /// <exception cref="ArgumentException">A buffer does not hold exactly <c>rows × columns</c> values.</exception>
     public static void TransposeColumns(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination, int firstColumn, int endColumn)
     {
         CheckTranspose(source, rows, columns, destination, firstColumn, endColumn, columns);
@@ -53,11 +56,8 @@ public static class MatrixKernels
         ArgumentOutOfRangeException.ThrowIfNegative(first);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, limit);
         ArgumentOutOfRangeException.ThrowIfLessThan(end, first);
-        long size = (long)rows * columns;
-        if (source.Length < size || destination.Length < size)
-        {
-            throw new ArgumentException($"The buffers hold {source.Length} and {destination.Length} floats, fewer than rows × columns = {rows} × {columns}.");
-        }
+        Guard.ProductLength(source, nameof(source), rows, nameof(rows), columns, nameof(columns));
+        Guard.ProductLength(destination, nameof(destination), columns, nameof(columns), rows, nameof(rows));
     }
 
     /// <summary>Transposes the block of rows <c>[firstRow, endRow)</c> and columns <c>[firstColumn, endColumn)</c>.</summary>
@@ -148,11 +148,12 @@ public static class MatrixKernels
     }
 
     /// <summary>
-    /// Asks the cache for the first <paramref name="bytesPerRow"/> bytes of <paramref name="rows"/> rows,
+    /// For generated code only (it takes references, so nothing can be checked): asks the cache for the first <paramref name="bytesPerRow"/> bytes of <paramref name="rows"/> rows,
     /// <paramref name="rowStride"/> floats apart, starting at <paramref name="start"/>: a register block that will
     /// read-modify-write them after its depth loop calls this first, so the lines arrive while it computes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static unsafe void Prefetch(ref float start, nint rowStride, int rows, int bytesPerRow)
     {
         if (!Sse.IsSupported)
@@ -170,18 +171,34 @@ public static class MatrixKernels
         }
     }
 
-    /// <summary>Sets every row j of the row-major <c>[bias.Length, columns]</c> matrix to <c>bias[j]</c>.</summary>
+    /// <summary>
+    /// Sets every row j of the row-major <c>[bias.Length, columns]</c> matrix to <c>bias[j]</c>. <paramref name="matrix"/>
+    /// may be longer than <c>bias.Length × columns</c> (a range of rows of a larger matrix, as the generated two-core pass
+    /// gives it); what follows those rows is left as it is.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="matrix"/> holds fewer than <c>bias.Length × columns</c> values.</exception>
     public static void FillRows(ReadOnlySpan<float> bias, Span<float> matrix, int columns)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        Guard.MinimumProductLength(matrix, nameof(matrix), bias.Length, "bias.Length", columns, nameof(columns));
         for (int j = 0; j < bias.Length; j++)
         {
             matrix.Slice(j * columns, columns).Fill(bias[j]);
         }
     }
 
-    /// <summary>Applies <c>b[j] ← b[j] + alpha · Σ_c H[j, c]</c> for the row-major <c>[b.Length, columns]</c> matrix H.</summary>
+    /// <summary>
+    /// Applies <c>b[j] ← b[j] + alpha · Σ_c H[j, c]</c> for the row-major <c>[b.Length, columns]</c> matrix H.
+    /// <paramref name="h"/> may be longer than <c>bias.Length × columns</c> (a range of rows of a larger matrix, as the
+    /// generated two-core pass gives it); only those first rows are read.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="h"/> holds fewer than <c>bias.Length × columns</c> values.</exception>
     public static void AddScaledRowSums(ReadOnlySpan<float> h, int columns, float alpha, Span<float> bias)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        Guard.MinimumProductLength(h, nameof(h), bias.Length, "bias.Length", columns, nameof(columns));
         for (int j = 0; j < bias.Length; j++)
         {
             var row = h.Slice(j * columns, columns);
@@ -210,8 +227,12 @@ public static class MatrixKernels
     }
 
     /// <summary>Copies column <paramref name="column"/> of the row-major <c>[destination.Length, columns]</c> matrix into <paramref name="destination"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="column"/> is not in <c>[0, columns)</c>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="matrix"/> does not hold <c>destination.Length × columns</c> values
+    /// (<paramref name="destination"/> is named when the matrix is a whole number of rows of another count).</exception>
     public static void GatherColumn(ReadOnlySpan<float> matrix, int columns, int column, Span<float> destination)
     {
+        CheckColumn(matrix, columns, column, destination.Length, nameof(destination));
         for (int k = 0; k < destination.Length; k++)
         {
             destination[k] = matrix[(k * columns) + column];
@@ -219,11 +240,39 @@ public static class MatrixKernels
     }
 
     /// <summary>Writes <paramref name="source"/> into column <paramref name="column"/> of the row-major <c>[source.Length, columns]</c> matrix.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="column"/> is not in <c>[0, columns)</c>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="matrix"/> does not hold <c>source.Length × columns</c> values
+    /// (<paramref name="source"/> is named when the matrix is a whole number of rows of another count).</exception>
     public static void ScatterColumn(ReadOnlySpan<float> source, Span<float> matrix, int columns, int column)
     {
+        CheckColumn(matrix, columns, column, source.Length, nameof(source));
         for (int k = 0; k < source.Length; k++)
         {
             matrix[(k * columns) + column] = source[k];
         }
+    }
+
+    /// <summary>The checks of <see cref="GatherColumn"/> and <see cref="ScatterColumn"/>: a column of the matrix, and a matrix of <paramref name="rows"/> × <paramref name="columns"/>.</summary>
+    private static void CheckColumn(ReadOnlySpan<float> matrix, int columns, int column, int rows, string rowsName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(column);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, columns);
+        if (matrix.Length != (long)rows * columns)
+        {
+            ThrowColumnLengths(matrix.Length, columns, rows, rowsName);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowColumnLengths(int matrix, int columns, int rows, string rowsName)
+    {
+        if (matrix % columns == 0)
+        {
+            // The matrix is whole rows, of another count than the column vector's length: the vector is the odd one out.
+            Guard.ThrowKernelLength(rowsName, rows, $"{matrix / columns}", $"one per row of matrix: matrix.Length / columns = {matrix} / {columns}");
+        }
+
+        Guard.ThrowKernelLength("matrix", matrix, $"{(long)rows * columns}", $"{rowsName}.Length × columns = {rows} × {columns}");
     }
 }

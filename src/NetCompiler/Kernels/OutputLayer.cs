@@ -3,7 +3,8 @@ namespace NetCompiler.Kernels;
 /// <summary>
 /// The loss of one sample and the output delta <c>δ_L = ∂J_x/∂z_L</c> (BP1), for each supported
 /// pairing of output activation and loss. Called by generated code. Pass an empty <c>delta</c> to
-/// compute only the loss.
+/// compute only the loss. Every span must have the output layer's length (an empty <c>delta</c> excepted);
+/// otherwise <see cref="ArgumentException"/> names the span whose length differs from the others'.
 /// </summary>
 public static class OutputLayer
 {
@@ -13,6 +14,7 @@ public static class OutputLayer
     /// </summary>
     public static float MeanSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
     {
+        CheckLengths(output, target, delta);
         float sum = 0f;
         for (int k = 0; k < output.Length; k++)
         {
@@ -33,6 +35,7 @@ public static class OutputLayer
     /// </summary>
     public static float MeanSquaredErrorThroughSoftmax(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
     {
+        CheckLengths(output, target, delta);
         float loss = 0f;
         float weighted = 0f;
         for (int k = 0; k < output.Length; k++)
@@ -59,6 +62,7 @@ public static class OutputLayer
     /// </summary>
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
     {
+        CheckLengths(logits, output, target, delta);
         float max = float.NegativeInfinity;
         foreach (float z in logits)
         {
@@ -95,6 +99,7 @@ public static class OutputLayer
     /// </summary>
     public static float SigmoidCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
     {
+        CheckLengths(logits, output, target, delta);
         float loss = 0f;
         for (int k = 0; k < logits.Length; k++)
         {
@@ -107,5 +112,28 @@ public static class OutputLayer
         }
 
         return loss;
+    }
+
+    /// <summary><paramref name="target"/> and a non-empty <paramref name="delta"/> have <c>output.Length</c> elements.</summary>
+    private static void CheckLengths(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> delta)
+    {
+        if (delta.IsEmpty)
+        {
+            Guard.SameLength(output, nameof(output), target, nameof(target));
+        }
+        else
+        {
+            Guard.SameLength(output, nameof(output), target, nameof(target), delta, nameof(delta));
+        }
+    }
+
+    /// <summary><paramref name="output"/>, <paramref name="target"/> and a non-empty <paramref name="delta"/> have <c>logits.Length</c> elements.</summary>
+    private static void CheckLengths(ReadOnlySpan<float> logits, ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> delta)
+    {
+        Guard.SameLength(logits, nameof(logits), output, nameof(output), target, nameof(target));
+        if (!delta.IsEmpty)
+        {
+            Guard.SameLength(logits, nameof(logits), delta, nameof(delta));
+        }
     }
 }

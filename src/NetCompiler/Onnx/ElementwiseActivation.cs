@@ -33,6 +33,9 @@ internal static class ElementwiseActivation
 
     private static readonly double[] Probes = [-8, -4.5, -2.25, -1.3, -0.7, -0.31, -0.05, -1e-3, 0, 1e-3, 0.04, 0.27, 0.6, 1.1, 1.9, 3.4, 5.5, 8];
 
+    /// <summary>The most operators or attributes a description lists; the rest are counted.</summary>
+    private const int MaxListed = 8;
+
     /// <summary>Relative tolerance of the comparison at each probe (float constants evaluated in double agree to about 1e-7).</summary>
     private const double Tolerance = 1e-6;
 
@@ -66,11 +69,14 @@ internal static class ElementwiseActivation
             }
         }
 
+        string operators = significant.Count <= MaxListed
+            ? string.Join(", ", significant.Select(n => n.OpType))
+            : $"{string.Join(", ", significant.Take(MaxListed).Select(n => n.OpType))} and {significant.Count - MaxListed} more";
         string description = significant.Count == 1
             ? Describe(significant[0])
             : match is { } matched
-                ? $"{matched} ({string.Join(", ", significant.Select(n => n.OpType))})"
-                : string.Join(", ", significant.Select(n => n.OpType));
+                ? $"{matched} ({operators})"
+                : operators;
         if (match is null && Agrees(values, ExactGelu, 1e-5))
         {
             description += " (the erf form of GELU; NetCompiler's GELU is the tanh form)";
@@ -87,14 +93,15 @@ internal static class ElementwiseActivation
             return node.OpType;
         }
 
-        var attributes = node.Attributes.Select(a => a.Type switch
+        var attributes = node.Attributes.Take(MaxListed).Select(a => a.Type switch
         {
             OnnxAttributeType.Float => $"{a.Name}={a.F.ToString("R", CultureInfo.InvariantCulture)}",
             OnnxAttributeType.Int => $"{a.Name}={a.I.ToString(CultureInfo.InvariantCulture)}",
             OnnxAttributeType.String => $"{a.Name}={System.Text.Encoding.UTF8.GetString(a.S)}",
             _ => a.Name,
         });
-        return $"{node.OpType}({string.Join(", ", attributes)})";
+        string more = node.Attributes.Count > MaxListed ? $" and {node.Attributes.Count - MaxListed} more" : string.Empty;
+        return $"{node.OpType}({string.Join(", ", attributes)}{more})";
     }
 
     private static bool Agrees(double[] values, Func<double, double> reference, double tolerance = Tolerance)

@@ -22,6 +22,11 @@ namespace NetCompiler.Onnx;
 /// not such a model throws <see cref="InvalidDataException"/> (with the byte offset for malformed
 /// protobuf). In every failure the network's parameters are left unchanged: they are written only
 /// once the whole model has been read and checked.</para>
+/// <para>What a file can make the importer do is bounded, so an untrusted file costs time and memory in proportion to its
+/// size and no more: a model may be at most <see cref="MaxModelBytes"/> long, its graph may have at most
+/// <see cref="MaxNodeCount"/> nodes and the model at most <see cref="MaxEntryCount"/> entries; a model beyond a bound
+/// throws <see cref="InvalidDataException"/> naming it, before the decoder allocates for what exceeds it. The graph walk
+/// is linear in the number of nodes and edges.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -31,29 +36,71 @@ namespace NetCompiler.Onnx;
 /// </example>
 public static class OnnxImporter
 {
+    /// <summary>The longest model, in bytes, the importer reads: 1 GiB (268 million float32 weights). Protobuf, and so ONNX, stops at 2 GiB.</summary>
+    public const int MaxModelBytes = OnnxSerializer.MaxModelBytes;
+
+    /// <summary>The most nodes a model's graph may have: 131 072. A dense layer takes one to a dozen (GELU spelled out, with its constants).</summary>
+    public const int MaxNodeCount = OnnxSerializer.MaxNodeCount;
+
+    /// <summary>
+    /// The most entries a model may hold: 1 048 576 messages (nodes, attributes, tensors, graph inputs and outputs, their
+    /// dimensions, operator sets), node input and output names, and repeated integers such as dimensions. The values of
+    /// tensors are not entries: this bounds the bookkeeping, not the size of the weights.
+    /// </summary>
+    public const int MaxEntryCount = OnnxSerializer.MaxEntryCount;
+
     /// <summary>Reads an ONNX model from <paramref name="stream"/> (to its end) and loads its weights into <paramref name="net"/>.</summary>
-    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers.</exception>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
     public static void Load<TNet>(TNet net, Stream stream)
         where TNet : class, INeuralNetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        using var buffer = ReadModel(stream);
         Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     /// <summary>Reads the ONNX model in the file <paramref name="path"/> and loads its weights into <paramref name="net"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers.</exception>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
     public static void Load<TNet>(TNet net, string path)
         where TNet : class, INeuralNetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        Load(net, File.ReadAllBytes(path));
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        Load(net, file);
     }
+
+    /// <summary>The rest of <paramref name="stream"/>, or <see cref="InvalidDataException"/> as soon as it proves longer than <see cref="MaxModelBytes"/>.</summary>
+    private static MemoryStream ReadModel(Stream stream)
+    {
+        long? known = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
+        if (known > MaxModelBytes)
+        {
+            throw TooLong($"{known} bytes");
+        }
+
+        var buffer = new MemoryStream(known is long length ? (int)length : 0);
+        byte[] chunk = new byte[81_920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > MaxModelBytes)
+            {
+                buffer.Dispose();
+                throw TooLong($"more than {MaxModelBytes} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer;
+    }
+
+    private static InvalidDataException TooLong(string length) =>
+        new($"Cannot read the ONNX model as a NetCompiler network: The ONNX model is {length} long; NetCompiler reads models of at most {MaxModelBytes} bytes (OnnxImporter.MaxModelBytes).");
 
     private static void Load<TNet>(TNet net, ReadOnlySpan<byte> data)
         where TNet : class, INeuralNetwork<TNet>

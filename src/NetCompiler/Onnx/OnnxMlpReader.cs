@@ -21,6 +21,9 @@ internal sealed class OnnxMlpReader
     private readonly Dictionary<string, List<OnnxNode>> _consumers = [];
     private readonly HashSet<string> _graphOutputs;
 
+    /// <summary>The most items a message lists (nodes, tensors, inputs); the rest are counted.</summary>
+    private const int MaxListed = 8;
+
     private OnnxMlpReader(OnnxGraph graph, long opset)
     {
         _graph = graph;
@@ -78,12 +81,12 @@ internal sealed class OnnxMlpReader
         var inputs = _graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
         {
-            throw Invalid($"The graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); a NetCompiler network has one, [batch, features].");
+            throw Invalid($"The graph has {inputs.Count} inputs ({List(inputs.Select(i => $"'{i.Name}'"))}); a NetCompiler network has one, [batch, features].");
         }
 
         if (_graph.Outputs.Count != 1)
         {
-            throw Invalid($"The graph has {_graph.Outputs.Count} outputs ({string.Join(", ", _graph.Outputs.Select(o => $"'{o.Name}'"))}); a NetCompiler network has one, [batch, outputs].");
+            throw Invalid($"The graph has {_graph.Outputs.Count} outputs ({List(_graph.Outputs.Select(o => $"'{o.Name}'"))}); a NetCompiler network has one, [batch, outputs].");
         }
 
         int? declaredFeatures = CheckInput(inputs[0]);
@@ -155,7 +158,7 @@ internal sealed class OnnxMlpReader
 
         if (input.Shape.Count != 2)
         {
-            throw Invalid($"The graph input '{input.Name}' has the shape [{string.Join(", ", input.Shape)}]; NetCompiler networks take [batch, features].");
+            throw Invalid($"The graph input '{input.Name}' has the shape {Shape(input.Shape)}; NetCompiler networks take [batch, features].");
         }
 
         return input.Shape[1].Value is long features and > 0 and <= int.MaxValue ? (int)features : null;
@@ -178,7 +181,7 @@ internal sealed class OnnxMlpReader
         var weightTensor = Constant(node.Inputs[1], where, "weights");
         if (weightTensor.Dims.Count != 2)
         {
-            throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' have the shape [{string.Join(", ", weightTensor.Dims)}]; a dense layer's weights are a matrix.");
+            throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' have the shape {Shape(weightTensor.Dims)}; a dense layer's weights are a matrix.");
         }
 
         float[] stored = weightTensor.ToFloats();
@@ -204,7 +207,7 @@ internal sealed class OnnxMlpReader
         int inputSize = (int)(outByIn ? weightTensor.Dims[1] : weightTensor.Dims[0]);
         if (size == 0 || inputSize == 0)
         {
-            throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' have the empty shape [{string.Join(", ", weightTensor.Dims)}].");
+            throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' have the empty shape {Shape(weightTensor.Dims)}.");
         }
 
         if (previousSize >= 0 && inputSize != previousSize)
@@ -213,7 +216,7 @@ internal sealed class OnnxMlpReader
             throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' take {inputSize} inputs but {previous}; the model is inconsistent.");
         }
 
-        z = node.Outputs[0];
+        z = OutputOf(node, $"the dense node of layer {number}");
         if (node.OpType == "Gemm" && node.Inputs.Count >= 3 && node.Inputs[2].Length > 0)
         {
             bias = ReadBias(Constant(node.Inputs[2], where, "bias"), size, where);
@@ -242,7 +245,7 @@ internal sealed class OnnxMlpReader
             return null;
         }
 
-        return (ReadBias(tensor, size, where), add.Outputs[0]);
+        return (ReadBias(tensor, size, where), OutputOf(add, $"the bias Add of {where}"));
     }
 
     private static float[] ReadBias(OnnxTensor tensor, int size, string where)
@@ -255,7 +258,7 @@ internal sealed class OnnxMlpReader
         };
         if (!shapeFits)
         {
-            throw Invalid($"{Capitalize(where)}: the bias '{tensor.Name}' has the shape [{string.Join(", ", tensor.Dims)}] but the layer has {size} units.");
+            throw Invalid($"{Capitalize(where)}: the bias '{tensor.Name}' has the shape {Shape(tensor.Dims)} but the layer has {size} units.");
         }
 
         return tensor.ToFloats();
@@ -271,7 +274,7 @@ internal sealed class OnnxMlpReader
         }
 
         long axis = softmax.GetInt("axis", _opset >= 13 ? -1 : 1);
-        var (after, output) = ReadElementwise(softmax.Outputs[0], $"layer {number}");
+        var (after, output) = ReadElementwise(OutputOf(softmax, $"the Softmax of layer {number}"), $"layer {number}");
         bool isSoftmax = elementwise.Match == Activation.Identity && after.Match == Activation.Identity && axis is -1 or 1;
         if (isSoftmax)
         {
@@ -290,17 +293,21 @@ internal sealed class OnnxMlpReader
     /// </summary>
     private (OnnxActivation Activation, string Output) ReadElementwise(string start, string where)
     {
+        // A breadth-first walk over the consumer index: each node and each tensor is visited once (the node set, not a
+        // list, answers "seen?"), so a chain of N pass-through nodes costs O(N), not O(N²).
         var tensors = new List<string> { start };
         var inRegion = new HashSet<string> { start };
         var nodes = new List<OnnxNode>();
+        var nodeSet = new HashSet<OnnxNode>();
         var queue = new Queue<string>([start]);
         while (queue.TryDequeue(out string? tensor))
         {
             foreach (var node in ConsumersOf(tensor))
             {
-                if (!nodes.Contains(node) && IsElementwise(node, inRegion))
+                if (!nodeSet.Contains(node) && IsElementwise(node, inRegion))
                 {
                     nodes.Add(node);
+                    nodeSet.Add(node);
                     if (inRegion.Add(node.Outputs[0]))
                     {
                         tensors.Add(node.Outputs[0]);
@@ -310,7 +317,7 @@ internal sealed class OnnxMlpReader
             }
         }
 
-        var exits = tensors.Where(t => _graphOutputs.Contains(t) || ConsumersOf(t).Any(c => !nodes.Contains(c))).ToList();
+        var exits = tensors.Where(t => _graphOutputs.Contains(t) || ConsumersOf(t).Any(c => !nodeSet.Contains(c))).ToList();
         if (exits.Count == 0)
         {
             throw Invalid($"The result of {where} is never used: no node outside its activation reads it and it is not a graph output.");
@@ -318,7 +325,7 @@ internal sealed class OnnxMlpReader
 
         if (exits.Count > 1)
         {
-            throw Invalid($"The graph branches after {where}: {string.Join(", ", exits.Select(e => $"'{e}'"))} are all used further on; NetCompiler reads a single chain of dense layers.");
+            throw Invalid($"The graph branches after {where}: {List(exits.Select(e => $"'{e}'"))} are all used further on; NetCompiler reads a single chain of dense layers.");
         }
 
         string exit = exits[0];
@@ -354,11 +361,12 @@ internal sealed class OnnxMlpReader
         {
             if (needed.Contains(nodes[i].Outputs[0]))
             {
-                live.Insert(0, nodes[i]);
+                live.Add(nodes[i]);
                 needed.UnionWith(nodes[i].Inputs);
             }
         }
 
+        live.Reverse();
         return live;
     }
 
@@ -374,7 +382,7 @@ internal sealed class OnnxMlpReader
     /// <summary>The tensor of a <c>Constant</c> node (value, value_float or value_floats), or null for other kinds.</summary>
     private static OnnxTensor? ConstantValue(OnnxNode node)
     {
-        if (node.Outputs.Count == 0)
+        if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0)
         {
             return null;
         }
@@ -412,7 +420,41 @@ internal sealed class OnnxMlpReader
 
     private static string Describe(OnnxNode node) => $"node {node.Display}";
 
-    private static string Display(IReadOnlyList<OnnxNode> nodes) => string.Join(", ", nodes.Select(Describe));
+    private static string Display(IReadOnlyList<OnnxNode> nodes) => List(nodes.Select(Describe));
+
+    /// <summary>Dimensions as messages show them, e.g. <c>[batch, 4]</c>, listing at most <see cref="MaxListed"/>.</summary>
+    private static string Shape<T>(IEnumerable<T> dimensions) => $"[{List(dimensions.Select(d => string.Format(CultureInfo.InvariantCulture, "{0}", d)))}]";
+
+    /// <summary>The items joined by commas, at most <see cref="MaxListed"/> of them then how many more, so a hostile graph cannot make a message huge.</summary>
+    private static string List(IEnumerable<string> items)
+    {
+        var shown = new List<string>();
+        int count = 0;
+        foreach (string item in items)
+        {
+            if (count++ < MaxListed)
+            {
+                shown.Add(item);
+            }
+        }
+
+        return count > MaxListed ? $"{string.Join(", ", shown)} and {count - MaxListed} more" : string.Join(", ", shown);
+    }
+
+    /// <summary>
+    /// The first output of <paramref name="node"/>, whose result the chain continues with, or an error naming the node and
+    /// its <paramref name="role"/> when it has none (no output, or an empty name, which ONNX uses for an omitted optional output).
+    /// </summary>
+    private static string OutputOf(OnnxNode node, string role)
+    {
+        if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0)
+        {
+            string what = node.Outputs.Count == 0 ? "has no output" : "has an empty first output name";
+            throw Invalid($"{Capitalize(Describe(node))}, {role}, {what}; the chain of dense layers continues with its result.");
+        }
+
+        return node.Outputs[0];
+    }
 
     private static string Capitalize(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 

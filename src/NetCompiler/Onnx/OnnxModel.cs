@@ -68,8 +68,18 @@ internal sealed class OnnxNode
     /// <summary>True for the default ONNX operator set (<c>""</c> or <c>ai.onnx</c>).</summary>
     public bool IsDefaultDomain => Domain is "" or "ai.onnx";
 
-    /// <summary>How error messages name the node: <c>'name' (OpType)</c>.</summary>
-    public string Display => Name.Length > 0 ? $"'{Name}' ({OpType})" : $"{OpType} producing '{Outputs.FirstOrDefault()}'";
+    /// <summary>The node's position in its graph's node list (0-based), or -1 for a node not read from a file.</summary>
+    public int Index { get; set; } = -1;
+
+    /// <summary>
+    /// How error messages name the node: <c>'name' (OpType)</c>; a node without a name by its first output,
+    /// <c>OpType producing 'output'</c>, and one with neither by its position, <c>OpType (node 3 of the graph)</c>.
+    /// </summary>
+    public string Display =>
+        Name.Length > 0 ? $"'{Name}' ({OpType})"
+        : Outputs.Count > 0 && Outputs[0].Length > 0 ? $"{OpType} producing '{Outputs[0]}'"
+        : Index >= 0 ? $"{OpType} (node {Index + 1} of the graph)"
+        : $"{OpType} without a name or an output";
 
     public OnnxAttribute? FindAttribute(string name) => Attributes.LastOrDefault(a => a.Name == name);
 
@@ -176,7 +186,7 @@ internal sealed class OnnxTensor
         {
             if (dim < 0 || (dim > 0 && count > int.MaxValue / dim))
             {
-                throw new InvalidDataException($"Tensor '{Name}' has the dimensions [{string.Join(", ", Dims)}], which are negative or hold more than {int.MaxValue} elements.");
+                throw new InvalidDataException($"Tensor '{Name}' has the dimensions {DimensionsText()}, which are negative or hold more than {int.MaxValue} elements.");
             }
 
             count *= dim;
@@ -199,7 +209,7 @@ internal sealed class OnnxTensor
         {
             if (RawData.Length != (long)count * 4)
             {
-                throw new InvalidDataException($"Tensor '{Name}' has the dimensions [{string.Join(", ", Dims)}] ({count} floats, {(long)count * 4} bytes) but its raw_data holds {RawData.Length} bytes.");
+                throw new InvalidDataException($"Tensor '{Name}' has the dimensions {DimensionsText()} ({count} floats, {(long)count * 4} bytes) but its raw_data holds {RawData.Length} bytes.");
             }
 
             var values = new float[count];
@@ -213,7 +223,7 @@ internal sealed class OnnxTensor
 
         if (FloatData.Count != count)
         {
-            throw new InvalidDataException($"Tensor '{Name}' has the dimensions [{string.Join(", ", Dims)}] ({count} floats) but its float_data holds {FloatData.Count}.");
+            throw new InvalidDataException($"Tensor '{Name}' has the dimensions {DimensionsText()} ({count} floats) but its float_data holds {FloatData.Count}.");
         }
 
         return [.. FloatData];
@@ -236,6 +246,12 @@ internal sealed class OnnxTensor
             _ => null,
         };
     }
+
+    /// <summary>The dimensions for messages, e.g. <c>[2, 3]</c>; at most eight, then how many more, so a hostile tensor cannot make a message huge.</summary>
+    private string DimensionsText() =>
+        Dims.Count <= 8
+            ? $"[{string.Join(", ", Dims)}]"
+            : $"[{string.Join(", ", Dims.Take(8))} and {Dims.Count - 8} more]";
 
     private void CheckStoredInline()
     {

@@ -8,6 +8,20 @@ namespace NetCompiler.Onnx;
 /// </summary>
 internal static class OnnxSerializer
 {
+    /// <summary>The largest model, in bytes, the importer reads (1 GiB; protobuf itself stops at 2 GiB).</summary>
+    public const int MaxModelBytes = 1 << 30;
+
+    /// <summary>The most nodes a graph may have (131 072): a dense layer takes one to a dozen, so this allows thousands of layers.</summary>
+    public const int MaxNodeCount = 1 << 17;
+
+    /// <summary>
+    /// The most entries a model may hold (1 048 576): its messages (graph, nodes, attributes, tensors, inputs, outputs,
+    /// dimensions, operator sets), the input and output names of its nodes and its repeated integers. Each costs the
+    /// decoder tens of bytes of memory for the one or two bytes it takes in the file; tensor values (raw_data and
+    /// float_data) are not entries, so the bound does not limit the size of weights.
+    /// </summary>
+    public const int MaxEntryCount = 1 << 20;
+
     public static byte[] Encode(OnnxModel model)
     {
         var writer = new ProtoWriter();
@@ -34,9 +48,20 @@ internal static class OnnxSerializer
         return writer.ToArray();
     }
 
+    /// <summary>
+    /// Decodes a model, refusing with <see cref="InvalidDataException"/> data longer than <see cref="MaxModelBytes"/>, a graph
+    /// of more than <see cref="MaxNodeCount"/> nodes, or more than <see cref="MaxEntryCount"/> entries in all, before it
+    /// allocates for them: what a file can make the decoder allocate is bounded by a small multiple of its length.
+    /// </summary>
     public static OnnxModel Decode(ReadOnlySpan<byte> data)
     {
+        if (data.Length > MaxModelBytes)
+        {
+            throw TooLarge($"The ONNX model is {data.Length} bytes long; NetCompiler reads models of at most {MaxModelBytes} bytes (OnnxImporter.MaxModelBytes).");
+        }
+
         var model = new OnnxModel();
+        var budget = new Budget();
         var reader = new ProtoReader(data, 0, "ModelProto");
         while (reader.TryReadTag(out int field, out _))
         {
@@ -56,10 +81,12 @@ internal static class OnnxSerializer
                     break;
                 case 7:
                     reader.Expect(WireType.LengthDelimited, "graph");
-                    model.Graph = DecodeGraph(reader.ReadMessage("GraphProto"));
+                    budget.Take(1);
+                    model.Graph = DecodeGraph(reader.ReadMessage("GraphProto"), budget);
                     break;
                 case 8:
                     reader.Expect(WireType.LengthDelimited, "opset_import");
+                    budget.Take(1);
                     model.OperatorSets.Add(DecodeOperatorSet(reader.ReadMessage("OperatorSetIdProto")));
                     break;
                 default:
@@ -98,7 +125,7 @@ internal static class OnnxSerializer
         return writer;
     }
 
-    private static OnnxGraph DecodeGraph(ProtoReader reader)
+    private static OnnxGraph DecodeGraph(ProtoReader reader, Budget budget)
     {
         var graph = new OnnxGraph();
         while (reader.TryReadTag(out int field, out _))
@@ -107,7 +134,15 @@ internal static class OnnxSerializer
             {
                 case 1:
                     reader.Expect(WireType.LengthDelimited, "node");
-                    graph.Nodes.Add(DecodeNode(reader.ReadMessage("NodeProto")));
+                    if (graph.Nodes.Count == MaxNodeCount)
+                    {
+                        throw TooLarge($"The ONNX graph has more than {MaxNodeCount} nodes; NetCompiler reads graphs of at most {MaxNodeCount} nodes (OnnxImporter.MaxNodeCount).");
+                    }
+
+                    budget.Take(1);
+                    var node = DecodeNode(reader.ReadMessage("NodeProto"), budget);
+                    node.Index = graph.Nodes.Count;
+                    graph.Nodes.Add(node);
                     break;
                 case 2:
                     reader.Expect(WireType.LengthDelimited, "name");
@@ -115,15 +150,18 @@ internal static class OnnxSerializer
                     break;
                 case 5:
                     reader.Expect(WireType.LengthDelimited, "initializer");
-                    graph.Initializers.Add(DecodeTensor(reader.ReadMessage("TensorProto")));
+                    budget.Take(1);
+                    graph.Initializers.Add(DecodeTensor(reader.ReadMessage("TensorProto"), budget));
                     break;
                 case 11:
                     reader.Expect(WireType.LengthDelimited, "input");
-                    graph.Inputs.Add(DecodeValueInfo(reader.ReadMessage("ValueInfoProto")));
+                    budget.Take(1);
+                    graph.Inputs.Add(DecodeValueInfo(reader.ReadMessage("ValueInfoProto"), budget));
                     break;
                 case 12:
                     reader.Expect(WireType.LengthDelimited, "output");
-                    graph.Outputs.Add(DecodeValueInfo(reader.ReadMessage("ValueInfoProto")));
+                    budget.Take(1);
+                    graph.Outputs.Add(DecodeValueInfo(reader.ReadMessage("ValueInfoProto"), budget));
                     break;
                 default:
                     reader.Skip();
@@ -191,7 +229,7 @@ internal static class OnnxSerializer
         return writer;
     }
 
-    private static OnnxNode DecodeNode(ProtoReader reader)
+    private static OnnxNode DecodeNode(ProtoReader reader, Budget budget)
     {
         var node = new OnnxNode();
         while (reader.TryReadTag(out int field, out _))
@@ -200,10 +238,12 @@ internal static class OnnxSerializer
             {
                 case 1:
                     reader.Expect(WireType.LengthDelimited, "input");
+                    budget.Take(1);
                     node.Inputs.Add(reader.ReadString());
                     break;
                 case 2:
                     reader.Expect(WireType.LengthDelimited, "output");
+                    budget.Take(1);
                     node.Outputs.Add(reader.ReadString());
                     break;
                 case 3:
@@ -216,7 +256,8 @@ internal static class OnnxSerializer
                     break;
                 case 5:
                     reader.Expect(WireType.LengthDelimited, "attribute");
-                    node.Attributes.Add(DecodeAttribute(reader.ReadMessage("AttributeProto")));
+                    budget.Take(1);
+                    node.Attributes.Add(DecodeAttribute(reader.ReadMessage("AttributeProto"), budget));
                     break;
                 case 7:
                     reader.Expect(WireType.LengthDelimited, "domain");
@@ -271,7 +312,7 @@ internal static class OnnxSerializer
         return writer;
     }
 
-    private static OnnxAttribute DecodeAttribute(ProtoReader reader)
+    private static OnnxAttribute DecodeAttribute(ProtoReader reader, Budget budget)
     {
         var attribute = new OnnxAttribute();
         while (reader.TryReadTag(out int field, out _))
@@ -296,13 +337,14 @@ internal static class OnnxSerializer
                     break;
                 case 5:
                     reader.Expect(WireType.LengthDelimited, "t");
-                    attribute.T = DecodeTensor(reader.ReadMessage("TensorProto"));
+                    budget.Take(1);
+                    attribute.T = DecodeTensor(reader.ReadMessage("TensorProto"), budget);
                     break;
                 case 7:
                     reader.ReadRepeatedFloat(attribute.Floats, "floats");
                     break;
                 case 8:
-                    reader.ReadRepeatedInt64(attribute.Ints, "ints");
+                    budget.TakeAppended(attribute.Ints, ref reader, "ints");
                     break;
                 case 20:
                     reader.Expect(WireType.Varint, "type");
@@ -345,7 +387,7 @@ internal static class OnnxSerializer
         return writer;
     }
 
-    private static OnnxTensor DecodeTensor(ProtoReader reader)
+    private static OnnxTensor DecodeTensor(ProtoReader reader, Budget budget)
     {
         var tensor = new OnnxTensor();
         while (reader.TryReadTag(out int field, out _))
@@ -353,7 +395,7 @@ internal static class OnnxSerializer
             switch (field)
             {
                 case 1:
-                    reader.ReadRepeatedInt64(tensor.Dims, "dims");
+                    budget.TakeAppended(tensor.Dims, ref reader, "dims");
                     break;
                 case 2:
                     reader.Expect(WireType.Varint, "data_type");
@@ -416,7 +458,7 @@ internal static class OnnxSerializer
         return writer;
     }
 
-    private static OnnxValueInfo DecodeValueInfo(ProtoReader reader)
+    private static OnnxValueInfo DecodeValueInfo(ProtoReader reader, Budget budget)
     {
         var info = new OnnxValueInfo();
         while (reader.TryReadTag(out int field, out _))
@@ -429,7 +471,8 @@ internal static class OnnxSerializer
                     break;
                 case 2:
                     reader.Expect(WireType.LengthDelimited, "type");
-                    DecodeType(reader.ReadMessage("TypeProto"), info);
+                    budget.Take(1);
+                    DecodeType(reader.ReadMessage("TypeProto"), info, budget);
                     break;
                 default:
                     reader.Skip();
@@ -440,7 +483,7 @@ internal static class OnnxSerializer
         return info;
     }
 
-    private static void DecodeType(ProtoReader reader, OnnxValueInfo info)
+    private static void DecodeType(ProtoReader reader, OnnxValueInfo info, Budget budget)
     {
         while (reader.TryReadTag(out int field, out _))
         {
@@ -451,6 +494,7 @@ internal static class OnnxSerializer
             }
 
             reader.Expect(WireType.LengthDelimited, "tensor_type");
+            budget.Take(1);
             var tensorType = reader.ReadMessage("TypeProto.Tensor");
             while (tensorType.TryReadTag(out int tensorField, out _))
             {
@@ -462,7 +506,8 @@ internal static class OnnxSerializer
                         break;
                     case 2:
                         tensorType.Expect(WireType.LengthDelimited, "shape");
-                        info.Shape = DecodeShape(tensorType.ReadMessage("TensorShapeProto"));
+                        budget.Take(1);
+                        info.Shape = DecodeShape(tensorType.ReadMessage("TensorShapeProto"), budget);
                         break;
                     default:
                         tensorType.Skip();
@@ -472,7 +517,7 @@ internal static class OnnxSerializer
         }
     }
 
-    private static List<OnnxDimension> DecodeShape(ProtoReader reader)
+    private static List<OnnxDimension> DecodeShape(ProtoReader reader, Budget budget)
     {
         var dimensions = new List<OnnxDimension>();
         while (reader.TryReadTag(out int field, out _))
@@ -484,6 +529,7 @@ internal static class OnnxSerializer
             }
 
             reader.Expect(WireType.LengthDelimited, "dim");
+            budget.Take(1);
             var dim = reader.ReadMessage("TensorShapeProto.Dimension");
             long? value = null;
             string? parameter = null;
@@ -511,5 +557,30 @@ internal static class OnnxSerializer
         }
 
         return dimensions;
+    }
+
+    private static InvalidDataException TooLarge(string message) => new($"Cannot read the ONNX model as a NetCompiler network: {message}");
+
+    /// <summary>Counts the entries decoded so far against <see cref="MaxEntryCount"/>.</summary>
+    private sealed class Budget
+    {
+        private int _entries;
+
+        public void Take(int count)
+        {
+            _entries += count;
+            if (_entries > MaxEntryCount)
+            {
+                throw TooLarge($"The ONNX model holds more than {MaxEntryCount} entries (nodes, their inputs, outputs and attributes, tensors, dimensions and repeated integers); NetCompiler reads at most {MaxEntryCount} (OnnxImporter.MaxEntryCount).");
+            }
+        }
+
+        /// <summary>Appends a repeated int64 field to <paramref name="values"/> and counts what it added.</summary>
+        public void TakeAppended(List<long> values, ref ProtoReader reader, string fieldName)
+        {
+            int before = values.Count;
+            reader.ReadRepeatedInt64(values, fieldName, maxValues: MaxEntryCount - _entries + 1);
+            Take(values.Count - before);
+        }
     }
 }

@@ -182,8 +182,12 @@ internal ref struct ProtoReader
         }
     }
 
-    /// <summary>Appends a repeated int64 field, packed (one length-delimited run of varints) or not.</summary>
-    public void ReadRepeatedInt64(List<long> values, string fieldName)
+    /// <summary>
+    /// Appends a repeated int64 field, packed (one length-delimited run of varints) or not. Stops after appending
+    /// <paramref name="maxValues"/> values, leaving the rest of a packed run unread, so a caller that bounds the values it
+    /// accepts never has more than one over its bound appended.
+    /// </summary>
+    public void ReadRepeatedInt64(List<long> values, string fieldName, int maxValues = int.MaxValue)
     {
         if (_wireType == WireType.Varint)
         {
@@ -193,7 +197,7 @@ internal ref struct ProtoReader
 
         Expect(WireType.LengthDelimited, fieldName);
         var packed = ReadMessage(_message);
-        while (packed._position < packed._data.Length)
+        for (int added = 0; added < maxValues && packed._position < packed._data.Length; added++)
         {
             values.Add(packed.ReadInt64());
         }

@@ -61,7 +61,8 @@ public static class ModelFile
     /// Saves the network to <paramref name="path"/>, creating or replacing it atomically: the model is
     /// written to a temporary file in the same directory, flushed to the disk, then renamed over
     /// <paramref name="path"/>. If anything fails, the temporary file is deleted and a previous file at
-    /// <paramref name="path"/> is left intact.
+    /// <paramref name="path"/> is left intact. A temporary file left by a save that was killed is deleted by the
+    /// next save to the same path (a temporary file that a running save has open is left alone).
     /// </summary>
     /// <exception cref="IOException">The file cannot be written or replaced (its directory must exist).</exception>
     public static void Save<TNet>(this TNet net, string path)

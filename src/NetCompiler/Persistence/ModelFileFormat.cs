@@ -182,8 +182,12 @@ internal static class ModelFileFormat
             throw reader.Error($"uses loss {loss}, which this version of NetCompiler does not know (it knows {KnownValues<Loss>()}).", 16);
         }
 
+        // Each layer adds (size × previous size) + size < 2^62 parameters, so a 64-bit sum that stops growing once it passes
+        // int.MaxValue (the most a NetworkDescription can hold) never wraps: without that stop, four layers of 2^31 - 1 add up
+        // to 2^64 - 2^33 and wrap, and a crafted header could make the sum come out equal to a small stored count.
         var layers = new (int Size, Activation Activation)[layerCount];
         long impliedParameterCount = 0;
+        bool countExceedsLimit = false;
         int previousSize = inputSize;
         for (int i = 0; i < layerCount; i++)
         {
@@ -201,14 +205,20 @@ internal static class ModelFileFormat
             }
 
             layers[i] = (sizes[i], (Activation)activations[i]);
-            impliedParameterCount += ((long)sizes[i] * previousSize) + sizes[i];
+            if (!countExceedsLimit)
+            {
+                impliedParameterCount += ((long)sizes[i] * previousSize) + sizes[i];
+                countExceedsLimit = impliedParameterCount > int.MaxValue && i < layerCount - 1;
+            }
+
             previousSize = sizes[i];
         }
 
-        if (impliedParameterCount != parameterCount)
+        if (countExceedsLimit || impliedParameterCount != parameterCount)
         {
+            string implied = countExceedsLimit ? $"more than {int.MaxValue}" : $"{impliedParameterCount}";
             throw reader.Error(
-                $"is corrupted: its header says {parameterCount} parameters, but its layers ({inputSize} → {string.Join(" → ", layers.Select(l => $"{l.Size} {l.Activation}"))}) have {impliedParameterCount}.",
+                $"is corrupted: its header says {parameterCount} parameters, but its layers ({inputSize} → {string.Join(" → ", layers.Select(l => $"{l.Size} {l.Activation}"))}) have {implied}.",
                 parameterCountOffset);
         }
 

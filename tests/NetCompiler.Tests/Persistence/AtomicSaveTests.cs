@@ -76,6 +76,79 @@ public sealed class AtomicSaveTests
     }
 
     [Fact]
+    public void TemporaryFilesLeftByAKilledSaveAreRemovedByTheNextSave()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("iris.ncnet");
+        ScrambledNetwork<PersistIrisNet>(salt: 9).Save(path);
+
+        // The temporary file names a real save uses, captured through the seam; a process killed mid-save leaves such a
+        // file, half written, beside the model (a failed save in a living process deletes it, as the tests above show).
+        string[] leftovers = [TemporaryPathOfASave(path), TemporaryPathOfASave(path)];
+        Assert.Equal(["iris.ncnet"], directory.Entries());
+        byte[] model = File.ReadAllBytes(path);
+        foreach (string leftover in leftovers)
+        {
+            File.WriteAllBytes(leftover, model[..300]);
+        }
+
+        Assert.Equal(3, directory.Entries().Length);
+        var next = ScrambledNetwork<PersistIrisNet>(salt: 10);
+        next.Save(path);
+
+        Assert.Equal(["iris.ncnet"], directory.Entries());
+        Assert.Equal(Bits(next.Parameters), Bits(ModelFile.Load<PersistIrisNet>(path).Parameters));
+    }
+
+    [Fact]
+    public void TheTemporaryFileOfASaveInProgressIsLeftAlone()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("iris.ncnet");
+        string inProgress = TemporaryPathOfASave(path);
+
+        // Another save still writing its temporary file holds it open exclusively, as AtomicFile does.
+        using (var writing = new FileStream(inProgress, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            writing.Write(new byte[100]);
+            ScrambledNetwork<PersistIrisNet>(salt: 11).Save(path);
+
+            Assert.True(File.Exists(inProgress));
+            Assert.Equal(2, directory.Entries().Length);
+        }
+
+        // Once its writer is gone (killed), the next save removes it.
+        ScrambledNetwork<PersistIrisNet>(salt: 12).Save(path);
+        Assert.Equal(["iris.ncnet"], directory.Entries());
+    }
+
+    [Fact]
+    public void OnlyTemporaryFilesOfTheSavedPathAndOfExactlyTheSaveNamingAreRemoved()
+    {
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("iris.ncnet");
+        string random = Path.GetFileName(TemporaryPathOfASave(path))["iris.ncnet.".Length..^".tmp".Length];
+        string[] others =
+        [
+            "iris.ncnet.tmp",                                  // no random part
+            $"iris.ncnet.{random.ToUpperInvariant()}.tmp",     // upper-case hex: not a name a save makes
+            $"iris.ncnet.{random[1..]}.tmp",                   // 31 hex digits
+            $"iris.ncnet.{random}.tmp.bak",                    // another extension
+            $"iris.ncnet.{random[..^1]}g.tmp",                 // not hex
+            $"other.ncnet.{random}.tmp",                       // another model's temporary file
+            $"xiris.ncnet.{random}.tmp",                       // a name that merely ends like the model's
+        ];
+        foreach (string other in others)
+        {
+            File.WriteAllText(directory.File(other), "keep");
+        }
+
+        ScrambledNetwork<PersistIrisNet>(salt: 13).Save(path);
+
+        Assert.Equal([.. others.Append("iris.ncnet").Order(StringComparer.Ordinal)], directory.Entries());
+    }
+
+    [Fact]
     public void SaveIntoAMissingDirectoryThrowsAndCreatesNothing()
     {
         using var directory = new TemporaryDirectory();
@@ -83,6 +156,19 @@ public sealed class AtomicSaveTests
         Assert.Throws<DirectoryNotFoundException>(() => ScrambledNetwork<PersistIrisNet>(salt: 7).Save(directory.File(Path.Combine("missing", "iris.ncnet"))));
 
         Assert.Empty(directory.Entries());
+    }
+
+    /// <summary>The path of the temporary file a save to <paramref name="path"/> writes, found by failing such a save before it writes a byte.</summary>
+    private static string TemporaryPathOfASave(string path)
+    {
+        string? temporary = null;
+        Assert.Throws<IOException>(() => ModelFile.Save(ScrambledNetwork<PersistIrisNet>(salt: 14), path, file =>
+        {
+            temporary = ((FileStream)file).Name;
+            return new FaultyWriteStream(file, failAfterBytes: 0);
+        }));
+        Assert.False(File.Exists(temporary));
+        return temporary!;
     }
 
     [Fact]
