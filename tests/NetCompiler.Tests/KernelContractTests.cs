@@ -27,6 +27,11 @@ public sealed class KernelContractTests
         [("Guard.FirstNonFinite", "values")] = "looks for a non-finite value in a span of any length",
         [("Guard.AllFinite", "values")] = "looks for a non-finite value in a span of any length",
         [("Guard.ThrowIfNotFinite", "values")] = "looks for a non-finite value in a span of any length",
+        [("Guard.MaxMagnitude", "values")] = "the largest magnitude in a span of any length",
+
+        // A bound over two matrices of unrelated sizes (a layer's deltas and its inputs): each span is read whole.
+        [("GradientDescent.FusedUpdateStaysFinite", "deltas")] = "the largest magnitude of a span of any length",
+        [("GradientDescent.FusedUpdateStaysFinite", "layerInputs")] = "the largest magnitude of a span of any length",
 
         // Always throws TrainingDivergedException (by design: its caller found a non-finite loss); the spans are one sample's
         // input and target, searched for the first non-finite value to explain it.
@@ -152,7 +157,7 @@ public sealed class KernelContractTests
         {
             var arguments = method.GetParameters().Select(p => DefaultArgument(p.ParameterType, $"{method.DeclaringType!.Name}.{method.Name}")).ToArray();
             var result = Invoker(method)(arguments);
-            Assert.True(result is not null, $"{method.DeclaringType!.Name}.{method.Name} returned nothing");
+            Assert.True(method.ReturnType == typeof(void) || result is not null, $"{method.DeclaringType!.Name}.{method.Name} returned nothing");
         }
     }
 
@@ -208,6 +213,7 @@ public sealed class KernelContractTests
     private static object DefaultArgument(Type type, string method) =>
         type == typeof(float) ? 0.5f
         : type == typeof(string) ? "\0\0\0\0"
+        : type == typeof(double) ? 0.5
         : type == typeof(Vector512<float>) ? Vector512.Create(0.5f)
         : type == typeof(Vector256<float>) ? Vector256.Create(0.5f)
         : type == typeof(Vector128<float>) ? Vector128.Create(0.5f)
@@ -327,10 +333,13 @@ public sealed class KernelContractTests
         var batch = new Func<string, int, (string, string)>((parameter, _) => parameter == "inputs" ? ("inputs", "/not a whole number of samples of 4 \\(InputSize\\)/") : ("targets", "6"));
         cases["Guard.BatchCount(inputs, targets, inputSize, outputSize, network, targetsName)"] = new(() => [F(12), F(6), 4, 2, "Net", "targets"], batch);
         cases["Guard.ThrowIfBatchNotFinite(inputs, targets, inputSize, outputSize, network)"] = new(() => [F(12), F(6), 4, 2, "Net"], batch);
+        cases["Guard.TrainingBatch(inputs, targets, inputSize, outputSize, learningRate, network)"] = new(() => [F(12), F(6), 4, 2, 0.5f, "Net"], batch);
         cases["Guard.ThrowNonFiniteLoss(network, sample, loss, input, target)"] = new(() => ["Net", 0, float.NaN, F(4), F(2)], Throws: typeof(TrainingDivergedException));
         cases["Guard.ThrowIfNotFinite(values, network, what)"] = new(() => [F(N), "Net", "the gradient"]);
         cases["Guard.FirstNonFinite(values)"] = new(() => [F(N)]);
         cases["Guard.AllFinite(values)"] = new(() => [F(N)]);
+        cases["Guard.MaxMagnitude(values)"] = new(() => [F(N)]);
+        cases["GradientDescent.FusedUpdateStaysFinite(learningRate, samples, deltas, layerInputs)"] = new(() => [0.5f, 4, F(N), F(N)]);
 
         // MatrixKernels: a [3, 7] matrix.
         cases["MatrixKernels.Transpose(source, rows, columns, destination)"] = new(() => [F(21), 3, 7, new float[21]]);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NetCompiler.Generator.Model;
 
 namespace NetCompiler.Generator.Emit;
@@ -47,7 +48,6 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line($"// Tiles of {Kernels}.BatchLayout.TileSamples samples, each computed on its own.");
             writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * {Kernels}.BatchLayout.TileSamples, out {Span} scratch);");
             using (writer.Block($"for (int first = 0; first < count; first += {Kernels}.BatchLayout.TileSamples)"))
             {
@@ -83,8 +83,7 @@ internal static partial class NetworkEmitter
         using (writer.Block($"internal static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
-            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample step.");
@@ -92,6 +91,15 @@ internal static partial class NetworkEmitter
             }
 
             WriteBackpropagationCall(writer, plan);
+            writer.Line();
+            string bounded = string.Join(" || ", plan.Layers.Select(layer =>
+                $"!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, {layer.H}, {(layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor")})"));
+            using (writer.Block($"if ({bounded})"))
+            {
+                writer.Line("// The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.");
+                writer.Line($"return {PerSampleBatch(plan)}.CheckedTrainStep(parameters, inputs, targets, learningRate, n);");
+            }
+
             writer.Line();
             writer.Line("// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.");
             writer.Line("float step = -learningRate / n;");
@@ -106,12 +114,12 @@ internal static partial class NetworkEmitter
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "gradient", "ParameterCount");
-            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"int n = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
             writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// Neither 512- nor 256-bit vectors on this machine: one sample at a time.");
-                writer.Line($"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, count);");
+                writer.Line($"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
             }
 
             WriteBackpropagationCall(writer, plan);
@@ -139,14 +147,13 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// The start of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> after their checks: scratch for <c>count</c>
+    /// The start of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> after their checks: scratch for <c>n</c>
     /// samples, <c>BackpropagateBatch</c> over them, and the update operands in scope (with <c>n</c> and <c>totalLoss</c>).
     /// </summary>
     private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan)
     {
         writer.Line();
-        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
-        writer.Line("int n = count;");
+        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
         writer.Line("double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);");
         WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));
     }

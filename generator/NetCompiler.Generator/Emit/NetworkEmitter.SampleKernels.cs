@@ -70,8 +70,7 @@ internal static partial class NetworkEmitter
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "gradient", "ParameterCount");
-            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
-            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"int count = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);");
             WriteScratch(writer, "BackpropagationScratchLength", plan.BackpropagationScratchLength);
             writer.Line();
             writer.Line("// Σ_x ∂J_x/∂θ over the batch.");

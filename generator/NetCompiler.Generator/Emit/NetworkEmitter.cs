@@ -112,9 +112,7 @@ internal static partial class NetworkEmitter
             writer.Line($"private const int {layer.SizeConstant} = {layer.Size}, {layer.InputSizeConstant} = {layer.InputSize}, {layer.WeightOffsetConstant} = {layer.WeightOffset}, {layer.WeightCountConstant} = {layer.WeightCount}, {layer.BiasOffsetConstant} = {layer.BiasOffset};");
         }
 
-        writer.Line();
-        writer.Line("// Scratch floats per call: z and a of every layer (and δ when training) for one sample, on the stack up to");
-        writer.Line($"// {NetworkPlan.StackallocLimit} floats, else rented from the shared array pool; per sample and per batch for the batched kernels.");
+        writer.Line($"// Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to {NetworkPlan.StackallocLimit}; per sample and per batch when batched.");
         writer.Line($"private const int ForwardScratchLength = {plan.ForwardScratchLength}, BackpropagationScratchLength = {plan.BackpropagationScratchLength};");
         writer.Line($"private const int ForwardBatchScratchPerSample = {plan.ForwardBatchScratchPerSample}, TrainBatchScratchPerSample = {plan.TrainBatchScratchPerSample}, TrainBatchScratchPerBatch = {plan.TrainBatchScratchPerBatch};");
     }

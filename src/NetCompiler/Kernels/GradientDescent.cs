@@ -15,10 +15,7 @@ public static class GradientDescent
     public static void Apply(Span<float> parameters, ReadOnlySpan<float> gradient, float scale, string network)
     {
         Guard.Length(gradient, parameters.Length, network, "as many as parameters", nameof(gradient));
-        if (!float.IsFinite(scale))
-        {
-            throw new TrainingDivergedException($"{network}: the learning rate scale {scale} is not finite. The parameters were not changed.");
-        }
+        ThrowIfStepNotFinite(scale, network);
 
         if (Guard.FirstNonFinite(gradient) is int bad)
         {
@@ -57,6 +54,42 @@ public static class GradientDescent
             parameters[i] -= scale * gradient[i];
         }
     }
+
+    /// <summary>
+    /// Throws <see cref="TrainingDivergedException"/> when the step <paramref name="scale"/> (the learning rate over the
+    /// batch size) is NaN or infinite, before anything is computed: every training step refuses such a learning rate.
+    /// </summary>
+    public static void ThrowIfStepNotFinite(float scale, string network)
+    {
+        if (!float.IsFinite(scale))
+        {
+            throw new TrainingDivergedException($"{network}: the learning rate scale {scale} is not finite. The parameters were not changed.");
+        }
+    }
+
+    /// <summary>
+    /// Whether the fused update of one layer over <paramref name="samples"/> samples,
+    /// <c>W += -(η/N) H Aᵀ</c> and <c>b += -(η/N) H 1</c>, stays finite whatever the (finite) parameters: every partial sum
+    /// it forms is at most <c>N · max|H| · max|A|</c> in magnitude and every change it adds at most
+    /// <c>|η| · max|H| · max|A|</c> (with max|A| taken as at least 1, for the biases), and a float smaller than 2^103 (half
+    /// the spacing of floats at <see cref="float.MaxValue"/>) added to any finite float gives a finite float. When this
+    /// is false the step must go through a gradient buffer and <see cref="Apply"/>, which checks every parameter.
+    /// </summary>
+    /// <param name="learningRate">η.</param>
+    /// <param name="samples">N.</param>
+    /// <param name="deltas">The layer's deltas H over the batch.</param>
+    /// <param name="layerInputs">The layer's inputs A over the batch.</param>
+    public static bool FusedUpdateStaysFinite(float learningRate, int samples, ReadOnlySpan<float> deltas, ReadOnlySpan<float> layerInputs)
+    {
+        double bound = Math.Max(Math.Abs((double)learningRate), samples) * Guard.MaxMagnitude(deltas) * Math.Max(1.0, Guard.MaxMagnitude(layerInputs));
+        return bound < FiniteMargin;
+    }
+
+    /// <summary>Whether <c>θ + step · g</c> is finite for every finite θ when <c>|g| ≤ gradientMagnitude</c> (see <see cref="FusedUpdateStaysFinite"/>).</summary>
+    public static bool StepStaysFinite(float step, double gradientMagnitude) => Math.Abs((double)step) * gradientMagnitude < FiniteMargin;
+
+    /// <summary>2^103: any float of smaller magnitude added to a finite float rounds to a finite float.</summary>
+    private const double FiniteMargin = 10141204801825835211973625643008.0;
 
     /// <summary>
     /// True when every <c>θ_p - scale · g_p</c> is finite: the same vector pass as <see cref="Guard.AllFinite"/>

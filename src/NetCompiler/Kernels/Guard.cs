@@ -60,6 +60,18 @@ public static class Guard
     }
 
     /// <summary>
+    /// The checks of a training step over a batch: the batch's shape (returns the number of samples), every input and
+    /// target finite, and a finite step <c>learningRate / count</c>. Throws before anything is computed.
+    /// </summary>
+    public static int TrainingBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, float learningRate, string network)
+    {
+        int count = BatchCount(inputs, targets, inputSize, outputSize, network);
+        ThrowIfBatchNotFinite(inputs, targets, inputSize, outputSize, network);
+        GradientDescent.ThrowIfStepNotFinite(learningRate / count, network);
+        return count;
+    }
+
+    /// <summary>
     /// Throws <see cref="TrainingDivergedException"/> naming the first sample, and the input or target in
     /// it, that is NaN or infinite. Training checks its batch first, because a saturating activation
     /// (ReLU(NaN) = 0, tanh(∞) = 1) can hide a bad input from the loss and let it poison the gradient.
@@ -126,6 +138,56 @@ public static class Guard
         }
 
         return null;
+    }
+
+    /// <summary>The largest magnitude <c>|x|</c> in <paramref name="values"/> (0 when empty; NaN or ∞ when one is).</summary>
+    public static float MaxMagnitude(ReadOnlySpan<float> values)
+    {
+        ref float start = ref MemoryMarshal.GetReference(values);
+        int i = 0;
+        float largest = 0f;
+        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<float>.Count)
+        {
+            Vector512<float> max0 = default, max1 = default;
+            for (; i + (2 * Vector512<float>.Count) <= values.Length; i += 2 * Vector512<float>.Count)
+            {
+                max0 = Vector512.MaxMagnitude(max0, Vector512.Abs(Vector512.LoadUnsafe(ref start, (nuint)i)));
+                max1 = Vector512.MaxMagnitude(max1, Vector512.Abs(Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<float>.Count))));
+            }
+
+            largest = Vector512.Max(max0, max1) is var both && Vector512.EqualsAll(both, both) ? MaxOf(both) : float.NaN;
+        }
+        else if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        {
+            Vector256<float> max = default;
+            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            {
+                max = Vector256.MaxMagnitude(max, Vector256.Abs(Vector256.LoadUnsafe(ref start, (nuint)i)));
+            }
+
+            for (int lane = 0; lane < Vector256<float>.Count; lane++)
+            {
+                largest = MathF.MaxMagnitude(largest, max[lane]);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            largest = MathF.MaxMagnitude(largest, MathF.Abs(Unsafe.Add(ref start, i)));
+        }
+
+        return largest;
+    }
+
+    private static float MaxOf(Vector512<float> values)
+    {
+        float largest = 0f;
+        for (int lane = 0; lane < Vector512<float>.Count; lane++)
+        {
+            largest = MathF.Max(largest, values[lane]);
+        }
+
+        return largest;
     }
 
     /// <summary>

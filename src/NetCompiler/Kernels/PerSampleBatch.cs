@@ -3,10 +3,10 @@ using System.ComponentModel;
 namespace NetCompiler.Kernels;
 
 /// <summary>
-/// The batched kernels of a generated network one sample at a time, with its per-sample kernels: what
-/// <c>ForwardBatch</c>, <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> run on machines with neither 512- nor
-/// 256-bit vectors (<see cref="BatchLayout.VectorsAccelerated"/>). Called by generated code after its argument checks;
-/// use the network's methods.
+/// The batched kernels of a generated network in the forms that need no code of their own: one sample at a time with
+/// its per-sample kernels, what <c>ForwardBatch</c>, <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> run on
+/// machines with neither 512- nor 256-bit vectors (<see cref="BatchLayout.VectorsAccelerated"/>), and the training step
+/// through a checked gradient buffer. Called by generated code after its argument checks; use the network's methods.
 /// </summary>
 /// <typeparam name="TNet">The generated network.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -29,6 +29,20 @@ public static class PerSampleBatch<TNet>
     {
         using var gradientLease = ScratchBuffer.Rent(TNet.ParameterCount, out Span<float> gradient);
         return TNet.TrainStep(parameters, gradient, inputs, targets, learningRate);
+    }
+
+    /// <summary>
+    /// <c>TrainStepBatch</c> through a gradient buffer: <c>AccumulateGradientBatch</c>, then <see cref="GradientDescent.Apply"/>,
+    /// which checks every updated parameter before writing any. The generated step takes this path when it cannot prove in
+    /// advance that its fused update stays finite (<see cref="GradientDescent.FusedUpdateStaysFinite"/>).
+    /// </summary>
+    public static float CheckedTrainStep(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate, int count)
+    {
+        using var gradientLease = ScratchBuffer.Rent(TNet.ParameterCount, out Span<float> gradient);
+        gradient.Clear();
+        float loss = TNet.AccumulateGradientBatch(parameters, inputs, targets, gradient);
+        GradientDescent.Apply(parameters, gradient, learningRate / count, TNet.Description.Name);
+        return loss / count;
     }
 
     /// <summary>

@@ -157,9 +157,7 @@ namespace Deep
         private const int Layer2Size = 7, Layer2InputSize = 9, Layer2WeightOffset = 54, Layer2WeightCount = 63, Layer2BiasOffset = 117;
         private const int Layer3Size = 3, Layer3InputSize = 7, Layer3WeightOffset = 124, Layer3WeightCount = 21, Layer3BiasOffset = 145;
         private const int Layer4Size = 2, Layer4InputSize = 3, Layer4WeightOffset = 148, Layer4WeightCount = 6, Layer4BiasOffset = 154;
-
-        // Scratch floats per call: z and a of every layer (and δ when training) for one sample, on the stack up to
-        // 4096 floats, else rented from the shared array pool; per sample and per batch for the batched kernels.
+        // Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to 4096; per sample and per batch when batched.
         private const int ForwardScratchLength = 42, BackpropagationScratchLength = 63;
         private const int ForwardBatchScratchPerSample = 26, TrainBatchScratchPerSample = 87, TrainBatchScratchPerBatch = 6;
 
@@ -227,8 +225,7 @@ namespace Deep
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            int count = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
             global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
 
             // Σ_x ∂J_x/∂θ over the batch.
@@ -468,7 +465,6 @@ namespace Deep
                 return;
             }
 
-            // Tiles of global::NetCompiler.Kernels.BatchLayout.TileSamples samples, each computed on its own.
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * global::NetCompiler.Kernels.BatchLayout.TileSamples, out global::System.Span<float> scratch);
             for (int first = 0; first < count; first += global::NetCompiler.Kernels.BatchLayout.TileSamples)
             {
@@ -500,16 +496,14 @@ namespace Deep
         internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            int n = count;
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(32 * n, 9 * n);
@@ -518,6 +512,12 @@ namespace Deep
             global::System.Span<float> h3 = scratch.Slice(75 * n, 3 * n);
             global::System.Span<float> a3SampleMajor = scratch.Slice(78 * n, 3 * n);
             global::System.Span<float> h4 = scratch.Slice(85 * n, 2 * n);
+
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h3, a2SampleMajor) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h4, a3SampleMajor))
+            {
+                // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
+            }
 
             // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
             float step = -learningRate / n;
@@ -532,16 +532,15 @@ namespace Deep
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
-                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            int n = count;
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(32 * n, 9 * n);

@@ -123,9 +123,7 @@ namespace Wide
         private const int InputSize = 10, OutputSize = 1, ParameterCount = 24001;
         private const int Layer1Size = 2000, Layer1InputSize = 10, Layer1WeightOffset = 0, Layer1WeightCount = 20000, Layer1BiasOffset = 20000;
         private const int Layer2Size = 1, Layer2InputSize = 2000, Layer2WeightOffset = 22000, Layer2WeightCount = 2000, Layer2BiasOffset = 24000;
-
-        // Scratch floats per call: z and a of every layer (and δ when training) for one sample, on the stack up to
-        // 4096 floats, else rented from the shared array pool; per sample and per batch for the batched kernels.
+        // Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to 4096; per sample and per batch when batched.
         private const int ForwardScratchLength = 4002, BackpropagationScratchLength = 6003;
         private const int ForwardBatchScratchPerSample = 2011, TrainBatchScratchPerSample = 8013, TrainBatchScratchPerBatch = 3;
 
@@ -181,8 +179,7 @@ namespace Wide
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            int count = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(BackpropagationScratchLength, out global::System.Span<float> scratch);
 
             // Σ_x ∂J_x/∂θ over the batch.
@@ -314,7 +311,6 @@ namespace Wide
                 return;
             }
 
-            // Tiles of global::NetCompiler.Kernels.BatchLayout.TileSamples samples, each computed on its own.
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * global::NetCompiler.Kernels.BatchLayout.TileSamples, out global::System.Span<float> scratch);
             for (int first = 0; first < count; first += global::NetCompiler.Kernels.BatchLayout.TileSamples)
             {
@@ -337,20 +333,24 @@ namespace Wide
         internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            int n = count;
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(4010 * n, 2000 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(6010 * n, 2000 * n);
             global::System.Span<float> h2 = scratch.Slice(8012 * n, n);
+
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor))
+            {
+                // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
+            }
 
             // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
             float step = -learningRate / n;
@@ -363,16 +363,15 @@ namespace Wide
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
-                return global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
             }
 
-            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            int n = count;
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
             global::System.Span<float> h1 = scratch.Slice(4010 * n, 2000 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(6010 * n, 2000 * n);

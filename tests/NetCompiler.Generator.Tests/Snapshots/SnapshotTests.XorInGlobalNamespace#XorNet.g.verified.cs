@@ -121,9 +121,7 @@ file static class XorNetKernels
     private const int InputSize = 2, OutputSize = 1, ParameterCount = 17;
     private const int Layer1Size = 4, Layer1InputSize = 2, Layer1WeightOffset = 0, Layer1WeightCount = 8, Layer1BiasOffset = 8;
     private const int Layer2Size = 1, Layer2InputSize = 4, Layer2WeightOffset = 12, Layer2WeightCount = 4, Layer2BiasOffset = 16;
-
-    // Scratch floats per call: z and a of every layer (and δ when training) for one sample, on the stack up to
-    // 4096 floats, else rented from the shared array pool; per sample and per batch for the batched kernels.
+    // Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to 4096; per sample and per batch when batched.
     private const int ForwardScratchLength = 10, BackpropagationScratchLength = 15;
     private const int ForwardBatchScratchPerSample = 7, TrainBatchScratchPerSample = 21, TrainBatchScratchPerBatch = 3;
 
@@ -186,8 +184,7 @@ file static class XorNetKernels
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+        int count = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
         global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
 
         // Σ_x ∂J_x/∂θ over the batch.
@@ -345,7 +342,6 @@ file static class XorNetKernels
             return;
         }
 
-        // Tiles of global::NetCompiler.Kernels.BatchLayout.TileSamples samples, each computed on its own.
         using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.Rent(ForwardBatchScratchPerSample * global::NetCompiler.Kernels.BatchLayout.TileSamples, out global::System.Span<float> scratch);
         for (int first = 0; first < count; first += global::NetCompiler.Kernels.BatchLayout.TileSamples)
         {
@@ -369,20 +365,24 @@ file static class XorNetKernels
     internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+        int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
             return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.TrainStep(parameters, inputs, targets, learningRate);
         }
 
-        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-        int n = count;
+        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
         double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
         global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
         global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);
         global::System.Span<float> h2 = scratch.Slice(20 * n, n);
+
+        if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor))
+        {
+            // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
+            return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
+        }
 
         // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
         float step = -learningRate / n;
@@ -395,16 +395,15 @@ file static class XorNetKernels
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
         global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+        int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
         global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
-            return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.AccumulateGradient(parameters, inputs, targets, gradient, count);
+            return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
         }
 
-        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, count, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-        int n = count;
+        using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
         double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
         global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
         global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);

@@ -70,6 +70,6 @@ public static class ParallelBatch<TNet>
         }
 
         Guard.ThrowIfBatchNotFinite(inputs, targets, TNet.InputSize, TNet.OutputSize, network);
-        return SampleHalves.TrainStep(s_accumulateHalves, s_accumulateGradientBatch, parameters, inputs, targets, count, learningRate);
+        return SampleHalves.TrainStep(s_accumulateHalves, s_accumulateGradientBatch, parameters, inputs, targets, count, learningRate, network);
     }
 }

@@ -50,12 +50,13 @@ public static class SampleHalves
     /// <paramref name="whole"/> throws for the whole batch (so it names the sample as the serial step does) and leaves
     /// the parameters unchanged. The inputs and targets must already have been checked.
     /// </summary>
-    public static float TrainStep(RowRangeKernel halves, BatchGradientKernel whole, Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count, float learningRate)
+    public static float TrainStep(RowRangeKernel halves, BatchGradientKernel whole, Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count, float learningRate, string network)
     {
         ArgumentNullException.ThrowIfNull(halves);
         ArgumentNullException.ThrowIfNull(whole);
         int parameterCount = parameters.Length;
-        using var lease = ScratchBuffer.Rent((2 * parameterCount) + 2 + targets.Length, out Span<float> scratch);
+        GradientDescent.ThrowIfStepNotFinite(learningRate / count, network);
+        using var lease = ScratchBuffer.Rent(TargetsOffset(parameterCount) + targets.Length, out Span<float> scratch);
         targets.CopyTo(scratch.Slice(TargetsOffset(parameterCount)));
         try
         {
@@ -69,9 +70,24 @@ public static class SampleHalves
             throw;
         }
 
+        float step = -learningRate / count;
+        if (!GradientDescent.StepStaysFinite(step, (double)scratch[(2 * parameterCount) + 2] + scratch[(2 * parameterCount) + 3]))
+        {
+            // The step could make a parameter infinite: add the halves and let Apply check every parameter before writing any.
+            var gradient = scratch.Slice(0, parameterCount);
+            var second = scratch.Slice(parameterCount, parameterCount);
+            for (int i = 0; i < parameterCount; i++)
+            {
+                gradient[i] += second[i];
+            }
+
+            GradientDescent.Apply(parameters, gradient, learningRate / count, network);
+            return (float)(((double)scratch[2 * parameterCount] + scratch[(2 * parameterCount) + 1]) / count);
+        }
+
         // About eight ranges of whole 64-float rows, claimed from both ends.
         int rangeRows = Math.Max(64, (parameterCount / 8) & ~63);
-        ParallelRows.Run(s_apply, scratch, default, parameters, parameterCount, -learningRate / count, parameterCount, rangeRows, long.MaxValue);
+        ParallelRows.Run(s_apply, scratch, default, parameters, parameterCount, step, parameterCount, rangeRows, long.MaxValue);
         return (float)(((double)scratch[2 * parameterCount] + scratch[(2 * parameterCount) + 1]) / count);
     }
 
@@ -79,7 +95,7 @@ public static class SampleHalves
     /// The halves of a <paramref name="count"/>-sample batch that lie within samples <c>[firstSample, endSample)</c>:
     /// for each, clears its gradient buffer in <paramref name="scratch"/>, adds the half's gradient sum into it with
     /// <paramref name="accumulate"/>, and stores the half's loss sum. <paramref name="scratch"/> holds the two
-    /// gradients, the two losses and a copy of the targets, as <see cref="TrainStep"/> lays them out.
+    /// gradients, the two losses, the two gradients' largest magnitudes and a copy of the targets, as <see cref="TrainStep"/> lays them out.
     /// </summary>
     public static void AccumulateHalves(BatchGradientKernel accumulate, ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> scratch, int count, int firstSample, int endSample, int inputSize, int outputSize)
     {
@@ -99,10 +115,13 @@ public static class SampleHalves
             gradient.Clear();
             var targets = scratch.Slice(TargetsOffset(parameterCount) + (start * outputSize), (end - start) * outputSize);
             scratch[(2 * parameterCount) + half] = accumulate(parameters, inputs.Slice(start * inputSize, (end - start) * inputSize), targets, gradient);
+            // The largest gradient component, by which TrainStep bounds what the step can add to a parameter.
+            scratch[(2 * parameterCount) + 2 + half] = Guard.MaxMagnitude(gradient);
         }
     }
 
-    private static int TargetsOffset(int parameterCount) => (2 * parameterCount) + 2;
+    /// <summary>The scratch layout: the two gradients, the two loss sums, the two largest gradient magnitudes, then the targets.</summary>
+    private static int TargetsOffset(int parameterCount) => (2 * parameterCount) + 4;
 
     /// <summary><c>θ[i] += step · (a[i] + b[i])</c>: the same operations in the vector and the scalar loop, so a result does not depend on where a range starts.</summary>
     private static void AddScaledSum(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float step, Span<float> parameters)
