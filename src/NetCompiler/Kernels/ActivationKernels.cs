@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -14,7 +15,9 @@ namespace NetCompiler.Kernels;
 /// below -5 are computed without the cancellation of the scalar formulas). Allocation-free; <c>a</c> may be
 /// <c>z</c> itself. <c>z</c>, <c>a</c> and <c>δ</c> must have the same length (any, including 0); otherwise
 /// <see cref="ArgumentException"/> names the span whose length differs from the others' (<c>a</c> when only two differ).
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationKernels
 {
     /// <summary><c>a = z</c>.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Kernels;
@@ -5,7 +6,9 @@ namespace NetCompiler.Kernels;
 /// <summary>
 /// Activation functions <c>a = f(z)</c> and their derivatives <c>f'(z)</c>, called by generated code.
 /// Each derivative takes both <c>z</c> and <c>a = f(z)</c> so it can use whichever is cheaper and exact.
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Activations
 {
     /// <summary>The slope of <see cref="Activation.LeakyReLU"/> for negative inputs.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,7 +11,9 @@ namespace NetCompiler.Kernels;
 /// so each step is a vector operation across 16 samples and nothing is gathered or scattered per sample.
 /// Called by generated code. Every <c>[outputs, samples]</c> buffer must hold exactly <c>outputs × samples</c> values
 /// (the product is formed in 64 bits); otherwise <see cref="ArgumentException"/> names it and gives that length.
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class BatchOutputLayer
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -12,7 +13,9 @@ namespace NetCompiler.Kernels;
 /// imply (the generated caller slices each to its compile-time length; only <see cref="Dot"/> and
 /// <see cref="AddScaled"/> accept a longer <c>y</c>); otherwise <see cref="ArgumentException"/> names the span that is
 /// inconsistent with the others and gives the length it must have.
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class DenseKernels
 {
     /// <summary>Returns <c>Σ_i x_i y_i</c> over <c>x.Length</c> elements; <paramref name="y"/> may be longer than <paramref name="x"/> (its first <c>x.Length</c> elements are used).</summary>

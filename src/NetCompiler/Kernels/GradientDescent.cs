@@ -1,9 +1,11 @@
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace NetCompiler.Kernels;
 
-/// <summary>The plain gradient-descent update used by generated training steps.</summary>
+/// <summary>The plain gradient-descent update used by generated training steps. Called by generated code (hidden from IntelliSense); not meant to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class GradientDescent
 {
     /// <summary>

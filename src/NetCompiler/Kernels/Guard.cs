@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -5,7 +6,8 @@ using System.Runtime.Intrinsics;
 
 namespace NetCompiler.Kernels;
 
-/// <summary>Argument checks shared by every generated network, with messages that name the network and the buffer.</summary>
+/// <summary>Argument checks shared by every generated network, with messages that name the network and the buffer. Called by generated code (hidden from IntelliSense); not meant to be called directly.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Guard
 {
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="span"/> has exactly <paramref name="expected"/> elements.</summary>

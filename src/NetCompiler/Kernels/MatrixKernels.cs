@@ -13,7 +13,9 @@ namespace NetCompiler.Kernels;
 /// element-wise passes around the generated products. A buffer's length must be the one its sizes give (the
 /// product formed in 64 bits), except where a method says it may be longer; otherwise <see cref="ArgumentException"/>
 /// names the buffer and gives that length.
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class MatrixKernels
 {
     /// <summary>Writes the transpose of the row-major <c>[rows, columns]</c> matrix <paramref name="source"/> into <paramref name="destination"/> (<c>[columns, rows]</c>).</summary>

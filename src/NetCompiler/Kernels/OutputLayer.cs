@@ -1,3 +1,4 @@
+using System.ComponentModel;
 namespace NetCompiler.Kernels;
 
 /// <summary>
@@ -5,7 +6,9 @@ namespace NetCompiler.Kernels;
 /// pairing of output activation and loss. Called by generated code. Pass an empty <c>delta</c> to
 /// compute only the loss. Every span must have the output layer's length (an empty <c>delta</c> excepted);
 /// otherwise <see cref="ArgumentException"/> names the span whose length differs from the others'.
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class OutputLayer
 {
     /// <summary>

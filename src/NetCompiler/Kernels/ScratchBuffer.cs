@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -8,7 +9,9 @@ namespace NetCompiler.Kernels;
 /// Scratch memory for networks whose activations are too large for the stack: rented from
 /// <see cref="ArrayPool{T}.Shared"/> (no allocation once the pool is warm) and returned on dispose.
 /// Small networks use <c>stackalloc</c> instead.
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ScratchBuffer : IDisposable
 {
     private readonly float[] _array;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -8,6 +9,7 @@ namespace NetCompiler.Kernels;
 /// <c>e^x</c>, <c>tanh x</c> and the logistic sigmoid <c>σ(x) = 1 / (1 + e^-x)</c> on whole vectors of floats, and
 /// softmax over the lanes of one vector, for the activation kernels (<see cref="ActivationKernels"/>) and for
 /// generated code (the register form of single-sample Forward).
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,6 +33,7 @@ namespace NetCompiler.Kernels;
 /// <c>σ(x) = 1 / (1 + e^-x)</c> for <c>x ≥ 0</c> and <c>e^x / (1 + e^x)</c> below, so e never overflows.
 /// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class VectorMath
 {
     /// <summary><c>e^x</c> of each lane.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Kernels.Parallel;
@@ -12,7 +13,9 @@ namespace NetCompiler.Kernels.Parallel;
 /// <see cref="ShouldSplit"/> whether its product is large enough to pay for the hand-off. Everywhere else the
 /// drivers stay on the calling thread.
 /// </para>
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ParallelRows
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -8,6 +9,7 @@ namespace NetCompiler.Kernels.Parallel;
 /// <paramref name="targets"/> to <paramref name="gradient"/> and returns the sum of their losses (the generated
 /// <c>AccumulateGradientBatch</c>).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public delegate float BatchGradientKernel(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient);
 
 /// <summary>
@@ -21,7 +23,9 @@ public delegate float BatchGradientKernel(ReadOnlySpan<float> parameters, ReadOn
 /// the serial step (it agrees within float rounding). It is deterministic: the halves, and the order of every sum, are
 /// fixed by the batch size alone, whichever thread computes which half, and whether the worker takes part at all.
 /// </para>
+/// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SampleHalves
 {
     /// <summary>The smallest batch that is split: below it the halves are too small to pay for the hand-off.</summary>
