@@ -103,7 +103,7 @@ public sealed class BakedWeightsTests
     }
 
     [Fact]
-    public void A784_128_10ModelBakesInBitForBitAsAShallowExpression()
+    public void A78412810ModelBakesInBitForBitAsAShallowExpression()
     {
         const string Mnist = """
             using NetCompiler;

@@ -227,7 +227,7 @@ public sealed class DiagnosticTests
         """;
 
     [Fact]
-    public void NC0008_MeanSquaredErrorOverSoftmax_IsAWarningAndTheNetworkIsStillGenerated()
+    public void NC0008_MeanSquaredErrorOverSoftmaxIsAWarningAndTheNetworkIsStillGenerated()
     {
         var output = AssertReports(
             MeanSquaredErrorOverSoftmax,

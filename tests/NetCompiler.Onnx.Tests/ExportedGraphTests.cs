@@ -4,7 +4,7 @@ namespace NetCompiler.Onnx.Tests;
 public class ExportedGraphTests
 {
     [Fact]
-    public void Header_IsIrVersion8WithOpset17()
+    public void HeaderIsIrVersion8WithOpset17()
     {
         var model = Decode(new LogisticNet(seed: 1));
 
@@ -17,7 +17,7 @@ public class ExportedGraphTests
     }
 
     [Fact]
-    public void InputAndOutput_AreFloatBatchByFeatures()
+    public void InputAndOutputAreFloatBatchByFeatures()
     {
         var graph = Decode(new SigmoidTanhReluNet(seed: 1)).Graph!;
 
@@ -30,7 +30,7 @@ public class ExportedGraphTests
     }
 
     [Fact]
-    public void Weights_AreOutByInInitializers_FedToGemmWithTransB()
+    public void WeightsAreOutByInInitializersFedToGemmWithTransB()
     {
         var net = TestData.RandomNetwork<SigmoidTanhReluNet>(seed: 2);
         var graph = Decode(net).Graph!;
@@ -48,7 +48,7 @@ public class ExportedGraphTests
     }
 
     [Fact]
-    public void SigmoidTanhReluIdentity_NodesInOrder_IdentityOutputHasNoNode()
+    public void SigmoidTanhReluIdentityNodesInOrderIdentityOutputHasNoNode()
     {
         var graph = Decode(new SigmoidTanhReluNet(seed: 1)).Graph!;
 
@@ -57,7 +57,7 @@ public class ExportedGraphTests
     }
 
     [Fact]
-    public void LeakyReluAndElu_CarryTheirAlphas()
+    public void LeakyReluAndEluCarryTheirAlphas()
     {
         var graph = Decode(new LeakyEluSoftplusNet(seed: 1)).Graph!;
 
@@ -67,7 +67,7 @@ public class ExportedGraphTests
     }
 
     [Fact]
-    public void SiluGelu_AreBuiltFromPrimitives_SoftmaxOverTheLastAxis()
+    public void SiluGeluAreBuiltFromPrimitivesSoftmaxOverTheLastAxis()
     {
         var graph = Decode(new SiluGeluSoftmaxNet(seed: 1)).Graph!;
 

@@ -8,7 +8,7 @@ namespace NetCompiler.Onnx.Tests;
 public class ForeignModelTests
 {
     [Fact]
-    public void PyTorchLogits_GemmTransB_LoadsIntoSoftmaxNetwork()
+    public void PyTorchLogitsGemmTransBLoadsIntoSoftmaxNetwork()
     {
         // nn.Sequential(Flatten, Linear(10, 16), ReLU, Linear(16, 8), ReLU, Linear(8, 4)); CrossEntropyLoss holds the softmax.
         var (l1, l2, l3) = (AuthoredLayer.Random(10, 16, 1), AuthoredLayer.Random(16, 8, 3), AuthoredLayer.Random(8, 4, 5));
@@ -26,7 +26,7 @@ public class ForeignModelTests
     }
 
     [Fact]
-    public void PyTorchOpset11_TrailingSoftmaxWithDefaultAxis_Loads()
+    public void PyTorchOpset11TrailingSoftmaxWithDefaultAxisLoads()
     {
         // Opset 11's Softmax defaults to axis 1, which is the feature axis of [batch, features].
         var (l1, l2, l3) = (AuthoredLayer.Random(10, 16, 11), AuthoredLayer.Random(16, 8, 13), AuthoredLayer.Random(8, 4, 15));
@@ -45,7 +45,7 @@ public class ForeignModelTests
     }
 
     [Fact]
-    public void KerasMatMulAdd_InOutKernelsInFloatData_AreTransposed()
+    public void KerasMatMulAddInOutKernelsInFloatDataAreTransposed()
     {
         // Dense(9, leaky_relu alpha 0.01), Dense(5, elu), Dense(2, softplus) through tf2onnx, opset 13.
         var (l1, l2, l3) = (AuthoredLayer.Random(6, 9, 21), AuthoredLayer.Random(9, 5, 23), AuthoredLayer.Random(5, 2, 25));
@@ -65,7 +65,7 @@ public class ForeignModelTests
     }
 
     [Fact]
-    public void KerasSwishAndPowGelu_AreRecognisedAsSiluAndGelu()
+    public void KerasSwishAndPowGeluAreRecognisedAsSiluAndGelu()
     {
         // tf2onnx spells swish as Mul(Sigmoid(z), z) and gelu(approximate=True) with Pow(x, 3) and Constant nodes.
         var (l1, l2, l3) = (AuthoredLayer.Random(4, 8, 31), AuthoredLayer.Random(8, 7, 33), AuthoredLayer.Random(7, 3, 35));
@@ -84,7 +84,7 @@ public class ForeignModelTests
     }
 
     [Fact]
-    public void Opset20GeluTanhNode_IsRecognisedAsGelu()
+    public void Opset20GeluTanhNodeIsRecognisedAsGelu()
     {
         // torch.onnx.export(..., opset_version=20) writes nn.GELU(approximate="tanh") as one Gelu node.
         var (l1, l2, l3) = (AuthoredLayer.Random(4, 8, 41), AuthoredLayer.Random(8, 7, 43), AuthoredLayer.Random(7, 3, 45));
@@ -103,7 +103,7 @@ public class ForeignModelTests
     }
 
     [Fact]
-    public void GemmWithoutTransB_TakesInOutWeights()
+    public void GemmWithoutTransBTakesInOutWeights()
     {
         var layer = AuthoredLayer.Random(3, 2, 51);
         var author = new ModelAuthor("input", "batch", 3);
@@ -120,7 +120,7 @@ public class ForeignModelTests
     }
 
     [Fact]
-    public void LayersWithoutBias_GetZeroBiases()
+    public void LayersWithoutBiasGetZeroBiases()
     {
         // Linear(5, 7, bias=False) as Gemm without C; Dense(6, use_bias=False) as a bare MatMul.
         var (l1, l2, l3, l4) = (AuthoredLayer.Random(5, 7, 61), AuthoredLayer.Random(7, 6, 63), AuthoredLayer.Random(6, 4, 65), AuthoredLayer.Random(4, 3, 67));

@@ -11,7 +11,7 @@ public class GraphBoundsTests
     private const string Prefix = "Cannot read the ONNX model as a NetCompiler network: ";
 
     [Fact]
-    public void TheReportedFlip_ThatTakesTheGemmsOutput_IsRejectedNamingTheNode()
+    public void TheReportedFlipThatTakesTheGemmsOutputIsRejectedNamingTheNode()
     {
         // Bit 3 of byte 62 of the exported 4-16-3 model turns the tag of the first Gemm's output (field 2) into that of its
         // name (field 3): the node keeps its name and loses its only output. It used to throw ArgumentOutOfRangeException.
@@ -39,7 +39,7 @@ public class GraphBoundsTests
 
     [Theory]
     [MemberData(nameof(NodesWithoutOutputs))]
-    public void ANodeTheChainContinuesThroughWithoutOutputs_IsRejectedNamingIt(string opType, string expected)
+    public void ANodeTheChainContinuesThroughWithoutOutputsIsRejectedNamingIt(string opType, string expected)
     {
         var author = Softmax3To2(matMul: opType is "MatMul" or "Add");
         author.Graph.Nodes.Single(n => n.OpType == opType).Outputs.Clear();
@@ -48,7 +48,7 @@ public class GraphBoundsTests
     }
 
     [Fact]
-    public void ANodeWithAnEmptyOutputName_IsRejectedNamingIt()
+    public void ANodeWithAnEmptyOutputNameIsRejectedNamingIt()
     {
         var author = Softmax3To2(matMul: false);
         var gemm = author.Graph.Nodes.Single(n => n.OpType == "Gemm");
@@ -58,7 +58,7 @@ public class GraphBoundsTests
     }
 
     [Fact]
-    public void ANamelessNodeWithoutOutputs_IsNamedByItsPosition()
+    public void ANamelessNodeWithoutOutputsIsNamedByItsPosition()
     {
         var author = Softmax3To2(matMul: false);
         var gemm = author.Graph.Nodes.Single(n => n.OpType == "Gemm");
@@ -72,7 +72,7 @@ public class GraphBoundsTests
     [InlineData(100_000, 0)]
     [InlineData(0, 100_000)]
     [InlineData(50_000, 50_000)]
-    public async Task AChainOfAHundredThousandPassThroughNodes_IsRead(int before, int after)
+    public async Task AChainOfAHundredThousandPassThroughNodesIsRead(int before, int after)
     {
         // input → Identity × before → Gemm → Sigmoid → Identity × after: 100 003 nodes, within MaxNodeCount. The walk used to
         // search a list for every node it met: quadratic, about 27 s per load here, where the linear walk takes about 0.5 s
@@ -102,7 +102,7 @@ public class GraphBoundsTests
     }
 
     [Fact]
-    public void AGraphOfMoreThanMaxNodeCountNodes_IsRejectedWhileDecoding()
+    public void AGraphOfMoreThanMaxNodeCountNodesIsRejectedWhileDecoding()
     {
         Assert.Equal(131_072, OnnxImporter.MaxNodeCount);
         var author = new ModelAuthor("input", "batch", 3);
@@ -118,7 +118,7 @@ public class GraphBoundsTests
     }
 
     [Fact]
-    public void ANodeWithMoreThanMaxEntryCountInputs_IsRejected()
+    public void ANodeWithMoreThanMaxEntryCountInputsIsRejected()
     {
         // Each input name takes two bytes of the file and a list slot and a string in memory.
         Assert.Equal(1_048_576, OnnxImporter.MaxEntryCount);
@@ -130,7 +130,7 @@ public class GraphBoundsTests
     }
 
     [Fact]
-    public void APackedRunOfMoreThanMaxEntryCountDimensions_IsRejectedWithoutDecodingItAll()
+    public void APackedRunOfMoreThanMaxEntryCountDimensionsIsRejectedWithoutDecodingItAll()
     {
         // ModelProto.graph { initializer { dims: packed run of 8 million one-byte varints } }: 8 MB that would decode
         // into 64 MB of longs. The decoder stops one past the bound.
@@ -150,7 +150,7 @@ public class GraphBoundsTests
     }
 
     [Fact]
-    public void AStreamLongerThanMaxModelBytes_IsRejectedBeforeItIsRead()
+    public void AStreamLongerThanMaxModelBytesIsRejectedBeforeItIsRead()
     {
         Assert.Equal(1 << 30, OnnxImporter.MaxModelBytes);
         var net = TestData.RandomNetwork<LogisticNet>(seed: 3);

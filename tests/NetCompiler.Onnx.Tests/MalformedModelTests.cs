@@ -7,7 +7,7 @@ namespace NetCompiler.Onnx.Tests;
 public class MalformedModelTests
 {
     [Fact]
-    public void EveryTruncation_IsRejected_AndParametersStayUntouched()
+    public void EveryTruncationIsRejectedAndParametersStayUntouched()
     {
         var model = OnnxAssert.Export(TestData.RandomNetwork<LogisticNet>(seed: 1));
         var net = new LogisticNet(seed: 2);
@@ -24,7 +24,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void TruncatedInsideTheWeights_NamesTheOffsetOfTheCutLength()
+    public void TruncatedInsideTheWeightsNamesTheOffsetOfTheCutLength()
     {
         var model = OnnxAssert.Export(TestData.RandomNetwork<LogisticNet>(seed: 1));
 
@@ -49,7 +49,7 @@ public class MalformedModelTests
     [InlineData("4D0000", "at byte 1: a 32-bit value of field 9 in ModelProto is truncated: only 2 bytes are left.")]
     [InlineData("1201FF", "at byte 2: field 2 of ModelProto is a string that is not valid UTF-8.")]
     [InlineData("3A072A05220300803F", "at byte 6: field 4 (float_data) of TensorProto holds packed floats in 3 bytes, which is not a multiple of 4.")]
-    public void MalformedProtobuf_NamesTheProblemAndItsOffset(string hex, string expected)
+    public void MalformedProtobufNamesTheProblemAndItsOffset(string hex, string expected)
     {
         var exception = Assert.Throws<InvalidDataException>(() => OnnxAssert.Load(new LogisticNet(), Convert.FromHexString(hex)));
 
@@ -57,7 +57,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void EmptyData_IsNotAModel()
+    public void EmptyDataIsNotAModel()
     {
         var exception = Assert.Throws<InvalidDataException>(() => OnnxAssert.Load(new LogisticNet(), []));
 
@@ -67,7 +67,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void RawDataOfTheWrongSize_NamesTheTensor()
+    public void RawDataOfTheWrongSizeNamesTheTensor()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string w = author.Initializer(new OnnxTensor { Name = "fc.weight", DataType = 1, RawData = new byte[20], Dims = { 2, 3 } });
@@ -77,7 +77,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void DoubleWeights_AreNotRead()
+    public void DoubleWeightsAreNotRead()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string w = author.Initializer(new OnnxTensor { Name = "fc.weight", DataType = 11, RawData = new byte[48], Dims = { 2, 3 } });
@@ -87,7 +87,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void ExternalWeights_AreNotRead()
+    public void ExternalWeightsAreNotRead()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string w = author.Initializer(new OnnxTensor { Name = "fc.weight", DataType = 1, DataLocation = 1, Dims = { 2, 3 } });
@@ -97,7 +97,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void WeightsThatAreNotStored_AreNamed()
+    public void WeightsThatAreNotStoredAreNamed()
     {
         var author = new ModelAuthor("input", "batch", 3);
         var model = author.Build(author.Node("Gemm", [author.InputName, "fc.weight"], OnnxAttribute.Int("transB", 1)), 2);
@@ -106,7 +106,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void WeightsFedAsASecondGraphInput_AreRejected()
+    public void WeightsFedAsASecondGraphInputAreRejected()
     {
         var author = new ModelAuthor("input", "batch", 3);
         author.Graph.Inputs.Add(OnnxValueInfo.Tensor("fc.bias", OnnxDataType.Float, 2));
@@ -117,7 +117,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void BiasThatIsNotStored_IsNamed()
+    public void BiasThatIsNotStoredIsNamed()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string w = author.Initializer(OnnxTensor.FromFloatsRaw("fc.weight", new float[6], 2, 3));
@@ -127,7 +127,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void UnsupportedOperator_IsNamed()
+    public void UnsupportedOperatorIsNamed()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string h = author.TorchLinear(author.InputName, AuthoredLayer.Random(3, 2, 1), "fc");
@@ -137,7 +137,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void ResidualBranch_IsRejected()
+    public void ResidualBranchIsRejected()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string h = author.Node("Relu", [author.TorchLinear(author.InputName, AuthoredLayer.Random(3, 3, 1), "fc1")]);
@@ -148,7 +148,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void Cycle_IsRejected_InsteadOfLoopingForever()
+    public void CycleIsRejectedInsteadOfLoopingForever()
     {
         // Gemm(input, W) → Relu, whose result is written back into the graph input's name.
         var author = new ModelAuthor("input", "batch", 2);
@@ -161,7 +161,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void InputPreprocessing_IsRejected()
+    public void InputPreprocessingIsRejected()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string centred = author.Node("Sub", [author.InputName, author.ConstantNode(0.5f)]);
@@ -171,7 +171,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void ScaledGemm_IsRejected()
+    public void ScaledGemmIsRejected()
     {
         var layer = AuthoredLayer.Random(3, 2, 1);
         var author = new ModelAuthor("input", "batch", 3);
@@ -182,7 +182,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void InconsistentLayerSizes_AreRejected()
+    public void InconsistentLayerSizesAreRejected()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string h = author.TorchLinear(author.InputName, AuthoredLayer.Random(3, 4, 1), "fc1");
@@ -192,7 +192,7 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void NotOnnxAtAll_IsRejected()
+    public void NotOnnxAtAllIsRejected()
     {
         var text = System.Text.Encoding.UTF8.GetBytes("{ \"weights\": [1, 2, 3] }");
 

@@ -7,7 +7,7 @@ namespace NetCompiler.Onnx.Tests;
 public class MismatchTests
 {
     [Fact]
-    public void DifferentTopology_ListsEveryDifference()
+    public void DifferentTopologyListsEveryDifference()
     {
         var model = OnnxAssert.Export(new SigmoidTanhReluNet(seed: 1));
         var net = new LeakyEluSoftplusNet(seed: 2);
@@ -37,7 +37,7 @@ public class MismatchTests
     }
 
     [Fact]
-    public void HiddenLayerOfOtherWidthAndActivation_IsNamedByLayer()
+    public void HiddenLayerOfOtherWidthAndActivationIsNamedByLayer()
     {
         // A PyTorch model 10 → 16 ReLU → 12 Tanh → 4 loaded into 10 → 16 ReLU → 8 ReLU → 4 Softmax.
         var author = new ModelAuthor("x", "batch", 10);
@@ -51,7 +51,7 @@ public class MismatchTests
     }
 
     [Fact]
-    public void LeakyReluWithAnotherSlope_IsNotLeakyReLU()
+    public void LeakyReluWithAnotherSlopeIsNotLeakyReLU()
     {
         var author = KerasLeakyEluSoftplus(leakyAlpha: 0.02f);
 
@@ -61,7 +61,7 @@ public class MismatchTests
     }
 
     [Fact]
-    public void ErfGelu_IsNotTheTanhGelu()
+    public void ErfGeluIsNotTheTanhGelu()
     {
         // nn.GELU() (exact) as PyTorch exports it: x * 0.5 * (1 + erf(x / √2)), spelled Div, Erf, Add, Mul, Mul.
         var author = new ModelAuthor("input", "batch", 4);
@@ -80,7 +80,7 @@ public class MismatchTests
     }
 
     [Fact]
-    public void MissingSigmoid_IsAMismatch_OnlySoftmaxMayBeLeftOut()
+    public void MissingSigmoidIsAMismatchOnlySoftmaxMayBeLeftOut()
     {
         var author = new ModelAuthor("input", "batch", 3);
         var model = author.Build(author.TorchLinear(author.InputName, AuthoredLayer.Random(3, 2, 1), "fc"), 2);
@@ -91,7 +91,7 @@ public class MismatchTests
     }
 
     [Fact]
-    public void SoftmaxOnALinearOutput_IsAMismatch()
+    public void SoftmaxOnALinearOutputIsAMismatch()
     {
         var net = TestData.RandomNetwork<SigmoidTanhReluNet>(seed: 1);
         var author = new ModelAuthor("input", "batch", 5);
@@ -106,7 +106,7 @@ public class MismatchTests
     }
 
     [Fact]
-    public void ActivationBeforeSoftmax_IsDescribedInOrder()
+    public void ActivationBeforeSoftmaxIsDescribedInOrder()
     {
         var author = new ModelAuthor("x", "batch", 10);
         string h = author.Node("Relu", [author.TorchLinear(author.InputName, AuthoredLayer.Random(10, 16, 1), "fc1")]);

@@ -11,7 +11,7 @@ namespace NetCompiler.Onnx.Tests;
 public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
-    public void EveryBitFlipTruncationAndOverwrittenByteOfAnExportedModel_IsRejectedCleanlyOrReadExactly()
+    public void EveryBitFlipTruncationAndOverwrittenByteOfAnExportedModelIsRejectedCleanlyOrReadExactly()
     {
         // LinearBottleneckNet (3 → 4 → 2 Tanh, 26 parameters) exports to 511 bytes: two Gemm layers, their initializers,
         // a Tanh, typed graph input and output.
@@ -22,7 +22,7 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryBitFlipTruncationAndOverwrittenByteOfAnExportedSoftmaxClassifier_IsRejectedCleanlyOrReadExactly()
+    public void EveryBitFlipTruncationAndOverwrittenByteOfAnExportedSoftmaxClassifierIsRejectedCleanlyOrReadExactly()
     {
         // SiluGeluSoftmaxNet (4 → 8 SiLU → 7 GELU → 3 Softmax, 127 parameters) exports to 1909 bytes: SiLU and GELU spelled
         // with Sigmoid, Mul, Pow, Add, Tanh and Constant nodes, and a Softmax, so mutations reach every part of the walk.
@@ -33,7 +33,7 @@ public class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryBitFlipTruncationAndOverwrittenByteOfAKerasModel_IsRejectedCleanlyOrReadExactly()
+    public void EveryBitFlipTruncationAndOverwrittenByteOfAKerasModelIsRejectedCleanlyOrReadExactly()
     {
         // As tf2onnx writes Keras' Dense layers: MatMul with [in, out] kernels in float_data, then the bias Add, then
         // LeakyRelu, Elu and Softplus (6 → 9 → 5 → 2, 125 parameters), so mutations reach the MatMul + Add path too.

@@ -8,25 +8,25 @@ namespace NetCompiler.Onnx.Tests;
 public class OnnxRuntimeParityTests
 {
     [Fact]
-    public void SigmoidTanhReluIdentity_MatchesForward() => AssertParity<SigmoidTanhReluNet>(seed: 1);
+    public void SigmoidTanhReluIdentityMatchesForward() => AssertParity<SigmoidTanhReluNet>(seed: 1);
 
     [Fact]
-    public void LeakyReluEluSoftplus_MatchesForward() => AssertParity<LeakyEluSoftplusNet>(seed: 2);
+    public void LeakyReluEluSoftplusMatchesForward() => AssertParity<LeakyEluSoftplusNet>(seed: 2);
 
     [Fact]
-    public void SiluGeluSoftmax_MatchesForward() => AssertParity<SiluGeluSoftmaxNet>(seed: 3);
+    public void SiluGeluSoftmaxMatchesForward() => AssertParity<SiluGeluSoftmaxNet>(seed: 3);
 
     [Fact]
-    public void SingleSigmoidLayer_MatchesForward() => AssertParity<LogisticNet>(seed: 4);
+    public void SingleSigmoidLayerMatchesForward() => AssertParity<LogisticNet>(seed: 4);
 
     [Fact]
-    public void ReluSoftmaxClassifier_MatchesForward() => AssertParity<ReluClassifierNet>(seed: 5);
+    public void ReluSoftmaxClassifierMatchesForward() => AssertParity<ReluClassifierNet>(seed: 5);
 
     [Fact]
-    public void HiddenIdentityLayer_MatchesForward() => AssertParity<LinearBottleneckNet>(seed: 7);
+    public void HiddenIdentityLayerMatchesForward() => AssertParity<LinearBottleneckNet>(seed: 7);
 
     [Fact]
-    public void ExportedModel_DeclaresSymbolicBatchAndFixedFeatures()
+    public void ExportedModelDeclaresSymbolicBatchAndFixedFeatures()
     {
         var model = OnnxAssert.Export(new SigmoidTanhReluNet(seed: 1));
 
@@ -38,7 +38,7 @@ public class OnnxRuntimeParityTests
     }
 
     [Fact]
-    public void ExportToPath_WritesAFileOnnxRuntimeRuns()
+    public void ExportToPathWritesAFileOnnxRuntimeRuns()
     {
         var net = TestData.RandomNetwork<SiluGeluSoftmaxNet>(seed: 6);
         string path = Path.Combine(Path.GetTempPath(), $"netcompiler-{Guid.NewGuid():N}.onnx");

@@ -4,7 +4,7 @@ namespace NetCompiler.Onnx.Tests;
 public class ProtobufWireTests
 {
     [Fact]
-    public void Varint_150_IsTheSpecExample()
+    public void Varint150IsTheSpecExample()
     {
         // Field 1, wire type 0: tag 0x08; 150 = 0b1_0010110 → 0x96 0x01.
         var writer = new ProtoWriter();
@@ -14,7 +14,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void NegativeInt64_TakesTenBytes()
+    public void NegativeInt64TakesTenBytes()
     {
         // -1 as a 64-bit two's complement varint: nine 0xFF then 0x01.
         var writer = new ProtoWriter();
@@ -24,7 +24,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void Float_IsFixed32LittleEndian()
+    public void FloatIsFixed32LittleEndian()
     {
         // Field 2, wire type 5: tag 0x15; 1.0f = 0x3F800000.
         var writer = new ProtoWriter();
@@ -34,7 +34,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void String_IsLengthDelimitedUtf8()
+    public void StringIsLengthDelimitedUtf8()
     {
         var writer = new ProtoWriter();
         writer.WriteString(2, "testing");
@@ -43,7 +43,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void PackedFloats_AreOneLengthDelimitedRun()
+    public void PackedFloatsAreOneLengthDelimitedRun()
     {
         // Field 4, wire type 2: tag 0x22, length 8, then 1.0f and -2.0f little-endian.
         var writer = new ProtoWriter();
@@ -53,7 +53,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void LongField_NeedsATwoByteTag()
+    public void LongFieldNeedsATwoByteTag()
     {
         // AttributeProto.type is field 20: (20 << 3) | 0 = 160 → 0xA0 0x01.
         var writer = new ProtoWriter();
@@ -63,7 +63,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void Reader_ReadsWhatTheWriterWrote()
+    public void ReaderReadsWhatTheWriterWrote()
     {
         var writer = new ProtoWriter();
         writer.WriteInt64(1, long.MinValue);
@@ -88,7 +88,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void RepeatedScalars_AreReadPackedOrNot()
+    public void RepeatedScalarsAreReadPackedOrNot()
     {
         // TensorProto: dims 2 and 3 unpacked (0x08 0x02, 0x08 0x03), then dims 4, 5 packed (0x0A 0x02 0x04 0x05);
         // float_data 1.0 unpacked (0x25 ...), then 2.0 packed (0x22 0x04 ...); data_type FLOAT (0x10 0x01).
@@ -102,7 +102,7 @@ public class ProtobufWireTests
     }
 
     [Fact]
-    public void UnknownFields_AreSkipped()
+    public void UnknownFieldsAreSkipped()
     {
         // ModelProto: doc_string (field 6, "hi"), model_version (field 5, 7), a fixed64 field 99, then ir_version 8.
         var bytes = Convert.FromHexString("32026869" + "2807" + "99060102030405060708" + "0808");

@@ -4,25 +4,25 @@ namespace NetCompiler.Onnx.Tests;
 public class RoundTripTests
 {
     [Fact]
-    public void SigmoidTanhReluIdentity_RoundTripsBitExact() => AssertRoundTrip<SigmoidTanhReluNet>(seed: 11);
+    public void SigmoidTanhReluIdentityRoundTripsBitExact() => AssertRoundTrip<SigmoidTanhReluNet>(seed: 11);
 
     [Fact]
-    public void LeakyReluEluSoftplus_RoundTripsBitExact() => AssertRoundTrip<LeakyEluSoftplusNet>(seed: 12);
+    public void LeakyReluEluSoftplusRoundTripsBitExact() => AssertRoundTrip<LeakyEluSoftplusNet>(seed: 12);
 
     [Fact]
-    public void SiluGeluSoftmax_RoundTripsBitExact() => AssertRoundTrip<SiluGeluSoftmaxNet>(seed: 13);
+    public void SiluGeluSoftmaxRoundTripsBitExact() => AssertRoundTrip<SiluGeluSoftmaxNet>(seed: 13);
 
     [Fact]
-    public void SingleSigmoidLayer_RoundTripsBitExact() => AssertRoundTrip<LogisticNet>(seed: 14);
+    public void SingleSigmoidLayerRoundTripsBitExact() => AssertRoundTrip<LogisticNet>(seed: 14);
 
     [Fact]
-    public void ReluSoftmaxClassifier_RoundTripsBitExact() => AssertRoundTrip<ReluClassifierNet>(seed: 15);
+    public void ReluSoftmaxClassifierRoundTripsBitExact() => AssertRoundTrip<ReluClassifierNet>(seed: 15);
 
     [Fact]
-    public void HiddenIdentityLayer_RoundTripsBitExact() => AssertRoundTrip<LinearBottleneckNet>(seed: 19);
+    public void HiddenIdentityLayerRoundTripsBitExact() => AssertRoundTrip<LinearBottleneckNet>(seed: 19);
 
     [Fact]
-    public void SpecialValues_KeepTheirBitPatterns()
+    public void SpecialValuesKeepTheirBitPatterns()
     {
         var net = TestData.RandomNetwork<LogisticNet>(seed: 16);
         net.Parameters[0] = -0f;
@@ -38,7 +38,7 @@ public class RoundTripTests
     }
 
     [Fact]
-    public void ExportToPath_ThenLoadFromPath_RoundTripsBitExact()
+    public void ExportToPathThenLoadFromPathRoundTripsBitExact()
     {
         var net = TestData.RandomNetwork<SiluGeluSoftmaxNet>(seed: 17);
         var fresh = new SiluGeluSoftmaxNet(seed: 18);

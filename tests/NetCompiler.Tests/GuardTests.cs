@@ -109,7 +109,7 @@ public sealed class GuardTests
     [InlineData(0, float.NaN)]
     [InlineData(40, float.PositiveInfinity)]
     [InlineData(100, float.NegativeInfinity)]
-    public void AllFinite_FindsANonFiniteValueAnywhere(int index, float bad)
+    public void AllFiniteFindsANonFiniteValueAnywhere(int index, float bad)
     {
         float[] values = Enumerable.Range(0, 101).Select(i => (i * 0.37f) - 5f).ToArray();
         Assert.True(Guard.AllFinite(values));
@@ -118,7 +118,7 @@ public sealed class GuardTests
     }
 
     [Fact]
-    public void AllFinite_IsNotFooledByOppositeInfinities()
+    public void AllFiniteIsNotFooledByOppositeInfinities()
     {
         float[] values = new float[32];
         values[3] = float.PositiveInfinity;
@@ -128,7 +128,7 @@ public sealed class GuardTests
     }
 
     [Fact]
-    public void AllFinite_AndFirstNonFinite_FindEveryPositionInEveryLength()
+    public void AllFiniteAndFirstNonFiniteFindEveryPositionInEveryLength()
     {
         foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
         {

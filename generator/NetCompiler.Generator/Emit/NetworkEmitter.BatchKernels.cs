@@ -92,8 +92,9 @@ internal static partial class NetworkEmitter
 
             WriteBackpropagationCall(writer, plan);
             writer.Line();
+            // A layer input from σ, tanh or softmax lies in [-1, 1]: no scan (default).
             string bounded = string.Join(" || ", plan.Layers.Select(layer =>
-                $"!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, {layer.H}, {(layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor")})"));
+                $"!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, {layer.H}, {LayerInputBound(plan, layer)})"));
             using (writer.Block($"if ({bounded})"))
             {
                 writer.Line("// The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.");
@@ -230,6 +231,12 @@ internal static partial class NetworkEmitter
             writer.Line("return totalLoss;");
         }
     }
+
+    /// <summary>The layer's inputs for the bound of its fused update, or <c>default</c> when they lie in [-1, 1].</summary>
+    private static string LayerInputBound(NetworkPlan plan, LayerPlan layer) =>
+        layer.Number == 1 ? "inputs"
+        : ActivationCatalog.Of(plan.Layers[layer.Number - 2].Activation).BoundedByOne ? "default"
+        : $"a{layer.Number - 1}SampleMajor";
 
     private static void WriteBatchUpdates(CodeWriter writer, NetworkPlan plan, string target, string scale)
     {

@@ -35,6 +35,9 @@ internal sealed record ActivationDefinition(
     bool InRegisters,
     bool OutputOnly)
 {
+    /// <summary>Whether every value it produces lies in [-1, 1] (σ, tanh, softmax), so a bound needs no scan of its outputs.</summary>
+    public bool BoundedByOne => Kind is Activation.Sigmoid or Activation.Tanh or Activation.Softmax;
+
     /// <summary>The name of its kernel <c>ActivationKernels.{Kernel}(z, a)</c>.</summary>
     public string Kernel => Kind.ToString();
 

@@ -522,24 +522,31 @@ public static class DenseKernels
     public static void AddScaled(float alpha, ReadOnlySpan<float> x, Span<float> y)
     {
         Guard.AtLeastLength(x, nameof(x), y, nameof(y));
-        y = y[..x.Length];
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        // y + alpha·x element by element, a multiply then an add (not fused), so every width gives the same bits.
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        nuint length = (nuint)x.Length;
+        nuint i = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var xs = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var ys = MemoryMarshal.Cast<float, Vector<float>>(y);
-            var scale = new Vector<float>(alpha);
-            for (int v = 0; v < xs.Length; v++)
+            var scale = Vector512.Create(alpha);
+            for (; i + (nuint)Vector512<float>.Count <= length; i += (nuint)Vector512<float>.Count)
             {
-                ys[v] += scale * xs[v];
+                (Vector512.LoadUnsafe(ref ys, i) + (scale * Vector512.LoadUnsafe(ref xs, i))).StoreUnsafe(ref ys, i);
             }
-
-            i = xs.Length * Vector<float>.Count;
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var scale = Vector256.Create(alpha);
+            for (; i + (nuint)Vector256<float>.Count <= length; i += (nuint)Vector256<float>.Count)
+            {
+                (Vector256.LoadUnsafe(ref ys, i) + (scale * Vector256.LoadUnsafe(ref xs, i))).StoreUnsafe(ref ys, i);
+            }
         }
 
-        for (; i < x.Length; i++)
+        for (; i < length; i++)
         {
-            y[i] += alpha * x[i];
+            Unsafe.Add(ref ys, i) += alpha * Unsafe.Add(ref xs, i);
         }
     }
 }

@@ -142,55 +142,49 @@ public static class Guard
         return null;
     }
 
-    /// <summary>The largest magnitude <c>|x|</c> in <paramref name="values"/> (0 when empty; NaN or ∞ when one is).</summary>
+    /// <summary>
+    /// The largest magnitude <c>|x|</c> in <paramref name="values"/> (0 when empty), for values known to be finite; with
+    /// a NaN among them the result is unspecified.
+    /// </summary>
     public static float MaxMagnitude(ReadOnlySpan<float> values)
     {
         ref float start = ref MemoryMarshal.GetReference(values);
-        int i = 0;
-        float largest = 0f;
-        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<float>.Count)
+        nuint length = (nuint)values.Length;
+        nuint i = 0;
+        var largest = Vector128<float>.Zero;
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
         {
             Vector512<float> max0 = default, max1 = default;
-            for (; i + (2 * Vector512<float>.Count) <= values.Length; i += 2 * Vector512<float>.Count)
+            for (; i + (2 * (nuint)Vector512<float>.Count) <= length; i += 2 * (nuint)Vector512<float>.Count)
             {
-                max0 = Vector512.MaxMagnitude(max0, Vector512.Abs(Vector512.LoadUnsafe(ref start, (nuint)i)));
-                max1 = Vector512.MaxMagnitude(max1, Vector512.Abs(Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<float>.Count))));
+                max0 = Vector512.MaxNative(max0, Vector512.Abs(Vector512.LoadUnsafe(ref start, i)));
+                max1 = Vector512.MaxNative(max1, Vector512.Abs(Vector512.LoadUnsafe(ref start, i + (nuint)Vector512<float>.Count)));
             }
 
-            largest = Vector512.Max(max0, max1) is var both && Vector512.EqualsAll(both, both) ? MaxOf(both) : float.NaN;
+            var max = Vector512.MaxNative(max0, max1);
+            var half = Vector256.MaxNative(max.GetLower(), max.GetUpper());
+            largest = Vector128.MaxNative(half.GetLower(), half.GetUpper());
         }
-        else if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
         {
             Vector256<float> max = default;
-            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            for (; i + (nuint)Vector256<float>.Count <= length; i += (nuint)Vector256<float>.Count)
             {
-                max = Vector256.MaxMagnitude(max, Vector256.Abs(Vector256.LoadUnsafe(ref start, (nuint)i)));
+                max = Vector256.MaxNative(max, Vector256.Abs(Vector256.LoadUnsafe(ref start, i)));
             }
 
-            for (int lane = 0; lane < Vector256<float>.Count; lane++)
-            {
-                largest = MathF.MaxMagnitude(largest, max[lane]);
-            }
+            largest = Vector128.MaxNative(max.GetLower(), max.GetUpper());
         }
 
-        for (; i < values.Length; i++)
+        float result = MathF.Max(MathF.Max(largest[0], largest[1]), MathF.Max(largest[2], largest[3]));
+        for (; i < length; i++)
         {
-            largest = MathF.MaxMagnitude(largest, MathF.Abs(Unsafe.Add(ref start, i)));
+            result = MathF.Max(result, MathF.Abs(Unsafe.Add(ref start, i)));
         }
 
-        return largest;
+        return result;
     }
 
-    private static float MaxOf(Vector512<float> values)
-    {
-        float largest = 0f;
-        for (int lane = 0; lane < Vector512<float>.Count; lane++)
-        {
-            largest = MathF.Max(largest, values[lane]);
-        }
-
-        return largest;
-    }
 
     /// <summary>
     /// True when no value is NaN or infinite. For finite x, x - x is exactly +0, and for NaN or ±∞ it is NaN, so OR-ing the

@@ -352,7 +352,7 @@ namespace Samples.Tiny
             global::System.Span<float> a1SampleMajor = scratch.Slice(8 * n, 2 * n);
             global::System.Span<float> h2 = scratch.Slice(12 * n, n);
 
-            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor))
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, default))
             {
                 // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Tiny.TinyNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);

@@ -430,7 +430,7 @@ namespace Samples.Iris
             global::System.Span<float> a1SampleMajor = scratch.Slice(52 * n, 16 * n);
             global::System.Span<float> h2 = scratch.Slice(74 * n, 3 * n);
 
-            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor))
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, default))
             {
                 // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);

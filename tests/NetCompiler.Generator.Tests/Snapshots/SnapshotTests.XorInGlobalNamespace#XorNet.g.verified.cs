@@ -378,7 +378,7 @@ file static class XorNetKernels
         global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);
         global::System.Span<float> h2 = scratch.Slice(20 * n, n);
 
-        if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor))
+        if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, default))
         {
             // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
             return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);

@@ -12,7 +12,7 @@ public class CsvLoaderTests
     private static float[] Target(Dataset data, int i) => data.GetTargets(i).ToArray();
 
     [Fact]
-    public void Classification_by_default_takes_the_last_column_as_label_and_sorts_the_classes()
+    public void ClassificationByDefaultTakesTheLastColumnAsLabelAndSortsTheClasses()
     {
         const string Csv = """
             sepal_length,sepal_width,petal_length,petal_width,species
@@ -39,7 +39,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Label_and_features_can_be_named_in_any_order()
+    public void LabelAndFeaturesCanBeNamedInAnyOrder()
     {
         const string Csv = """
             id,colour,weight,height
@@ -57,7 +57,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Default_features_are_every_column_but_the_label_left_to_right()
+    public void DefaultFeaturesAreEveryColumnButTheLabelLeftToRight()
     {
         Dataset data = Load("a,label,b\n1,x,2\n3,y,4\n", new CsvOptions { LabelColumn = "label" });
 
@@ -67,7 +67,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Regression_reads_several_numeric_targets_in_the_given_order()
+    public void RegressionReadsSeveralNumericTargetsInTheGivenOrder()
     {
         const string Csv = """
             x1,y2,x2,y1
@@ -86,7 +86,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Regression_defaults_to_the_last_column_as_the_single_target()
+    public void RegressionDefaultsToTheLastColumnAsTheSingleTarget()
     {
         Dataset data = Load("a,b,y\n1,2,3.25\n", new CsvOptions { Task = CsvTask.Regression });
 
@@ -95,7 +95,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Headerless_files_use_zero_based_column_indexes()
+    public void HeaderlessFilesUseZeroBasedColumnIndexes()
     {
         const string Csv = """
             b,1,2,3
@@ -113,7 +113,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Quoted_fields_hold_delimiters_escaped_quotes_and_line_breaks()
+    public void QuotedFieldsHoldDelimitersEscapedQuotesAndLineBreaks()
     {
         const string Csv = "\"width, cm\",\"the \"\"label\"\"\"\n"
             + "\"1.5\",\"big, round\"\n"
@@ -128,7 +128,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Numbers_parse_with_the_invariant_culture_whatever_the_current_one()
+    public void NumbersParseWithTheInvariantCultureWhateverTheCurrentOne()
     {
         CultureInfo saved = CultureInfo.CurrentCulture;
         try
@@ -146,7 +146,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Blank_lines_and_all_line_endings_are_accepted()
+    public void BlankLinesAndAllLineEndingsAreAccepted()
     {
         Dataset data = Load("x,y\r\n1,a\r\n\r\n2,b\r3,a\n\n   \n\n");
 
@@ -155,7 +155,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void A_fixed_class_list_sets_the_encoding_even_when_the_file_has_fewer_classes()
+    public void AFixedClassListSetsTheEncodingEvenWhenTheFileHasFewerClasses()
     {
         // A test file holding only some classes must encode them like the training file did.
         Dataset train = Load("x,label\n1,cat\n2,dog\n3,emu\n");
@@ -166,7 +166,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Labels_and_header_names_are_trimmed()
+    public void LabelsAndHeaderNamesAreTrimmed()
     {
         Dataset data = Load(" x , label \n1, cat\n2,cat \n", new CsvOptions { LabelColumn = "label" });
 
@@ -175,7 +175,7 @@ public class CsvLoaderTests
     }
 
     [Fact]
-    public void Loading_a_file_by_path_reads_it_as_utf8()
+    public void LoadingAFileByPathReadsItAsUtf8()
     {
         using var directory = new TempDirectory();
         string path = directory.WriteText("fruit.csv", "weight,name\n120,pomme\n130,café\n");

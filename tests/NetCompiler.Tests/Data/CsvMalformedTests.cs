@@ -15,7 +15,7 @@ public class CsvMalformedTests
     private static string WithRowOnLine7(string badRow) => Header + string.Concat(Enumerable.Repeat(GoodRow, 5)) + badRow + GoodRow;
 
     [Fact]
-    public void A_non_numeric_cell_names_the_line_and_the_column()
+    public void ANonNumericCellNamesTheLineAndTheColumn()
     {
         var error = Fails(WithRowOnLine7("5.0,3.4,1.5,abc,setosa\n"));
 
@@ -27,7 +27,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void A_file_loaded_by_path_is_named_by_that_path()
+    public void AFileLoadedByPathIsNamedByThatPath()
     {
         using var directory = new TempDirectory();
         string path = directory.WriteText("iris.csv", WithRowOnLine7("5.0,,1.5,0.2,setosa\n"));
@@ -39,7 +39,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void Without_a_header_the_column_is_named_by_its_index()
+    public void WithoutAHeaderTheColumnIsNamedByItsIndex()
     {
         var error = Fails("1,2,a\n1,x,b\n", new CsvOptions { HasHeader = false });
 
@@ -51,7 +51,7 @@ public class CsvMalformedTests
     [InlineData("NaN")]
     [InlineData("Infinity")]
     [InlineData("1e39")]
-    public void Values_that_are_not_finite_floats_are_rejected(string cell)
+    public void ValuesThatAreNotFiniteFloatsAreRejected(string cell)
     {
         var error = Fails($"x,y\n{cell},a\n");
 
@@ -59,7 +59,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void A_decimal_comma_is_not_a_number_in_the_invariant_culture()
+    public void ADecimalCommaIsNotANumberInTheInvariantCulture()
     {
         var error = Fails("x;y\n1,5;a\n", new CsvOptions { Delimiter = ';' });
 
@@ -67,7 +67,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void A_row_with_the_wrong_number_of_columns_is_compared_with_the_header()
+    public void ARowWithTheWrongNumberOfColumnsIsComparedWithTheHeader()
     {
         string csv = Header + string.Concat(Enumerable.Repeat(GoodRow, 10)) + "5.1,3.5,1.4,setosa\n";
 
@@ -78,7 +78,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void Without_a_header_the_first_row_sets_the_column_count()
+    public void WithoutAHeaderTheFirstRowSetsTheColumnCount()
     {
         var error = Fails("1,2,a\n3,4,b\n5,6,7,c\n", new CsvOptions { HasHeader = false });
 
@@ -86,7 +86,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void An_unknown_column_name_lists_the_available_ones()
+    public void AnUnknownColumnNameListsTheAvailableOnes()
     {
         var error = Fails(Header + GoodRow, new CsvOptions { LabelColumn = "Species" });
 
@@ -97,7 +97,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void A_name_shared_by_two_columns_is_ambiguous()
+    public void ANameSharedByTwoColumnsIsAmbiguous()
     {
         var error = Fails("a,b,a\n1,2,3\n", new CsvOptions { Task = CsvTask.Regression, LabelColumn = "a" });
 
@@ -105,7 +105,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void A_column_index_past_the_last_column_is_rejected()
+    public void AColumnIndexPastTheLastColumnIsRejected()
     {
         var error = Fails("1,2,a\n", new CsvOptions { HasHeader = false, LabelColumn = 3 });
 
@@ -115,14 +115,14 @@ public class CsvMalformedTests
     [Theory]
     [InlineData("")]
     [InlineData("\n\n   \n")]
-    public void An_empty_file_is_rejected(string csv)
+    public void AnEmptyFileIsRejected(string csv)
     {
         Assert.Equal("<reader>: the file is empty; expected a header line and data rows.", Fails(csv).Message);
         Assert.Equal("<reader>: the file is empty; expected data rows.", Fails(csv, new CsvOptions { HasHeader = false }).Message);
     }
 
     [Fact]
-    public void A_header_without_rows_is_rejected()
+    public void AHeaderWithoutRowsIsRejected()
     {
         var error = Fails("\n" + Header + "\n");
 
@@ -130,7 +130,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void A_label_outside_a_fixed_class_list_is_rejected()
+    public void ALabelOutsideAFixedClassListIsRejected()
     {
         var options = new CsvOptions { ClassNames = ["setosa", "versicolor", "virginica"] };
 
@@ -142,7 +142,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void An_empty_label_is_rejected()
+    public void AnEmptyLabelIsRejected()
     {
         var error = Fails("x,y\n1,a\n2,  \n");
 
@@ -150,7 +150,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void An_unclosed_quote_names_the_line_its_record_starts_on()
+    public void AnUnclosedQuoteNamesTheLineItsRecordStartsOn()
     {
         var error = Fails("x,y\n1,a\n2,\"b\n3,c\n");
 
@@ -160,7 +160,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void Text_after_a_closing_quote_is_rejected()
+    public void TextAfterAClosingQuoteIsRejected()
     {
         var error = Fails("x,y\n1,\"a\"b\n");
 
@@ -170,7 +170,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void Line_numbers_count_physical_lines_through_quoted_line_breaks_and_blank_lines()
+    public void LineNumbersCountPhysicalLinesThroughQuotedLineBreaksAndBlankLines()
     {
         // Line 2 holds a label spanning lines 2–4, line 5 is blank, and the bad cell is on line 6.
         var error = Fails("x,y\n1,\"a\nb\nc\"\n\n?,d\n");
@@ -179,7 +179,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void A_single_column_file_hints_at_the_delimiter()
+    public void ASingleColumnFileHintsAtTheDelimiter()
     {
         var error = Fails("x;y\n1;a\n");
 
@@ -187,7 +187,7 @@ public class CsvMalformedTests
     }
 
     [Fact]
-    public void Contradictory_options_are_argument_errors()
+    public void ContradictoryOptionsAreArgumentErrors()
     {
         static string Message(CsvOptions options) =>
             Assert.Throws<ArgumentException>(() => CsvDataset.Load(new StringReader("a,b\n1,x\n"), options)).Message;

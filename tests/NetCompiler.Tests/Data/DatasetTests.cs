@@ -35,7 +35,7 @@ public class DatasetTests
     }
 
     [Fact]
-    public void Constructor_derives_the_count_and_exposes_rows_as_spans()
+    public void ConstructorDerivesTheCountAndExposesRowsAsSpans()
     {
         var data = new Dataset([1, 2, 3, 4, 5, 6], 3, [1, 0, 0, 1], 2, ["no", "yes"]);
 
@@ -50,7 +50,7 @@ public class DatasetTests
     }
 
     [Fact]
-    public void Constructor_rejects_arrays_that_do_not_agree()
+    public void ConstructorRejectsArraysThatDoNotAgree()
     {
         var partialRow = Assert.Throws<ArgumentException>(() => new Dataset([1, 2, 3, 4, 5], 2, [1, 2], 1));
         Assert.StartsWith("features has 5 floats, which is not a whole number of samples of 2 (featureCount).", partialRow.Message);
@@ -63,7 +63,7 @@ public class DatasetTests
     }
 
     [Fact]
-    public void Slice_copies_consecutive_rows()
+    public void SliceCopiesConsecutiveRows()
     {
         Dataset data = Numbered(5, ["x", "ten x"]);
 
@@ -78,7 +78,7 @@ public class DatasetTests
     }
 
     [Fact]
-    public void Split_shuffles_then_cuts_at_the_rounded_fraction()
+    public void SplitShufflesThenCutsAtTheRoundedFraction()
     {
         Dataset data = Numbered(10);
 
@@ -93,7 +93,7 @@ public class DatasetTests
     }
 
     [Fact]
-    public void Split_is_determined_by_the_seed_alone()
+    public void SplitIsDeterminedByTheSeedAlone()
     {
         Dataset data = Numbered(20);
 
@@ -109,7 +109,7 @@ public class DatasetTests
     }
 
     [Fact]
-    public void Shuffle_order_is_fixed_forever_for_a_seed()
+    public void ShuffleOrderIsFixedForeverForASeed()
     {
         // DeterministicRandom (SplitMix64) and the Fisher–Yates loop (i from n − 1 down to 1, j = (next >> 33) mod (i + 1))
         // must never change, or saved experiments stop reproducing. Order computed independently with a
@@ -122,14 +122,14 @@ public class DatasetTests
     [InlineData(1.0)]
     [InlineData(-0.5)]
     [InlineData(double.NaN)]
-    public void Split_rejects_a_fraction_outside_the_open_interval(double fraction)
+    public void SplitRejectsAFractionOutsideTheOpenInterval(double fraction)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Numbered(10).Split(fraction, seed: 1));
         Assert.StartsWith("The fraction of samples in the first part must be strictly between 0 and 1.", error.Message);
     }
 
     [Fact]
-    public void Split_refuses_to_leave_a_part_empty()
+    public void SplitRefusesToLeaveAPartEmpty()
     {
         var error = Assert.Throws<ArgumentException>(() => Numbered(3).Split(0.9, seed: 1));
         Assert.StartsWith("Splitting 3 samples at fraction 0.9 leaves one part empty (3 and 0 samples).", error.Message);

@@ -23,7 +23,7 @@ public class IdxLoaderTests
         Assert.Throws<DataFormatException>(() => IdxDataset.Load(images, labels));
 
     [Fact]
-    public void Plain_files_load_with_pixels_scaled_to_unit_range_and_one_hot_labels()
+    public void PlainFilesLoadWithPixelsScaledToUnitRangeAndOneHotLabels()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteBytes("images", IdxBytes.ThreeImages());
@@ -33,7 +33,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void Gzip_is_recognised_by_its_signature_not_by_the_file_name()
+    public void GzipIsRecognisedByItsSignatureNotByTheFileName()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteGzip("images.idx", IdxBytes.ThreeImages());
@@ -43,7 +43,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void Both_files_may_be_gzip_compressed()
+    public void BothFilesMayBeGzipCompressed()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteGzip("images.gz", IdxBytes.ThreeImages());
@@ -53,7 +53,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void A_wrong_magic_number_says_which_was_found_and_which_was_expected()
+    public void AWrongMagicNumberSaysWhichWasFoundAndWhichWasExpected()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteBytes("images", IdxBytes.ThreeImages());
@@ -79,7 +79,7 @@ public class IdxLoaderTests
     [InlineData(16, "28", WholeImageFile)]
     [InlineData(21, "28", WholeImageFile)]
     [InlineData(27, "28", WholeImageFile)]
-    public void A_truncated_image_file_says_where_it_ends_and_how_many_bytes_were_expected(int length, string expected, string what)
+    public void ATruncatedImageFileSaysWhereItEndsAndHowManyBytesWereExpected(int length, string expected, string what)
     {
         using var directory = new TempDirectory();
         string images = directory.WriteBytes("images", IdxBytes.ThreeImages()[..length]);
@@ -95,7 +95,7 @@ public class IdxLoaderTests
     [Theory]
     [InlineData(16)]
     [InlineData(27)]
-    public void A_gzip_file_whose_content_is_truncated_says_the_same(int length)
+    public void AGzipFileWhoseContentIsTruncatedSaysTheSame(int length)
     {
         using var directory = new TempDirectory();
         string images = directory.WriteGzip("images", IdxBytes.ThreeImages()[..length]);
@@ -107,7 +107,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void A_gzip_file_cut_short_is_reported_as_truncated()
+    public void AGzipFileCutShortIsReportedAsTruncated()
     {
         // GZipStream reports a cut stream as a plain end of data, so the loader's own count catches it.
         // (How many bytes a cut leaves depends on the compressor, so only the start of the message is fixed.)
@@ -126,7 +126,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void Corrupt_gzip_data_is_a_data_format_error()
+    public void CorruptGzipDataIsADataFormatError()
     {
         using var directory = new TempDirectory();
         byte[] compressed = IdxBytes.Gzip(IdxBytes.ThreeImages());
@@ -141,7 +141,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void A_truncated_label_file_is_reported()
+    public void ATruncatedLabelFileIsReported()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteBytes("images", IdxBytes.ThreeImages());
@@ -153,7 +153,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void Data_beyond_what_the_header_describes_is_rejected()
+    public void DataBeyondWhatTheHeaderDescribesIsRejected()
     {
         using var directory = new TempDirectory();
         byte[] longer = [.. IdxBytes.ThreeImages(), 0];
@@ -170,7 +170,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void Image_and_label_counts_must_match()
+    public void ImageAndLabelCountsMustMatch()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteBytes("images", IdxBytes.ThreeImages());
@@ -180,7 +180,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void A_label_beyond_the_classes_is_rejected_with_its_offset()
+    public void ALabelBeyondTheClassesIsRejectedWithItsOffset()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteBytes("images", IdxBytes.ThreeImages());
@@ -193,7 +193,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void A_zero_dimension_is_rejected()
+    public void AZeroDimensionIsRejected()
     {
         using var directory = new TempDirectory();
         string images = directory.WriteBytes("images", IdxBytes.Images(3, 0, 2, []));
@@ -205,7 +205,7 @@ public class IdxLoaderTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void A_hostile_image_count_fails_fast_without_a_large_allocation(bool gzip)
+    public void AHostileImageCountFailsFastWithoutALargeAllocation(bool gzip)
     {
         using var directory = new TempDirectory();
         byte[] hostile = IdxBytes.Images(int.MaxValue, 2, 2, [1, 2, 3, 4]);
@@ -225,7 +225,7 @@ public class IdxLoaderTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void A_count_that_fits_an_array_but_not_the_file_is_caught_before_allocating_for_it(bool gzip)
+    public void ACountThatFitsAnArrayButNotTheFileIsCaughtBeforeAllocatingForIt(bool gzip)
     {
         // The header promises 1,000,000 images (16 MB of floats); the file holds one. The labels agree on the
         // count and are compressed, so their length cannot be checked up front and the images are read.
@@ -246,7 +246,7 @@ public class IdxLoaderTests
     }
 
     [Fact]
-    public void A_missing_file_is_a_file_not_found_error()
+    public void AMissingFileIsAFileNotFoundError()
     {
         using var directory = new TempDirectory();
         string labels = directory.WriteBytes("labels", IdxBytes.Labels(IdxBytes.ThreeLabels));

@@ -5,7 +5,7 @@ namespace NetCompiler.Tests.Data;
 public class MnistTests
 {
     [Fact]
-    public void Loads_each_split_from_its_standard_file_names_plain_or_gzip()
+    public void LoadsEachSplitFromItsStandardFileNamesPlainOrGzip()
     {
         using var directory = new TempDirectory();
         directory.WriteGzip("train-images-idx3-ubyte.gz", IdxBytes.ThreeImages());
@@ -24,7 +24,7 @@ public class MnistTests
     }
 
     [Fact]
-    public void The_plain_file_wins_when_both_forms_are_present()
+    public void ThePlainFileWinsWhenBothFormsArePresent()
     {
         using var directory = new TempDirectory();
         directory.WriteBytes("train-images-idx3-ubyte", IdxBytes.ThreeImages());
@@ -35,7 +35,7 @@ public class MnistTests
     }
 
     [Fact]
-    public void Missing_files_are_listed_with_the_directory_and_who_publishes_them()
+    public void MissingFilesAreListedWithTheDirectoryAndWhoPublishesThem()
     {
         using var directory = new TempDirectory();
 
@@ -50,7 +50,7 @@ public class MnistTests
     }
 
     [Fact]
-    public void Only_the_missing_file_is_listed()
+    public void OnlyTheMissingFileIsListed()
     {
         using var directory = new TempDirectory();
         directory.WriteBytes("train-images-idx3-ubyte", IdxBytes.ThreeImages());
@@ -64,7 +64,7 @@ public class MnistTests
     }
 
     [Fact]
-    public void A_directory_that_does_not_exist_is_named_as_such()
+    public void ADirectoryThatDoesNotExistIsNamedAsSuch()
     {
         using var directory = new TempDirectory();
         string absent = Path.Combine(directory.Path, "mnist");

@@ -12,7 +12,7 @@ public class StandardizerTests
     private static readonly float SqrtThreeHalves = MathF.Sqrt(1.5f);
 
     [Fact]
-    public void Fit_computes_the_mean_and_the_population_standard_deviation()
+    public void FitComputesTheMeanAndThePopulationStandardDeviation()
     {
         Standardizer standardizer = Standardizer.Fit(Train);
 
@@ -23,7 +23,7 @@ public class StandardizerTests
     }
 
     [Fact]
-    public void Transform_standardises_and_only_centres_a_constant_feature()
+    public void TransformStandardisesAndOnlyCentresAConstantFeature()
     {
         Dataset scaled = Standardizer.Fit(Train).Transform(Train);
 
@@ -39,7 +39,7 @@ public class StandardizerTests
     }
 
     [Fact]
-    public void Statistics_of_the_training_data_apply_to_other_data()
+    public void StatisticsOfTheTrainingDataApplyToOtherData()
     {
         var test = new Dataset([7, 12], 2, [0], 1);
 
@@ -51,7 +51,7 @@ public class StandardizerTests
     }
 
     [Fact]
-    public void Saved_statistics_rebuild_a_standardiser_that_transforms_inference_inputs_without_allocating()
+    public void SavedStatisticsRebuildAStandardiserThatTransformsInferenceInputsWithoutAllocating()
     {
         Standardizer fitted = Standardizer.Fit(Train);
         float[] savedMean = [.. fitted.Mean];
@@ -74,7 +74,7 @@ public class StandardizerTests
     }
 
     [Fact]
-    public void Fit_keeps_precision_for_large_values_with_a_small_spread()
+    public void FitKeepsPrecisionForLargeValuesWithASmallSpread()
     {
         // 1e6 + {0, 1, 2}: std √(2/3) exactly; E[x²] − E[x]² in float would give garbage here.
         Standardizer standardizer = Standardizer.Fit([1_000_000f, 1_000_001f, 1_000_002f], 1);
@@ -84,7 +84,7 @@ public class StandardizerTests
     }
 
     [Fact]
-    public void Invalid_statistics_and_data_are_rejected()
+    public void InvalidStatisticsAndDataAreRejected()
     {
         Assert.StartsWith(
             "Need one mean and one standard deviation per feature; got 2 means and 1 standard deviations.",

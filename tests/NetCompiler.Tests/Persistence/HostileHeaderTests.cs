@@ -71,7 +71,7 @@ public sealed class HostileHeaderTests
     }
 
     [Fact]
-    public void EveryCombinationOfExtremeSizesWithAValidChecksum_IsRefusedOrDescribedExactly()
+    public void EveryCombinationOfExtremeSizesWithAValidChecksumIsRefusedOrDescribedExactly()
     {
         // Headers a checksum cannot protect against (crafted, checksum recomputed): inputs 1 or 2^31 - 1, then 1 to 6
         // layers whose sizes are each 1, 4, 65 536 or 2^31 - 1 (10 920 topologies, issue 13's among them), each stored

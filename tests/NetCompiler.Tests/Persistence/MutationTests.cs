@@ -11,7 +11,7 @@ namespace NetCompiler.Tests.Persistence;
 public sealed class MutationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
-    public void EveryBitFlipTruncationAndOverwrittenByteOfAModelFile_IsRejectedCleanlyOrReadExactly()
+    public void EveryBitFlipTruncationAndOverwrittenByteOfAModelFileIsRejectedCleanlyOrReadExactly()
     {
         // XorNet (2 → 4 Tanh → 1 Sigmoid, 17 parameters): a 130-byte file, L = 2, N = 6, the parameters at bytes 58-125.
         var source = ScrambledNetwork<XorNet>(salt: 21);

@@ -19,7 +19,7 @@ public class EvaluationTests
         3);
 
     [Fact]
-    public void SingleOutput_ThresholdsAtOneHalf()
+    public void SingleOutputThresholdsAtOneHalf()
     {
         // Predictions [0.2, 0.7, 0.4] → classes [0, 1, 0]; targets [0, 1, 1]: 2 of 3 correct.
         Assert.Equal(2f / 3f, Evaluation.Accuracy(Identity, Binary));
@@ -31,7 +31,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void MeanAbsoluteError_AndLoss_OfARegression()
+    public void MeanAbsoluteErrorAndLossOfARegression()
     {
         // |errors| = [0.2, 0.3, 0.6]: MAE = 1.1 / 3; MSE loss = (0.04 + 0.09 + 0.36) / (2 · 3) = 0.0816667.
         Assert.Equal(1.1f / 3f, Evaluation.MeanAbsoluteError(Identity, Binary), 1e-7f);
@@ -40,7 +40,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void MultiClass_ComparesArgmaxWithTheOneHotTarget()
+    public void MultiClassComparesArgmaxWithTheOneHotTarget()
     {
         Assert.Equal(0.8f, Evaluation.Accuracy(Argmax, ThreeClasses));
         var confusion = Evaluation.ConfusionMatrix(Argmax, ThreeClasses);
@@ -56,7 +56,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void ParameterBufferOverloads_MatchTheNetworkOverloads()
+    public void ParameterBufferOverloadsMatchTheNetworkOverloads()
     {
         float[] parameters = Argmax.Parameters.ToArray();
         Assert.Equal(Evaluation.Accuracy(Argmax, ThreeClasses), Evaluation.Accuracy<TrainerSoftmaxNet>(parameters, ThreeClasses));
@@ -65,7 +65,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void ClassOf_TakesTheFirstLargest()
+    public void ClassOfTakesTheFirstLargest()
     {
         Assert.Equal(1, Evaluation.ClassOf([0.1f, 0.5f, 0.5f]));
         Assert.Equal(1, Evaluation.ClassOf([0.5f]));
@@ -73,7 +73,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void DefaultMetric_IsAccuracyForClassifiers_AndMaeForRegression()
+    public void DefaultMetricIsAccuracyForClassifiersAndMaeForRegression()
     {
         Assert.Equal(Metric.Accuracy, Evaluation.DefaultMetric(TrainerXorNet.Description));
         Assert.Equal(Metric.Accuracy, Evaluation.DefaultMetric(TrainerBlobNet.Description));
@@ -85,7 +85,7 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void DataOfTheWrongShape_IsRejectedWithTheNetworkName()
+    public void DataOfTheWrongShapeIsRejectedWithTheNetworkName()
     {
         var exception = Assert.Throws<ArgumentException>(() => Evaluation.Accuracy(Argmax, Binary));
         Assert.Equal(

@@ -5,7 +5,7 @@ namespace NetCompiler.Tests.Training;
 public class LearningRateScheduleTests
 {
     [Fact]
-    public void Constant_IsTheSameAtEveryStep()
+    public void ConstantIsTheSameAtEveryStep()
     {
         var schedule = new ConstantLearningRate(0.05f);
         Assert.Equal(0.05f, schedule.LearningRate(0));
@@ -13,7 +13,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void AFloat_ConvertsToAConstantSchedule()
+    public void AFloatConvertsToAConstantSchedule()
     {
         LearningRateSchedule schedule = 0.25f;
         Assert.IsType<ConstantLearningRate>(schedule);
@@ -21,7 +21,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void StepDecay_MultipliesByGammaEveryKSteps()
+    public void StepDecayMultipliesByGammaEveryKSteps()
     {
         // η₀ = 1, k = 2, γ = 0.5: 1, 1, 0.5, 0.5, 0.25, 0.25, 0.125.
         var schedule = new StepDecay(1f, stepSize: 2, gamma: 0.5f);
@@ -30,7 +30,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void ExponentialDecay_MultipliesByGammaEveryStep()
+    public void ExponentialDecayMultipliesByGammaEveryStep()
     {
         // η₀ = 0.1, γ = 0.9: 0.1, 0.09, 0.081, 0.0729; step 10: 0.1·0.9¹⁰ = 0.0348678.
         var schedule = new ExponentialDecay(0.1f, gamma: 0.9f);
@@ -42,7 +42,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void CosineAnnealing_FollowsHalfACosineToTheMinimumThenStays()
+    public void CosineAnnealingFollowsHalfACosineToTheMinimumThenStays()
     {
         // η₀ = 1, η_min = 0.2, T = 4: η_t = 0.2 + 0.4 (1 + cos(πt/4)).
         // t = 0: 1; t = 1: 0.2 + 0.4·1.7071068 = 0.8828427; t = 2: 0.6; t = 3: 0.2 + 0.4·0.2928932 = 0.3171573; t = 4: 0.2.
@@ -56,7 +56,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void CosineAnnealing_DefaultsToZeroMinimum()
+    public void CosineAnnealingDefaultsToZeroMinimum()
     {
         var schedule = new CosineAnnealing(0.1f, period: 10);
         Assert.Equal(0.05f, schedule.LearningRate(5), 1e-8f);
@@ -64,7 +64,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void InvalidArguments_AreRejected()
+    public void InvalidArgumentsAreRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConstantLearningRate(0.1f).LearningRate(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConstantLearningRate(-0.1f));

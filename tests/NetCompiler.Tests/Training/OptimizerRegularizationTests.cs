@@ -7,7 +7,7 @@ namespace NetCompiler.Tests.Training;
 public class OptimizerRegularizationTests
 {
     [Fact]
-    public void CoupledWeightDecay_AddsLambdaThetaToTheGradient()
+    public void CoupledWeightDecayAddsLambdaThetaToTheGradient()
     {
         // λ = 0.1, η = 0.1, θ₀ = [1, −2].
         // g₁ + λθ₀ = [0.5 + 0.1, 1 − 0.2] = [0.6, 0.8]; θ₁ = [0.94, −2.08].
@@ -21,7 +21,7 @@ public class OptimizerRegularizationTests
     }
 
     [Fact]
-    public void Adam_CoupledDecayEntersTheMoments_DecoupledDecayShrinksTheParameters()
+    public void AdamCoupledDecayEntersTheMomentsDecoupledDecayShrinksTheParameters()
     {
         // λ = 1, η = 0.1, θ₀ = [1, −2], g = [0.5, 1]. Adam's first step is η·sign(gradient used).
         // Coupled (L2): g + λθ = [1.5, −1], so θ₁ = [1 − 0.1, −2 + 0.1] = [0.9, −1.9].
@@ -38,7 +38,7 @@ public class OptimizerRegularizationTests
     }
 
     [Fact]
-    public void RmsProp_CoupledWeightDecay()
+    public void RmsPropCoupledWeightDecay()
     {
         // λ = 1, α = 0.9, η = 0.01, θ₀ = [1, −2], g = [0.5, 1]: g + λθ = [1.5, −1];
         // v = 0.1·[2.25, 1]; the first step is η g / √(0.1 g²) = η √10 sign(g) = [0.0316228, −0.0316228].
@@ -49,7 +49,7 @@ public class OptimizerRegularizationTests
     }
 
     [Fact]
-    public void Clipping_ScalesALargeGradientToTheMaximumNorm()
+    public void ClippingScalesALargeGradientToTheMaximumNorm()
     {
         // ‖[3, 4]‖ = 5 > 1: the gradient becomes [0.6, 0.8]; η = 1: θ₁ = [1 − 0.6, −2 − 0.8] = [0.4, −2.8].
         // ‖[0.3, 0.4]‖ = 0.5 ≤ 1: unchanged; θ₂ = [0.1, −3.2].
@@ -64,7 +64,7 @@ public class OptimizerRegularizationTests
     }
 
     [Fact]
-    public void Clipping_IsAppliedBeforeWeightDecay()
+    public void ClippingIsAppliedBeforeWeightDecay()
     {
         // Clip [3, 4] to [0.6, 0.8], then add λθ = 0.5·[1, −2]: [1.1, −0.2]; η = 1: θ₁ = [−0.1, −1.8].
         // (Decay first would clip [3.5, 3] to norm 1 instead: θ₁ ≈ [0.241, −2.651].)
@@ -75,7 +75,7 @@ public class OptimizerRegularizationTests
     }
 
     [Fact]
-    public void Clipping_ScalesMomentumAndAdamInputsToo()
+    public void ClippingScalesMomentumAndAdamInputsToo()
     {
         // Momentum μ = 0.5 with clipping to 1: v₁ = [0.6, 0.8], θ₁ = [0.4, −2.8] (η = 1);
         // v₂ = 0.5·[0.6, 0.8] + [0.6, 0.8] = [0.9, 1.2]; θ₂ = [−0.5, −4.0].
@@ -87,7 +87,7 @@ public class OptimizerRegularizationTests
     }
 
     [Fact]
-    public void InvalidOptions_AreRejected()
+    public void InvalidOptionsAreRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(2) { WeightDecay = -0.1f });
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(2) { WeightDecay = float.PositiveInfinity });

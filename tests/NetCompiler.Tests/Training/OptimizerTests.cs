@@ -13,7 +13,7 @@ public class OptimizerTests
     private static readonly float[][] Gradients = [[0.5f, 1f], [1f, -1f], [0f, 0f]];
 
     [Fact]
-    public void Sgd_MovesAgainstTheGradient()
+    public void SgdMovesAgainstTheGradient()
     {
         // θ₁ = [1 − 0.1·0.5, −2 − 0.1·1] = [0.95, −2.1]; θ₂ = [0.95 − 0.1, −2.1 + 0.1] = [0.85, −2.0].
         float[] expected = [0.95f, -2.1f, 0.85f, -2.0f];
@@ -21,7 +21,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Momentum_AccumulatesVelocity()
+    public void MomentumAccumulatesVelocity()
     {
         // μ = 0.9, η = 0.1. v₁ = g₁ = [0.5, 1]; θ₁ = [0.95, −2.1].
         // v₂ = 0.9·[0.5, 1] + [1, −1] = [1.45, −0.1]; θ₂ = [0.95 − 0.145, −2.1 + 0.01] = [0.805, −2.09].
@@ -31,7 +31,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Nesterov_StepsWithTheLookAheadGradient()
+    public void NesterovStepsWithTheLookAheadGradient()
     {
         // PyTorch's form: v ← μv + g, θ ← θ − η(g + μv), μ = 0.9, η = 0.1.
         // v₁ = [0.5, 1]; g + μv = [0.95, 1.9]; θ₁ = [0.905, −2.19].
@@ -42,7 +42,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Adam_CorrectsTheBiasOfItsMoments()
+    public void AdamCorrectsTheBiasOfItsMoments()
     {
         // β₁ = 0.9, β₂ = 0.999, ε = 1e−8, η = 0.1.
         // t = 1: m = 0.1 g₁, v = 0.001 g₁²; m̂ = g₁, v̂ = g₁², so the step is η·sign(g₁): θ₁ = [0.9, −2.1].
@@ -57,7 +57,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void RmsProp_DividesByTheRootMeanSquare()
+    public void RmsPropDividesByTheRootMeanSquare()
     {
         // α = 0.9, η = 0.01. t = 1: v = 0.1·[0.25, 1] = [0.025, 0.1];
         //   step = 0.01·[0.5/0.1581139, 1/0.3162278] = [0.0316228, 0.0316228]; θ₁ = [0.9683772, −2.0316228].
@@ -71,7 +71,7 @@ public class OptimizerTests
 
     [Theory]
     [MemberData(nameof(OptimizerNames))]
-    public void LongBuffers_GiveEveryElementTheSameUpdate_InVectorsAndInTheTail(string name)
+    public void LongBuffersGiveEveryElementTheSameUpdateInVectorsAndInTheTail(string name)
     {
         // 37 = several whole vectors plus a tail, for any vector width up to 16: the pattern [1, −2]
         // repeated must update exactly as the 2-element buffer does.
@@ -102,7 +102,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void GradientScale_MultipliesTheGradientBeforeClipping()
+    public void GradientScaleMultipliesTheGradientBeforeClipping()
     {
         // The sum [6, 8] of two samples with scale ½ is the mean [3, 4]; its norm 5 is clipped to 1: [0.6, 0.8].
         var optimizer = new Sgd(2) { MaxGradientNorm = 1f };
@@ -114,7 +114,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Reset_ForgetsTheState()
+    public void ResetForgetsTheState()
     {
         var optimizer = new Sgd(2, momentum: 0.9f);
         float[] parameters = [1f, -2f];
@@ -133,7 +133,7 @@ public class OptimizerTests
     [Theory]
     [InlineData(float.NaN)]
     [InlineData(float.PositiveInfinity)]
-    public void NonFiniteGradient_ThrowsAndChangesNothing(float bad)
+    public void NonFiniteGradientThrowsAndChangesNothing(float bad)
     {
         var optimizer = new Adam(2);
         float[] parameters = [1f, -2f];
@@ -156,7 +156,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void FiniteGradientWhoseSquareOverflowsAFloat_IsAccepted()
+    public void FiniteGradientWhoseSquareOverflowsAFloatIsAccepted()
     {
         // 1e30² overflows float but not the double accumulator of the norm.
         var optimizer = new Sgd(2);
@@ -167,7 +167,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void WrongLengthsAndLearningRates_AreRejected()
+    public void WrongLengthsAndLearningRatesAreRejected()
     {
         var optimizer = new Sgd(3);
         float[] three = [1f, 2f, 3f];
@@ -187,7 +187,7 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Step_AllocatesNothing()
+    public void StepAllocatesNothing()
     {
         const int Count = 1000;
         Optimizer[] optimizers =

@@ -5,7 +5,7 @@ namespace NetCompiler.Tests.Training;
 public class TrainerAllocationTests
 {
     [Fact]
-    public void TrainingSteps_AndEpochEvaluation_AllocateNothing()
+    public void TrainingStepsAndEpochEvaluationAllocateNothing()
     {
         // Every option that runs per step or per epoch: shuffling, Adam with decay and clipping, a
         // per-batch schedule, validation, the training metric, best-parameter tracking.

@@ -5,7 +5,7 @@ namespace NetCompiler.Tests.Training;
 public class TrainerCancellationTests
 {
     [Fact]
-    public void StopsBetweenBatches_WithTheParametersOfTheLastCompletedStep()
+    public void StopsBetweenBatchesWithTheParametersOfTheLastCompletedStep()
     {
         // 10 samples in batches of 4: 3 batches per epoch. Cancel after the 5th step (epoch 2, batch 2).
         var data = TrainingTestData.Regression(10, seed: 7);
@@ -36,7 +36,7 @@ public class TrainerCancellationTests
     }
 
     [Fact]
-    public void WithRestoreBest_PutsBackTheBestEpoch()
+    public void WithRestoreBestPutsBackTheBestEpoch()
     {
         // The early-stopping scenario (best epoch 11, patience large), cancelled after epoch 13.
         using var cancellation = new CancellationTokenSource();
@@ -60,7 +60,7 @@ public class TrainerCancellationTests
     }
 
     [Fact]
-    public void AnAlreadyCancelledToken_TakesNoStep()
+    public void AnAlreadyCancelledTokenTakesNoStep()
     {
         var net = new TrainerXorNet(seed: 1);
         float[] before = net.Parameters.ToArray();

@@ -6,7 +6,7 @@ namespace NetCompiler.Tests.Training;
 public class TrainerConvergenceTests
 {
     [Fact]
-    public void Xor_WithAdam_ReachesFullAccuracy()
+    public void XorWithAdamReachesFullAccuracy()
     {
         var data = TrainingTestData.Xor();
         var net = new TrainerXorNet(seed: 1);
@@ -27,7 +27,7 @@ public class TrainerConvergenceTests
     }
 
     [Fact]
-    public void ThreeBlobs_WithAdamAndMiniBatches_ClassifyHeldOutPoints()
+    public void ThreeBlobsWithAdamAndMiniBatchesClassifyHeldOutPoints()
     {
         var data = TrainingTestData.Blobs(150, seed: 7);
         var test = TrainingTestData.Blobs(60, seed: 99);
@@ -51,7 +51,7 @@ public class TrainerConvergenceTests
     }
 
     [Fact]
-    public void Regression_WithNesterovMomentumAndClipping_LowersTheError()
+    public void RegressionWithNesterovMomentumAndClippingLowersTheError()
     {
         var data = TrainingTestData.Regression(200, seed: 21);
         var test = TrainingTestData.Regression(50, seed: 22);

@@ -6,7 +6,7 @@ namespace NetCompiler.Tests.Training;
 public class TrainerDivergenceTests
 {
     [Fact]
-    public void NaNInTheData_NamesTheEpochBatchAndSample()
+    public void NaNInTheDataNamesTheEpochBatchAndSample()
     {
         // 10 samples, batches of 2 in order: sample 5 is in batch 3 (rows 4 and 5).
         var data = TrainingTestData.Regression(10, seed: 3);
@@ -27,7 +27,7 @@ public class TrainerDivergenceTests
     }
 
     [Fact]
-    public void ALearningRateTooLarge_StopsAtTheFirstInfiniteLoss()
+    public void ALearningRateTooLargeStopsAtTheFirstInfiniteLoss()
     {
         // Full-batch GD on y = 2x with η = 100: w − 2 is multiplied by 1 − 100 · 0.625 = −61.5 per step
         // until the squared error overflows a float.
@@ -47,7 +47,7 @@ public class TrainerDivergenceTests
     }
 
     [Fact]
-    public void AnUpdateThatOverflows_IsUndone()
+    public void AnUpdateThatOverflowsIsUndone()
     {
         // w = b = 0, one sample x = 1, t = 2: the gradient is [−2, −2], and η = 3e38 makes θ = 6e38 = ∞.
         var data = new TrainingData([1f], [2f], 1, 1);
@@ -63,7 +63,7 @@ public class TrainerDivergenceTests
     }
 
     [Fact]
-    public void AGradientThatOverflows_NamesTheOptimizerAndComponent()
+    public void AGradientThatOverflowsNamesTheOptimizerAndComponent()
     {
         // w = b = 0, two samples x = 3e38, t = 1: each loss is ½ (finite), each ∂J/∂w = −3e38, and
         // their sum −6e38 overflows to −∞ before the optimizer sees it.

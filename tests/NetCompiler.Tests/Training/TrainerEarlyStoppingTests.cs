@@ -15,7 +15,7 @@ public class TrainerEarlyStoppingTests
     private static readonly TrainingData Validation = TrainingTestData.Line(Xs, slope: 1f);
 
     [Fact]
-    public void StopsAfterPatienceEpochsWithoutImprovement_AndRestoresTheBestParameters()
+    public void StopsAfterPatienceEpochsWithoutImprovementAndRestoresTheBestParameters()
     {
         var (net, result, recorder) = Fit(new EarlyStopping(patience: 3));
 
@@ -35,7 +35,7 @@ public class TrainerEarlyStoppingTests
     }
 
     [Fact]
-    public void WithoutRestore_KeepsTheLastParameters()
+    public void WithoutRestoreKeepsTheLastParameters()
     {
         var (net, result, recorder) = Fit(new EarlyStopping(patience: 3) { RestoreBestParameters = false });
 
@@ -59,7 +59,7 @@ public class TrainerEarlyStoppingTests
     }
 
     [Fact]
-    public void MinDelta_IgnoresSmallImprovements()
+    public void MinDeltaIgnoresSmallImprovements()
     {
         // Validation loss per epoch: 9: 0.0044141, 10: 0.0007479, 11: 0.0000865. With MinDelta 0.001,
         // epoch 10 improves on epoch 9 by 0.0037 (counts) but epoch 11 on epoch 10 by only 0.00066.
@@ -70,7 +70,7 @@ public class TrainerEarlyStoppingTests
     }
 
     [Fact]
-    public void WithoutEarlyStopping_RunsAllEpochs_AndBestEpochFollowsTheValidationLoss()
+    public void WithoutEarlyStoppingRunsAllEpochsAndBestEpochFollowsTheValidationLoss()
     {
         var (_, result, _) = Fit(null);
 

@@ -7,7 +7,7 @@ namespace NetCompiler.Tests.Training;
 public class TrainerEquivalenceTests
 {
     [Fact]
-    public void BatchSizeOne_WithoutShuffling_IsBitIdenticalToOneTrainStepPerSample()
+    public void BatchSizeOneWithoutShufflingIsBitIdenticalToOneTrainStepPerSample()
     {
         var data = Regression(12, seed: 1);
         var net = new TrainerRegressionNet(seed: 3);
@@ -33,7 +33,7 @@ public class TrainerEquivalenceTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void FullBatch_EqualsTrainStepOnTheWholeSet(bool shuffle)
+    public void FullBatchEqualsTrainStepOnTheWholeSet(bool shuffle)
     {
         var data = Regression(20, seed: 2);
         var net = new TrainerRegressionNet(seed: 4);
@@ -53,7 +53,7 @@ public class TrainerEquivalenceTests
     }
 
     [Fact]
-    public void EpochLoss_IsTheSampleWeightedMeanOverUnevenBatches()
+    public void EpochLossIsTheSampleWeightedMeanOverUnevenBatches()
     {
         // 10 samples in batches of 3 (3, 3, 3, 1) with learning rate 0: the parameters never change,
         // so each epoch's mean loss must be the loss of the whole set.
@@ -71,7 +71,7 @@ public class TrainerEquivalenceTests
     }
 
     [Fact]
-    public void SameSeed_GivesBitIdenticalTraining_AnotherSeedDoesNot()
+    public void SameSeedGivesBitIdenticalTrainingAnotherSeedDoesNot()
     {
         var data = Blobs(60, seed: 3);
         float[] first = Train(seed: 42, out var firstResult);
@@ -100,7 +100,7 @@ public class TrainerEquivalenceTests
     }
 
     [Fact]
-    public void ValidationSplit_PartitionsTheData()
+    public void ValidationSplitPartitionsTheData()
     {
         // 10 samples, 30 % held out: 7 train (batches of 2: 4 batches) and 3 validate. With learning
         // rate 0, 7 × training loss + 3 × validation loss must equal 10 × the loss of all samples.

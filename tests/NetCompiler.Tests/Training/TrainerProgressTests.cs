@@ -8,7 +8,7 @@ public class TrainerProgressTests
     private static readonly TrainingData Validation = TrainingTestData.Regression(5, seed: 12);
 
     [Fact]
-    public void ReportsEveryBatchThenTheEpoch_WithItsNumbers()
+    public void ReportsEveryBatchThenTheEpochWithItsNumbers()
     {
         // 10 samples in batches of 4 → 3 batches per epoch; 3 epochs → 9 batch events and 3 epoch events.
         var net = new TrainerRegressionNet(seed: 5);
@@ -57,7 +57,7 @@ public class TrainerProgressTests
     }
 
     [Fact]
-    public void WithoutBatchReports_OnlyEpochsAreReported()
+    public void WithoutBatchReportsOnlyEpochsAreReported()
     {
         var recorder = new ProgressRecorder();
         new Trainer<TrainerRegressionNet>(new TrainerOptions { Epochs = 3, BatchSize = 4, ReportBatches = false, EvaluateTrainingMetric = false })
@@ -68,7 +68,7 @@ public class TrainerProgressTests
     }
 
     [Fact]
-    public void ABatchSchedule_AdvancesEveryStep()
+    public void ABatchScheduleAdvancesEveryStep()
     {
         // η_n = 0.1 · 0.5ⁿ for the n-th step of the run, across epochs.
         var recorder = new ProgressRecorder();
@@ -87,7 +87,7 @@ public class TrainerProgressTests
     }
 
     [Fact]
-    public void Callback_IsCalledSynchronouslyForEveryEvent()
+    public void CallbackIsCalledSynchronouslyForEveryEvent()
     {
         int threadId = Environment.CurrentManagedThreadId;
         var events = new List<(TrainingProgressKind, int)>();

@@ -5,7 +5,7 @@ namespace NetCompiler.Tests.Training;
 public class TrainingDataTests
 {
     [Fact]
-    public void Constructor_ComputesTheCount_AndWrapsTheArrays()
+    public void ConstructorComputesTheCountAndWrapsTheArrays()
     {
         float[] features = [1, 2, 3, 4, 5, 6];
         var data = new TrainingData(features, [7, 8, 9], featureCount: 2, targetCount: 1);
@@ -15,7 +15,7 @@ public class TrainingDataTests
     }
 
     [Fact]
-    public void Constructor_RejectsPartialRows()
+    public void ConstructorRejectsPartialRows()
     {
         var features = Assert.Throws<ArgumentException>(() => new TrainingData([1, 2, 3], [1], 2, 1));
         Assert.Equal("features has 3 floats, which is not a whole number of samples of 2 (featureCount). (Parameter 'features')", features.Message);
@@ -25,7 +25,7 @@ public class TrainingDataTests
     }
 
     [Fact]
-    public void FromRows_CopiesTheChosenRowsInOrder()
+    public void FromRowsCopiesTheChosenRowsInOrder()
     {
         var data = new TrainingData([0, 1, 10, 11, 20, 21], [0, 1, 2], 2, 1);
         var picked = TrainingData.FromRows(data, [2, 0]);

@@ -10,7 +10,7 @@ public class VectorLoopTests
     [InlineData(5)]
     [InlineData(64)]
     [InlineData(101)]
-    public void SumOfSquares_EqualsTheSum(int length)
+    public void SumOfSquaresEqualsTheSum(int length)
     {
         // Σ_{i<n} (i − 3)² with small integers is exact in float.
         float[] values = Enumerable.Range(0, length).Select(i => i - 3f).ToArray();

@@ -54,6 +54,7 @@ public static class RowTile
     /// <param name="alpha">The scale of the product.</param>
     /// <param name="accumulate">Whether the product is added to C rather than written over it.</param>
     /// <remarks>Spans for the operands, but no bounds checks in the register blocks: the generated code that calls this proves the extents when it is generated; debug builds assert them.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyAdd<TRows>(
         ReadOnlySpan<float> s, nint sOffset, nint rowStride, nint depthStride,
         ReadOnlySpan<float> m, nint mOffset, nint ldm, int depth,
