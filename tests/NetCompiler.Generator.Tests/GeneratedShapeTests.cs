@@ -7,7 +7,7 @@ namespace NetCompiler.Generator.Tests;
 /// What the generator adds for five reference topologies: a file of bounded length, and in the user's class the public
 /// API and the instance's own state only (every helper lives in the file-local kernel class).
 /// </summary>
-public sealed class GeneratedShapeTests
+public sealed class GeneratedShapeTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     public static TheoryData<string, string, int> Topologies => new()
     {
@@ -25,6 +25,7 @@ public sealed class GeneratedShapeTests
         string generated = Generate(name, attributes);
 
         int lines = generated.Count(c => c == '\n');
+        log.WriteLine($"{name}: {lines} generated lines (at most {maximumLines})");
         Assert.True(lines <= maximumLines, $"{name}: {lines} generated lines, more than {maximumLines}.");
     }
 
@@ -53,6 +54,8 @@ public sealed class GeneratedShapeTests
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(expected.OrderBy(n => n, StringComparer.Ordinal), declared.OrderBy(n => n, StringComparer.Ordinal));
+        int members = type.GetMembers().Count(m => !m.IsImplicitlyDeclared && !(m is IMethodSymbol { AssociatedSymbol: not null }));
+        log.WriteLine($"{name}: {members} members in the user's class ({type.GetMembers().Count(m => !m.IsImplicitlyDeclared && m.DeclaredAccessibility == Accessibility.Public && !(m is IMethodSymbol { AssociatedSymbol: not null }))} public)");
         Assert.All(type.GetMembers().Where(m => !m.IsImplicitlyDeclared && m.ExplicitInterfaceImplementations().Length == 0 && !m.Name.StartsWith('_')),
             m => Assert.True(m.DeclaredAccessibility == Accessibility.Public || m.Name.StartsWith("get_", StringComparison.Ordinal), $"{m.Name} is not public"));
     }
