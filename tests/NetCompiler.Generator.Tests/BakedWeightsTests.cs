@@ -504,6 +504,41 @@ public sealed class BakedWeightsTests
     }
 
     /// <summary>The consumer's network with <paramref name="weightsArgument"/> as the last <c>[Network]</c> argument, or without one.</summary>
+    [Fact]
+    public async Task AnOnnxFileWithAHundredThousandPassThroughNodesIsBakedInQuickly()
+    {
+        // The generator reads a weights file with the runtime's ONNX reader: its walk over the graph is linear, so a
+        // chain of 100,000 Identity nodes before the first layer costs the build a moment (the quadratic walk took over
+        // 30 s here inside the generator). The guard keeps a regression from stalling the run; the assertion is on the result.
+        using var directory = new TemporaryDirectory();
+        var donor = Donors.TrainedClassifier();
+        string exported = directory.File("classifier.onnx");
+        LoadedNetworks.ExportOnnx(donor, exported);
+        var model = NetCompiler.Onnx.OnnxSerializer.Decode(File.ReadAllBytes(exported));
+        var graph = model.Graph!;
+        string input = graph.Inputs[0].Name;
+        var first = graph.Nodes.First(n => n.Inputs.Contains(input));
+        string previous = input;
+        var chain = new List<NetCompiler.Onnx.OnnxNode>();
+        for (int i = 0; i < 100_000; i++)
+        {
+            string next = "identity" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            chain.Add(new NetCompiler.Onnx.OnnxNode("Identity", next, [previous], [next]));
+            previous = next;
+        }
+
+        first.Inputs[first.Inputs.IndexOf(input)] = previous;
+        graph.Nodes.InsertRange(0, chain);
+        string path = directory.File("chained.onnx");
+        File.WriteAllBytes(path, NetCompiler.Onnx.OnnxSerializer.Encode(model));
+
+        var output = await Task.Run(() => WeightsHarness.Run([path], Classifier("Weights = \"chained.onnx\""))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Empty(output.GeneratorDiagnostics);
+        var pretrained = WeightsHarness.Load(output).GetType("App.Classifier", throwOnError: true)!.GetMethod("CreatePretrained")!.Invoke(null, null)!;
+        Assert.Equal(LoadedNetworks.Bits(LoadedNetworks.Parameters(donor)), LoadedNetworks.Bits(LoadedNetworks.Parameters(pretrained)));
+    }
+
     private static string Classifier(string? weightsArgument) =>
         weightsArgument is null
             ? ClassifierTemplate.Replace(", WEIGHTS", string.Empty, StringComparison.Ordinal)
