@@ -14,7 +14,7 @@ public interface IRowCount
     static abstract int Value { get; }
 }
 
-/// <summary>One row. Called by generated code (hidden from IntelliSense); not meant to be called directly.</summary>
+/// <summary>One row.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Rows1 : IRowCount
 {
