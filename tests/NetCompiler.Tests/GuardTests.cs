@@ -148,4 +148,76 @@ public sealed class GuardTests
             }
         }
     }
+
+    [Fact]
+    public void MaxMagnitudeIsTheLargestAbsoluteValueAtEveryPositionInEveryLength()
+    {
+        Assert.Equal(0f, Guard.MaxMagnitude([]));
+        for (int length = 1; length <= 70; length++)
+        {
+            // Small values of both signs and every vector lane; one larger value moves through every position.
+            float[] values = Enumerable.Range(0, length).Select(i => ((i % 7) - 3) * 0.25f).ToArray();
+            float expected = values.Max(MathF.Abs);
+            Assert.Equal(expected, Guard.MaxMagnitude(values));
+            for (int index = 0; index < length; index++)
+            {
+                float saved = values[index];
+                foreach (float large in new[] { -1e30f, 3.5f, -float.MaxValue, 7.001f })
+                {
+                    values[index] = large;
+                    Assert.Equal(Enumerable.Range(0, length).Max(i => MathF.Abs(values[i])), Guard.MaxMagnitude(values));
+                }
+
+                values[index] = saved;
+            }
+        }
+    }
+
+    [Fact]
+    public void MaxMagnitudeIsInfiniteForAnInfinityAndNaNForANaNAnywhere()
+    {
+        for (int length = 1; length <= 70; length++)
+        {
+            float[] values = Enumerable.Range(0, length).Select(i => (i * 1.5f) - 7f).ToArray();
+            for (int index = 0; index < length; index++)
+            {
+                float saved = values[index];
+                values[index] = float.NegativeInfinity;
+                Assert.Equal(float.PositiveInfinity, Guard.MaxMagnitude(values));
+                values[index] = float.NaN;
+                Assert.True(float.IsNaN(Guard.MaxMagnitude(values)), $"length {length}, NaN at {index}");
+                values[(index + 1) % length] = float.PositiveInfinity; // a NaN wins over an infinity elsewhere
+                Assert.True(length == 1 || float.IsNaN(Guard.MaxMagnitude(values)), $"length {length}, NaN at {index} and ∞");
+                values = Enumerable.Range(0, length).Select(i => (i * 1.5f) - 7f).ToArray();
+                values[index] = saved;
+            }
+        }
+
+        Assert.Equal(float.Epsilon, Guard.MaxMagnitude([0f, -0f, -float.Epsilon]));
+    }
+
+    [Fact]
+    public void FiniteMaxMagnitudeNamesTheFirstValueThatIsNotFinite()
+    {
+        float[] deltas = [0.5f, -2f, 1f, float.NaN, float.PositiveInfinity];
+        var error = Assert.Throws<TrainingDivergedException>(() => Guard.FiniteMaxMagnitude(deltas, "IrisNet", "the deltas of layer 2"));
+        Assert.Equal("IrisNet: element 3 of the deltas of layer 2 is NaN; the parameters were not changed (lower the learning rate or check the data).", error.Message);
+        Assert.Equal(2f, Guard.FiniteMaxMagnitude(deltas.AsSpan(0, 3), "IrisNet", "the deltas of layer 2"));
+    }
+
+    [Fact]
+    public void TheFusedUpdateBoundRefusesWhatCouldOverflowAndNonFiniteMaxima()
+    {
+        // N · max|H| · max(1, max|A|) against 2^103: 2^50 · 2^50 · 2 = 2^101 is below it, 2^50 · 2^50 · 8 = 2^103 is not.
+        float twoTo50 = MathF.ScaleB(1f, 50);
+        Assert.True(GradientDescent.FusedUpdateStaysFinite(0.1f, 2, twoTo50, twoTo50));
+        Assert.False(GradientDescent.FusedUpdateStaysFinite(0.1f, 8, twoTo50, twoTo50));
+        // The learning rate counts when it is larger than N; inputs within [-1, 1] count as 1.
+        Assert.False(GradientDescent.FusedUpdateStaysFinite(8f, 1, twoTo50, twoTo50));
+        Assert.True(GradientDescent.FusedUpdateStaysFinite(0.1f, 1, MathF.ScaleB(1f, 102), 0.5f));
+        Assert.False(GradientDescent.FusedUpdateStaysFinite(0.1f, 2, MathF.ScaleB(1f, 102), 0f));
+        Assert.False(GradientDescent.FusedUpdateStaysFinite(0.1f, 1, float.NaN, 1f));
+        Assert.False(GradientDescent.FusedUpdateStaysFinite(0.1f, 1, 1f, float.PositiveInfinity));
+        Assert.False(GradientDescent.FusedUpdateStaysFinite(float.NaN, 1, 1f, 1f));
+    }
 }

@@ -83,19 +83,22 @@ internal static partial class NetworkEmitter
         using (writer.Block($"internal static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);");
+            writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample step.");
                 writer.Line($"return {PerSampleBatch(plan)}.TrainStep(parameters, inputs, targets, learningRate);");
             }
 
-            WriteBackpropagationCall(writer, plan);
+            WriteBackpropagationCall(writer, plan, "out float largestDelta");
             writer.Line();
-            // A layer input from σ, tanh or softmax lies in [-1, 1]: no scan (default).
-            string bounded = string.Join(" || ", plan.Layers.Select(layer =>
-                $"!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, {layer.H}, {LayerInputBound(plan, layer)})"));
-            using (writer.Block($"if ({bounded})"))
+            // A hidden layer's output from σ, tanh or softmax lies in [-1, 1]; the others are scanned for the bound.
+            foreach (var layer in plan.Layers.Take(plan.Layers.Count - 1).Where(layer => !ActivationCatalog.Of(layer.Activation).BoundedByOne))
+            {
+                writer.Line($"largestInput = global::System.MathF.Max(largestInput, {Kernels}.Guard.MaxMagnitude(a{layer.Number}SampleMajor));");
+            }
+
+            using (writer.Block($"if (!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))"))
             {
                 writer.Line("// The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.");
                 writer.Line($"return {PerSampleBatch(plan)}.CheckedTrainStep(parameters, inputs, targets, learningRate, n);");
@@ -123,7 +126,7 @@ internal static partial class NetworkEmitter
                 writer.Line($"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
             }
 
-            WriteBackpropagationCall(writer, plan);
+            WriteBackpropagationCall(writer, plan, "out _");
             writer.Line();
             writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
             WriteBatchUpdates(writer, plan, "gradient", "1f");
@@ -151,11 +154,11 @@ internal static partial class NetworkEmitter
     /// The start of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> after their checks: scratch for <c>n</c>
     /// samples, <c>BackpropagateBatch</c> over them, and the update operands in scope (with <c>n</c> and <c>totalLoss</c>).
     /// </summary>
-    private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan)
+    private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan, string largestDelta)
     {
         writer.Line();
         writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
-        writer.Line("double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);");
+        writer.Line($"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta});");
         WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));
     }
 
@@ -168,7 +171,7 @@ internal static partial class NetworkEmitter
         writer.Line("// Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the");
         writer.Line("// activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.");
         writer.Line("// Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.");
-        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n)"))
+        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n, out float largestDelta)"))
         {
             var output = plan.Output;
             var layers = plan.Layers;
@@ -222,21 +225,16 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line("// Nothing has been written yet: refuse deltas that are not finite.");
+            writer.Line("// Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.");
             foreach (var layer in layers)
             {
-                writer.Line($"{Kernels}.Guard.ThrowIfNotFinite({layer.H}, NetworkName, \"the deltas of layer {layer.N}\");");
+                string largest = $"{Kernels}.Guard.FiniteMaxMagnitude({layer.H}, NetworkName, \"the deltas of layer {layer.N}\")";
+                writer.Line(layer.Number == 1 ? $"largestDelta = {largest};" : $"largestDelta = global::System.MathF.Max(largestDelta, {largest});");
             }
 
             writer.Line("return totalLoss;");
         }
     }
-
-    /// <summary>The layer's inputs for the bound of its fused update, or <c>default</c> when they lie in [-1, 1].</summary>
-    private static string LayerInputBound(NetworkPlan plan, LayerPlan layer) =>
-        layer.Number == 1 ? "inputs"
-        : ActivationCatalog.Of(plan.Layers[layer.Number - 2].Activation).BoundedByOne ? "default"
-        : $"a{layer.Number - 1}SampleMajor";
 
     private static void WriteBatchUpdates(CodeWriter writer, NetworkPlan plan, string target, string scale)
     {

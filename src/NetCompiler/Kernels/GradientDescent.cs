@@ -70,20 +70,21 @@ public static class GradientDescent
     }
 
     /// <summary>
-    /// Whether the fused update of one layer over <paramref name="samples"/> samples,
+    /// Whether the fused update of the layers over <paramref name="samples"/> samples,
     /// <c>W += -(η/N) H Aᵀ</c> and <c>b += -(η/N) H 1</c>, stays finite whatever the (finite) parameters: every partial sum
     /// it forms is at most <c>N · max|H| · max|A|</c> in magnitude and every change it adds at most
     /// <c>|η| · max|H| · max|A|</c> (with max|A| taken as at least 1, for the biases), and a float smaller than 2^103 (half
-    /// the spacing of floats at <see cref="float.MaxValue"/>) added to any finite float gives a finite float. When this
-    /// is false the step must go through a gradient buffer and <see cref="Apply"/>, which checks every parameter.
+    /// the spacing of floats at <see cref="float.MaxValue"/>) added to any finite float gives a finite float. The maxima
+    /// may be taken over all layers at once (a bound of every layer's product). False for a NaN or infinite maximum. When
+    /// this is false the step must go through a gradient buffer and <see cref="Apply"/>, which checks every parameter.
     /// </summary>
     /// <param name="learningRate">η.</param>
     /// <param name="samples">N.</param>
-    /// <param name="deltas">The layer's deltas H over the batch.</param>
-    /// <param name="layerInputs">The layer's inputs A over the batch.</param>
-    public static bool FusedUpdateStaysFinite(float learningRate, int samples, ReadOnlySpan<float> deltas, ReadOnlySpan<float> layerInputs)
+    /// <param name="largestDelta">max|H| over the deltas of the layers updated (<see cref="Guard.FiniteMaxMagnitude"/>).</param>
+    /// <param name="largestLayerInput">max|A| over their inputs; 0 (read as 1) when every input lies in [-1, 1].</param>
+    public static bool FusedUpdateStaysFinite(float learningRate, int samples, float largestDelta, float largestLayerInput)
     {
-        double bound = Math.Max(Math.Abs((double)learningRate), samples) * Guard.MaxMagnitude(deltas) * Math.Max(1.0, Guard.MaxMagnitude(layerInputs));
+        double bound = Math.Max(Math.Abs((double)learningRate), samples) * largestDelta * Math.Max(1.0, largestLayerInput);
         return bound < FiniteMargin;
     }
 

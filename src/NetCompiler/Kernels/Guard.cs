@@ -65,10 +65,23 @@ public static class Guard
     /// The checks of a training step over a batch: the batch's shape (returns the number of samples), every input and
     /// target finite, and a finite step <c>learningRate / count</c>. Throws before anything is computed.
     /// </summary>
-    public static int TrainingBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, float learningRate, string network)
+    public static int TrainingBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, float learningRate, string network) =>
+        TrainingBatch(inputs, targets, inputSize, outputSize, learningRate, network, out _);
+
+    /// <summary>
+    /// <see cref="TrainingBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, float, string)"/>, which also gives the
+    /// largest magnitude among the inputs (<paramref name="largestInput"/>), read in the same pass as their check, for the
+    /// bound of a fused update (<see cref="GradientDescent.FusedUpdateStaysFinite"/>).
+    /// </summary>
+    public static int TrainingBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, float learningRate, string network, out float largestInput)
     {
         int count = BatchCount(inputs, targets, inputSize, outputSize, network);
-        ThrowIfBatchNotFinite(inputs, targets, inputSize, outputSize, network);
+        largestInput = MaxMagnitude(inputs);
+        if (!float.IsFinite(largestInput) || !AllFinite(targets))
+        {
+            ThrowIfBatchNotFinite(inputs, targets, inputSize, outputSize, network);
+        }
+
         GradientDescent.ThrowIfStepNotFinite(learningRate / count, network);
         return count;
     }
@@ -143,48 +156,70 @@ public static class Guard
     }
 
     /// <summary>
-    /// The largest magnitude <c>|x|</c> in <paramref name="values"/> (0 when empty), for values known to be finite; with
-    /// a NaN among them the result is unspecified.
+    /// The largest magnitude <c>|x|</c> in <paramref name="values"/> (0 when empty); +∞ when a value is infinite, and NaN
+    /// when a value is NaN, so the result is finite exactly when every value is. One pass: with the sign bit cleared,
+    /// the bits of a float order as its magnitude does (and those of ∞ and NaN above every finite one), so an unsigned
+    /// integer maximum of <c>bits &amp; 0x7FFFFFFF</c> is the largest magnitude, one instruction per vector.
     /// </summary>
     public static float MaxMagnitude(ReadOnlySpan<float> values)
     {
-        ref float start = ref MemoryMarshal.GetReference(values);
+        ref uint start = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(values));
         nuint length = (nuint)values.Length;
         nuint i = 0;
-        var largest = Vector128<float>.Zero;
-        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
+        uint largest = 0;
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<uint>.Count)
         {
-            Vector512<float> max0 = default, max1 = default;
-            for (; i + (2 * (nuint)Vector512<float>.Count) <= length; i += 2 * (nuint)Vector512<float>.Count)
+            var magnitude = Vector512.Create(0x7FFF_FFFFu);
+            Vector512<uint> max0 = default, max1 = default;
+            for (; i + (2 * (nuint)Vector512<uint>.Count) <= length; i += 2 * (nuint)Vector512<uint>.Count)
             {
-                max0 = Vector512.MaxNative(max0, Vector512.Abs(Vector512.LoadUnsafe(ref start, i)));
-                max1 = Vector512.MaxNative(max1, Vector512.Abs(Vector512.LoadUnsafe(ref start, i + (nuint)Vector512<float>.Count)));
+                max0 = Vector512.Max(max0, Vector512.LoadUnsafe(ref start, i) & magnitude);
+                max1 = Vector512.Max(max1, Vector512.LoadUnsafe(ref start, i + (nuint)Vector512<uint>.Count) & magnitude);
             }
 
-            var max = Vector512.MaxNative(max0, max1);
-            var half = Vector256.MaxNative(max.GetLower(), max.GetUpper());
-            largest = Vector128.MaxNative(half.GetLower(), half.GetUpper());
+            var max = Vector512.Max(max0, max1);
+            largest = LargestLane(Vector256.Max(max.GetLower(), max.GetUpper()));
         }
-        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<uint>.Count)
         {
-            Vector256<float> max = default;
-            for (; i + (nuint)Vector256<float>.Count <= length; i += (nuint)Vector256<float>.Count)
+            var magnitude = Vector256.Create(0x7FFF_FFFFu);
+            Vector256<uint> max = default;
+            for (; i + (nuint)Vector256<uint>.Count <= length; i += (nuint)Vector256<uint>.Count)
             {
-                max = Vector256.MaxNative(max, Vector256.Abs(Vector256.LoadUnsafe(ref start, i)));
+                max = Vector256.Max(max, Vector256.LoadUnsafe(ref start, i) & magnitude);
             }
 
-            largest = Vector128.MaxNative(max.GetLower(), max.GetUpper());
+            largest = LargestLane(max);
         }
 
-        float result = MathF.Max(MathF.Max(largest[0], largest[1]), MathF.Max(largest[2], largest[3]));
         for (; i < length; i++)
         {
-            result = MathF.Max(result, MathF.Abs(Unsafe.Add(ref start, i)));
+            largest = Math.Max(largest, Unsafe.Add(ref start, i) & 0x7FFF_FFFFu);
         }
 
-        return result;
+        return BitConverter.UInt32BitsToSingle(largest);
     }
 
+    private static uint LargestLane(Vector256<uint> lanes)
+    {
+        var half = Vector128.Max(lanes.GetLower(), lanes.GetUpper());
+        return Math.Max(Math.Max(half[0], half[1]), Math.Max(half[2], half[3]));
+    }
+
+    /// <summary>
+    /// <see cref="MaxMagnitude"/> of values that must be finite: throws <see cref="TrainingDivergedException"/> as
+    /// <see cref="ThrowIfNotFinite"/> does when one is not. One pass over the values for both.
+    /// </summary>
+    public static float FiniteMaxMagnitude(ReadOnlySpan<float> values, string network, string what)
+    {
+        float largest = MaxMagnitude(values);
+        if (!float.IsFinite(largest))
+        {
+            ThrowIfNotFinite(values, network, what);
+        }
+
+        return largest;
+    }
 
     /// <summary>
     /// True when no value is NaN or infinite. For finite x, x - x is exactly +0, and for NaN or ±∞ it is NaN, so OR-ing the

@@ -496,7 +496,7 @@ namespace Deep
         internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
@@ -504,7 +504,7 @@ namespace Deep
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out float largestDelta);
             global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(32 * n, 9 * n);
             global::System.Span<float> h2 = scratch.Slice(55 * n, 7 * n);
@@ -513,7 +513,10 @@ namespace Deep
             global::System.Span<float> a3SampleMajor = scratch.Slice(78 * n, 3 * n);
             global::System.Span<float> h4 = scratch.Slice(85 * n, 2 * n);
 
-            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h3, a2SampleMajor) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h4, a3SampleMajor))
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a1SampleMajor));
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a2SampleMajor));
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a3SampleMajor));
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))
             {
                 // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
@@ -541,7 +544,7 @@ namespace Deep
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out _);
             global::System.Span<float> h1 = scratch.Slice(23 * n, 9 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(32 * n, 9 * n);
             global::System.Span<float> h2 = scratch.Slice(55 * n, 7 * n);
@@ -561,7 +564,7 @@ namespace Deep
         // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
         // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
         // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
-        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
+        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n, out float largestDelta)
         {
             global::System.Span<float> a0 = scratch.Slice(0, 5 * n);
             global::System.Span<float> z1 = scratch.Slice(5 * n, 9 * n);
@@ -633,11 +636,11 @@ namespace Deep
             BatchPropagateLayer2(parameters, h2, h1, n);
             global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, h1);
 
-            // Nothing has been written yet: refuse deltas that are not finite.
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h3, NetworkName, "the deltas of layer 3");
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h4, NetworkName, "the deltas of layer 4");
+            // Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.
+            largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h1, NetworkName, "the deltas of layer 1");
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h2, NetworkName, "the deltas of layer 2"));
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h3, NetworkName, "the deltas of layer 3"));
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h4, NetworkName, "the deltas of layer 4"));
             return totalLoss;
         }
 

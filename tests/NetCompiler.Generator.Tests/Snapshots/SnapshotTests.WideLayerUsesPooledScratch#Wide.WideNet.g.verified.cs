@@ -333,7 +333,7 @@ namespace Wide
         internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
@@ -341,12 +341,13 @@ namespace Wide
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out float largestDelta);
             global::System.Span<float> h1 = scratch.Slice(4010 * n, 2000 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(6010 * n, 2000 * n);
             global::System.Span<float> h2 = scratch.Slice(8012 * n, n);
 
-            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, a1SampleMajor))
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a1SampleMajor));
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))
             {
                 // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Wide.WideNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
@@ -372,7 +373,7 @@ namespace Wide
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out _);
             global::System.Span<float> h1 = scratch.Slice(4010 * n, 2000 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(6010 * n, 2000 * n);
             global::System.Span<float> h2 = scratch.Slice(8012 * n, n);
@@ -386,7 +387,7 @@ namespace Wide
         // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
         // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
         // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
-        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
+        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n, out float largestDelta)
         {
             global::System.Span<float> a0 = scratch.Slice(0, 10 * n);
             global::System.Span<float> z1 = scratch.Slice(10 * n, 2000 * n);
@@ -431,9 +432,9 @@ namespace Wide
             global::NetCompiler.Kernels.Parallel.ParallelRows.RunProduct(s_batchPropagateLayer2, parameters, h2, h1, n, 1f, Layer2InputSize, 12, (long)Layer2InputSize * Layer2Size * n);
             global::NetCompiler.Kernels.Parallel.ParallelRows.RunPass(global::NetCompiler.Kernels.Parallel.RowPasses.MultiplyByDerivative(global::NetCompiler.Activation.Softplus), z1, a1, h1, n, Layer1Size, 12, (long)Layer2InputSize * Layer2Size * n);
 
-            // Nothing has been written yet: refuse deltas that are not finite.
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
-            global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
+            // Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.
+            largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h1, NetworkName, "the deltas of layer 1");
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h2, NetworkName, "the deltas of layer 2"));
             return totalLoss;
         }
 

@@ -365,7 +365,7 @@ file static class XorNetKernels
     internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
     {
         global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
+        int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
@@ -373,12 +373,12 @@ file static class XorNetKernels
         }
 
         using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-        double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+        double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out float largestDelta);
         global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
         global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);
         global::System.Span<float> h2 = scratch.Slice(20 * n, n);
 
-        if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h1, inputs) || !global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, h2, default))
+        if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))
         {
             // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
             return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
@@ -404,7 +404,7 @@ file static class XorNetKernels
         }
 
         using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-        double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n);
+        double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out _);
         global::System.Span<float> h1 = scratch.Slice(10 * n, 4 * n);
         global::System.Span<float> a1SampleMajor = scratch.Slice(14 * n, 4 * n);
         global::System.Span<float> h2 = scratch.Slice(20 * n, n);
@@ -418,7 +418,7 @@ file static class XorNetKernels
     // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
     // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
     // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
-    private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n)
+    private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n, out float largestDelta)
     {
         global::System.Span<float> a0 = scratch.Slice(0, 2 * n);
         global::System.Span<float> z1 = scratch.Slice(2 * n, 4 * n);
@@ -463,9 +463,9 @@ file static class XorNetKernels
         BatchPropagateLayer2(parameters, h2, h1, n);
         global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, h1);
 
-        // Nothing has been written yet: refuse deltas that are not finite.
-        global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h1, NetworkName, "the deltas of layer 1");
-        global::NetCompiler.Kernels.Guard.ThrowIfNotFinite(h2, NetworkName, "the deltas of layer 2");
+        // Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.
+        largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h1, NetworkName, "the deltas of layer 1");
+        largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h2, NetworkName, "the deltas of layer 2"));
         return totalLoss;
     }
 
