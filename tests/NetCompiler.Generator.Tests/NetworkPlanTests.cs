@@ -10,6 +10,13 @@ namespace NetCompiler.Generator.Tests;
 public sealed class NetworkPlanTests
 {
     [Fact]
+    public void TheStackLimitOfTheGeneratedForwardIsTheRuntimeLoopsOne()
+    {
+        // Forward is generated and the per-sample loops are the runtime's: both put at most this many floats on the stack.
+        Assert.Equal(NetCompiler.Kernels.ScratchBuffer.StackallocLimit, NetworkPlan.StackallocLimit);
+    }
+
+    [Fact]
     public void Xor241HasUnrolledLayersInRegistersAndOneEdgeTilePerProduct()
     {
         var plan = Plan(2, LossKind.CrossEntropy, (4, ActivationKind.Tanh), (1, ActivationKind.Sigmoid));

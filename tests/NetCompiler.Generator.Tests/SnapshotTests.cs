@@ -90,7 +90,7 @@ public sealed class SnapshotTests
         string generated = Assert.Single(output.Sources, s => s.Key == "class.namespace.event.object.g.cs").Value;
         Assert.Contains("partial class @object : global::NetCompiler.INeuralNetwork<global::@class.@namespace.@event.@object>", generated, StringComparison.Ordinal);
         Assert.Contains("internal const string NetworkName = \"object\";", generated, StringComparison.Ordinal);
-        Assert.Contains("file static class objectKernels", generated, StringComparison.Ordinal);
+        Assert.Contains("file readonly struct objectKernels : global::NetCompiler.Kernels.ISampleKernels", generated, StringComparison.Ordinal);
         var type = GeneratorHarness.CompileAndLoad(source).GetType("class.namespace.event+object", throwOnError: true)!;
         Assert.Equal(3, (int)type.GetField("ParameterCount")!.GetRawConstantValue()!);
     }

@@ -2,9 +2,9 @@ using NetCompiler.Generator.Model;
 
 namespace NetCompiler.Generator.Emit;
 
-// The per-sample kernels of the kernel class: Forward, ComputeLoss, AccumulateGradient and TrainStep, each checking
-// its arguments and calling the layer passes in order: the forward pass and BP1–BP4 of Wocjan 2019, and the gradient-descent
-// step of Huang 2018, §3 (docs/papers.md).
+// The per-sample kernels of the kernel struct: Forward, checking its arguments, and the two passes the runtime's
+// per-sample loops (SampleLoop: ComputeLoss, AccumulateGradient, TrainStep) call for each sample, SampleLoss and
+// BackpropagateSample: the layer passes in order, the forward pass and BP1–BP4 of Wocjan 2019 (docs/papers.md).
 internal static partial class NetworkEmitter
 {
     private static void WriteSampleKernels(CodeWriter writer, NetworkPlan plan)
@@ -35,54 +35,13 @@ internal static partial class NetworkEmitter
         }
 
         writer.Line();
-        using (writer.Block($"internal static float ComputeLoss({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets)"))
+        writer.Line("// The forward pass of one sample, then its loss J_x; SampleLoop.ComputeLoss runs it for each sample. Arguments are already checked.");
+        using (writer.Block($"public static float SampleLoss({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} scratch)"))
         {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
-            WriteScratch(writer, "ForwardScratchLength", plan.ForwardScratchLength);
             WriteScratchSlices(writer, plan.LossScratch, "scratch", "1");
-            writer.Line("double totalLoss = 0;");
-            using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-            {
-                writer.Line($"{ReadOnlySpan} input = inputs.Slice(sample * InputSize, InputSize);");
-                writer.Line($"{ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
-                WriteForwardCalls(writer, plan);
-                WriteOutputLoss(writer, plan, "totalLoss +=", withDelta: false);
-            }
-
-            writer.Line("return (float)(totalLoss / count);");
+            WriteForwardCalls(writer, plan);
+            WriteOutputLoss(writer, plan, "return", withDelta: false);
         }
-
-        writer.Line();
-        using (writer.Block($"internal static float AccumulateGradient({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient)"))
-        {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            WriteLengthCheck(writer, "input", "InputSize");
-            WriteLengthCheck(writer, "target", "OutputSize");
-            WriteLengthCheck(writer, "gradient", "ParameterCount");
-            WriteScratch(writer, "BackpropagationScratchLength", plan.BackpropagationScratchLength);
-            writer.Line("return BackpropagateSample(parameters, input, target, gradient, scratch);");
-        }
-
-        writer.Line();
-        writer.Line("// θ ← θ - (η/N) Σ_x ∂J_x/∂θ: gradient descent over a batch (the whole set, one sample, or a mini-batch of M).");
-        using (writer.Block($"internal static float TrainStep({Span} parameters, {Span} gradient, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
-        {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            WriteLengthCheck(writer, "gradient", "ParameterCount");
-            writer.Line($"int count = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);");
-            WriteScratch(writer, "BackpropagationScratchLength", plan.BackpropagationScratchLength);
-            writer.Line();
-            writer.Line("// Σ_x ∂J_x/∂θ over the batch.");
-            writer.Line("gradient.Clear();");
-            WriteGradientSumLoop(writer, "totalLoss", "BackpropagateSample(parameters, input, target, gradient, scratch)");
-
-            writer.Line();
-            writer.Line("// The mean gradient, applied only if every component is finite.");
-            writer.Line($"{Kernels}.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);");
-            writer.Line("return (float)(totalLoss / count);");
-        }
-
         writer.Line();
         WriteBackpropagateSample(writer, plan);
     }
@@ -90,8 +49,9 @@ internal static partial class NetworkEmitter
     /// <summary>The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first.</summary>
     private static void WriteBackpropagateSample(CodeWriter writer, NetworkPlan plan)
     {
-        writer.Line("// The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first. Arguments are already checked.");
-        using (writer.Block($"private static float BackpropagateSample({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch)"))
+        writer.Line("// The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first; SampleLoop.TrainStep");
+        writer.Line("// and SampleLoop.AccumulateGradient run it for each sample. Arguments are already checked.");
+        using (writer.Block($"public static float BackpropagateSample({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch)"))
         {
             WriteScratchSlices(writer, plan.BackpropagationScratch, "scratch", "1");
             writer.Line();
@@ -131,27 +91,6 @@ internal static partial class NetworkEmitter
         {
             writer.Line($"ForwardLayer{layer.N}(parameters, {previous}, {layer.Z}, {layer.A});");
             previous = layer.A;
-        }
-    }
-
-    /// <summary>
-    /// Writes <c>double {sum} = 0;</c> and the loop that adds each sample's gradient with <paramref name="call"/> (which
-    /// sees <c>input</c> and <c>target</c>) and its loss to <paramref name="sum"/>, refusing a non-finite loss.
-    /// </summary>
-    private static void WriteGradientSumLoop(CodeWriter writer, string sum, string call)
-    {
-        writer.Line($"double {sum} = 0;");
-        using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-        {
-            writer.Line($"{ReadOnlySpan} input = inputs.Slice(sample * InputSize, InputSize);");
-            writer.Line($"{ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
-            writer.Line($"float loss = {call};");
-            using (writer.Block("if (!float.IsFinite(loss))"))
-            {
-                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);");
-            }
-
-            writer.Line($"{sum} += loss;");
         }
     }
 }

@@ -50,8 +50,11 @@ internal static partial class NetworkEmitter
         return writer.ToString();
     }
 
-    /// <summary>The name of the file-local class that holds the network's kernels, e.g. <c>IrisNetKernels</c>.</summary>
+    /// <summary>The name of the file-local struct that holds the network's kernels, e.g. <c>IrisNetKernels</c>.</summary>
     private static string KernelClassName(NetworkSpec spec) => spec.ClassName.TrimStart('@') + "Kernels";
+
+    /// <summary>The runtime's per-sample loops compiled for this network's kernel struct.</summary>
+    private static string SampleLoop(NetworkSpec spec) => $"{Kernels}.SampleLoop<{KernelClass(spec)}>";
 
     /// <summary>The kernel class as the user's class refers to it: fully qualified, so no name the user declares can hide it.</summary>
     private static string KernelClass(NetworkSpec spec) =>
@@ -74,16 +77,18 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// The <c>file static class</c> with everything that is not public API: the kernels' bodies, the per-layer passes
+    /// The <c>file readonly struct</c> with everything that is not public API: the kernels' bodies, the per-layer passes
     /// and drivers, and the baked-in data. Its constants repeat the user's class's public ones (both come from the plan),
-    /// so the kernels read <c>Layer2Size</c> rather than a qualified name.
+    /// so the kernels read <c>Layer2Size</c> rather than a qualified name. A struct (with static members only), because it
+    /// implements <c>ISampleKernels</c> for the runtime's per-sample loops, which are generic over it: with a struct
+    /// type argument the JIT compiles those loops for this network alone.
     /// </summary>
     private static void WriteKernelClass(CodeWriter writer, NetworkPlan plan)
     {
         var spec = plan.Spec;
-        writer.Summary($"The kernels of <see cref=\"{spec.FullyQualifiedName}\"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these.");
+        writer.Summary($"The kernels of <see cref=\"{spec.FullyQualifiedName}\"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        using (writer.Block($"file static class {KernelClassName(spec)}"))
+        using (writer.Block($"file readonly struct {KernelClassName(spec)} : {Kernels}.ISampleKernels"))
         {
             WriteKernelConstants(writer, plan);
             writer.Line();
@@ -115,6 +120,12 @@ internal static partial class NetworkEmitter
         writer.Line($"// Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to {NetworkPlan.StackallocLimit}; per sample and per batch when batched.");
         writer.Line($"private const int ForwardScratchLength = {plan.ForwardScratchLength}, BackpropagationScratchLength = {plan.BackpropagationScratchLength};");
         writer.Line($"private const int ForwardBatchScratchPerSample = {plan.ForwardBatchScratchPerSample}, TrainBatchScratchPerSample = {plan.TrainBatchScratchPerSample}, TrainBatchScratchPerBatch = {plan.TrainBatchScratchPerBatch};");
+        writer.Line("// ISampleKernels: the sizes the runtime's per-sample loops (SampleLoop) run with; the passes are SampleLoss and BackpropagateSample.");
+        writer.Line($"static string {Kernels}.ISampleKernels.NetworkName => NetworkName;");
+        foreach (string size in new[] { "InputSize", "OutputSize", "ParameterCount", "ForwardScratchLength", "BackpropagationScratchLength" })
+        {
+            writer.Line($"static int {Kernels}.ISampleKernels.{size} => {size};");
+        }
     }
 
     /// <summary>Declares the named spans of <paramref name="slices"/> over <paramref name="scratch"/> (only those in <paramref name="names"/>, when given).</summary>

@@ -23,7 +23,7 @@ internal sealed record NetworkPlan(
     EquatableArray<ScratchSlice> ForwardBatchScratch,
     EquatableArray<ScratchSlice> TrainBatchScratch)
 {
-    /// <summary>Per-sample kernels whose scratch fits in this many floats use <c>stackalloc</c>; larger ones rent from the pool.</summary>
+    /// <summary>Per-sample kernels whose scratch fits in this many floats use <c>stackalloc</c>; larger ones rent from the pool. The runtime's <c>ScratchBuffer.StackallocLimit</c>, which its per-sample loops use (a test keeps the two equal).</summary>
     public const int StackallocLimit = 4096;
 
     /// <summary>Vector512 lanes: the widest layer the in-register forward pass holds in one register.</summary>

@@ -18,6 +18,9 @@ public readonly struct ScratchBuffer : IDisposable
 
     private ScratchBuffer(float[] array) => _array = array;
 
+    /// <summary>The most scratch floats a per-sample kernel takes on the stack (<c>stackalloc</c>); more are rented here.</summary>
+    public const int StackallocLimit = 4096;
+
     /// <summary>The alignment of the span <see cref="Rent"/> returns: one cache line, the size of a <c>Vector512</c>.</summary>
     private const int AlignmentFloats = 64 / sizeof(float);
 

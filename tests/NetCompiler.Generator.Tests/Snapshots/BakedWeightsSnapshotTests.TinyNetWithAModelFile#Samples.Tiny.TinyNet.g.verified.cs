@@ -90,11 +90,11 @@ namespace Samples.Tiny
         /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Samples.Tiny.TinyNetKernels.Forward(parameters, input, output);
         /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
-        public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::Samples.Tiny.TinyNetKernels.AccumulateGradient(parameters, input, target, gradient);
+        public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Tiny.TinyNetKernels>.AccumulateGradient(parameters, input, target, gradient);
         /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
-        public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::Samples.Tiny.TinyNetKernels.ComputeLoss(parameters, inputs, targets);
+        public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Tiny.TinyNetKernels>.ComputeLoss(parameters, inputs, targets);
         /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
-        public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Samples.Tiny.TinyNetKernels.TrainStep(parameters, gradient, inputs, targets, learningRate);
+        public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Tiny.TinyNetKernels>.TrainStep(parameters, gradient, inputs, targets, learningRate);
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Samples.Tiny.TinyNetKernels.ForwardBatch(parameters, inputs, outputs);
         /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
@@ -130,9 +130,9 @@ namespace Samples.Tiny
         static global::Samples.Tiny.TinyNet global::NetCompiler.INeuralNetwork<global::Samples.Tiny.TinyNet>.Create(int seed) => new global::Samples.Tiny.TinyNet(seed);
     }
 
-    /// <summary>The kernels of <see cref="global::Samples.Tiny.TinyNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these.</summary>
+    /// <summary>The kernels of <see cref="global::Samples.Tiny.TinyNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
-    file static class TinyNetKernels
+    file readonly struct TinyNetKernels : global::NetCompiler.Kernels.ISampleKernels
     {
         internal const string NetworkName = "TinyNet";
         private const int InputSize = 2, OutputSize = 1, ParameterCount = 9;
@@ -141,6 +141,13 @@ namespace Samples.Tiny
         // Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to 4096; per sample and per batch when batched.
         private const int ForwardScratchLength = 6, BackpropagationScratchLength = 9;
         private const int ForwardBatchScratchPerSample = 5, TrainBatchScratchPerSample = 13, TrainBatchScratchPerBatch = 3;
+        // ISampleKernels: the sizes the runtime's per-sample loops (SampleLoop) run with; the passes are SampleLoss and BackpropagateSample.
+        static string global::NetCompiler.Kernels.ISampleKernels.NetworkName => NetworkName;
+        static int global::NetCompiler.Kernels.ISampleKernels.InputSize => InputSize;
+        static int global::NetCompiler.Kernels.ISampleKernels.OutputSize => OutputSize;
+        static int global::NetCompiler.Kernels.ISampleKernels.ParameterCount => ParameterCount;
+        static int global::NetCompiler.Kernels.ISampleKernels.ForwardScratchLength => ForwardScratchLength;
+        static int global::NetCompiler.Kernels.ISampleKernels.BackpropagationScratchLength => BackpropagationScratchLength;
 
         // ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----
 
@@ -158,67 +165,21 @@ namespace Samples.Tiny
             ForwardLayer2(parameters, a1, z2, a2);
         }
 
-        internal static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
+        // The forward pass of one sample, then its loss J_x; SampleLoop.ComputeLoss runs it for each sample. Arguments are already checked.
+        public static float SampleLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> scratch)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
             global::System.Span<float> z1 = scratch.Slice(0, 2);
             global::System.Span<float> a1 = scratch.Slice(2, 2);
             global::System.Span<float> z2 = scratch.Slice(4, 1);
             global::System.Span<float> a2 = scratch.Slice(5, 1);
-            double totalLoss = 0;
-            for (int sample = 0; sample < count; sample++)
-            {
-                global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
-                global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-                ForwardLayer1(parameters, input, z1, a1);
-                ForwardLayer2(parameters, a1, z2, a2);
-                totalLoss += global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(z2, a2, target, default);
-            }
-            return (float)(totalLoss / count);
+            ForwardLayer1(parameters, input, z1, a1);
+            ForwardLayer2(parameters, a1, z2, a2);
+            return global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(z2, a2, target, default);
         }
 
-        internal static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
-        {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
-            global::NetCompiler.Kernels.Guard.Length(target, OutputSize, NetworkName, "OutputSize", nameof(target));
-            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
-            return BackpropagateSample(parameters, input, target, gradient, scratch);
-        }
-
-        // θ ← θ - (η/N) Σ_x ∂J_x/∂θ: gradient descent over a batch (the whole set, one sample, or a mini-batch of M).
-        internal static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
-        {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int count = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName);
-            global::System.Span<float> scratch = stackalloc float[BackpropagationScratchLength];
-
-            // Σ_x ∂J_x/∂θ over the batch.
-            gradient.Clear();
-            double totalLoss = 0;
-            for (int sample = 0; sample < count; sample++)
-            {
-                global::System.ReadOnlySpan<float> input = inputs.Slice(sample * InputSize, InputSize);
-                global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-                float loss = BackpropagateSample(parameters, input, target, gradient, scratch);
-                if (!float.IsFinite(loss))
-                {
-                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, input, target);
-                }
-                totalLoss += loss;
-            }
-
-            // The mean gradient, applied only if every component is finite.
-            global::NetCompiler.Kernels.GradientDescent.Apply(parameters, gradient, learningRate / count, NetworkName);
-            return (float)(totalLoss / count);
-        }
-
-        // The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first. Arguments are already checked.
-        private static float BackpropagateSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> scratch)
+        // The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first; SampleLoop.TrainStep
+        // and SampleLoop.AccumulateGradient run it for each sample. Arguments are already checked.
+        public static float BackpropagateSample(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> scratch)
         {
             global::System.Span<float> z1 = scratch.Slice(0, 2);
             global::System.Span<float> a1 = scratch.Slice(2, 2);
