@@ -3,8 +3,10 @@
 Each figure is compared as a share of the FMA peak measured in its own run (which cancels the host's speed of the
 moment), and as plain time; a figure is reported at its best over the runs of each version.
 Usage: python3 tests/NetCompiler.Benchmarks/compare.py before1.csv[,before2.csv...] after1.csv[,after2.csv...]
-(each argument a comma-separated list of BenchmarkDotNet *-report.csv files, one per full run)."""
-import csv, sys
+(each argument a comma-separated list of BenchmarkDotNet *-report.csv files, one per full run).
+After the table it summarises the generated figures and, as a null test, the baselines (textbook, ONNX Runtime), whose
+code is the same in both versions: how far they move between the two sets of runs is the noise of the comparison."""
+import csv, math, statistics, sys
 
 def nanoseconds(text):
     number, unit = text.replace(',', '').split()
@@ -40,3 +42,17 @@ for key in sorted(before.keys() & after.keys()):
     worse += not ok
     print(f"| {kind.replace('Benchmark', '')} | {batch} | {method} | {before[key][1] / 1e3:,.2f} µs | {after[key][1] / 1e3:,.2f} µs | {ratio:.3f} | {'yes' if ok else 'NO'} |")
 print(f"\n{worse} figure(s) more than 3 % slower than before, relative to the peak of their own runs.")
+
+def summary(label, keys):
+    ratios = [after[k][0] / before[k][0] for k in keys]
+    if not ratios:
+        return
+    geomean = math.exp(sum(map(math.log, ratios)) / len(ratios))
+    print(f"{label}: {len(ratios)} figures, after/before geometric mean {geomean:.3f}, median {statistics.median(ratios):.3f}, "
+          f"{sum(r > 1.03 for r in ratios)} more than 3 % slower, {sum(r < 1 / 1.03 for r in ratios)} more than 3 % faster, "
+          f"range {min(ratios):.3f}-{max(ratios):.3f}")
+
+common = sorted(before.keys() & after.keys())
+generated = [k for k in common if any(k[1].startswith(p) for p in ('generated', '2 threads'))]
+summary("generated code", generated)
+summary("baselines, the same code in both versions (the noise)", [k for k in common if k not in generated])
