@@ -68,6 +68,7 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
 
         Assert.True(entries.Contains("lib/net10.0/NetCompiler.dll"), $"lib/net10.0/NetCompiler.dll is missing from the package:\n{listing}");
         Assert.True(entries.Contains("analyzers/dotnet/cs/NetCompiler.Generator.dll"), $"The generator is missing from the package:\n{listing}");
+        Assert.True(entries.Contains("buildTransitive/NetCompiler.targets"), $"The build targets (NC1001) are missing from the package:\n{listing}");
         // The generator is only an analyzer: as a lib/ assembly it would drag Roslyn into every consumer.
         Assert.Equal(["analyzers/dotnet/cs/NetCompiler.Generator.dll"], entries.Where(e => e.EndsWith("NetCompiler.Generator.dll", StringComparison.Ordinal)));
 
@@ -126,6 +127,54 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
             Assert.Equal(expected[0], actual, 1e-6f);
             Assert.True(Math.Abs(actual - XorTargets[sample]) < 0.1f, $"XOR sample {sample}: output {actual}, target {XorTargets[sample]}.\n{run}");
         }
+    }
+
+    [Fact]
+    public async Task ANativeAotBuildForX64WithoutAnInstructionSetIsWarnedOnceAndNoOtherIs()
+    {
+        await package.PackAsync();
+        string app = package.CreateDirectory("aot-app");
+        string packages = package.CreateDirectory("aot-packages");
+        WriteConsumerProject(app, packages);
+        var restore = await ProcessRunner.RunDotnetAsync(app, BuildTimeout, "restore", "--tl:off", "-nodeReuse:false");
+        Assert.True(restore.ExitCode == 0, $"The consumer project did not restore.\n{restore}");
+
+        // The package's target alone, as a build of each configuration would run it after Build (restoring the
+        // NativeAOT compiler itself would need a package source other than the local feed).
+        async Task<int> WarningsFor(params string[] properties)
+        {
+            var check = await ProcessRunner.RunDotnetAsync(
+                app, BuildTimeout, ["msbuild", "App.csproj", "-t:NetCompilerCheckAotInstructionSet", "-nologo", "-nodeReuse:false", .. properties.Select(p => "-p:" + p)]);
+            Assert.True(check.ExitCode == 0, $"The check failed to run ({string.Join(" ", properties)}).\n{check}");
+            int warnings = check.StandardOutput.Split('\n').Count(line => line.Contains("warning NC1001:", StringComparison.Ordinal));
+            if (warnings > 0)
+            {
+                Assert.Contains("<IlcInstructionSet>native</IlcInstructionSet>", check.StandardOutput, StringComparison.Ordinal);
+            }
+
+            return warnings;
+        }
+
+        Assert.Equal(1, await WarningsFor("PublishAot=true", "RuntimeIdentifier=linux-x64"));
+        Assert.Equal(1, await WarningsFor("PublishAot=true", "RuntimeIdentifier=win-x64"));
+        Assert.Equal(0, await WarningsFor("PublishAot=true", "RuntimeIdentifier=linux-x64", "IlcInstructionSet=native"));
+        Assert.Equal(0, await WarningsFor("PublishAot=true", "RuntimeIdentifier=linux-x64", "IlcInstructionSet=x86-x64-v3"));
+        Assert.Equal(0, await WarningsFor("PublishAot=true", "RuntimeIdentifier=linux-arm64"));
+        Assert.Equal(0, await WarningsFor("PublishAot=true", "RuntimeIdentifier=linux-x64", "NetCompilerAotInstructionSetCheck=false"));
+        Assert.Equal(0, await WarningsFor("RuntimeIdentifier=linux-x64"));
+    }
+
+    [Fact]
+    public async Task AProjectReferencingTheRepositoryBuildsForNativeAotWhenTheCommandLineAsksForIt()
+    {
+        // `-p:PublishAot=true` is a global property and reaches the netstandard2.0 generator project, which refused it
+        // (NETSDK1207) until it set the property back for itself. Built in the fixture's copy of the repository.
+        await package.PackAsync();
+        var build = await ProcessRunner.RunDotnetAsync(
+            package.RepositoryDirectory, BuildTimeout,
+            "build", "samples/Xor/Xor.csproj", "-c", "Release", "-p:PublishAot=true", "-r", "linux-x64", "--tl:off", "-clp:Summary", "-nodeReuse:false");
+        Assert.True(build.ExitCode == 0, $"samples/Xor did not build with PublishAot=true.\n{build}");
+        Assert.DoesNotContain("NETSDK1207", build.StandardOutput, StringComparison.Ordinal);
     }
 
     private void WriteConsumerProject(string app, string packages)
@@ -222,6 +271,9 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
         /// <summary>The temporary folder holding the repository copy, the feed and the consumer.</summary>
         public string Root { get; } = Path.Combine(Path.GetTempPath(), $"NetCompiler.PackageTests.{Guid.NewGuid():N}");
 
+        /// <summary>The copy of the repository that was packed.</summary>
+        public string RepositoryDirectory => Path.Combine(Root, "repository");
+
         /// <summary>The local package feed: a folder holding the .nupkg.</summary>
         public string FeedDirectory => Path.Combine(Root, "feed");
 
@@ -265,7 +317,7 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
 
         private async Task<ProcessResult> PackOnceAsync()
         {
-            string repository = Path.Combine(Root, "repository");
+            string repository = RepositoryDirectory;
             CopySources(new DirectoryInfo(RepositoryRoot.Locate()), repository);
             var pack = await ProcessRunner.RunDotnetAsync(
                 repository, BuildTimeout,
