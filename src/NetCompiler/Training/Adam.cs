@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Training;
@@ -104,24 +103,15 @@ public sealed class Adam : Optimizer
         float stepSize,
         float inverseRootSecondCorrection) : IVectorUpdate
     {
-        private readonly Vector<float> _gradientScale = new(gradientScale);
-        private readonly Vector<float> _coupledDecay = new(coupledDecay);
-        private readonly Vector<float> _shrink = new(shrink);
-        private readonly Vector<float> _beta1 = new(beta1);
-        private readonly Vector<float> _oneMinusBeta1 = new(1f - beta1);
-        private readonly Vector<float> _beta2 = new(beta2);
-        private readonly Vector<float> _oneMinusBeta2 = new(1f - beta2);
-        private readonly Vector<float> _epsilon = new(epsilon);
-        private readonly Vector<float> _stepSize = new(stepSize);
-        private readonly Vector<float> _inverseRootSecondCorrection = new(inverseRootSecondCorrection);
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> m, ref Vector<float> v)
+        public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector m, ref TVector v)
+            where TVector : struct, IFloatVector<TVector>
         {
-            var g = (_gradientScale * gradient) + (_coupledDecay * parameter);
-            m = (_beta1 * m) + (_oneMinusBeta1 * g);
-            v = (_beta2 * v) + (_oneMinusBeta2 * g * g);
-            parameter = (_shrink * parameter) - (_stepSize * m / ((Vector.SquareRoot(v) * _inverseRootSecondCorrection) + _epsilon));
+            var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(coupledDecay) * parameter);
+            m = (TVector.Create(beta1) * m) + (TVector.Create(1f - beta1) * g);
+            v = (TVector.Create(beta2) * v) + (TVector.Create(1f - beta2) * g * g);
+            parameter = (TVector.Create(shrink) * parameter) -
+                (TVector.Create(stepSize) * m / ((TVector.SquareRoot(v) * TVector.Create(inverseRootSecondCorrection)) + TVector.Create(epsilon)));
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Training;
@@ -54,19 +53,13 @@ public sealed class RmsProp : Optimizer
     /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← αv + (1 − α) g²</c>; <c>θ ← θ − η g / (√v + ε)</c>.</summary>
     private readonly struct Kernel(float learningRate, float gradientScale, float weightDecay, float alpha, float epsilon) : IVectorUpdate
     {
-        private readonly Vector<float> _learningRate = new(learningRate);
-        private readonly Vector<float> _gradientScale = new(gradientScale);
-        private readonly Vector<float> _weightDecay = new(weightDecay);
-        private readonly Vector<float> _alpha = new(alpha);
-        private readonly Vector<float> _oneMinusAlpha = new(1f - alpha);
-        private readonly Vector<float> _epsilon = new(epsilon);
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> meanSquare, ref Vector<float> unused)
+        public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector meanSquare, ref TVector unused)
+            where TVector : struct, IFloatVector<TVector>
         {
-            var g = (_gradientScale * gradient) + (_weightDecay * parameter);
-            meanSquare = (_alpha * meanSquare) + (_oneMinusAlpha * g * g);
-            parameter -= _learningRate * g / (Vector.SquareRoot(meanSquare) + _epsilon);
+            var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(weightDecay) * parameter);
+            meanSquare = (TVector.Create(alpha) * meanSquare) + (TVector.Create(1f - alpha) * g * g);
+            parameter -= TVector.Create(learningRate) * g / (TVector.SquareRoot(meanSquare) + TVector.Create(epsilon));
         }
     }
 }

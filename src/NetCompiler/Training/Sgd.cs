@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Training;
@@ -58,24 +57,19 @@ public sealed class Sgd : Optimizer
     /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← μv + g</c>; <c>θ ← θ − η (g + μv)</c> (Nesterov), <c>θ − η v</c>, or <c>θ − η g</c> (μ = 0).</summary>
     private readonly struct Kernel(float learningRate, float gradientScale, float weightDecay, float momentum, bool nesterov) : IVectorUpdate
     {
-        private readonly Vector<float> _learningRate = new(learningRate);
-        private readonly Vector<float> _gradientScale = new(gradientScale);
-        private readonly Vector<float> _weightDecay = new(weightDecay);
-        private readonly Vector<float> _momentum = new(momentum);
-        private readonly bool _hasMomentum = momentum != 0f;
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> velocity, ref Vector<float> unused)
+        public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector velocity, ref TVector unused)
+            where TVector : struct, IFloatVector<TVector>
         {
-            var g = (_gradientScale * gradient) + (_weightDecay * parameter);
-            if (!_hasMomentum)
+            var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(weightDecay) * parameter);
+            if (momentum == 0f)
             {
-                parameter -= _learningRate * g;
+                parameter -= TVector.Create(learningRate) * g;
                 return;
             }
 
-            velocity = (_momentum * velocity) + g;
-            parameter -= _learningRate * (nesterov ? g + (_momentum * velocity) : velocity);
+            velocity = (TVector.Create(momentum) * velocity) + g;
+            parameter -= TVector.Create(learningRate) * (nesterov ? g + (TVector.Create(momentum) * velocity) : velocity);
         }
     }
 }

@@ -1,61 +1,93 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetCompiler.Training;
 
 /// <summary>
-/// The element-wise update of one optimizer, written once for a <see cref="Vector{T}"/> of
-/// parameters. <see cref="VectorLoop.Update"/> runs it over whole buffers, tail included, so the
-/// math exists in one place.
+/// The element-wise update of one optimizer, written once with the operators of <see cref="IFloatVector{TSelf}"/>;
+/// <see cref="VectorLoop.Update{TKernel}"/> runs it over whole buffers, tail included, at the widest vector width the machine
+/// accelerates, so the math exists in one place.
 /// </summary>
 internal interface IVectorUpdate
 {
     /// <summary>Updates <paramref name="parameter"/> and the optimizer's state from the raw <paramref name="gradient"/>.</summary>
-    void Update(ref Vector<float> parameter, Vector<float> gradient, ref Vector<float> state1, ref Vector<float> state2);
+    void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector state1, ref TVector state2)
+        where TVector : struct, IFloatVector<TVector>;
 }
 
 /// <summary>Vectorized loops over flat float buffers, shared by the optimizers and the trainer. Allocation-free.</summary>
 internal static class VectorLoop
 {
     /// <summary>
-    /// Applies <paramref name="kernel"/> to every element. <paramref name="state1"/> and
-    /// <paramref name="state2"/> are per-parameter state buffers, or empty when the optimizer has none.
-    /// The last <c>Length mod Vector&lt;float&gt;.Count</c> elements go through the same kernel on a
-    /// zero-padded copy, so every element sees exactly the same arithmetic.
+    /// Applies <paramref name="kernel"/> to every element, one pass over the buffers with the widest accelerated
+    /// vectors (512, 256 or 128 bits). <paramref name="state1"/> and <paramref name="state2"/> are per-parameter state
+    /// buffers, or empty when the optimizer has none. The last <c>Length mod Count</c> elements go through the same
+    /// kernel on a zero-padded copy, so every element sees exactly the same arithmetic, whatever the width.
     /// </summary>
     public static void Update<TKernel>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state1, Span<float> state2)
         where TKernel : struct, IVectorUpdate
     {
-        int width = Vector<float>.Count;
-        int full = parameters.Length - (parameters.Length % width);
-        var p = MemoryMarshal.Cast<float, Vector<float>>(parameters[..full]);
-        var g = MemoryMarshal.Cast<float, Vector<float>>(gradient[..full]);
-        var s1 = MemoryMarshal.Cast<float, Vector<float>>(state1.IsEmpty ? default : state1[..full]);
-        var s2 = MemoryMarshal.Cast<float, Vector<float>>(state2.IsEmpty ? default : state2[..full]);
-        Vector<float> unused1 = default;
-        Vector<float> unused2 = default;
-        for (int i = 0; i < p.Length; i++)
+        if (Vector512.IsHardwareAccelerated)
         {
-            kernel.Update(
-                ref p[i],
-                g[i],
-                ref s1.IsEmpty ? ref unused1 : ref s1[i],
-                ref s2.IsEmpty ? ref unused2 : ref s2[i]);
+            Update<TKernel, Float512>(kernel, parameters, gradient, state1, state2);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Update<TKernel, Float256>(kernel, parameters, gradient, state1, state2);
+        }
+        else
+        {
+            Update<TKernel, Float128>(kernel, parameters, gradient, state1, state2);
+        }
+    }
+
+    /// <summary><see cref="Update{TKernel}"/> with vectors of <typeparamref name="TVector"/>.</summary>
+    internal static void Update<TKernel, TVector>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state1, Span<float> state2)
+        where TKernel : struct, IVectorUpdate
+        where TVector : struct, IFloatVector<TVector>
+    {
+        int width = TVector.Count;
+        nuint full = (nuint)(parameters.Length - (parameters.Length % width));
+        ref float p = ref MemoryMarshal.GetReference(parameters);
+        ref float g = ref MemoryMarshal.GetReference(gradient);
+        bool hasState1 = !state1.IsEmpty;
+        bool hasState2 = !state2.IsEmpty;
+        ref float s1 = ref MemoryMarshal.GetReference(state1);
+        ref float s2 = ref MemoryMarshal.GetReference(state2);
+        TVector none = default;
+        for (nuint i = 0; i < full; i += (nuint)width)
+        {
+            var parameter = TVector.Load(ref p, i);
+            var first = hasState1 ? TVector.Load(ref s1, i) : none;
+            var second = hasState2 ? TVector.Load(ref s2, i) : none;
+            kernel.Update(ref parameter, TVector.Load(ref g, i), ref first, ref second);
+            TVector.Store(parameter, ref p, i);
+            if (hasState1)
+            {
+                TVector.Store(first, ref s1, i);
+            }
+
+            if (hasState2)
+            {
+                TVector.Store(second, ref s2, i);
+            }
         }
 
-        if (full < parameters.Length)
+        if ((int)full < parameters.Length)
         {
-            UpdateTail(kernel, parameters, gradient, state1, state2, full);
+            UpdateTail<TKernel, TVector>(kernel, parameters, gradient, state1, state2, (int)full);
         }
     }
 
     /// <summary>Runs <paramref name="kernel"/> on the elements from <paramref name="full"/> on, through a zero-padded vector.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void UpdateTail<TKernel>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state1, Span<float> state2, int full)
+    private static void UpdateTail<TKernel, TVector>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state1, Span<float> state2, int full)
         where TKernel : struct, IVectorUpdate
+        where TVector : struct, IFloatVector<TVector>
     {
-        int width = Vector<float>.Count;
+        int width = TVector.Count;
         int tail = parameters.Length - full;
         Span<float> scratch = stackalloc float[4 * width];
         scratch.Clear();
@@ -75,11 +107,13 @@ internal static class VectorLoop
             state2[full..].CopyTo(tailState2);
         }
 
-        kernel.Update(
-            ref MemoryMarshal.Cast<float, Vector<float>>(tailParameters)[0],
-            MemoryMarshal.Cast<float, Vector<float>>(tailGradient)[0],
-            ref MemoryMarshal.Cast<float, Vector<float>>(tailState1)[0],
-            ref MemoryMarshal.Cast<float, Vector<float>>(tailState2)[0]);
+        var parameter = TVector.Load(ref MemoryMarshal.GetReference(tailParameters), 0);
+        var first = TVector.Load(ref MemoryMarshal.GetReference(tailState1), 0);
+        var second = TVector.Load(ref MemoryMarshal.GetReference(tailState2), 0);
+        kernel.Update(ref parameter, TVector.Load(ref MemoryMarshal.GetReference(tailGradient), 0), ref first, ref second);
+        TVector.Store(parameter, ref MemoryMarshal.GetReference(tailParameters), 0);
+        TVector.Store(first, ref MemoryMarshal.GetReference(tailState1), 0);
+        TVector.Store(second, ref MemoryMarshal.GetReference(tailState2), 0);
         tailParameters[..tail].CopyTo(parameters[full..]);
         if (!state1.IsEmpty)
         {
