@@ -14,7 +14,7 @@ namespace NetCompiler.Tests;
 /// only package source is the local feed, compiled with the generator that ships inside the package,
 /// and run. The numbers the packaged network prints must match the same network built in this repository.
 /// </summary>
-public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutputHelper output) : IClassFixture<PackageTests.PackedPackage>
+public sealed partial class PackageTests(PackageTests.PackedPackage package, ITestOutputHelper output) : IClassFixture<PackageTests.PackedPackage>
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);

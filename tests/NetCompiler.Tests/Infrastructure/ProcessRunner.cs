@@ -15,16 +15,21 @@ internal sealed record ProcessResult(string CommandLine, int ExitCode, string St
 internal static class ProcessRunner
 {
     /// <summary>
-    /// Runs <c>dotnet <paramref name="arguments"/></c> in <paramref name="workingDirectory"/>. The child gets a
+    /// Runs <c>dotnet <paramref name="arguments"/></c> in <paramref name="workingDirectory"/>, as <see cref="RunAsync"/>
+    /// does, with the same SDK as the tests (DOTNET_HOST_PATH is the dotnet executable that launched them).
+    /// </summary>
+    public static Task<ProcessResult> RunDotnetAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet", workingDirectory, timeout, arguments);
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>. The child gets a
     /// clean MSBuild environment (the test host runs inside <c>dotnet test</c>, whose MSBuild variables must
     /// not leak into an unrelated build) and no MSBuild node reuse, so nothing outlives the call. On timeout
     /// the whole process tree is killed and <see cref="TimeoutException"/> carries the output so far.
     /// </summary>
-    public static async Task<ProcessResult> RunDotnetAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static async Task<ProcessResult> RunAsync(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        // DOTNET_HOST_PATH is the dotnet executable that launched the tests; use the same SDK.
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var startInfo = new ProcessStartInfo(dotnet)
+        var startInfo = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -46,7 +51,7 @@ internal static class ProcessRunner
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
         startInfo.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
 
-        string commandLine = $"dotnet {string.Join(' ', arguments)}   (in {workingDirectory})";
+        string commandLine = $"{Path.GetFileName(fileName)} {string.Join(' ', arguments)}   (in {workingDirectory})";
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {commandLine}.");
         var standardOutput = process.StandardOutput.ReadToEndAsync();
