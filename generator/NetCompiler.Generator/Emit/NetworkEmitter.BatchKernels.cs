@@ -42,7 +42,7 @@ internal static partial class NetworkEmitter
             writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
-                writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.");
+                writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.");
                 writer.Line($"{PerSampleBatch(plan)}.Forward(parameters, inputs, outputs, count);");
                 writer.Line("return;");
             }
@@ -86,7 +86,7 @@ internal static partial class NetworkEmitter
             writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
-                writer.Line("// Neither 512- nor 256-bit vectors on this machine: the per-sample step.");
+                writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the per-sample step.");
                 writer.Line($"return {PerSampleBatch(plan)}.TrainStep(parameters, inputs, targets, learningRate);");
             }
 
@@ -122,7 +122,7 @@ internal static partial class NetworkEmitter
             writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
-                writer.Line("// Neither 512- nor 256-bit vectors on this machine: one sample at a time.");
+                writer.Line("// No vectors (512, 256 or 128 bits) on this machine: one sample at a time.");
                 writer.Line($"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
             }
 

@@ -12,8 +12,8 @@ public static class BatchLayout
     public const int TileSamples = 64;
 
     /// <summary>
-    /// Whether this machine runs the matrix form with register blocks (it has 512- or 256-bit vectors); elsewhere the
-    /// batched kernels run the per-sample kernels sample by sample. A constant for the JIT.
+    /// Whether this machine runs the matrix form with register blocks (it has 512-, 256- or 128-bit vectors: every x64
+    /// and Arm64 machine); elsewhere the batched kernels run the per-sample kernels sample by sample. A constant for the JIT.
     /// </summary>
-    public static bool VectorsAccelerated => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
+    public static bool VectorsAccelerated => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated || Vector128.IsHardwareAccelerated;
 }

@@ -5,7 +5,7 @@ namespace NetCompiler.Kernels;
 /// <summary>
 /// The batched kernels of a generated network in the forms that need no code of their own: one sample at a time with
 /// its per-sample kernels, what <c>ForwardBatch</c>, <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> run on
-/// machines with neither 512- nor 256-bit vectors (<see cref="BatchLayout.VectorsAccelerated"/>), and the training step
+/// machines without vectors (<see cref="BatchLayout.VectorsAccelerated"/>), and the training step
 /// through a checked gradient buffer. Called by generated code after its argument checks; use the network's methods.
 /// </summary>
 /// <typeparam name="TNet">The generated network.</typeparam>

@@ -272,7 +272,7 @@ namespace Samples.Tiny
             int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
+                // No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.
                 global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Tiny.TinyNet>.Forward(parameters, inputs, outputs, count);
                 return;
             }
@@ -303,7 +303,7 @@ namespace Samples.Tiny
             int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
+                // No vectors (512, 256 or 128 bits) on this machine: the per-sample step.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Tiny.TinyNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
@@ -334,7 +334,7 @@ namespace Samples.Tiny
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                // No vectors (512, 256 or 128 bits) on this machine: one sample at a time.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Tiny.TinyNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
             }
 

@@ -350,7 +350,7 @@ namespace Samples.Iris
             int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
+                // No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.
                 global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.Forward(parameters, inputs, outputs, count);
                 return;
             }
@@ -381,7 +381,7 @@ namespace Samples.Iris
             int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
+                // No vectors (512, 256 or 128 bits) on this machine: the per-sample step.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
@@ -412,7 +412,7 @@ namespace Samples.Iris
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                // No vectors (512, 256 or 128 bits) on this machine: one sample at a time.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Iris.IrisNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
             }
 

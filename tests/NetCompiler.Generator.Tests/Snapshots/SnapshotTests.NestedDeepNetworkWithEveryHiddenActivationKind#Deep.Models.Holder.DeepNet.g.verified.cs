@@ -421,7 +421,7 @@ namespace Deep
             int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
+                // No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.
                 global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.Forward(parameters, inputs, outputs, count);
                 return;
             }
@@ -460,7 +460,7 @@ namespace Deep
             int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
+                // No vectors (512, 256 or 128 bits) on this machine: the per-sample step.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
@@ -500,7 +500,7 @@ namespace Deep
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                // No vectors (512, 256 or 128 bits) on this machine: one sample at a time.
                 return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
             }
 

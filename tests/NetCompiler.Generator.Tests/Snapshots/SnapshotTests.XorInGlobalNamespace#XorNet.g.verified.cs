@@ -298,7 +298,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
-            // Neither 512- nor 256-bit vectors on this machine: the per-sample kernels.
+            // No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.
             global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.Forward(parameters, inputs, outputs, count);
             return;
         }
@@ -329,7 +329,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
-            // Neither 512- nor 256-bit vectors on this machine: the per-sample step.
+            // No vectors (512, 256 or 128 bits) on this machine: the per-sample step.
             return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.TrainStep(parameters, inputs, targets, learningRate);
         }
 
@@ -360,7 +360,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
-            // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+            // No vectors (512, 256 or 128 bits) on this machine: one sample at a time.
             return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
         }
 

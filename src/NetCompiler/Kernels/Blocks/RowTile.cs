@@ -15,9 +15,10 @@ namespace NetCompiler.Kernels.Blocks;
 /// <remarks>
 /// <para>Operands: row r of S is read at <c>s + r·rowStride + t·depthStride</c> for depth index t (so S can be W or Wᵀ
 /// without a transpose); M and C are row-major with leading dimensions <c>ldm</c> and <c>ldc</c>.</para>
-/// <para><see cref="Vector512.IsHardwareAccelerated"/> and <see cref="Vector256.IsHardwareAccelerated"/> are constants
-/// for the JIT, so the machine code of a tile holds only its machine's path. Machines with neither never reach a tile:
-/// the generated entry points run the per-sample kernels there.</para>
+/// <para><see cref="Vector512.IsHardwareAccelerated"/>, <see cref="Vector256.IsHardwareAccelerated"/> and
+/// <see cref="Vector128.IsHardwareAccelerated"/> are constants for the JIT, so the machine code of a tile holds only its
+/// machine's path. Machines with none of them never reach a tile: the generated entry points run the per-sample kernels
+/// there.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RowTile
@@ -108,30 +109,51 @@ public static class RowTile
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            // 16 columns: 6 rows × 2 vectors fill the 16 registers, so a full tile is two 6-row blocks.
-            for (; column + 16 <= columns; column += 16)
-            {
-                if (rows == FullRows)
-                {
-                    Vector256Block.Columns16<Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    Vector256Block.Columns16<Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
-                }
-                else
-                {
-                    Vector256Block.Columns16<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                }
-            }
-
-            if (column + 8 <= columns)
-            {
-                Vector256Block.Columns8<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 8;
-            }
+            column = Narrow<TRows, Lanes256, Vector256<float>>(ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            column = Narrow<TRows, Lanes128, Vector128<float>>(ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
         }
 
         if (column < columns)
         {
             ColumnTail.MultiplyAdd(rows, ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
         }
+    }
+
+    /// <summary>
+    /// The columns of the tile that fill <see cref="NarrowBlock{TLanes, TVector}"/> blocks of one width: blocks of two
+    /// vectors (6 rows × 2 vectors fill the 16 registers, so a full tile is two 6-row blocks), then at most one block of
+    /// one vector. Returns the first column left over.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Narrow<TRows, TLanes, TVector>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+        where TRows : struct, IRowCount
+        where TLanes : struct, ILanes<TVector>
+        where TVector : struct
+    {
+        int lanes = TLanes.Count;
+        int column = 0;
+        for (; column + (2 * lanes) <= columns; column += 2 * lanes)
+        {
+            if (TRows.Value == FullRows)
+            {
+                NarrowBlock<TLanes, TVector>.TwoVectors<Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                NarrowBlock<TLanes, TVector>.TwoVectors<Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
+            }
+            else
+            {
+                NarrowBlock<TLanes, TVector>.TwoVectors<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            }
+        }
+
+        if (column + lanes <= columns)
+        {
+            NarrowBlock<TLanes, TVector>.OneVector<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            column += lanes;
+        }
+
+        return column;
     }
 }
