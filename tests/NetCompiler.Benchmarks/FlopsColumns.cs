@@ -85,7 +85,8 @@ public sealed class FlopsColumn(bool percentOfPeak) : IColumn
         int batch = (int)benchmarkCase.Parameters["Batch"];
         double weights = description.Layers.Sum(l => (double)l.WeightCount);
         double firstLayer = description.Layers[0].WeightCount;
-        bool training = type.GetGenericTypeDefinition() == typeof(TrainingBenchmark<>);
+        var definition = type.GetGenericTypeDefinition();
+        bool training = definition == typeof(TrainingBenchmark<>) || definition == typeof(BigLayerBenchmark<>);
         return 2 * batch * (training ? (3 * weights) - firstLayer : weights);
     }
 }

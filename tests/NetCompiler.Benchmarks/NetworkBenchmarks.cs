@@ -16,8 +16,8 @@ public abstract class NetworkBenchmarkBase<TNet>
     protected float[][] JaggedTargets = [];
     protected TextbookNetwork Textbook = null!;
 
-    [Params(1, 32, 64, 256)]
-    public int Batch { get; set; }
+    /// <summary>Samples per call: a <c>[Params]</c> property of each benchmark class.</summary>
+    public abstract int Batch { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -53,6 +53,9 @@ public class TrainingBenchmark<TNet> : NetworkBenchmarkBase<TNet>
     where TNet : class, INeuralNetwork<TNet>
 {
     private float[] _gradient = [];
+
+    [Params(1, 32, 64, 256)]
+    public override int Batch { get; set; }
 
     [GlobalSetup(Target = nameof(PerSample))]
     public void SetupPerSample()
@@ -95,6 +98,9 @@ public class InferenceBenchmark<TNet> : NetworkBenchmarkBase<TNet>, IDisposable
     private OrtValue? _input;
     private OrtValue? _output;
     private float[] _onnxOutputs = [];
+
+    [Params(1, 32, 64, 256)]
+    public override int Batch { get; set; }
 
     /// <summary>
     /// ONNX Runtime, CPU, one intra-op thread, running the library's own ONNX export of the same weights,

@@ -28,3 +28,23 @@ public partial class Mnist100;
 [Dense(256, Activation.ReLU)]
 [Dense(10, Activation.Softmax)]
 public partial class Deep256;
+
+/// <summary>784-1024-1024-10: weights (4.0 MB) beyond L2.</summary>
+[Network(Inputs = 784, Loss = Loss.CrossEntropy)]
+[Dense(1024, Activation.ReLU)]
+[Dense(1024, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class Wide1024;
+
+/// <summary>1024-2048-2048-10: weights (25 MB) beyond L3 of one core's share.</summary>
+[Network(Inputs = 1024, Loss = Loss.CrossEntropy)]
+[Dense(2048, Activation.ReLU)]
+[Dense(2048, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class Wide2048;
+
+/// <summary>4096-4096-10: one 64 MB weight matrix.</summary>
+[Network(Inputs = 4096, Loss = Loss.CrossEntropy)]
+[Dense(4096, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class Wide4096;
