@@ -50,27 +50,37 @@ public static class OnnxImporter
     public const int MaxEntryCount = OnnxSerializer.MaxEntryCount;
 
     /// <summary>Reads an ONNX model from <paramref name="stream"/> (to its end) and loads its weights into <paramref name="net"/>.</summary>
-    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
+    /// <param name="net">The network that receives the weights.</param>
+    /// <param name="stream">The model. A model whose weights are in a side file (external data) must be loaded from its file instead.</param>
+    /// <param name="options">What to accept beyond an exact match, e.g. <see cref="OnnxImportOptions.AcceptLogits"/>; null for the defaults.</param>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers, keeps weights in a side file, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
-    public static void Load<TNet>(TNet net, Stream stream)
+    public static void Load<TNet>(TNet net, Stream stream, OnnxImportOptions? options = null)
         where TNet : class, INeuralNetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = ReadModel(stream);
-        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), sideFiles: null, options ?? new OnnxImportOptions());
     }
 
-    /// <summary>Reads the ONNX model in the file <paramref name="path"/> and loads its weights into <paramref name="net"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
+    /// <summary>
+    /// Reads the ONNX model in the file <paramref name="path"/> and loads its weights into <paramref name="net"/>. Weights
+    /// stored in side files (external data, as the dynamo exporter writes them) are read from the model's folder.
+    /// </summary>
+    /// <param name="net">The network that receives the weights.</param>
+    /// <param name="path">The <c>.onnx</c> file.</param>
+    /// <param name="options">What to accept beyond an exact match, e.g. <see cref="OnnxImportOptions.AcceptLogits"/>; null for the defaults.</param>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers, names a side file that is missing, outside the model's folder or too short, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
-    public static void Load<TNet>(TNet net, string path)
+    public static void Load<TNet>(TNet net, string path, OnnxImportOptions? options = null)
         where TNet : class, INeuralNetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        Load(net, file);
+        using var buffer = ReadModel(file);
+        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), new OnnxSideFileFolder(path), options ?? new OnnxImportOptions());
     }
 
     /// <summary>The rest of <paramref name="stream"/>, or <see cref="InvalidDataException"/> as soon as it proves longer than <see cref="MaxModelBytes"/>.</summary>
@@ -102,16 +112,18 @@ public static class OnnxImporter
     private static InvalidDataException TooLong(string length) =>
         new($"Cannot read the ONNX model as a NetCompiler network: The ONNX model is {length} long; NetCompiler reads models of at most {MaxModelBytes} bytes (OnnxImporter.MaxModelBytes).");
 
-    private static void Load<TNet>(TNet net, ReadOnlySpan<byte> data)
+    private static void Load<TNet>(TNet net, ReadOnlySpan<byte> data, OnnxSideFiles? sideFiles, OnnxImportOptions options)
         where TNet : class, INeuralNetwork<TNet>
     {
-        var layers = OnnxMlpReader.Read(OnnxSerializer.Decode(data));
-        float[] parameters = Arrange(TNet.Description, layers);
+        var model = OnnxSerializer.Decode(data);
+        OnnxExternalData.Resolve(model, sideFiles);
+        var layers = OnnxMlpReader.Read(model);
+        float[] parameters = Arrange(TNet.Description, layers, options);
         parameters.CopyTo(net.Parameters);
     }
 
     /// <summary>The parameter buffer of <paramref name="description"/> filled from <paramref name="layers"/>, or a mismatch listing every difference.</summary>
-    internal static float[] Arrange(NetworkDescription description, IReadOnlyList<OnnxDenseLayer> layers)
+    internal static float[] Arrange(NetworkDescription description, IReadOnlyList<OnnxDenseLayer> layers, OnnxImportOptions options)
     {
         var differences = new List<string>();
         if (layers[0].InputSize != description.InputSize)
@@ -133,9 +145,12 @@ public static class OnnxImporter
                 differences.Add($"layer {i + 1}: ONNX has {onnx.Size} units, network has {layer.Size}");
             }
 
-            bool isOutputOfBoth = i == layers.Count - 1 && i == description.Layers.Length - 1;
-            bool logitsForSoftmax = isOutputOfBoth && layer.Activation == Activation.Softmax && onnx.Activation.Match == Activation.Identity;
-            if (onnx.Activation.Match != layer.Activation && !logitsForSoftmax)
+            bool logits = OnnxLogits.EndsInLogitsFor(onnx.Activation.Match, layer.Activation, isOutputOfBoth: i == layers.Count - 1 && i == description.Layers.Length - 1);
+            if (logits && !options.AcceptLogits)
+            {
+                differences.Add(OnnxLogits.Difference(i + 1, layer.Activation, "import with new OnnxImportOptions { AcceptLogits = true }"));
+            }
+            else if (onnx.Activation.Match != layer.Activation && !logits)
             {
                 differences.Add($"layer {i + 1} activation: ONNX {onnx.Activation.Description}, network {layer.Activation}");
             }
