@@ -55,4 +55,21 @@ public sealed class NetworkAttribute : Attribute
     /// </code>
     /// </example>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// Lets an ONNX <see cref="Weights"/> file that ends in logits (no activation after its last layer) bake into a network
+    /// whose output layer is Softmax or Sigmoid, as <see cref="Onnx.OnnxImportOptions.AcceptLogits"/> does at run time.
+    /// PyTorch classifiers end at the last <c>nn.Linear</c> (the softmax is in <c>CrossEntropyLoss</c>, the sigmoid in
+    /// <c>BCEWithLogitsLoss</c>); without this, such a file is error NC0016, whose message says so. Set without an ONNX
+    /// weights file or on a network whose output layer is neither Softmax nor Sigmoid, it is warning NC0022.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Network(Inputs = 784, Loss = Loss.CrossEntropy, Weights = "mnist.onnx", AcceptLogits = true)]
+    /// [Dense(128, Activation.ReLU)]
+    /// [Dense(10, Activation.Softmax)]
+    /// public partial class MnistNet;
+    /// </code>
+    /// </example>
+    public bool AcceptLogits { get; set; }
 }

@@ -2,21 +2,29 @@ namespace NetCompiler.Onnx;
 
 /// <summary>
 /// Loads the weights of an ONNX model of a multilayer perceptron into a generated network, e.g. one
-/// trained in PyTorch (<c>nn.Linear</c> exports as <c>Gemm</c> with <c>transB = 1</c>, weights <c>[out, in]</c>)
-/// or Keras (tf2onnx writes <c>MatMul</c> with weights <c>[in, out]</c>, then <c>Add</c>), or exported by
-/// <see cref="OnnxExporter"/>.
+/// trained in PyTorch (the TorchScript exporter writes <c>nn.Linear</c> as <c>Gemm</c> with <c>transB = 1</c>, weights
+/// <c>[out, in]</c>; the dynamo exporter as <c>Gemm</c> or <c>MatMul(x, Transpose(W))</c> then <c>Add</c>, often with
+/// the weights in a side file) or Keras (tf2onnx writes <c>MatMul</c> with weights <c>[in, out]</c>, then <c>Add</c>),
+/// or exported by <see cref="OnnxExporter"/>.
 /// </summary>
 /// <remarks>
-/// <para>The importer walks the graph from its input: per layer a <c>Gemm</c> (alpha = beta = 1) or a
-/// <c>MatMul</c> and bias <c>Add</c>, then the activation (see below); <c>Identity</c>, <c>Dropout</c> and
-/// <c>Flatten</c> nodes pass through. Weights are initializers or <c>Constant</c> nodes, FLOAT, in
-/// <c>float_data</c> or little-endian <c>raw_data</c>; weights stored <c>[in, out]</c> are transposed into
-/// NetCompiler's <c>[out, in]</c>. A layer without a bias gets zeros.</para>
+/// <para>The importer walks the graph from its input. The input may have any rank whose row-major flattening has the
+/// network's features (<c>[N, 1, 28, 28]</c> for 784, with a symbolic or fixed batch), flattened by <c>Flatten(axis = 1)</c>,
+/// a <c>Reshape</c> to a constant <c>[-1, F]</c>, <c>[N, F]</c> or <c>[0, -1]</c>, or the shape arithmetic of
+/// <c>x.view(x.size(0), -1)</c> (<c>Shape</c>, <c>Gather</c>, <c>Unsqueeze</c>, <c>Concat</c>, ...); a <c>Transpose</c> or
+/// a reshape that is not one row per sample is refused, since it reorders or mixes features. Then per layer a
+/// <c>Gemm</c> (alpha = beta = 1) or a <c>MatMul</c> and bias <c>Add</c>, then the activation (see below);
+/// <c>Identity</c>, inference <c>Dropout</c>, <c>Cast</c> to float and <c>Flatten</c> nodes pass through. Weights are
+/// initializers, <c>Constant</c> nodes or <c>Transpose(W)</c> of one, FLOAT, in <c>float_data</c>, little-endian
+/// <c>raw_data</c> or a side file (external data, read relative to the model file by <see cref="Load{TNet}(TNet, string, OnnxImportOptions?)"/>;
+/// a location that is absolute or leaves the model's folder, or a range beyond the side file, is refused); weights stored
+/// <c>[in, out]</c> are transposed into NetCompiler's <c>[out, in]</c>. A layer without a bias gets zeros.</para>
 /// <para>An activation is recognised by what it computes, however it is spelled: <c>Relu</c>, <c>Sigmoid</c>,
 /// <c>Tanh</c>, <c>LeakyRelu</c> (alpha 0.01), <c>Elu</c> (alpha 1), <c>Softplus</c>, <c>Mul(z, Sigmoid(z))</c> for SiLU,
 /// GELU's tanh form as <c>Gelu(approximate = "tanh")</c> or spelled with <c>Pow</c>/<c>Mul</c>/<c>Add</c>/<c>Tanh</c>,
-/// and <c>Softmax</c> over the last axis. When the network's output layer is Softmax, the model may
-/// end without it (logits, as PyTorch models trained with <c>CrossEntropyLoss</c> do).</para>
+/// and <c>Softmax</c> over the last axis. A model that ends in logits (as PyTorch classifiers trained with
+/// <c>CrossEntropyLoss</c> or <c>BCEWithLogitsLoss</c> do) loads into a network whose output layer is Softmax or Sigmoid
+/// only with <see cref="OnnxImportOptions.AcceptLogits"/>.</para>
 /// <para>The layers found are compared with the network's <see cref="INeuralNetwork{TSelf}.Description"/>;
 /// any difference throws <see cref="OnnxModelMismatchException"/> listing all of them. Data that is
 /// not such a model throws <see cref="InvalidDataException"/> (with the byte offset for malformed
@@ -31,7 +39,7 @@ namespace NetCompiler.Onnx;
 /// <example>
 /// <code>
 /// var net = new IrisNet();
-/// OnnxImporter.Load(net, "iris_from_pytorch.onnx");
+/// OnnxImporter.Load(net, "iris_from_pytorch.onnx", new OnnxImportOptions { AcceptLogits = true });
 /// </code>
 /// </example>
 public static class OnnxImporter

@@ -7,11 +7,14 @@ internal sealed record OnnxDenseLayer(int InputSize, int Size, float[] Weights, 
 
 /// <summary>
 /// Reads an ONNX graph as a chain of dense layers, the way PyTorch and Keras (tf2onnx) export an MLP:
-/// from the graph's input, per layer either <c>Gemm</c> (weights <c>[out, in]</c> with <c>transB = 1</c>, or
-/// <c>[in, out]</c> without; alpha = beta = 1) or <c>MatMul</c> (weights <c>[in, out]</c>) then <c>Add</c> (bias),
-/// then the activation: element-wise nodes (see <see cref="ElementwiseActivation"/>) and/or a <c>Softmax</c>
-/// over the last axis. <c>Identity</c>, <c>Dropout</c> and <c>Flatten(axis = 1)</c> pass through. Weights are
-/// initializers or <c>Constant</c> nodes. Anything else throws <see cref="InvalidDataException"/> naming the node.
+/// from the graph's input, flattened to <c>[batch, features]</c> if it has more axes (<c>Flatten</c>, or a
+/// <c>Reshape</c> whose target <see cref="ShapeArithmetic"/> evaluates), per layer either <c>Gemm</c> (weights
+/// <c>[out, in]</c> with <c>transB = 1</c>, or <c>[in, out]</c> without; alpha = beta = 1) or <c>MatMul</c> (weights
+/// <c>[in, out]</c>) then <c>Add</c> (bias), then the activation: element-wise nodes (see <see cref="ElementwiseActivation"/>)
+/// and/or a <c>Softmax</c> over the last axis. <c>Identity</c>, inference <c>Dropout</c>, <c>Cast</c> to float and
+/// <c>Flatten(axis = 1)</c> pass through. Weights are initializers, <c>Constant</c> nodes or <c>Transpose(W)</c> of one
+/// (external data is read before, by <see cref="OnnxExternalData"/>). Anything else throws
+/// <see cref="InvalidDataException"/> naming the node.
 /// </summary>
 internal sealed class OnnxMlpReader
 {
