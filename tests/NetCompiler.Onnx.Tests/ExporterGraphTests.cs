@@ -175,6 +175,24 @@ public sealed class ExporterGraphTests
     }
 
     [Fact]
+    public void AReshapeTargetDoubledByThirtyConcatsIsRefusedWithoutEvaluatingBillionsOfTerms()
+    {
+        // Each Concat reads the previous one twice: followed naively, the target would have 2^30 terms.
+        var model = ImageGraph([1, 28, 28], (author, input) =>
+        {
+            string target = author.Node("Shape", [input]);
+            for (int i = 0; i < 30; i++)
+            {
+                target = author.Node("Concat", [target, target], OnnxAttribute.Int("axis", 0));
+            }
+
+            return author.Node("Reshape", [input, target]);
+        });
+
+        AssertInvalid(model, "Node '/Reshape_31' (Reshape) reshapes the input to a shape computed by nodes NetCompiler cannot follow ('/Concat_30_output_0'); it reads reshapes to [batch, features] from a constant shape or from Shape, Gather, Unsqueeze, Concat and Constant nodes.");
+    }
+
+    [Fact]
     public void AnImageInputThatIsNeverFlattenedIsRefused()
     {
         var model = ImageGraph([1, 28, 28], (_, input) => input);

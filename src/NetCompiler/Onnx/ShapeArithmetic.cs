@@ -33,15 +33,30 @@ internal sealed class ShapeArithmetic(
     /// <summary>How many nodes deep an evaluation may go; exporters use four or five.</summary>
     private const int MaxDepth = 32;
 
+    /// <summary>The most terms a value may have (a shape has a handful), so a hostile graph of Concats cannot grow one without bound.</summary>
+    private const int MaxTerms = 64;
+
     private static readonly HashSet<string> Operators = ["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast", "Identity", "Reshape"];
 
     /// <summary>Whether <paramref name="node"/> is an operator of shape arithmetic (a <c>Reshape</c> only when it reshapes an integer vector).</summary>
     public static bool IsShapeOperator(OnnxNode node) => node.IsDefaultDomain && Operators.Contains(node.OpType);
 
     /// <summary>The value of <paramref name="tensor"/> as a vector of terms (a scalar as one term), or null when it cannot be followed.</summary>
-    public ShapeTerm[]? EvaluateVector(string tensor) => Evaluate(tensor, 0)?.Terms;
+    public ShapeTerm[]? EvaluateVector(string tensor) => Evaluate(tensor, 0, [])?.Terms;
 
-    private Value? Evaluate(string tensor, int depth)
+    /// <summary>The value of <paramref name="tensor"/>; each tensor is evaluated once per call (<paramref name="known"/>), so shared inputs cost nothing twice.</summary>
+    private Value? Evaluate(string tensor, int depth, Dictionary<string, Value?> known)
+    {
+        if (!known.TryGetValue(tensor, out var value))
+        {
+            value = Compute(tensor, depth, known);
+            known[tensor] = value is { Terms.Length: > MaxTerms } ? null : value;
+        }
+
+        return known[tensor];
+    }
+
+    private Value? Compute(string tensor, int depth, Dictionary<string, Value?> known)
     {
         if (constantOf(tensor) is { } constant)
         {
@@ -55,7 +70,7 @@ internal sealed class ShapeArithmetic(
             return null;
         }
 
-        Value? Input(int index) => index < node.Inputs.Count && node.Inputs[index].Length > 0 ? Evaluate(node.Inputs[index], depth + 1) : null;
+        Value? Input(int index) => index < node.Inputs.Count && node.Inputs[index].Length > 0 ? Evaluate(node.Inputs[index], depth + 1, known) : null;
 
         return node.OpType switch
         {
