@@ -229,6 +229,18 @@ public sealed class ExporterGraphTests
     }
 
     [Fact]
+    public void ASideFileReachedThroughASymbolicLinkIsRefused()
+    {
+        using var folder = new TemporaryFolder();
+        var (model, data) = ExporterGraphs.Dynamo(MlpWeights.Random(Image, Sizes, seed: 12), "linked/mlp.onnx.data", dynamicBatch: true);
+        string path = folder.Write("models/mlp.onnx", model);
+        string elsewhere = Path.GetDirectoryName(folder.Write("elsewhere/mlp.onnx.data", data))!;
+        Directory.CreateSymbolicLink(Path.Combine(Path.GetDirectoryName(path)!, "linked"), elsewhere);
+
+        AssertInvalid(path, "The side file 'linked/mlp.onnx.data' is not a file in the model's folder (it is a link, or resolves outside the folder); NetCompiler reads external data only from the model's folder.");
+    }
+
+    [Fact]
     public void ATruncatedSideFileIsRefused()
     {
         var mlp = MlpWeights.Random(Image, Sizes, seed: 9);

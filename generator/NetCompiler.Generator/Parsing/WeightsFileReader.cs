@@ -49,10 +49,10 @@ internal static class WeightsFileReader
         return Guarded(path, format, () => format == WeightsFormat.Onnx ? ReadOnnx(path, bytes!) : ReadModelFile(path, name, bytes!));
     }
 
-    /// <summary>Reads an AdditionalFiles item that is the side file (external data) of an ONNX weights file.</summary>
+    /// <summary>Reads an AdditionalFiles item that is the side file (external data) of an ONNX weights file, of at most <see cref="OnnxSerializer.MaxModelBytes"/> bytes.</summary>
     public static SideFile ReadSideFile(AdditionalText text, CancellationToken cancellationToken)
     {
-        var (bytes, error) = ReadBytes(text.Path);
+        var (bytes, error) = ReadBytes(text.Path, OnnxSerializer.MaxModelBytes);
         cancellationToken.ThrowIfCancellationRequested();
         return error is null
             ? new SideFile(text.Path, new EquatableArray<byte>(bytes!), null)
@@ -118,8 +118,8 @@ internal static class WeightsFileReader
     private static bool SamePath(string path, string other) =>
         string.Equals(path.Replace('\\', '/'), other.Replace('\\', '/'), StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The bytes of the file at <paramref name="path"/>, or why they cannot be read.</summary>
-    private static (byte[]? Bytes, string? Error) ReadBytes(string path)
+    /// <summary>The bytes of the file at <paramref name="path"/>, or why they cannot be read (including a length beyond <paramref name="maxBytes"/>).</summary>
+    private static (byte[]? Bytes, string? Error) ReadBytes(string path, long maxBytes = long.MaxValue)
     {
         try
         {
@@ -127,7 +127,10 @@ internal static class WeightsFileReader
             // AdditionalFiles item is a declared input of the compilation, and there is no other way to get its bytes
             // (see the remarks above).
 #pragma warning disable RS1035
-            return (File.ReadAllBytes(path), null);
+            long length = new FileInfo(path).Length;
+            return length > maxBytes
+                ? (null, $"it is {length} bytes long; NetCompiler reads side files of at most {maxBytes} bytes")
+                : (File.ReadAllBytes(path), null);
 #pragma warning restore RS1035
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
