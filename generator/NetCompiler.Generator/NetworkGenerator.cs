@@ -32,12 +32,31 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (names, _) => new EquatableArray<string>(names.Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal)))
             .WithTrackingName(TrackingNames.WeightsRequests);
-        var weightsFiles = context.AdditionalTextsProvider
+        var readWeights = context.AdditionalTextsProvider
             .Combine(requestedWeights)
             .Where(static pair => WeightsFileReader.MatchesAny(pair.Left.Path, pair.Right))
             .Select(static (pair, _) => pair.Left)
             .Select(WeightsFileReader.Read)
-            .WithTrackingName(TrackingNames.ReadWeights)
+            .WithTrackingName(TrackingNames.ReadWeights);
+
+        // An ONNX model whose weights are in side files (external data): the side files are AdditionalFiles items too,
+        // each read in a step of its own, and the model is read once they are.
+        var requestedSideFiles = readWeights
+            .Select(static (file, _) => new EquatableArray<string>(WeightsFileReader.SideFilePaths(file)))
+            .Collect()
+            .Select(static (paths, _) => new EquatableArray<string>(paths.SelectMany(p => p).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal)))
+            .WithTrackingName(TrackingNames.SideFileRequests);
+        var sideFiles = context.AdditionalTextsProvider
+            .Combine(requestedSideFiles)
+            .Where(static pair => WeightsFileReader.IsAnyOf(pair.Left.Path, pair.Right))
+            .Select(static (pair, _) => pair.Left)
+            .Select(WeightsFileReader.ReadSideFile)
+            .WithTrackingName(TrackingNames.ReadSideFiles)
+            .Collect();
+        var weightsFiles = readWeights
+            .Combine(sideFiles)
+            .Select(static (pair, cancellationToken) => WeightsFileReader.Complete(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.CompleteWeights)
             .Collect();
         var resolved = parsed
             .Combine(weightsFiles)

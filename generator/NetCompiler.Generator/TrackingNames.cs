@@ -14,6 +14,15 @@ internal static class TrackingNames
     /// <summary>Reading one weights file (runs again only when that AdditionalFiles item changes).</summary>
     public const string ReadWeights = nameof(ReadWeights);
 
+    /// <summary>The paths of the side files (ONNX external data) the weights files keep their weights in.</summary>
+    public const string SideFileRequests = nameof(SideFileRequests);
+
+    /// <summary>Reading one side file (runs again only when that AdditionalFiles item changes).</summary>
+    public const string ReadSideFiles = nameof(ReadSideFiles);
+
+    /// <summary>Reading an ONNX weights file with its side files (passes any other file through).</summary>
+    public const string CompleteWeights = nameof(CompleteWeights);
+
     /// <summary>Checking a network's weights file against its topology.</summary>
     public const string BindWeights = nameof(BindWeights);
 

@@ -87,15 +87,15 @@ public sealed class BakedWeightsTests
     }
 
     [Fact]
-    public void AnOnnxModelEndingInLogitsBakesIntoASoftmaxNetwork()
+    public void AnOnnxModelEndingInLogitsBakesIntoASoftmaxNetworkWhenAccepted()
     {
-        // As OnnxImporter accepts it: PyTorch classifiers trained with CrossEntropyLoss export their logits.
+        // As OnnxImporter accepts it with AcceptLogits: PyTorch classifiers trained with CrossEntropyLoss export their logits.
         using var directory = new TemporaryDirectory();
         var donor = Donors.Create("Logits", seed: 5);
         string path = directory.File("logits.onnx");
         LoadedNetworks.ExportOnnx(donor, path);
 
-        var assembly = WeightsHarness.CompileAndLoad([path], Classifier("Weights = \"logits.onnx\""));
+        var assembly = WeightsHarness.CompileAndLoad([path], Classifier("Weights = \"logits.onnx\", AcceptLogits = true"));
 
         Assert.Equal(
             LoadedNetworks.Bits(LoadedNetworks.Parameters(donor)),

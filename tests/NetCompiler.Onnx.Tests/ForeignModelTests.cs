@@ -8,7 +8,7 @@ namespace NetCompiler.Onnx.Tests;
 public class ForeignModelTests
 {
     [Fact]
-    public void PyTorchLogitsGemmTransBLoadsIntoSoftmaxNetwork()
+    public void PyTorchLogitsGemmTransBLoadIntoSoftmaxNetworkWhenAccepted()
     {
         // nn.Sequential(Flatten, Linear(10, 16), ReLU, Linear(16, 8), ReLU, Linear(8, 4)); CrossEntropyLoss holds the softmax.
         var (l1, l2, l3) = (AuthoredLayer.Random(10, 16, 1), AuthoredLayer.Random(16, 8, 3), AuthoredLayer.Random(8, 4, 5));
@@ -19,7 +19,7 @@ public class ForeignModelTests
         var model = author.Build(author.TorchLinear(h, l3, "fc3"), 4, outputName: "logits");
         var net = new ReluClassifierNet(seed: 7);
 
-        OnnxAssert.Load(net, model);
+        OnnxAssert.Load(net, model, new OnnxImportOptions { AcceptLogits = true });
 
         OnnxAssert.BitwiseEqual(AuthoredLayer.Parameters(l1, l2, l3), net.Parameters);
         OnnxAssert.MatchesOnnxRuntime(net, model, seed: 201, inputName: "x", outputName: "logits", onnxOutput: OnnxAssert.Softmax);

@@ -87,13 +87,13 @@ public class MalformedModelTests
     }
 
     [Fact]
-    public void ExternalWeightsAreNotRead()
+    public void ExternalWeightsWithoutALocationAreRefused()
     {
         var author = new ModelAuthor("input", "batch", 3);
         string w = author.Initializer(new OnnxTensor { Name = "fc.weight", DataType = 1, DataLocation = 1, Dims = { 2, 3 } });
         var model = author.Build(author.Node("Gemm", [author.InputName, w], OnnxAttribute.Int("transB", 1)), 2);
 
-        AssertInvalid(model, "Tensor 'fc.weight' keeps its values in an external file; NetCompiler reads models whose weights are stored inside the .onnx file.");
+        AssertInvalid(model, "The tensor 'fc.weight' is stored externally but names no location (the external_data entry 'location' is missing).");
     }
 
     [Fact]

@@ -47,7 +47,14 @@ public class MismatchTests
 
         var exception = AssertRejected(new ReluClassifierNet(seed: 3), model);
 
-        Assert.Equal(["layer 2: ONNX has 12 units, network has 8", "layer 2 activation: ONNX Tanh, network ReLU"], exception.Differences);
+        Assert.Equal(
+            [
+                "layer 2: ONNX has 12 units, network has 8",
+                "layer 2 activation: ONNX Tanh, network ReLU",
+                "layer 3 activation: ONNX none (identity), network Softmax: the graph outputs logits (PyTorch classifiers leave the Softmax to the loss); "
+                    + "to load them into a Softmax output layer, import with new OnnxImportOptions { AcceptLogits = true }",
+            ],
+            exception.Differences);
     }
 
     [Fact]
@@ -80,14 +87,17 @@ public class MismatchTests
     }
 
     [Fact]
-    public void MissingSigmoidIsAMismatchOnlySoftmaxMayBeLeftOut()
+    public void MissingSigmoidIsAMismatchThatSaysHowToAcceptLogits()
     {
         var author = new ModelAuthor("input", "batch", 3);
         var model = author.Build(author.TorchLinear(author.InputName, AuthoredLayer.Random(3, 2, 1), "fc"), 2);
 
         var exception = AssertRejected(new LogisticNet(seed: 3), model);
 
-        Assert.Equal(["layer 1 activation: ONNX none (identity), network Sigmoid"], exception.Differences);
+        Assert.Equal(
+            ["layer 1 activation: ONNX none (identity), network Sigmoid: the graph outputs logits (PyTorch classifiers leave the Sigmoid to the loss); "
+                + "to load them into a Sigmoid output layer, import with new OnnxImportOptions { AcceptLogits = true }"],
+            exception.Differences);
     }
 
     [Fact]

@@ -14,11 +14,11 @@ internal static class OnnxAssert
         return stream.ToArray();
     }
 
-    public static void Load<TNet>(TNet net, byte[] model)
+    public static void Load<TNet>(TNet net, byte[] model, OnnxImportOptions? options = null)
         where TNet : class, INeuralNetwork<TNet>
     {
         using var stream = new MemoryStream(model);
-        OnnxImporter.Load(net, stream);
+        OnnxImporter.Load(net, stream, options);
     }
 
     /// <summary>Asserts both buffers hold the same bit patterns (so -0, NaN payloads and subnormals count).</summary>

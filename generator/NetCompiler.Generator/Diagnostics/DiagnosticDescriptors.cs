@@ -112,6 +112,16 @@ internal static class DiagnosticDescriptors
         "Network class named like a generated member",
         "The network class cannot be named '{0}', because NetCompiler generates a member of that name in it and a member cannot have its class's name; rename the class");
 
+    public static readonly DiagnosticDescriptor WeightsSideFileNotFound = Error(
+        "NC0021",
+        "ONNX side file not found among AdditionalFiles",
+        "The weights file '{1}' of the network '{0}' keeps its weights in the side file '{2}', which is not an AdditionalFiles item; add <AdditionalFiles Include=\"{3}\" /> to the project file next to the model");
+
+    public static readonly DiagnosticDescriptor AcceptLogitsHasNoEffect = Warning(
+        "NC0022",
+        "AcceptLogits has no effect",
+        "AcceptLogits has no effect on the network '{0}': {1}; remove it");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

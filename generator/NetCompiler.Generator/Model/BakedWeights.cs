@@ -11,10 +11,11 @@ internal enum WeightsFormat
 }
 
 /// <summary>
-/// What <c>[Network(Weights = "...")]</c> asks for: the file name as written, and where it is written (for
-/// diagnostics). It travels beside the <see cref="NetworkSpec"/>, because its location changes with every edit.
+/// What <c>[Network(Weights = "...")]</c> asks for: the file name as written, where it is written (for
+/// diagnostics), and whether an ONNX file ending in logits may bake into a Softmax or Sigmoid output layer
+/// (<c>AcceptLogits = true</c>). It travels beside the <see cref="NetworkSpec"/>, because its location changes with every edit.
 /// </summary>
-internal sealed record WeightsReference(string FileName, LocationInfo? Location);
+internal sealed record WeightsReference(string FileName, LocationInfo? Location, bool AcceptLogits = false);
 
 /// <summary>One dense layer as a weights file describes it.</summary>
 /// <param name="Size">The number of neurons.</param>
@@ -36,19 +37,29 @@ internal sealed record WeightsFileTopology(int InputSize, LossKind? Loss, Equata
 /// <param name="Path">The item's path, as the compiler was given it.</param>
 /// <param name="Format">How the file was read.</param>
 /// <param name="Error">Why the file cannot be used (the reader's message, naming the byte offset where it has one), or null.</param>
-/// <param name="Topology">The topology the file describes; null when <paramref name="Error"/> is set.</param>
+/// <param name="Topology">The topology the file describes; null when <paramref name="Error"/> is set or side files are still to be read.</param>
 /// <param name="ParameterBits">The parameters' IEEE-754 bit patterns in NetCompiler's layout (per layer, W[out, in] row-major, then b).</param>
 /// <param name="Checksum">The CRC-32 of the parameters as little-endian bytes (for a model file, the checksum it stores).</param>
+/// <param name="SideFiles">The side files (external data) an ONNX model keeps its weights in, as locations relative to it; empty for none.</param>
+/// <param name="PendingModel">The bytes of an ONNX model that waits for its <paramref name="SideFiles"/>; empty otherwise.</param>
+/// <param name="MissingSideFile">A side file that is not an AdditionalFiles item (NC0021), or null.</param>
 internal sealed record WeightsFile(
     string Path,
     WeightsFormat Format,
     string? Error,
     WeightsFileTopology? Topology,
     EquatableArray<uint> ParameterBits,
-    uint Checksum)
+    uint Checksum,
+    EquatableArray<string> SideFiles = default,
+    EquatableArray<byte> PendingModel = default,
+    string? MissingSideFile = null)
 {
     public static WeightsFile Failed(string path, WeightsFormat format, string error) =>
         new(path, format, error, null, EquatableArray<uint>.Empty, 0);
+
+    /// <summary>An ONNX model whose weights are in <paramref name="sideFiles"/>, read once those AdditionalFiles items are.</summary>
+    public static WeightsFile AwaitingSideFiles(string path, IEnumerable<string> sideFiles, byte[] model) =>
+        new(path, WeightsFormat.Onnx, null, null, EquatableArray<uint>.Empty, 0, new EquatableArray<string>(sideFiles), new EquatableArray<byte>(model));
 
     /// <summary>Compares the checksums before the parameters, so two different files rarely cost a full comparison.</summary>
     public bool Equals(WeightsFile? other) =>
@@ -57,11 +68,24 @@ internal sealed record WeightsFile(
         && Path == other.Path
         && Format == other.Format
         && Error == other.Error
+        && MissingSideFile == other.MissingSideFile
         && Equals(Topology, other.Topology)
-        && ParameterBits.Equals(other.ParameterBits);
+        && SideFiles.Equals(other.SideFiles)
+        && ParameterBits.Equals(other.ParameterBits)
+        && PendingModel.Equals(other.PendingModel);
 
     /// <summary>Hashes the checksum rather than every parameter.</summary>
     public override int GetHashCode() => unchecked(((int)Checksum * 31) + Path.GetHashCode());
+}
+
+/// <summary>A side file (ONNX external data) read from an <c>AdditionalFiles</c> item: its bytes, or why it cannot be read.</summary>
+/// <param name="Path">The item's path, as the compiler was given it.</param>
+/// <param name="Bytes">The file's content; empty when <paramref name="Error"/> is set.</param>
+/// <param name="Error">Why the file cannot be read, or null.</param>
+internal sealed record SideFile(string Path, EquatableArray<byte> Bytes, string? Error)
+{
+    /// <summary>Hashes the path and length rather than every byte.</summary>
+    public override int GetHashCode() => unchecked((Path.GetHashCode() * 31) + Bytes.Count);
 }
 
 /// <summary>

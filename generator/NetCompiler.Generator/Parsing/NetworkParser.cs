@@ -22,6 +22,7 @@ internal static class NetworkParser
 
     /// <summary>The <c>[Network]</c> property naming a weights file to bake in.</summary>
     private const string WeightsArgument = "Weights";
+    private const string AcceptLogitsArgument = "AcceptLogits";
 
     /// <summary>Namespace names as C# source, with keywords escaped (<c>@class</c>).</summary>
     private static readonly SymbolDisplayFormat EscapedNames = new(
@@ -79,9 +80,16 @@ internal static class NetworkParser
         bool inputsSet = false;
         int lossValue = (int)LossKind.MeanSquaredError;
         string? weightsFile = null;
+        bool acceptLogits = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var argument in network.NamedArguments)
         {
+            if (argument.Key == AcceptLogitsArgument && argument.Value.Value is bool accept && seen.Add(argument.Key))
+            {
+                acceptLogits = accept;
+                continue;
+            }
+
             if (argument.Key == WeightsArgument && argument.Value.Kind == TypedConstantKind.Primitive && seen.Add(argument.Key))
             {
                 // A string, or null ("Weights = null" bakes in nothing). The file is read and checked in a later step.
@@ -179,6 +187,11 @@ internal static class NetworkParser
         else
         {
             CheckLayerSemantics(name, (LossKind)lossValue, layers, layerSyntaxes, diagnostics);
+            if (acceptLogits)
+            {
+                CheckAcceptLogits(name, weightsFile, layers[layers.Count - 1].Activation, (SyntaxNode?)NamedArgument(networkSyntax, AcceptLogitsArgument) ?? networkSyntax, diagnostics);
+            }
+
             CheckSizes(name, inputSize, layers, classLocation, diagnostics);
             if (unsupported is null)
             {
@@ -201,8 +214,24 @@ internal static class NetworkParser
             new EquatableArray<LayerSpec>(layers));
         var weights = weightsFile is null
             ? null
-            : new WeightsReference(weightsFile, LocationInfo.From(NamedArgument(networkSyntax, WeightsArgument)) ?? LocationInfo.From(networkSyntax));
+            : new WeightsReference(weightsFile, LocationInfo.From(NamedArgument(networkSyntax, WeightsArgument)) ?? LocationInfo.From(networkSyntax), acceptLogits);
         return new ParseResult(spec, new EquatableArray<DiagnosticInfo>(diagnostics), weights);
+    }
+
+    /// <summary>Warns (NC0022) when <c>AcceptLogits = true</c> can change nothing: no ONNX weights file, or no Softmax or Sigmoid output layer.</summary>
+    private static void CheckAcceptLogits(string name, string? weightsFile, ActivationKind output, SyntaxNode? argument, List<DiagnosticInfo> diagnostics)
+    {
+        string? reason = weightsFile is null
+            ? "it bakes in no weights file (to load ONNX logits at run time, pass new OnnxImportOptions { AcceptLogits = true } to OnnxImporter.Load)"
+            : WeightsFileReader.FormatOf(weightsFile) != WeightsFormat.Onnx
+                ? $"its weights file '{weightsFile}' is not an ONNX model, and only ONNX models end in logits"
+                : output is not (ActivationKind.Softmax or ActivationKind.Sigmoid)
+                    ? $"its output layer is {output}, not Softmax or Sigmoid, so there are no logits to turn into probabilities"
+                    : null;
+        if (reason is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AcceptLogitsHasNoEffect, LocationInfo.From(argument), name, reason));
+        }
     }
 
     /// <summary>Reports <c>[Dense]</c> on a class that has no <c>[Network]</c> (nothing would be generated).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Threading;
 using NetCompiler.Generator.Diagnostics;
 using NetCompiler.Generator.Model;
+using NetCompiler.Onnx;
 using static System.FormattableString;
 
 namespace NetCompiler.Generator.Parsing;
@@ -63,13 +64,21 @@ internal static class WeightsBinder
         }
 
         var file = matches[0];
+        if (file.MissingSideFile is { } sideFile)
+        {
+            int slash = name.Replace('\\', '/').LastIndexOf('/');
+            string item = slash < 0 ? sideFile : name.Substring(0, slash + 1) + sideFile;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsSideFileNotFound, location, network, name, sideFile, item));
+            return null;
+        }
+
         if (file.Error is not null || file.Topology is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileUnreadable, location, network, name, file.Error ?? "it holds no topology"));
             return null;
         }
 
-        var differences = Differences(spec, file.Topology, file.Format);
+        var differences = Differences(spec, file.Topology, file.Format, reference.AcceptLogits);
         if (differences.Count > 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsTopologyMismatch, location, network, name, string.Join("; ", differences)));
@@ -90,10 +99,10 @@ internal static class WeightsBinder
     /// <summary>
     /// Every difference between the file's topology and the network's, worded as the runtime loader words it
     /// (<c>ModelFile.Load</c> for a model file, <c>OnnxImporter.Load</c> for ONNX), so a file that fails here would
-    /// fail there with the same list. As there, an ONNX model may end in logits where the network ends in Softmax,
-    /// and ONNX records no loss.
+    /// fail there with the same list. As there, an ONNX model may end in logits where the network ends in Softmax or
+    /// Sigmoid when the declaration accepts them (<c>AcceptLogits = true</c>), and ONNX records no loss.
     /// </summary>
-    private static List<string> Differences(NetworkSpec spec, WeightsFileTopology file, WeightsFormat format)
+    private static List<string> Differences(NetworkSpec spec, WeightsFileTopology file, WeightsFormat format, bool acceptLogits)
     {
         bool onnx = format == WeightsFormat.Onnx;
         var differences = new List<string>();
@@ -121,9 +130,12 @@ internal static class WeightsBinder
                     : Invariant($"layer {i + 1} size: file {inFile.Size}, network {inNetwork.Size}"));
             }
 
-            bool isOutputOfBoth = i == file.Layers.Count - 1 && i == spec.Layers.Count - 1;
-            bool logitsForSoftmax = onnx && isOutputOfBoth && inNetwork.Activation == ActivationKind.Softmax && inFile.Activation == ActivationKind.Identity;
-            if (inFile.Activation != inNetwork.Activation && !logitsForSoftmax)
+            bool logits = onnx && OnnxLogits.EndsInLogitsFor(inFile.Activation, inNetwork.Activation, isOutputOfBoth: i == file.Layers.Count - 1 && i == spec.Layers.Count - 1);
+            if (logits && !acceptLogits)
+            {
+                differences.Add(OnnxLogits.Difference(i + 1, inNetwork.Activation, "set AcceptLogits = true in [Network]"));
+            }
+            else if (inFile.Activation != inNetwork.Activation && !logits)
             {
                 differences.Add(onnx
                     ? Invariant($"layer {i + 1} activation: ONNX {inFile.ActivationDescription}, network {inNetwork.Activation}")

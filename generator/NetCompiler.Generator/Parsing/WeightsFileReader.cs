@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -32,31 +33,119 @@ internal static class WeightsFileReader
     /// <summary>The extension read as ONNX; every other name is read as a NetCompiler model file.</summary>
     public const string OnnxExtension = ".onnx";
 
-    /// <summary>Reads the weights file <paramref name="text"/> refers to.</summary>
+    /// <summary>Reads the weights file <paramref name="text"/> refers to (an ONNX model with external data then waits for its side files, see <see cref="Complete"/>).</summary>
     public static WeightsFile Read(AdditionalText text, CancellationToken cancellationToken)
     {
         string path = text.Path;
         string name = System.IO.Path.GetFileName(path);
         var format = FormatOf(path);
-        byte[] bytes;
+        var (bytes, error) = ReadBytes(path);
+        if (error is not null)
+        {
+            return WeightsFile.Failed(path, format, $"'{name}' cannot be opened: {error}");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return Guarded(path, format, () => format == WeightsFormat.Onnx ? ReadOnnx(path, bytes!) : ReadModelFile(path, name, bytes!));
+    }
+
+    /// <summary>Reads an AdditionalFiles item that is the side file (external data) of an ONNX weights file, of at most <see cref="OnnxSerializer.MaxModelBytes"/> bytes.</summary>
+    public static SideFile ReadSideFile(AdditionalText text, CancellationToken cancellationToken)
+    {
+        var (bytes, error) = ReadBytes(text.Path, OnnxSerializer.MaxModelBytes);
+        cancellationToken.ThrowIfCancellationRequested();
+        return error is null
+            ? new SideFile(text.Path, new EquatableArray<byte>(bytes!), null)
+            : new SideFile(text.Path, EquatableArray<byte>.Empty, error);
+    }
+
+    /// <summary>
+    /// An ONNX weights file whose weights are in side files, read with the side files found among
+    /// <paramref name="sideFiles"/> (the AdditionalFiles items next to it); a side file that is not among them is
+    /// recorded for NC0021. Any other file is returned as it is.
+    /// </summary>
+    public static WeightsFile Complete(WeightsFile file, ImmutableArray<SideFile> sideFiles, CancellationToken cancellationToken)
+    {
+        if (file.PendingModel.Count == 0)
+        {
+            return file;
+        }
+
+        string name = System.IO.Path.GetFileName(file.Path);
+        var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (string location in file.SideFiles)
+        {
+            string expected = SideFilePath(file.Path, location);
+            var side = sideFiles.FirstOrDefault(s => SamePath(s.Path, expected));
+            if (side is null)
+            {
+                return file with { MissingSideFile = location };
+            }
+
+            if (side.Error is not null)
+            {
+                return WeightsFile.Failed(file.Path, file.Format, $"'{name}': its side file '{location}' cannot be opened: {side.Error}");
+            }
+
+            contents[location] = [.. side.Bytes];
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return Guarded(file.Path, file.Format, () =>
+        {
+            var model = OnnxSerializer.Decode([.. file.PendingModel]);
+            OnnxExternalData.Resolve(model, new InMemorySideFiles(contents));
+            return FromOnnx(file.Path, model);
+        });
+    }
+
+    /// <summary>The paths of the side files the ONNX weights files wait for, to pick out those AdditionalFiles items.</summary>
+    public static IEnumerable<string> SideFilePaths(WeightsFile file) =>
+        file.PendingModel.Count == 0 ? [] : file.SideFiles.Select(location => SideFilePath(file.Path, location));
+
+    /// <summary>Whether the AdditionalFiles item at <paramref name="path"/> is one of <paramref name="sideFilePaths"/>.</summary>
+    public static bool IsAnyOf(string path, EquatableArray<string> sideFilePaths) => sideFilePaths.Any(p => SamePath(path, p));
+
+    /// <summary>The path of the side file <paramref name="location"/> (relative, checked) next to the model at <paramref name="modelPath"/>.</summary>
+    private static string SideFilePath(string modelPath, string location)
+    {
+        string normalized = modelPath.Replace('\\', '/');
+        int slash = normalized.LastIndexOf('/');
+        return slash < 0 ? location : normalized.Substring(0, slash + 1) + location;
+    }
+
+    /// <summary>Whether two paths name the same file: either slash separates folders, and letter case is ignored, as <see cref="Matches"/> does.</summary>
+    private static bool SamePath(string path, string other) =>
+        string.Equals(path.Replace('\\', '/'), other.Replace('\\', '/'), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The bytes of the file at <paramref name="path"/>, or why they cannot be read (including a length beyond <paramref name="maxBytes"/>).</summary>
+    private static (byte[]? Bytes, string? Error) ReadBytes(string path, long maxBytes = long.MaxValue)
+    {
         try
         {
             // Banned for analyzers because an analyzer reading arbitrary files makes builds unreproducible; an
             // AdditionalFiles item is a declared input of the compilation, and there is no other way to get its bytes
             // (see the remarks above).
 #pragma warning disable RS1035
-            bytes = File.ReadAllBytes(path);
+            long length = new FileInfo(path).Length;
+            return length > maxBytes
+                ? (null, $"it is {length} bytes long; NetCompiler reads side files of at most {maxBytes} bytes")
+                : (File.ReadAllBytes(path), null);
 #pragma warning restore RS1035
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or System.Security.SecurityException)
         {
-            return WeightsFile.Failed(path, format, $"'{name}' cannot be opened: {e.Message}");
+            return (null, e.Message);
         }
+    }
 
-        cancellationToken.ThrowIfCancellationRequested();
+    /// <summary>Runs a reader, turning every way a hostile file can make it fail into a <see cref="WeightsFile.Failed"/> with the reader's message.</summary>
+    private static WeightsFile Guarded(string path, WeightsFormat format, Func<WeightsFile> read)
+    {
+        string name = System.IO.Path.GetFileName(path);
         try
         {
-            return format == WeightsFormat.Onnx ? ReadOnnx(path, bytes) : ReadModelFile(path, name, bytes);
+            return read();
         }
         catch (ModelFormatException e)
         {
@@ -141,6 +230,12 @@ internal static class WeightsFileReader
     private static WeightsFile ReadOnnx(string path, byte[] bytes)
     {
         var model = OnnxSerializer.Decode(bytes);
+        var sideFiles = OnnxExternalData.Locations(model);
+        return sideFiles.Count > 0 ? WeightsFile.AwaitingSideFiles(path, sideFiles, bytes) : FromOnnx(path, model);
+    }
+
+    private static WeightsFile FromOnnx(string path, OnnxModel model)
+    {
         var layers = OnnxMlpReader.Read(model);
 
         long count = layers.Sum(l => ((long)l.Size * l.InputSize) + l.Size);
@@ -180,4 +275,13 @@ internal static class WeightsFileReader
 
         return Crc32.Compute(bytes);
     }
+}
+
+/// <summary>The side files of an ONNX weights file, as read from their AdditionalFiles items.</summary>
+internal sealed class InMemorySideFiles(IReadOnlyDictionary<string, byte[]> contents) : OnnxSideFiles
+{
+    public override long LengthOf(string location) => contents[location].Length;
+
+    public override void Read(string location, long offset, byte[] destination) =>
+        Array.Copy(contents[location], offset, destination, 0, destination.Length);
 }

@@ -38,7 +38,9 @@ public sealed class NetworkAttribute : Attribute
     /// <remarks>
     /// The generator reads the file when it compiles the project and checks it as <see cref="ModelFile"/> or
     /// <see cref="Onnx.OnnxImporter"/> would at run time: a file that is missing, unreadable, corrupted, or saved from
-    /// another topology is a compile-time error (NC0013 to NC0016) on this argument. The parameters become constant
+    /// another topology is a compile-time error (NC0013 to NC0016) on this argument. An ONNX model that keeps its weights
+    /// in a side file (external data, as PyTorch's dynamo exporter writes) needs that file as an <c>AdditionalFiles</c> item
+    /// too, next to the model (NC0021 otherwise). The parameters become constant
     /// data in the assembly, bit for bit: the generated <c>CreatePretrained()</c> returns a network holding them, and
     /// the static <c>PretrainedParameters</c> span reads them without allocating or opening a file, also under
     /// NativeAOT. The constructors are unchanged (<c>new IrisNet()</c> still initialises from a seed). Rebuilding after
@@ -55,4 +57,21 @@ public sealed class NetworkAttribute : Attribute
     /// </code>
     /// </example>
     public string? Weights { get; set; }
+
+    /// <summary>
+    /// Lets an ONNX <see cref="Weights"/> file that ends in logits (no activation after its last layer) bake into a network
+    /// whose output layer is Softmax or Sigmoid, as <see cref="Onnx.OnnxImportOptions.AcceptLogits"/> does at run time.
+    /// PyTorch classifiers end at the last <c>nn.Linear</c> (the softmax is in <c>CrossEntropyLoss</c>, the sigmoid in
+    /// <c>BCEWithLogitsLoss</c>); without this, such a file is error NC0016, whose message says so. Set without an ONNX
+    /// weights file or on a network whose output layer is neither Softmax nor Sigmoid, it is warning NC0022.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Network(Inputs = 784, Loss = Loss.CrossEntropy, Weights = "mnist.onnx", AcceptLogits = true)]
+    /// [Dense(128, Activation.ReLU)]
+    /// [Dense(10, Activation.Softmax)]
+    /// public partial class MnistNet;
+    /// </code>
+    /// </example>
+    public bool AcceptLogits { get; set; }
 }

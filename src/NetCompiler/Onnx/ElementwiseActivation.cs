@@ -23,11 +23,14 @@ internal sealed record OnnxActivation(Activation? Match, string Description)
 /// </summary>
 internal static class ElementwiseActivation
 {
-    /// <summary>Operators with one tensor input that are the identity on a <c>[batch, features]</c> tensor (Flatten only with axis 1).</summary>
-    public static readonly HashSet<string> PassThrough = ["Identity", "Dropout", "Flatten"];
+    /// <summary>
+    /// Operators that are the identity on a float <c>[batch, features]</c> tensor at inference (Flatten only with axis 1,
+    /// Cast only to FLOAT, Dropout only outside training mode; the reader checks which).
+    /// </summary>
+    public static readonly HashSet<string> PassThrough = ["Identity", "Dropout", "Flatten", "Cast"];
 
     private static readonly HashSet<string> Unary =
-        ["Identity", "Dropout", "Flatten", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softplus", "Gelu", "Erf", "Exp", "Log", "Sqrt", "Neg", "Abs", "Reciprocal"];
+        ["Identity", "Dropout", "Flatten", "Cast", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softplus", "Gelu", "Erf", "Exp", "Log", "Sqrt", "Neg", "Abs", "Reciprocal"];
 
     private static readonly HashSet<string> Binary = ["Add", "Sub", "Mul", "Div", "Pow"];
 
@@ -98,6 +101,7 @@ internal static class ElementwiseActivation
             OnnxAttributeType.Float => $"{a.Name}={a.F.ToString("R", CultureInfo.InvariantCulture)}",
             OnnxAttributeType.Int => $"{a.Name}={a.I.ToString(CultureInfo.InvariantCulture)}",
             OnnxAttributeType.String => $"{a.Name}={System.Text.Encoding.UTF8.GetString(a.S)}",
+            OnnxAttributeType.Ints => $"{a.Name}=[{string.Join(", ", a.Ints.Take(MaxListed).Select(i => i.ToString(CultureInfo.InvariantCulture)))}{(a.Ints.Count > MaxListed ? ", ..." : string.Empty)}]",
             _ => a.Name,
         });
         string more = node.Attributes.Count > MaxListed ? $" and {node.Attributes.Count - MaxListed} more" : string.Empty;
@@ -128,7 +132,7 @@ internal static class ElementwiseActivation
             double a = Operand(node.Inputs[0]);
             double result = node.OpType switch
             {
-                "Identity" or "Dropout" or "Flatten" => a,
+                "Identity" or "Dropout" or "Flatten" or "Cast" => a,
                 "Relu" => Math.Max(a, 0),
                 "Sigmoid" => ActivationCatalog.Of(Activation.Sigmoid).Reference(a),
                 "Tanh" => Math.Tanh(a),

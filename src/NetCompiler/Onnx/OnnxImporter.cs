@@ -2,21 +2,29 @@ namespace NetCompiler.Onnx;
 
 /// <summary>
 /// Loads the weights of an ONNX model of a multilayer perceptron into a generated network, e.g. one
-/// trained in PyTorch (<c>nn.Linear</c> exports as <c>Gemm</c> with <c>transB = 1</c>, weights <c>[out, in]</c>)
-/// or Keras (tf2onnx writes <c>MatMul</c> with weights <c>[in, out]</c>, then <c>Add</c>), or exported by
-/// <see cref="OnnxExporter"/>.
+/// trained in PyTorch (the TorchScript exporter writes <c>nn.Linear</c> as <c>Gemm</c> with <c>transB = 1</c>, weights
+/// <c>[out, in]</c>; the dynamo exporter as <c>Gemm</c> or <c>MatMul(x, Transpose(W))</c> then <c>Add</c>, often with
+/// the weights in a side file) or Keras (tf2onnx writes <c>MatMul</c> with weights <c>[in, out]</c>, then <c>Add</c>),
+/// or exported by <see cref="OnnxExporter"/>.
 /// </summary>
 /// <remarks>
-/// <para>The importer walks the graph from its input: per layer a <c>Gemm</c> (alpha = beta = 1) or a
-/// <c>MatMul</c> and bias <c>Add</c>, then the activation (see below); <c>Identity</c>, <c>Dropout</c> and
-/// <c>Flatten</c> nodes pass through. Weights are initializers or <c>Constant</c> nodes, FLOAT, in
-/// <c>float_data</c> or little-endian <c>raw_data</c>; weights stored <c>[in, out]</c> are transposed into
-/// NetCompiler's <c>[out, in]</c>. A layer without a bias gets zeros.</para>
+/// <para>The importer walks the graph from its input. The input may have any rank whose row-major flattening has the
+/// network's features (<c>[N, 1, 28, 28]</c> for 784, with a symbolic or fixed batch), flattened by <c>Flatten(axis = 1)</c>,
+/// a <c>Reshape</c> to a constant <c>[-1, F]</c>, <c>[N, F]</c> or <c>[0, -1]</c>, or the shape arithmetic of
+/// <c>x.view(x.size(0), -1)</c> (<c>Shape</c>, <c>Gather</c>, <c>Unsqueeze</c>, <c>Concat</c>, ...); a <c>Transpose</c> or
+/// a reshape that is not one row per sample is refused, since it reorders or mixes features. Then per layer a
+/// <c>Gemm</c> (alpha = beta = 1) or a <c>MatMul</c> and bias <c>Add</c>, then the activation (see below);
+/// <c>Identity</c>, inference <c>Dropout</c>, <c>Cast</c> to float and <c>Flatten</c> nodes pass through. Weights are
+/// initializers, <c>Constant</c> nodes or <c>Transpose(W)</c> of one, FLOAT, in <c>float_data</c>, little-endian
+/// <c>raw_data</c> or a side file (external data, read relative to the model file by <see cref="Load{TNet}(TNet, string, OnnxImportOptions?)"/>;
+/// a location that is absolute or leaves the model's folder, or a range beyond the side file, is refused); weights stored
+/// <c>[in, out]</c> are transposed into NetCompiler's <c>[out, in]</c>. A layer without a bias gets zeros.</para>
 /// <para>An activation is recognised by what it computes, however it is spelled: <c>Relu</c>, <c>Sigmoid</c>,
 /// <c>Tanh</c>, <c>LeakyRelu</c> (alpha 0.01), <c>Elu</c> (alpha 1), <c>Softplus</c>, <c>Mul(z, Sigmoid(z))</c> for SiLU,
 /// GELU's tanh form as <c>Gelu(approximate = "tanh")</c> or spelled with <c>Pow</c>/<c>Mul</c>/<c>Add</c>/<c>Tanh</c>,
-/// and <c>Softmax</c> over the last axis. When the network's output layer is Softmax, the model may
-/// end without it (logits, as PyTorch models trained with <c>CrossEntropyLoss</c> do).</para>
+/// and <c>Softmax</c> over the last axis. A model that ends in logits (as PyTorch classifiers trained with
+/// <c>CrossEntropyLoss</c> or <c>BCEWithLogitsLoss</c> do) loads into a network whose output layer is Softmax or Sigmoid
+/// only with <see cref="OnnxImportOptions.AcceptLogits"/>.</para>
 /// <para>The layers found are compared with the network's <see cref="INeuralNetwork{TSelf}.Description"/>;
 /// any difference throws <see cref="OnnxModelMismatchException"/> listing all of them. Data that is
 /// not such a model throws <see cref="InvalidDataException"/> (with the byte offset for malformed
@@ -31,7 +39,7 @@ namespace NetCompiler.Onnx;
 /// <example>
 /// <code>
 /// var net = new IrisNet();
-/// OnnxImporter.Load(net, "iris_from_pytorch.onnx");
+/// OnnxImporter.Load(net, "iris_from_pytorch.onnx", new OnnxImportOptions { AcceptLogits = true });
 /// </code>
 /// </example>
 public static class OnnxImporter
@@ -50,27 +58,37 @@ public static class OnnxImporter
     public const int MaxEntryCount = OnnxSerializer.MaxEntryCount;
 
     /// <summary>Reads an ONNX model from <paramref name="stream"/> (to its end) and loads its weights into <paramref name="net"/>.</summary>
-    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
+    /// <param name="net">The network that receives the weights.</param>
+    /// <param name="stream">The model. A model whose weights are in a side file (external data) must be loaded from its file instead.</param>
+    /// <param name="options">What to accept beyond an exact match, e.g. <see cref="OnnxImportOptions.AcceptLogits"/>; null for the defaults.</param>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers, keeps weights in a side file, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
-    public static void Load<TNet>(TNet net, Stream stream)
+    public static void Load<TNet>(TNet net, Stream stream, OnnxImportOptions? options = null)
         where TNet : class, INeuralNetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = ReadModel(stream);
-        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), sideFiles: null, options ?? new OnnxImportOptions());
     }
 
-    /// <summary>Reads the ONNX model in the file <paramref name="path"/> and loads its weights into <paramref name="net"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
+    /// <summary>
+    /// Reads the ONNX model in the file <paramref name="path"/> and loads its weights into <paramref name="net"/>. Weights
+    /// stored in side files (external data, as the dynamo exporter writes them) are read from the model's folder.
+    /// </summary>
+    /// <param name="net">The network that receives the weights.</param>
+    /// <param name="path">The <c>.onnx</c> file.</param>
+    /// <param name="options">What to accept beyond an exact match, e.g. <see cref="OnnxImportOptions.AcceptLogits"/>; null for the defaults.</param>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers, names a side file that is missing, outside the model's folder or too short, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
-    public static void Load<TNet>(TNet net, string path)
+    public static void Load<TNet>(TNet net, string path, OnnxImportOptions? options = null)
         where TNet : class, INeuralNetwork<TNet>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        Load(net, file);
+        using var buffer = ReadModel(file);
+        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), new OnnxSideFileFolder(path), options ?? new OnnxImportOptions());
     }
 
     /// <summary>The rest of <paramref name="stream"/>, or <see cref="InvalidDataException"/> as soon as it proves longer than <see cref="MaxModelBytes"/>.</summary>
@@ -102,16 +120,18 @@ public static class OnnxImporter
     private static InvalidDataException TooLong(string length) =>
         new($"Cannot read the ONNX model as a NetCompiler network: The ONNX model is {length} long; NetCompiler reads models of at most {MaxModelBytes} bytes (OnnxImporter.MaxModelBytes).");
 
-    private static void Load<TNet>(TNet net, ReadOnlySpan<byte> data)
+    private static void Load<TNet>(TNet net, ReadOnlySpan<byte> data, OnnxSideFiles? sideFiles, OnnxImportOptions options)
         where TNet : class, INeuralNetwork<TNet>
     {
-        var layers = OnnxMlpReader.Read(OnnxSerializer.Decode(data));
-        float[] parameters = Arrange(TNet.Description, layers);
+        var model = OnnxSerializer.Decode(data);
+        OnnxExternalData.Resolve(model, sideFiles);
+        var layers = OnnxMlpReader.Read(model);
+        float[] parameters = Arrange(TNet.Description, layers, options);
         parameters.CopyTo(net.Parameters);
     }
 
     /// <summary>The parameter buffer of <paramref name="description"/> filled from <paramref name="layers"/>, or a mismatch listing every difference.</summary>
-    internal static float[] Arrange(NetworkDescription description, IReadOnlyList<OnnxDenseLayer> layers)
+    internal static float[] Arrange(NetworkDescription description, IReadOnlyList<OnnxDenseLayer> layers, OnnxImportOptions options)
     {
         var differences = new List<string>();
         if (layers[0].InputSize != description.InputSize)
@@ -133,9 +153,12 @@ public static class OnnxImporter
                 differences.Add($"layer {i + 1}: ONNX has {onnx.Size} units, network has {layer.Size}");
             }
 
-            bool isOutputOfBoth = i == layers.Count - 1 && i == description.Layers.Length - 1;
-            bool logitsForSoftmax = isOutputOfBoth && layer.Activation == Activation.Softmax && onnx.Activation.Match == Activation.Identity;
-            if (onnx.Activation.Match != layer.Activation && !logitsForSoftmax)
+            bool logits = OnnxLogits.EndsInLogitsFor(onnx.Activation.Match, layer.Activation, isOutputOfBoth: i == layers.Count - 1 && i == description.Layers.Length - 1);
+            if (logits && !options.AcceptLogits)
+            {
+                differences.Add(OnnxLogits.Difference(i + 1, layer.Activation, "import with new OnnxImportOptions { AcceptLogits = true }"));
+            }
+            else if (onnx.Activation.Match != layer.Activation && !logits)
             {
                 differences.Add($"layer {i + 1} activation: ONNX {onnx.Activation.Description}, network {layer.Activation}");
             }

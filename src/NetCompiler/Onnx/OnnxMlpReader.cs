@@ -7,11 +7,14 @@ internal sealed record OnnxDenseLayer(int InputSize, int Size, float[] Weights, 
 
 /// <summary>
 /// Reads an ONNX graph as a chain of dense layers, the way PyTorch and Keras (tf2onnx) export an MLP:
-/// from the graph's input, per layer either <c>Gemm</c> (weights <c>[out, in]</c> with <c>transB = 1</c>, or
-/// <c>[in, out]</c> without; alpha = beta = 1) or <c>MatMul</c> (weights <c>[in, out]</c>) then <c>Add</c> (bias),
-/// then the activation: element-wise nodes (see <see cref="ElementwiseActivation"/>) and/or a <c>Softmax</c>
-/// over the last axis. <c>Identity</c>, <c>Dropout</c> and <c>Flatten(axis = 1)</c> pass through. Weights are
-/// initializers or <c>Constant</c> nodes. Anything else throws <see cref="InvalidDataException"/> naming the node.
+/// from the graph's input, flattened to <c>[batch, features]</c> if it has more axes (<c>Flatten</c>, or a
+/// <c>Reshape</c> whose target <see cref="ShapeArithmetic"/> evaluates), per layer either <c>Gemm</c> (weights
+/// <c>[out, in]</c> with <c>transB = 1</c>, or <c>[in, out]</c> without; alpha = beta = 1) or <c>MatMul</c> (weights
+/// <c>[in, out]</c>) then <c>Add</c> (bias), then the activation: element-wise nodes (see <see cref="ElementwiseActivation"/>)
+/// and/or a <c>Softmax</c> over the last axis. <c>Identity</c>, inference <c>Dropout</c>, <c>Cast</c> to float and
+/// <c>Flatten(axis = 1)</c> pass through. Weights are initializers, <c>Constant</c> nodes or <c>Transpose(W)</c> of one
+/// (external data is read before, by <see cref="OnnxExternalData"/>). Anything else throws
+/// <see cref="InvalidDataException"/> naming the node.
 /// </summary>
 internal sealed class OnnxMlpReader
 {
@@ -19,7 +22,12 @@ internal sealed class OnnxMlpReader
     private readonly long _opset;
     private readonly Dictionary<string, OnnxTensor> _constants = [];
     private readonly Dictionary<string, List<OnnxNode>> _consumers = [];
+    private readonly Dictionary<string, OnnxNode> _producers = [];
     private readonly HashSet<string> _graphOutputs;
+    private readonly ShapeArithmetic _shapes;
+
+    /// <summary>The shapes of the graph input and of the tensors it becomes before the first dense layer (null when unknown).</summary>
+    private readonly Dictionary<string, ShapeTerm[]?> _inputShapes = [];
 
     /// <summary>The most items a message lists (nodes, tensors, inputs); the rest are counted.</summary>
     private const int MaxListed = 8;
@@ -29,32 +37,51 @@ internal sealed class OnnxMlpReader
         _graph = graph;
         _opset = opset;
         _graphOutputs = [.. graph.Outputs.Select(o => o.Name)];
+        _shapes = new ShapeArithmetic(
+            name => _producers.TryGetValue(name, out var node) ? node : null,
+            name => _constants.TryGetValue(name, out var tensor) ? tensor : null,
+            name => _inputShapes.TryGetValue(name, out var shape) ? shape : null,
+            opset);
         foreach (var tensor in graph.Initializers)
         {
             _constants[tensor.Name] = tensor;
         }
 
-        var producers = new HashSet<string>();
+        // Constants, weights transposed by a node (the dynamo exporter's MatMul(x, Transpose(W))) and the integer
+        // arithmetic that computes a Reshape's target shape are read where they are used, not walked as the chain.
+        var shapeTensors = new HashSet<string>();
+        var setAside = new HashSet<OnnxNode>();
         foreach (var node in graph.Nodes)
         {
             foreach (string output in node.Outputs.Where(o => o.Length > 0))
             {
-                if (!producers.Add(output))
+                if (_producers.ContainsKey(output))
                 {
                     throw Invalid($"The tensor '{output}' is produced by more than one node; an ONNX graph assigns each tensor once.");
                 }
+
+                _producers[output] = node;
             }
 
-            if (node.OpType == "Constant" && node.IsDefaultDomain)
+            bool isConstant = node.OpType == "Constant" && node.IsDefaultDomain;
+            if ((isConstant ? ConstantValue(node) : TransposedConstant(node)) is { } value)
             {
-                if (ConstantValue(node) is { } value)
-                {
-                    _constants[node.Outputs[0]] = value;
-                }
-
-                continue;
+                _constants[node.Outputs[0]] = value;
+                setAside.Add(node);
             }
+            else if (isConstant)
+            {
+                setAside.Add(node);
+            }
+            else if (IsShapeArithmetic(node, shapeTensors))
+            {
+                shapeTensors.UnionWith(node.Outputs);
+                setAside.Add(node);
+            }
+        }
 
+        foreach (var node in graph.Nodes.Where(n => !setAside.Contains(n)))
+        {
             foreach (string input in node.Inputs.Where(i => i.Length > 0).Distinct())
             {
                 if (!_consumers.TryGetValue(input, out var list))
@@ -65,6 +92,41 @@ internal sealed class OnnxMlpReader
                 list.Add(node);
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="node"/> computes integers of a shape: a <c>Shape</c>, or shape arithmetic over such results and integer constants.</summary>
+    private bool IsShapeArithmetic(OnnxNode node, HashSet<string> shapeTensors)
+    {
+        if (!ShapeArithmetic.IsShapeOperator(node) || node.Outputs.Count != 1 || node.Outputs[0].Length == 0)
+        {
+            return false;
+        }
+
+        if (node.OpType == "Shape")
+        {
+            return true;
+        }
+
+        var inputs = node.Inputs.Where(i => i.Length > 0).ToList();
+        return inputs.Any(shapeTensors.Contains)
+            && inputs.All(i => shapeTensors.Contains(i) || (_constants.TryGetValue(i, out var t) && t.TryGetIntegers() is not null));
+    }
+
+    /// <summary>
+    /// The tensor <c>Transpose(W)</c> computes when W is a constant matrix (the dynamo exporter writes <c>nn.Linear</c>
+    /// as <c>MatMul(x, Transpose(W, perm = [1, 0]))</c>, and leaves large weights unfolded), or null for any other node.
+    /// </summary>
+    private OnnxTensor? TransposedConstant(OnnxNode node)
+    {
+        if (node.OpType != "Transpose" || !node.IsDefaultDomain || node.Inputs.Count != 1 || node.Outputs.Count != 1 || node.Outputs[0].Length == 0
+            || !_constants.TryGetValue(node.Inputs[0], out var matrix) || matrix.Dims.Count != 2 || matrix.DataType != (int)OnnxDataType.Float
+            || node.FindAttribute("perm") is { } perm && !perm.Ints.SequenceEqual([1L, 0L]))
+        {
+            return null;
+        }
+
+        int rows = (int)matrix.Dims[0], columns = (int)matrix.Dims[1];
+        return OnnxTensor.FromFloatsRaw(node.Outputs[0], Transpose(matrix.ToFloats(), rows, columns), columns, rows);
     }
 
     /// <summary>The dense layers of <paramref name="model"/>'s graph, input side first.</summary>
@@ -89,8 +151,8 @@ internal sealed class OnnxMlpReader
             throw Invalid($"The graph has {_graph.Outputs.Count} outputs ({List(_graph.Outputs.Select(o => $"'{o.Name}'"))}); a NetCompiler network has one, [batch, outputs].");
         }
 
-        int? declaredFeatures = CheckInput(inputs[0]);
-        var (preprocessing, current) = ReadElementwise(inputs[0].Name, "the input");
+        var (flattened, declaredFeatures) = ReadInput(inputs[0]);
+        var (preprocessing, current) = ReadElementwise(flattened, "the input");
         if (preprocessing.Match != Activation.Identity)
         {
             throw Invalid($"The graph transforms its input ({preprocessing.Description}) before the first dense layer; a NetCompiler network starts with a dense layer.");
@@ -143,8 +205,56 @@ internal sealed class OnnxMlpReader
         return layers;
     }
 
-    /// <summary>Checks the graph input is a float tensor <c>[batch, features]</c>; returns the features when the shape fixes them.</summary>
-    private static int? CheckInput(OnnxValueInfo input)
+    /// <summary>
+    /// Follows the graph input through the nodes that flatten each sample or pass it on unchanged (<c>Flatten</c>, a
+    /// <c>Reshape</c> to <c>[batch, features]</c>, <c>Identity</c>, inference <c>Dropout</c>, a <c>Cast</c> to float) to
+    /// the tensor the first layer reads, <c>[batch, features]</c>; returns it and the features when the shape fixes them.
+    /// </summary>
+    private (string Tensor, int? Features) ReadInput(OnnxValueInfo input)
+    {
+        var shape = InputShape(input);
+        long? fixedBatch = input.Shape is [{ Value: long batch }, ..] ? batch : null;
+        string current = input.Name;
+        _inputShapes[current] = shape;
+        while (!_graphOutputs.Contains(current) && ConsumersOf(current) is [{ IsDefaultDomain: true } node])
+        {
+            ShapeTerm[]? reshaped;
+            if (node.OpType == "Transpose")
+            {
+                throw Invalid($"{Capitalize(Describe(node))} transposes the input ({ElementwiseActivation.Describe(node)}) before the first dense layer; that reorders the features of each sample, and NetCompiler's first layer reads them in the input's row-major order, so the graph cannot be imported as it is (transpose the data before it reaches the network instead).");
+            }
+            else if (node.OpType == "Flatten")
+            {
+                reshaped = Flatten(node, shape);
+            }
+            else if (node.OpType == "Reshape")
+            {
+                reshaped = Reshape(node, shape, fixedBatch);
+            }
+            else if (IsPassThrough(node))
+            {
+                reshaped = shape;
+            }
+            else
+            {
+                break;
+            }
+
+            current = OutputOf(node, "a node before the first dense layer");
+            shape = reshaped;
+            _inputShapes[current] = shape;
+        }
+
+        if (shape is { Length: not 2 })
+        {
+            throw Invalid($"The graph input '{input.Name}' has the shape {Shape(InputDimensions(input))} and reaches the first dense layer as {Shape(shape)}; NetCompiler networks take [batch, features], so a graph whose input has more dimensions must flatten it first (Flatten, or a Reshape to [batch, features] such as x.view(x.size(0), -1)).");
+        }
+
+        return (current, shape?[1].Value is long features and > 0 and <= int.MaxValue ? (int)features : null);
+    }
+
+    /// <summary>Checks the graph input is a float tensor with a batch axis; its shape as terms (axis 0 the batch), or null when not given.</summary>
+    private static ShapeTerm[]? InputShape(OnnxValueInfo input)
     {
         if (input.ElementType is not (0 or (int)OnnxDataType.Float))
         {
@@ -156,12 +266,93 @@ internal sealed class OnnxMlpReader
             return null;
         }
 
-        if (input.Shape.Count != 2)
+        if (input.Shape.Count < 2)
         {
             throw Invalid($"The graph input '{input.Name}' has the shape {Shape(input.Shape)}; NetCompiler networks take [batch, features].");
         }
 
-        return input.Shape[1].Value is long features and > 0 and <= int.MaxValue ? (int)features : null;
+        return [ShapeTerm.Batch, .. input.Shape.Skip(1).Select(d => d.Value is long value and >= 0 ? ShapeTerm.Of(value) : ShapeTerm.Unknown)];
+    }
+
+    private static IEnumerable<string> InputDimensions(OnnxValueInfo input) => input.Shape?.Select(d => d.ToString()) ?? ["?"];
+
+    /// <summary><c>Flatten(axis = 1)</c> (or the negative axis naming the same one): <c>[batch, d1, d2, ...]</c> becomes <c>[batch, d1·d2·...]</c>.</summary>
+    private static ShapeTerm[] Flatten(OnnxNode node, ShapeTerm[]? shape)
+    {
+        long axis = node.GetInt("axis", 1);
+        long normalized = axis < 0 && shape is not null ? axis + shape.Length : axis;
+        if (normalized != 1)
+        {
+            throw Invalid($"{Capitalize(Describe(node))} flattens the input {Shape(shape ?? [])} from axis {axis}; only Flatten(axis = 1) gives [batch, features], one row per sample.");
+        }
+
+        return [ShapeTerm.Batch, FeatureCount(shape)];
+    }
+
+    /// <summary>
+    /// A <c>Reshape</c> of the input to <c>[batch, features]</c>: its target shape, constant or computed from the input's
+    /// shape, must keep the batch (<c>batch</c>, <c>0</c>, or <c>-1</c> with the features given, or the input's fixed
+    /// batch size) and give each sample's features in one row, as many as the sample has.
+    /// </summary>
+    private ShapeTerm[] Reshape(OnnxNode node, ShapeTerm[]? shape, long? fixedBatch)
+    {
+        var target = node.Inputs.Count >= 2 && node.Inputs[1].Length > 0 ? _shapes.EvaluateVector(node.Inputs[1]) : null;
+        if (target is null)
+        {
+            throw Invalid($"{Capitalize(Describe(node))} reshapes the input to a shape computed by nodes NetCompiler cannot follow ('{(node.Inputs.Count >= 2 ? node.Inputs[1] : string.Empty)}'); it reads reshapes to [batch, features] from a constant shape or from Shape, Gather, Unsqueeze, Concat and Constant nodes.");
+        }
+
+        // With allowzero = 0 (the default), a 0 copies the input's dimension at that position.
+        bool copiesZeros = node.GetInt("allowzero", 0) == 0;
+        var resolved = target.Select((term, i) => copiesZeros && term.Value == 0
+            ? (shape is not null && i < shape.Length ? shape[i] : i == 0 ? ShapeTerm.Batch : ShapeTerm.Unknown)
+            : term).ToArray();
+        var features = FeatureCount(shape);
+        if (resolved.Length == 2)
+        {
+            var (rows, columns) = (resolved[0], resolved[1]);
+            bool keepsBatch = rows.IsBatch || (rows.Value is long fixedRows && fixedRows > 0 && fixedRows == fixedBatch);
+            if (keepsBatch && columns.Value == -1)
+            {
+                return [ShapeTerm.Batch, features];
+            }
+
+            bool columnsFit = columns.Value is long count && count > 0 && (features.Value is null || features.Value == count);
+            if ((keepsBatch || rows.Value == -1) && columnsFit)
+            {
+                return [ShapeTerm.Batch, columns];
+            }
+
+            // [0, 0] (or [batch, 0]) of a [batch, features] input: the identity.
+            if (keepsBatch && copiesZeros && target[1].Value == 0 && shape is { Length: 2 })
+            {
+                return [ShapeTerm.Batch, shape[1]];
+            }
+        }
+
+        throw Invalid($"{Capitalize(Describe(node))} reshapes the input {Shape(shape ?? [])} to {Shape(target)}, which is not [batch, features] with each sample's {features} features in one row; NetCompiler accepts only reshapes that flatten each sample in row-major order (to [-1, features], [batch, features], [0, -1] or x.view(x.size(0), -1)), not ones that split samples, merge them or reorder features.");
+    }
+
+    /// <summary>The number of features of one sample of <paramref name="shape"/> (the product of its axes after the batch), or unknown.</summary>
+    private static ShapeTerm FeatureCount(ShapeTerm[]? shape)
+    {
+        if (shape is null)
+        {
+            return ShapeTerm.Unknown;
+        }
+
+        long product = 1;
+        foreach (var term in shape.Skip(1))
+        {
+            if (term.Value is not long value || (value > 0 && product > int.MaxValue / value))
+            {
+                return ShapeTerm.Unknown;
+            }
+
+            product *= value;
+        }
+
+        return ShapeTerm.Of(product);
     }
 
     private OnnxDenseLayer ReadDense(OnnxNode node, string input, int number, int previousSize, out string z)
@@ -169,7 +360,14 @@ internal sealed class OnnxMlpReader
         if (!node.IsDefaultDomain || node.OpType is not ("Gemm" or "MatMul"))
         {
             string after = number == 1 ? "the input" : $"layer {number - 1}";
-            throw Invalid($"{Capitalize(Describe(node))} reads '{input}' after {after}, where a dense layer (Gemm, or MatMul then Add) was expected; {(node.IsDefaultDomain ? node.OpType : $"{node.Domain}.{node.OpType}")} is not supported.");
+            string why = node.OpType switch
+            {
+                "Transpose" when node.IsDefaultDomain => "Transpose reorders the features, which a chain of dense layers cannot do",
+                "Dropout" when node.IsDefaultDomain => "this Dropout is in training mode (or its mask is used), so it is not the identity",
+                "Cast" when node.IsDefaultDomain => "only a Cast to FLOAT, which changes nothing, is read as the identity",
+                _ => $"{(node.IsDefaultDomain ? node.OpType : $"{node.Domain}.{node.OpType}")} is not supported",
+            };
+            throw Invalid($"{Capitalize(Describe(node))} reads '{input}' after {after}, where a dense layer (Gemm, or MatMul then Add) was expected; {why}.");
         }
 
         string where = $"layer {number} ({Describe(node)})";
@@ -344,12 +542,42 @@ internal sealed class OnnxMlpReader
         {
             return inRegion.Contains(node.Inputs[0])
                 && (node.OpType != "Flatten" || node.GetInt("axis", 1) == 1)
-                && (node.OpType != "Dropout" || node.Inputs.Skip(1).All(i => i.Length == 0 || _constants.ContainsKey(i)));
+                && (!ElementwiseActivation.PassThrough.Contains(node.OpType) || IsPassThrough(node) || node.OpType == "Flatten");
         }
 
         return ElementwiseActivation.IsBinary(node.OpType)
             && node.Inputs.Count == 2
             && node.Inputs.All(i => inRegion.Contains(i) || (_constants.TryGetValue(i, out var t) && t.TryGetScalar() is not null));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="node"/> passes its input on unchanged at inference: <c>Identity</c>, a <c>Cast</c> to FLOAT
+    /// (of a float tensor), or a <c>Dropout</c> whose training_mode is absent or a constant false and whose mask is unused
+    /// (its ratio does not matter: at inference Dropout is the identity).
+    /// </summary>
+    private bool IsPassThrough(OnnxNode node)
+    {
+        if (!node.IsDefaultDomain || node.Inputs.Count == 0)
+        {
+            return false;
+        }
+
+        switch (node.OpType)
+        {
+            case "Identity":
+                return node.Inputs.Count == 1;
+            case "Cast":
+                return node.Inputs.Count == 1 && node.GetInt("to", 0) == (long)OnnxDataType.Float;
+            case "Dropout":
+                bool ratioConstant = node.Inputs.Count < 2 || node.Inputs[1].Length == 0 || _constants.ContainsKey(node.Inputs[1]);
+                bool inference = node.Inputs.Count < 3 || node.Inputs[2].Length == 0
+                    || (_constants.TryGetValue(node.Inputs[2], out var mode) && mode.TryGetScalar() == 0);
+                bool maskUnused = node.Outputs.Count < 2 || node.Outputs[1].Length == 0
+                    || (ConsumersOf(node.Outputs[1]).Count == 0 && !_graphOutputs.Contains(node.Outputs[1]));
+                return node.Inputs.Count <= 3 && ratioConstant && inference && maskUnused;
+            default:
+                return false;
+        }
     }
 
     /// <summary>The nodes <paramref name="exit"/> depends on, in their original (topological) order.</summary>
@@ -379,7 +607,7 @@ internal sealed class OnnxMlpReader
 
     private IReadOnlyList<OnnxNode> ConsumersOf(string tensor) => _consumers.TryGetValue(tensor, out var list) ? list : [];
 
-    /// <summary>The tensor of a <c>Constant</c> node (value, value_float or value_floats), or null for other kinds.</summary>
+    /// <summary>The tensor of a <c>Constant</c> node (value, value_float, value_floats, value_int or value_ints), or null for other kinds.</summary>
     private static OnnxTensor? ConstantValue(OnnxNode node)
     {
         if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0)
@@ -399,9 +627,26 @@ internal sealed class OnnxMlpReader
             return OnnxTensor.FromFloatsPacked(name, [single.F]);
         }
 
-        return node.FindAttribute("value_floats") is { } list
-            ? OnnxTensor.FromFloatsPacked(name, [.. list.Floats], list.Floats.Count)
-            : null;
+        if (node.FindAttribute("value_floats") is { } list)
+        {
+            return OnnxTensor.FromFloatsPacked(name, [.. list.Floats], list.Floats.Count);
+        }
+
+        // value_int and value_ints: the integers of a shape (as the dynamo exporter writes [-1] or a fixed target shape).
+        List<long>? integers = node.FindAttribute("value_int") is { } one ? [one.I] : node.FindAttribute("value_ints")?.Ints;
+        if (integers is null)
+        {
+            return null;
+        }
+
+        var shape = new OnnxTensor { Name = name, DataType = (int)OnnxDataType.Int64 };
+        if (node.FindAttribute("value_ints") is not null)
+        {
+            shape.Dims.Add(integers.Count);
+        }
+
+        shape.IntegerData.AddRange(integers);
+        return shape;
     }
 
     private static float[] Transpose(float[] matrix, int rows, int columns)

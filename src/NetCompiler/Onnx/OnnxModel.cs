@@ -131,6 +131,13 @@ internal sealed class OnnxAttribute
         new() { Name = name, Type = OnnxAttributeType.String, S = System.Text.Encoding.UTF8.GetBytes(value) };
 
     public static OnnxAttribute Tensor(string name, OnnxTensor value) => new() { Name = name, Type = OnnxAttributeType.Tensor, T = value };
+
+    public static OnnxAttribute IntList(string name, params long[] values)
+    {
+        var attribute = new OnnxAttribute { Name = name, Type = OnnxAttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
 }
 
 /// <summary>TensorProto.DataType values NetCompiler meets.</summary>
@@ -140,6 +147,7 @@ internal enum OnnxDataType
     Float = 1,
     Int32 = 6,
     Int64 = 7,
+    Bool = 9,
     Double = 11,
 }
 
@@ -156,8 +164,17 @@ internal sealed class OnnxTensor
 
     public byte[]? RawData { get; set; }
 
-    /// <summary>TensorProto.data_location: 1 (EXTERNAL) means the values are in another file.</summary>
+    /// <summary>TensorProto.int32_data (also BOOL values) and int64_data, widened to long: the integers of a shape or flag constant.</summary>
+    public List<long> IntegerData { get; } = [];
+
+    /// <summary>TensorProto.data_location: 1 (EXTERNAL) means the values are in another file, described by <see cref="ExternalData"/>.</summary>
     public int DataLocation { get; set; }
+
+    /// <summary>TensorProto.external_data: where the values are when <see cref="DataLocation"/> is EXTERNAL (keys <c>location</c>, <c>offset</c>, <c>length</c>).</summary>
+    public List<KeyValuePair<string, string>> ExternalData { get; } = [];
+
+    /// <summary>Whether the values are stored in a side file.</summary>
+    public bool IsExternal => DataLocation == 1;
 
     /// <summary>A float tensor whose values are stored in raw_data (as PyTorch writes them).</summary>
     public static OnnxTensor FromFloatsRaw(string name, ReadOnlySpan<float> values, params long[] dims)
@@ -241,10 +258,54 @@ internal sealed class OnnxTensor
         {
             OnnxDataType.Float => ToFloats()[0],
             OnnxDataType.Double when RawData is { Length: 8 } => BinaryPrimitives.ReadDoubleLittleEndian(RawData),
-            OnnxDataType.Int64 when RawData is { Length: 8 } => BinaryPrimitives.ReadInt64LittleEndian(RawData),
-            OnnxDataType.Int32 when RawData is { Length: 4 } => BinaryPrimitives.ReadInt32LittleEndian(RawData),
+            OnnxDataType.Int64 or OnnxDataType.Int32 or OnnxDataType.Bool => TryGetIntegers() is [long value] ? value : null,
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The values of a scalar or vector INT64, INT32 or BOOL tensor stored in the model (raw_data, int64_data or
+    /// int32_data), as shape and flag constants are; null for another type or rank, external values, a vector of more
+    /// than 64 values, or a count that disagrees with the dimensions.
+    /// </summary>
+    public long[]? TryGetIntegers()
+    {
+        int width = (OnnxDataType)DataType switch
+        {
+            OnnxDataType.Int64 => 8,
+            OnnxDataType.Int32 => 4,
+            OnnxDataType.Bool => 1,
+            _ => 0,
+        };
+        long count = Dims.Count == 0 ? 1 : Dims[0];
+        if (width == 0 || DataLocation != 0 || Dims.Count > 1 || count is < 0 or > 64)
+        {
+            return null;
+        }
+
+        if (RawData is not null)
+        {
+            if (RawData.Length != count * width)
+            {
+                return null;
+            }
+
+            var values = new long[count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                var bytes = RawData.AsSpan(i * width, width);
+                values[i] = width switch
+                {
+                    8 => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+                    4 => BinaryPrimitives.ReadInt32LittleEndian(bytes),
+                    _ => bytes[0],
+                };
+            }
+
+            return values;
+        }
+
+        return IntegerData.Count == count ? [.. IntegerData] : null;
     }
 
     /// <summary>The dimensions for messages, e.g. <c>[2, 3]</c>; at most eight, then how many more, so a hostile tensor cannot make a message huge.</summary>
@@ -257,7 +318,7 @@ internal sealed class OnnxTensor
     {
         if (DataLocation != 0)
         {
-            throw new InvalidDataException($"Tensor '{Name}' keeps its values in an external file; NetCompiler reads models whose weights are stored inside the .onnx file.");
+            throw new InvalidDataException($"Tensor '{Name}' keeps its values in an external file that was not read; load the model from its file (OnnxImporter.Load(net, path)) so the side file next to it is read.");
         }
     }
 

@@ -373,10 +373,24 @@ internal static class OnnxSerializer
             writer.WritePackedFloats(4, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tensor.FloatData)); // TensorProto.float_data
         }
 
+        int integerField = tensor.DataType == (int)OnnxDataType.Int64 ? 7 : 5;
+        foreach (long value in tensor.IntegerData)
+        {
+            writer.WriteInt64(integerField, value);               // TensorProto.int64_data or int32_data
+        }
+
         writer.WriteString(8, tensor.Name);                       // TensorProto.name
         if (tensor.RawData is not null)
         {
             writer.WriteBytes(9, tensor.RawData);                 // TensorProto.raw_data
+        }
+
+        foreach (var entry in tensor.ExternalData)
+        {
+            var pair = new ProtoWriter();
+            pair.WriteString(1, entry.Key);                       // StringStringEntryProto.key
+            pair.WriteString(2, entry.Value);                     // StringStringEntryProto.value
+            writer.WriteMessage(13, pair);                        // TensorProto.external_data
         }
 
         if (tensor.DataLocation != 0)
@@ -385,6 +399,30 @@ internal static class OnnxSerializer
         }
 
         return writer;
+    }
+
+    private static KeyValuePair<string, string> DecodeStringEntry(ProtoReader reader)
+    {
+        string key = string.Empty, value = string.Empty;
+        while (reader.TryReadTag(out int field, out _))
+        {
+            switch (field)
+            {
+                case 1:
+                    reader.Expect(WireType.LengthDelimited, "key");
+                    key = reader.ReadString();
+                    break;
+                case 2:
+                    reader.Expect(WireType.LengthDelimited, "value");
+                    value = reader.ReadString();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return new KeyValuePair<string, string>(key, value);
     }
 
     private static OnnxTensor DecodeTensor(ProtoReader reader, Budget budget)
@@ -404,6 +442,12 @@ internal static class OnnxSerializer
                 case 4:
                     reader.ReadRepeatedFloat(tensor.FloatData, "float_data");
                     break;
+                case 5:
+                    budget.TakeAppended(tensor.IntegerData, ref reader, "int32_data");
+                    break;
+                case 7:
+                    budget.TakeAppended(tensor.IntegerData, ref reader, "int64_data");
+                    break;
                 case 8:
                     reader.Expect(WireType.LengthDelimited, "name");
                     tensor.Name = reader.ReadString();
@@ -411,6 +455,11 @@ internal static class OnnxSerializer
                 case 9:
                     reader.Expect(WireType.LengthDelimited, "raw_data");
                     tensor.RawData = reader.ReadBytes();
+                    break;
+                case 13:
+                    reader.Expect(WireType.LengthDelimited, "external_data");
+                    budget.Take(1);
+                    tensor.ExternalData.Add(DecodeStringEntry(reader.ReadMessage("StringStringEntryProto")));
                     break;
                 case 14:
                     reader.Expect(WireType.Varint, "data_location");
