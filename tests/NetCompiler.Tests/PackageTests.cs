@@ -16,6 +16,7 @@ namespace NetCompiler.Tests;
 /// The package's metadata, README, icon and symbols are what a package feed and a debugger show; its analyzer and
 /// code fixes are what an editor shows.
 /// </summary>
+[Collection(nameof(PackageTests))]
 public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutputHelper output) : IClassFixture<PackageTests.PackedPackage>
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
@@ -572,3 +573,10 @@ public sealed class PackageTests(PackageTests.PackedPackage package, ITestOutput
 [Dense(4, Activation.Tanh)]
 [Dense(1, Activation.Sigmoid)]
 internal sealed partial class XorReferenceNet;
+
+/// <summary>
+/// The package tests run dotnet pack, build and run, which keep both cores busy for minutes: they run alone, after the
+/// other test classes, so they do not starve the two-core kernel tests (whose worker hand-offs have time bounds).
+/// </summary>
+[CollectionDefinition(nameof(PackageTests), DisableParallelization = true)]
+public sealed class PackageTestsCollection;
