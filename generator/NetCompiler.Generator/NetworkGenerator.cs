@@ -9,7 +9,8 @@ namespace NetCompiler.Generator;
 
 /// <summary>
 /// The incremental pipeline: find classes with <c>[Network]</c>, parse each into a plain-value
-/// <see cref="NetworkSpec"/> (diagnostics travel beside it), emit source from the spec alone.
+/// <see cref="NetworkSpec"/>, bind the weights file it names, emit source from the spec alone. The declaration's
+/// diagnostics are reported by <see cref="NetworkDeclarationAnalyzer"/>; this reports those of the weights files.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -63,6 +64,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (pair, cancellationToken) => WeightsBinder.Bind(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(TrackingNames.BindWeights);
 
+        // Only the weights file's diagnostics: NetworkDeclarationAnalyzer reports the declaration's (from the same
+        // parse), so the editor shows them as the user types and offers the code fixes, and a build reports each once.
         var diagnostics = resolved
             .Select(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
@@ -82,14 +85,6 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.HintNames);
         context.RegisterSourceOutput(specs.Combine(hintNames), static (output, pair) =>
             output.AddSource(HintNames.Unique(pair.Left!.HintName, pair.Right), SourceText.From(NetworkEmitter.Emit(pair.Left), System.Text.Encoding.UTF8)));
-
-        var denseOnly = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                NetworkParser.DenseAttributeName,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                NetworkParser.ParseDenseOnly)
-            .WithTrackingName(TrackingNames.DenseWithoutNetwork);
-        context.RegisterSourceOutput(denseOnly, ReportDiagnostics);
     }
 
     private static void ReportDiagnostics(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)

@@ -6,7 +6,6 @@ internal static class TrackingNames
     public const string Parse = nameof(Parse);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Spec = nameof(Spec);
-    public const string DenseWithoutNetwork = nameof(DenseWithoutNetwork);
 
     /// <summary>The names of the weights files the declarations ask for.</summary>
     public const string WeightsRequests = nameof(WeightsRequests);

@@ -32,6 +32,9 @@ catch (Exception e) when (e is FileNotFoundException or DataFormatException)
         SampleConsole.Error($"  {labels}");
     }
 
+    SampleConsole.Error("They are the MNIST database of handwritten digits (Yann LeCun, Corinna Cortes, Christopher J. C. Burges),");
+    SampleConsole.Error("published on its page http://yann.lecun.com/exdb/mnist/ and on many mirrors of it; PyTorch's");
+    SampleConsole.Error("torchvision.datasets.MNIST(root, download=True) also saves the same four files in root/MNIST/raw.");
     SampleConsole.Error("Pass the directory that holds them as the first argument: dotnet run --project samples/Mnist -c Release -- DIRECTORY");
     return 1;
 }

@@ -28,7 +28,7 @@ public sealed class BakedWeightsSnapshotTests
 
         var output = WeightsHarness.Run([path], source);
 
-        Assert.Empty(output.GeneratorDiagnostics);
+        Assert.Empty(output.Diagnostics);
         string generated = Assert.Single(output.Sources, s => s.Key == "Samples.Tiny.TinyNet.g.cs").Value;
         Snapshot.Verify(generated, nameof(BakedWeightsSnapshotTests), "Samples.Tiny.TinyNet.g");
         var pretrained = WeightsHarness.Load(output).GetType("Samples.Tiny.TinyNet", throwOnError: true)!.GetMethod("CreatePretrained")!.Invoke(null, null)!;

@@ -122,7 +122,7 @@ public sealed class BakedWeightsTests
 
         var output = WeightsHarness.Run([path], Mnist.Replace("WEIGHTS", "Weights = \"mnist.ncnet\"", StringComparison.Ordinal));
 
-        Assert.Empty(output.GeneratorDiagnostics);
+        Assert.Empty(output.Diagnostics);
         var pretrained = WeightsHarness.Load(output).GetType("App.MnistNet", throwOnError: true)!.GetMethod("CreatePretrained")!.Invoke(null, null)!;
         Assert.Equal(LoadedNetworks.Bits(LoadedNetworks.Parameters(donor)), LoadedNetworks.Bits(LoadedNetworks.Parameters(pretrained)));
 
@@ -402,7 +402,7 @@ public sealed class BakedWeightsTests
         Assert.DoesNotContain("Pretrained", before, StringComparison.Ordinal);
         Assert.Equal(before, withUnusedItem.Sources.Single().Value);
         Assert.Equal(before, withNull.Sources.Single().Value);
-        Assert.Empty(withNull.GeneratorDiagnostics);
+        Assert.Empty(withNull.Diagnostics);
     }
 
     [Fact]
@@ -479,7 +479,7 @@ public sealed class BakedWeightsTests
 
         var output = WeightsHarness.Run([unnamed, named], Classifier("Weights = \"classifier.ncnet\""));
 
-        Assert.Empty(output.GeneratorDiagnostics);
+        Assert.Empty(output.Diagnostics);
         var read = Assert.Single(output.Result.Results.Single().TrackedSteps[TrackingNames.ReadWeights].SelectMany(s => s.Outputs));
         Assert.Equal(named, ((Model.WeightsFile)read.Value).Path);
     }
@@ -534,7 +534,7 @@ public sealed class BakedWeightsTests
 
         var output = await Task.Run(() => WeightsHarness.Run([path], Classifier("Weights = \"chained.onnx\""))).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Empty(output.GeneratorDiagnostics);
+        Assert.Empty(output.Diagnostics);
         var pretrained = WeightsHarness.Load(output).GetType("App.Classifier", throwOnError: true)!.GetMethod("CreatePretrained")!.Invoke(null, null)!;
         Assert.Equal(LoadedNetworks.Bits(LoadedNetworks.Parameters(donor)), LoadedNetworks.Bits(LoadedNetworks.Parameters(pretrained)));
     }

@@ -44,7 +44,7 @@ public sealed class CultureTests
             CultureInfo.CurrentCulture = culture;
             CultureInfo.CurrentUICulture = culture;
             var output = GeneratorHarness.Run(Source);
-            string messages = string.Join("\n", output.GeneratorDiagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
+            string messages = string.Join("\n", output.Diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
             return (output.Sources.Single().Value, messages);
         }
         finally

@@ -82,7 +82,7 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
             Assert.True(problems.Count == 0, $"{context}: generated code does not compile cleanly:\n{string.Join("\n", problems.Take(10))}\n{string.Join("\n\n", problems.Take(3).Select(p => p.Location.SourceTree!.ToString()[..Math.Min(400, p.Location.SourceTree!.Length)]))}");
         }
 
-        foreach (var diagnostic in first.GeneratorDiagnostics.Where(d => d.Id.StartsWith("NC", StringComparison.Ordinal)))
+        foreach (var diagnostic in first.Diagnostics.Where(d => d.Id.StartsWith("NC", StringComparison.Ordinal)))
         {
             Count(counts, diagnostic.Id);
         }

@@ -23,7 +23,7 @@ public sealed class IncrementalTests
     /// only when a declaration names one; BakedWeightsTests covers them).
     /// </summary>
     private static readonly string[] StepsWithoutWeights =
-        [TrackingNames.Parse, TrackingNames.DenseWithoutNetwork, TrackingNames.BindWeights, TrackingNames.Diagnostics, TrackingNames.Spec, TrackingNames.HintNames];
+        [TrackingNames.Parse, TrackingNames.BindWeights, TrackingNames.Diagnostics, TrackingNames.Spec, TrackingNames.HintNames];
 
     /// <summary>Every name in <see cref="TrackingNames"/>, to tell the generator's steps from Roslyn's own.</summary>
     private static readonly HashSet<string> AllTrackingNames =
@@ -61,13 +61,12 @@ public sealed class IncrementalTests
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         // The declaration's value changed, so every step from it to the spec yields a new value; its diagnostics (none
-        // before, none after) and the [Dense]-only check (nothing to report on a class with [Network]) are equal again.
+        // before, none after) are equal again.
         AssertStepsRan(result, StepsWithoutWeights);
         Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.Parse));
         Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.BindWeights));
         Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.Spec));
         Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.Diagnostics));
-        Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.DenseWithoutNetwork));
         // The list of hint names is the same, so no other network's file needs to be written again for it.
         AssertEachCachedOrUnchanged([.. StepReasons(result, TrackingNames.HintNames)], "hint names");
 

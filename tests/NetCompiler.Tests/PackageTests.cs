@@ -13,7 +13,10 @@ namespace NetCompiler.Tests;
 /// The NuGet package as a user meets it: packed in Release, restored by a fresh console project whose
 /// only package source is the local feed, compiled with the generator that ships inside the package,
 /// and run. The numbers the packaged network prints must match the same network built in this repository.
+/// The package's metadata, README, icon and symbols are what a package feed and a debugger show; its analyzer and
+/// code fixes are what an editor shows.
 /// </summary>
+[Collection(nameof(PackageTests))]
 public sealed partial class PackageTests(PackageTests.PackedPackage package, ITestOutputHelper output) : IClassFixture<PackageTests.PackedPackage>
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
@@ -177,15 +180,228 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
         Assert.DoesNotContain("NETSDK1207", build.StandardOutput, StringComparison.Ordinal);
     }
 
-    private void WriteConsumerProject(string app, string packages)
+    [Fact]
+    public async Task PackageCarriesItsMetadataReadmeIconLicenseAnalyzerAndCodeFixes()
+    {
+        await package.PackAsync();
+        using var archive = ZipFile.OpenRead(package.PackagePath);
+        string Metadata(string name) => package.Nuspec.Descendants().Single(e => e.Name.LocalName == name).Value;
+        var license = package.Nuspec.Descendants().Single(e => e.Name.LocalName == "license");
+
+        Assert.Equal("expression", (string?)license.Attribute("type"));
+        Assert.Equal("MIT", license.Value);
+        Assert.NotNull(archive.GetEntry("LICENSE"));
+        Assert.Equal("Copyright (c) NetCompiler contributors", Metadata("copyright"));
+        Assert.StartsWith("0.1.0: ", Metadata("releaseNotes"), StringComparison.Ordinal);
+        Assert.Superset(new HashSet<string> { "neural-network", "source-generator", "roslyn", "onnx" }, Metadata("tags").Split(' ').ToHashSet());
+        // No address the project does not have: no project or repository URL until it has a public home.
+        Assert.DoesNotContain(package.Nuspec.Descendants(), e => e.Name.LocalName is "projectUrl" or "repository");
+
+        // The icon is a PNG of the size package feeds show.
+        Assert.Equal("icon.png", Metadata("icon"));
+        byte[] icon = ReadAll(archive.GetEntry("icon.png")!);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], icon[..4]);
+        Assert.Equal(128, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(icon.AsSpan(16)));
+
+        // The README is written for package users: install, declare, train, save; no link a feed cannot open.
+        Assert.Equal("README.md", Metadata("readme"));
+        string readme = System.Text.Encoding.UTF8.GetString(ReadAll(archive.GetEntry("README.md")!));
+        foreach (string part in new[] { "dotnet add package NetCompiler", "[Network(", "new Trainer<", "net.Save(" })
+        {
+            Assert.Contains(part, readme, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotMatch(@"\]\((?!https://)", readme);
+        Assert.DoesNotContain("git clone", readme, StringComparison.OrdinalIgnoreCase);
+
+        // The analyzer beside the generator, and the code fixes where every IDE loads them.
+        Assert.Contains("NetCompiler.Generator.NetworkDeclarationAnalyzer", TypeNamesIn(archive.GetEntry("analyzers/dotnet/cs/NetCompiler.Generator.dll")!));
+        var fixes = TypeNamesIn(archive.GetEntry("analyzers/dotnet/cs/NetCompiler.CodeFixes.dll")!);
+        Assert.Superset(
+            new HashSet<string> { "NetCompiler.CodeFixes.AddPartialCodeFix", "NetCompiler.CodeFixes.HiddenSoftmaxCodeFix", "NetCompiler.CodeFixes.LossAndOutputCodeFix", "NetCompiler.CodeFixes.RenameClashCodeFix" },
+            fixes);
+        Assert.DoesNotContain(archive.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal) && e.FullName.Contains("CodeFixes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SymbolsPackageEmbedsEverySourceOfTheLibraryUnderDeterministicPaths()
+    {
+        await package.PackAsync();
+        using var symbols = ZipFile.OpenRead(package.SymbolsPackagePath);
+        using var pdb = new MemoryStream(ReadAll(symbols.GetEntry("lib/net10.0/NetCompiler.pdb")!));
+        var documents = EmbeddedSources.Read(pdb);
+
+        // Every source file of the library, under the path a CI build maps the repository to, with its text.
+        string library = Path.Combine(package.RepositoryDirectory, "src", "NetCompiler");
+        var sources = Directory.GetFiles(library, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(sources.Count > 50, $"only {sources.Count} sources found");
+        foreach (string path in sources)
+        {
+            string mapped = "/_/src/NetCompiler/" + Path.GetRelativePath(library, path).Replace(Path.DirectorySeparatorChar, '/');
+            Assert.True(documents.TryGetValue(mapped, out string? text), $"{mapped} is not in the PDB; it has {string.Join(", ", documents.Keys.Take(5))}, ...");
+            Assert.Equal(File.ReadAllText(path).TrimStart('\uFEFF'), text);
+        }
+
+        Assert.All(documents, d => Assert.StartsWith("/_/", d.Key, StringComparison.Ordinal));
+        Assert.All(documents, d => Assert.NotNull(d.Value));
+
+        // The assembly is reproducible: its debug directory says so, and it names the PDB by its mapped path.
+        using var nupkg = ZipFile.OpenRead(package.PackagePath);
+        using var pe = new PEReader(new MemoryStream(ReadAll(nupkg.GetEntry("lib/net10.0/NetCompiler.dll")!)));
+        var debugDirectory = pe.ReadDebugDirectory();
+        Assert.Contains(debugDirectory, e => e.Type == DebugDirectoryEntryType.Reproducible);
+        var codeView = pe.ReadCodeViewDebugDirectoryData(debugDirectory.First(e => e.Type == DebugDirectoryEntryType.CodeView));
+        Assert.StartsWith("/_/", codeView.Path, StringComparison.Ordinal);
+    }
+
+    /// <summary>A consumer's mistakes: a class that is not partial, Softmax on a hidden layer, MSE over Softmax.</summary>
+    private const string MistakenProgram = """
+        using NetCompiler;
+
+        var net = new Classifier(seed: 1);
+        Console.WriteLine($"parameters {Classifier.ParameterCount}");
+
+        [Network(Inputs = 4)]
+        [Dense(8, Activation.Softmax)]
+        [Dense(3, Activation.Softmax)]
+        public class Classifier;
+        """;
+
+    [Fact]
+    public async Task AConsumerWithWarningsAsErrorsGetsEachDiagnosticOnceAndTheCodeFixesRepairThem()
+    {
+        await package.PackAsync();
+        string app = package.CreateDirectory("strict-app");
+        string packages = package.CreateDirectory("strict-packages");
+        WriteConsumerProject(app, packages, treatWarningsAsErrors: true);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), MistakenProgram);
+
+        // The build: each NetCompiler diagnostic once (not once from the analyzer and again from the generator), the
+        // NC0008 warning an error under TreatWarningsAsErrors.
+        // The compiler's own log (SARIF) lists every diagnostic it reported exactly as often as it was reported.
+        string log = Path.Combine(app, "diagnostics.sarif");
+        var broken = await ProcessRunner.RunDotnetAsync(app, BuildTimeout, "build", "--tl:off", "-nodeReuse:false", $"-p:ErrorLog={log}%2Cversion=2.1");
+        Assert.NotEqual(0, broken.ExitCode);
+        using (var sarif = System.Text.Json.JsonDocument.Parse(File.ReadAllText(log)))
+        {
+            var reported = sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+                .Select(r => (Id: r.GetProperty("ruleId").GetString()!, Level: r.GetProperty("level").GetString()!))
+                .Where(r => r.Id.StartsWith("NC", StringComparison.Ordinal))
+                .Order()
+                .ToList();
+            Assert.Equal([("NC0001", "error"), ("NC0006", "error"), ("NC0008", "error")], reported);
+        }
+
+        // The editor's view: the package's own analyzer, generator and code fixes hosted in a Roslyn workspace.
+        string restored = Path.Combine(packages, package.Id.ToLowerInvariant(), package.Version.ToLowerInvariant());
+        var analyzers = new PackageAnalyzers(Path.Combine(restored, "analyzers", "dotnet", "cs"), Path.Combine(restored, "lib", "net10.0", "NetCompiler.dll"));
+        var diagnostics = await analyzers.AnalyzeAsync(analyzers.CreateDocument(MistakenProgram));
+        Assert.Equal(["NC0001", "NC0006", "NC0008"], diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.All(diagnostics, d =>
+        {
+            // The tooltip: the message says what to do, the description why; no link that opens nothing.
+            Assert.True(d.Descriptor.Description.ToString(CultureInfo.InvariantCulture).Length > 80, $"{d.Id} has no description");
+            Assert.True(d.Descriptor.HelpLinkUri.Length == 0 || Uri.IsWellFormedUriString(d.Descriptor.HelpLinkUri, UriKind.Absolute), d.Descriptor.HelpLinkUri);
+        });
+        Assert.Single(analyzers.Generators);
+
+        var (fixedSource, applied) = await analyzers.FixAllAsync(MistakenProgram);
+        output.WriteLine(string.Join("\n", applied));
+        Assert.Equal(
+            ["NC0001: Add the 'partial' modifier", "NC0006: Use Activation.ReLU on this hidden layer", "NC0008: Use Loss.CrossEntropy"],
+            applied);
+        Assert.Contains("[Network(Inputs = 4, Loss = Loss.CrossEntropy)]", fixedSource, StringComparison.Ordinal);
+        Assert.Contains("[Dense(8, Activation.ReLU)]", fixedSource, StringComparison.Ordinal);
+        Assert.Contains("public partial class Classifier;", fixedSource, StringComparison.Ordinal);
+
+        // The fixed program builds with no warning under TreatWarningsAsErrors, and runs.
+        File.WriteAllText(Path.Combine(app, "Program.cs"), fixedSource);
+        var build = await ProcessRunner.RunDotnetAsync(app, BuildTimeout, "build", "--tl:off", "-clp:Summary", "-nodeReuse:false");
+        Assert.True(build.ExitCode == 0 && build.StandardOutput.Contains(" 0 Warning(s)", StringComparison.Ordinal), $"The fixed program did not build cleanly.\n{build}");
+        var run = await ProcessRunner.RunDotnetAsync(app, RunTimeout, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, $"The fixed program failed.\n{run}");
+        Assert.Equal("parameters 67", run.StandardOutput.Trim()); // 8×4 + 8, then 3×8 + 3
+    }
+
+    [Theory]
+    [InlineData("netcompiler-classifier", "classifier.ncnet")]
+    [InlineData("netcompiler-regression", "regressor.ncnet")]
+    public async Task TheTemplateInstalledFromItsFolderBuildsWithoutWarningsTrainsAndSaves(string template, string modelFile)
+    {
+        await package.PackAsync();
+        string hive = package.CreateDirectory($"{template}-hive");
+        string folder = package.CreateDirectory($"{template}-projects");
+        string packages = package.CreateDirectory($"{template}-packages");
+        WriteIsolation(folder);
+
+        // `dotnet new install` from the template folder, into a hive of this test's own (not the user's templates).
+        string templates = Path.Combine(package.RepositoryDirectory, "src", "NetCompiler.Templates");
+        var install = await ProcessRunner.RunDotnetAsync(folder, BuildTimeout, "new", "install", templates, "--debug:custom-hive", hive);
+        Assert.True(install.ExitCode == 0, $"dotnet new install failed.\n{install}");
+        var create = await ProcessRunner.RunDotnetAsync(folder, BuildTimeout, "new", template, "-n", "MyModel", "--debug:custom-hive", hive);
+        Assert.True(create.ExitCode == 0, $"dotnet new {template} failed.\n{create}");
+        string app = Path.Combine(folder, "MyModel");
+        Assert.True(File.Exists(Path.Combine(app, "MyModel.csproj")), $"dotnet new {template} made no MyModel.csproj.\n{create}");
+
+        var build = await ProcessRunner.RunDotnetAsync(
+            app, BuildTimeout, "build", "-c", "Release", $"-p:RestorePackagesPath={packages}", "--tl:off", "-clp:Summary", "-nodeReuse:false");
+        Assert.True(build.ExitCode == 0, $"The {template} project did not build.\n{build}");
+        Assert.True(build.StandardOutput.Contains(" 0 Warning(s)", StringComparison.Ordinal), $"The {template} project built with warnings.\n{build}");
+
+        var run = await ProcessRunner.RunDotnetAsync(app, RunTimeout, "run", "-c", "Release", "--no-build");
+        output.WriteLine(run.StandardOutput);
+        Assert.True(run.ExitCode == 0, $"The {template} program failed.\n{run}");
+        Assert.True(File.Exists(Path.Combine(app, modelFile)), $"The {template} program saved no {modelFile}.\n{run}");
+        string[] lines = run.StandardOutput.Split('\n', StringSplitOptions.TrimEntries);
+        if (template == "netcompiler-classifier")
+        {
+            // "Trained 60 epochs: test accuracy 96.7 %, test loss 0.0812."
+            string accuracy = lines.Single(l => l.StartsWith("Trained", StringComparison.Ordinal)).Split("test accuracy ")[1].Split('%')[0].Trim();
+            Assert.True(float.Parse(accuracy, CultureInfo.InvariantCulture) >= 90, $"The classifier learned too little.\n{run}");
+        }
+        else
+        {
+            string error = lines.Single(l => l.StartsWith("Test mean absolute error", StringComparison.Ordinal)).Split(' ')[4];
+            Assert.True(float.Parse(error, CultureInfo.InvariantCulture) < 0.1f, $"The regressor learned too little.\n{run}");
+        }
+    }
+
+    private void WriteConsumerProject(string app, string packages, bool treatWarningsAsErrors = false)
+    {
+        WriteIsolation(app);
+        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <RestorePackagesPath>{SecurityElement.Escape(packages)}</RestorePackagesPath>
+                <TreatWarningsAsErrors>{(treatWarningsAsErrors ? "true" : "false")}</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="{package.Id}" Version="{package.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), ConsumerProgram);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="folder"/> a place outside this repository: nothing from above it (Directory.* files) applies,
+    /// and the local feed is the only package source.
+    /// </summary>
+    private void WriteIsolation(string folder)
     {
         // Empty Directory.* files stop MSBuild from picking up anything above the temporary folder.
         foreach (string name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
         {
-            File.WriteAllText(Path.Combine(app, name), "<Project />\n");
+            File.WriteAllText(Path.Combine(folder, name), "<Project />\n");
         }
 
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -203,21 +419,6 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
               </fallbackPackageFolders>
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <RestorePackagesPath>{SecurityElement.Escape(packages)}</RestorePackagesPath>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="{package.Id}" Version="{package.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), ConsumerProgram);
     }
 
     private static Dictionary<string, float> ParseConsumerOutput(ProcessResult run)
@@ -235,7 +436,7 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
         return values;
     }
 
-    private static HashSet<string> TypeNamesIn(ZipArchiveEntry entry)
+    private static byte[] ReadAll(ZipArchiveEntry entry)
     {
         using var memory = new MemoryStream();
         using (var stream = entry.Open())
@@ -243,7 +444,12 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
             stream.CopyTo(memory);
         }
 
-        memory.Position = 0;
+        return memory.ToArray();
+    }
+
+    private static HashSet<string> TypeNamesIn(ZipArchiveEntry entry)
+    {
+        using var memory = new MemoryStream(ReadAll(entry));
         using var pe = new PEReader(memory);
         var metadata = pe.GetMetadataReader();
         return metadata.TypeDefinitions
@@ -253,7 +459,7 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
     }
 
     /// <summary>
-    /// Packs src/NetCompiler once for the test class (on first use, so skipped tests cost nothing), from
+    /// Packs src/NetCompiler once for the test class, as CI does (ContinuousIntegrationBuild), (on first use, so skipped tests cost nothing), from
     /// a copy of the repository in a temporary folder: it never touches the repository's own bin/ and
     /// obj/ (a concurrent build is safe) and never reuses an earlier build's output.
     /// </summary>
@@ -278,6 +484,9 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
         public string FeedDirectory => Path.Combine(Root, "feed");
 
         public string PackagePath { get; private set; } = "";
+
+        /// <summary>The symbols package (.snupkg) packed beside it.</summary>
+        public string SymbolsPackagePath { get; private set; } = "";
 
         public string Id { get; private set; } = "";
 
@@ -321,10 +530,12 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
             CopySources(new DirectoryInfo(RepositoryRoot.Locate()), repository);
             var pack = await ProcessRunner.RunDotnetAsync(
                 repository, BuildTimeout,
-                "pack", "src/NetCompiler/NetCompiler.csproj", "-c", "Release", "-o", FeedDirectory, "--tl:off", "-clp:Summary", "-nodeReuse:false");
+                "pack", "src/NetCompiler/NetCompiler.csproj", "-c", "Release", "-o", FeedDirectory, "-p:ContinuousIntegrationBuild=true",
+                "--tl:off", "-clp:Summary", "-nodeReuse:false");
             if (pack.ExitCode == 0)
             {
                 PackagePath = Directory.GetFiles(FeedDirectory, "*.nupkg").Single();
+                SymbolsPackagePath = Directory.GetFiles(FeedDirectory, "*.snupkg").Single();
                 using var archive = ZipFile.OpenRead(PackagePath);
                 using var nuspec = archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
                 Nuspec = XDocument.Load(nuspec);
@@ -362,3 +573,10 @@ public sealed partial class PackageTests(PackageTests.PackedPackage package, ITe
 [Dense(4, Activation.Tanh)]
 [Dense(1, Activation.Sigmoid)]
 internal sealed partial class XorReferenceNet;
+
+/// <summary>
+/// The package tests run dotnet pack, build and run, which keep both cores busy for minutes: they run alone, after the
+/// other test classes, so they do not starve the two-core kernel tests (whose worker hand-offs have time bounds).
+/// </summary>
+[CollectionDefinition(nameof(PackageTests), DisableParallelization = true)]
+public sealed class PackageTestsCollection;

@@ -33,10 +33,19 @@ internal static class NetworkParser
     private static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
 
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>The generator's entry: one declaration carrying <c>[Network]</c>.</summary>
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        Parse(context.TargetSymbol, context.TargetNode, context.Attributes[0], context.SemanticModel, cancellationToken);
+
+    /// <summary>
+    /// Parses one declaration of <paramref name="symbol"/> that carries the <c>[Network]</c> attribute
+    /// <paramref name="network"/>. The generator and <see cref="NetworkDeclarationAnalyzer"/> both call this, so the
+    /// network that is generated and the diagnostics the editor shows come from the same reading of the attributes.
+    /// </summary>
+    public static ParseResult Parse(ISymbol symbol, SyntaxNode node, AttributeData network, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type
-            || context.TargetNode is not TypeDeclarationSyntax declaration
+        if (symbol is not INamedTypeSymbol type
+            || node is not TypeDeclarationSyntax declaration
             || HeaderIsIncomplete(declaration))
         {
             // A class still being typed ("public partial class" with no name, "class Net(" ...) is the
@@ -72,9 +81,8 @@ internal static class NetworkParser
         // An attribute the compiler cannot resolve may be a [Dense] being typed ("[Dens(3"): the layers are unknown.
         bindingErrors |= type.GetAttributes().Any(IsUnresolved);
 
-        var network = context.Attributes[0];
         var networkSyntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-        bindingErrors |= HasCompilerErrors(networkSyntax, context.SemanticModel, cancellationToken);
+        bindingErrors |= HasCompilerErrors(networkSyntax, semanticModel, cancellationToken);
 
         int inputSize = 0;
         bool inputsSet = false;
@@ -148,7 +156,7 @@ internal static class NetworkParser
             if (attribute.AttributeConstructor is null
                 || args.Length != 2
                 || args.Any(a => a.Kind == TypedConstantKind.Error || a.Value is not int)
-                || HasCompilerErrors(syntax, context.SemanticModel, cancellationToken))
+                || HasCompilerErrors(syntax, semanticModel, cancellationToken))
             {
                 bindingErrors = true;
                 continue;
@@ -235,10 +243,10 @@ internal static class NetworkParser
     }
 
     /// <summary>Reports <c>[Dense]</c> on a class that has no <c>[Network]</c> (nothing would be generated).</summary>
-    public static EquatableArray<DiagnosticInfo> ParseDenseOnly(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static EquatableArray<DiagnosticInfo> ParseDenseOnly(ISymbol symbol, SyntaxNode node, AttributeData dense, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type
-            || context.TargetNode is not TypeDeclarationSyntax declaration
+        if (symbol is not INamedTypeSymbol type
+            || node is not TypeDeclarationSyntax declaration
             || HeaderIsIncomplete(declaration)
             || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName || IsUnresolved(a)))
         {
@@ -246,7 +254,7 @@ internal static class NetworkParser
             return EquatableArray<DiagnosticInfo>.Empty;
         }
 
-        var location = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken))
+        var location = LocationInfo.From(dense.ApplicationSyntaxReference?.GetSyntax(cancellationToken))
             ?? LocationInfo.From(declaration.Identifier.GetLocation());
         return new EquatableArray<DiagnosticInfo>([DiagnosticInfo.Create(DiagnosticDescriptors.DenseWithoutNetwork, location, type.Name)]);
     }
@@ -422,7 +430,8 @@ internal static class NetworkParser
 
             if (container.Arity > 0)
             {
-                return $"it is nested in the generic type '{container.Name}'; move the network out of the generic type";
+                // Named with its type parameters ("Outer<T>"), as the user wrote it.
+                return $"it is nested in the generic type '{container.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}'; move the network out of the generic type";
             }
 
             bool partial = container.DeclaringSyntaxReferences.Any(r =>

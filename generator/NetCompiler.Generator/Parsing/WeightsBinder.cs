@@ -24,15 +24,19 @@ internal static class WeightsBinder
 
     private const uint ExponentMask = 0x7F80_0000u;
 
+    /// <summary>
+    /// The network to generate, with its baked-in weights when the file fits, and the diagnostics about the weights file
+    /// only (NC0013 to NC0018): the declaration's own diagnostics are <see cref="NetworkDeclarationAnalyzer"/>'s to report.
+    /// </summary>
     public static ParseResult Bind(ParseResult parsed, ImmutableArray<WeightsFile> files, CancellationToken cancellationToken)
     {
         if (parsed.Weights is not { } reference || parsed.Spec is not { } spec)
         {
-            return parsed;
+            return parsed with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty };
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
+        var diagnostics = new List<DiagnosticInfo>();
         var baked = Resolve(spec, reference, files, diagnostics);
         return new ParseResult(baked is null ? spec : spec with { Weights = baked }, new EquatableArray<DiagnosticInfo>(diagnostics), reference);
     }

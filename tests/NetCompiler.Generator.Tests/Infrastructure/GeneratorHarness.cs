@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using NetCompiler.Generator;
 
 namespace NetCompiler.Generator.Tests.Infrastructure;
@@ -27,14 +28,32 @@ internal static class GeneratorHarness
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>
-    public static GeneratorOutput Run(params string[] sources)
+    /// <summary>
+    /// Runs the generator once over <paramref name="sources"/>, and <see cref="NetworkDeclarationAnalyzer"/> as a build
+    /// does (it reports the declaration's diagnostics, the generator those of the weights files).
+    /// </summary>
+    public static GeneratorOutput Run(params string[] sources) => Run(CreateCompilation(sources), CreateDriver());
+
+    /// <summary>Runs <paramref name="driver"/> and the analyzer over <paramref name="compilation"/>.</summary>
+    public static GeneratorOutput Run(Compilation compilation, GeneratorDriver driver)
     {
-        var compilation = CreateCompilation(sources);
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        var result = driver.GetRunResult();
-        return new GeneratorOutput(result, output, generatorDiagnostics);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var analyzerDiagnostics = AnalyzerDiagnostics(compilation);
+        return new GeneratorOutput(driver.GetRunResult(), output, [.. generatorDiagnostics, .. analyzerDiagnostics]);
     }
+
+    /// <summary>
+    /// What <see cref="NetworkDeclarationAnalyzer"/> reports on <paramref name="compilation"/>, those a <c>#pragma</c>
+    /// suppresses included (marked <see cref="Diagnostic.IsSuppressed"/>), so tests can see the suppression work.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> AnalyzerDiagnostics(Compilation compilation) =>
+        compilation
+            .WithAnalyzers(
+                [new NetworkDeclarationAnalyzer()],
+                new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true))
+            .GetAnalyzerDiagnosticsAsync()
+            .GetAwaiter()
+            .GetResult();
 
     /// <summary>
     /// Runs the generator, checks that the program compiles with no error and no warning, and loads
@@ -43,7 +62,7 @@ internal static class GeneratorHarness
     public static Assembly CompileAndLoad(params string[] sources)
     {
         var generated = Run(sources);
-        Assert.Empty(generated.GeneratorDiagnostics);
+        Assert.Empty(generated.Diagnostics);
         Assert.All(generated.Result.Results, r => Assert.Null(r.Exception));
         using var stream = new MemoryStream();
         var emit = generated.OutputCompilation.Emit(stream);
@@ -63,14 +82,17 @@ internal static class GeneratorHarness
     }
 }
 
-/// <summary>What one generator run produced.</summary>
-internal sealed record GeneratorOutput(GeneratorDriverRunResult Result, Compilation OutputCompilation, ImmutableArray<Diagnostic> GeneratorDiagnostics)
+/// <summary>
+/// What one generator run produced; <see cref="Diagnostics"/> holds the generator's and the analyzer's diagnostics,
+/// what a build reports before it compiles the generated code.
+/// </summary>
+internal sealed record GeneratorOutput(GeneratorDriverRunResult Result, Compilation OutputCompilation, ImmutableArray<Diagnostic> Diagnostics)
 {
     /// <summary>The generated source files by hint name.</summary>
     public IReadOnlyDictionary<string, string> Sources =>
         Result.Results.SelectMany(r => r.GeneratedSources).ToDictionary(s => s.HintName, s => s.SourceText.ToString());
 
-    /// <summary>Every diagnostic of the generator and of the compilation that includes its output.</summary>
+    /// <summary>Every diagnostic of the generator, the analyzer and the compilation that includes the generator's output.</summary>
     public IReadOnlyList<Diagnostic> AllDiagnostics =>
-        [.. GeneratorDiagnostics, .. OutputCompilation.GetDiagnostics()];
+        [.. Diagnostics, .. OutputCompilation.GetDiagnostics()];
 }

@@ -135,12 +135,12 @@ internal sealed class CompiledCatalog
 
     private CompiledCatalog()
     {
-        // GeneratorHarness.CompileAndLoad rejects every generator diagnostic, even one a #pragma suppresses
+        // GeneratorHarness.CompileAndLoad rejects every NetCompiler diagnostic, even one a #pragma suppresses
         // (see GradientCheckTests.PragmaWarningDisableSuppressesNC0008), so this emits the harness's output
         // itself and accepts NC0008, and nothing else.
         var generated = GeneratorHarness.Run(TopologyCatalog.Source());
         Assert.All(generated.Result.Results, r => Assert.Null(r.Exception));
-        Warnings = generated.GeneratorDiagnostics;
+        Warnings = generated.Diagnostics;
         Assert.All(Warnings, d => Assert.Equal("NC0008", d.Id));
         GeneratedSources = generated.Sources;
         using var stream = new MemoryStream();

@@ -47,13 +47,8 @@ internal static class WeightsHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over <paramref name="sources"/> with <paramref name="additionalFiles"/>.</summary>
-    public static GeneratorOutput Run(IEnumerable<string> additionalFiles, params string[] sources)
-    {
-        var compilation = GeneratorHarness.CreateCompilation(sources);
-        var driver = CreateDriver(additionalFiles.Select(path => new WeightsFileItem(path)))
-            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
-        return new GeneratorOutput(driver.GetRunResult(), output, diagnostics);
-    }
+    public static GeneratorOutput Run(IEnumerable<string> additionalFiles, params string[] sources) =>
+        GeneratorHarness.Run(GeneratorHarness.CreateCompilation(sources), CreateDriver(additionalFiles.Select(path => new WeightsFileItem(path))));
 
     /// <summary>Emits the compilation including the generated code (which must compile without a warning) and loads it.</summary>
     public static Assembly Load(GeneratorOutput generated)
@@ -70,7 +65,7 @@ internal static class WeightsHarness
     public static Assembly CompileAndLoad(IEnumerable<string> additionalFiles, params string[] sources)
     {
         var generated = Run(additionalFiles, sources);
-        Assert.Empty(generated.GeneratorDiagnostics);
+        Assert.Empty(generated.Diagnostics);
         return Load(generated);
     }
 }
