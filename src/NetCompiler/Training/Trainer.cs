@@ -148,6 +148,7 @@ public sealed class Trainer<TNet>
         private readonly float[] _previousParameters;
         private readonly float[]? _bestParameters;
         private readonly float[] _output;
+        private readonly ClassWeightedGradient<TNet>? _classWeighted;
         private readonly List<EpochMetrics> _history;
         private readonly long _start;
 
@@ -172,6 +173,7 @@ public sealed class Trainer<TNet>
             _previousParameters = new float[parameterCount];
             _bestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation ? new float[parameterCount] : null;
             _output = new float[TNet.OutputSize];
+            _classWeighted = options.ClassWeights is { } weights ? new ClassWeightedGradient<TNet>(weights, _batchSize) : null;
             _history = new List<EpochMetrics>(options.Epochs);
         }
 
@@ -330,8 +332,8 @@ public sealed class Trainer<TNet>
             double lossSum;
             try
             {
-                lossSum = size == 1
-                    ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient)
+                lossSum = _classWeighted is not null ? _classWeighted.Accumulate(parameters, batchFeatures, batchTargets, size, gradient)
+                    : size == 1 ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient)
                     : TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient);
             }
             catch (TrainingDivergedException exception)
