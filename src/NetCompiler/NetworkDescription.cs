@@ -15,6 +15,12 @@ public sealed record LayerDescription(int InputSize, int Size, Activation Activa
 
     /// <summary>The number of parameters of this layer: weights then biases.</summary>
     public int ParameterCount => WeightCount + Size;
+
+    /// <summary>
+    /// The rate of the <c>[Dropout]</c> declared right after this layer, in (0, 1): during training each of this
+    /// layer's outputs is zeroed with that probability and the others scaled by <c>1 / (1 − rate)</c>. 0 (default): none.
+    /// </summary>
+    public float Dropout { get; init; }
 }
 
 /// <summary>
@@ -84,6 +90,12 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
 
     /// <summary>The activation of the output layer.</summary>
     public Activation OutputActivation => Layers[^1].Activation;
+
+    /// <summary>
+    /// A Keras-style table of the layers: each layer's output size, parameters and forward FLOPs per sample
+    /// (2 per weight), then the totals. Invariant culture; lines end with <c>\n</c>.
+    /// </summary>
+    public string Summary() => NetworkSummary.Format(this);
 
     /// <summary>A one-line summary, e.g. <c>4 → 16 Tanh → 3 Softmax, CrossEntropy, 131 parameters</c>.</summary>
     public override string ToString() =>
