@@ -158,6 +158,9 @@ public sealed record TrainerOptions
             : throw new ArgumentOutOfRangeException(nameof(ClassWeights), "Every class weight must be a finite number ≥ 0.");
     }
 
+    /// <summary>Save the latest checkpoint and/or the best model while training (see <see cref="CheckpointOptions"/>); null (default): nothing is saved.</summary>
+    public CheckpointOptions? Checkpoints { get; init; }
+
     /// <summary>Report a <see cref="TrainingProgressKind.Batch"/> event after every batch, not only per epoch. Default true.</summary>
     public bool ReportBatches { get; init; } = true;
 }
