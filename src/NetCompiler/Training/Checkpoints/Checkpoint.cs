@@ -79,8 +79,9 @@ internal static class Checkpoint
         }
 
         var model = new ModelReader(stream, path, intoNetwork: true);
-        var file = ModelFileFormat.ReadHeader(model);
+        var file = ModelFileFormat.ReadHeader(model, out int standardizerFeatures);
         ModelFileFormat.RequireSameTopology(file, TNet.Description, model);
+        ModelFileFormat.ReadStandardizer(model, standardizerFeatures);
         float[] modelParameters = ModelFileFormat.ReadParameters(model, file.ParameterCount);
 
         long stateOffset = 12 + model.Offset;
