@@ -112,6 +112,26 @@ internal static class DiagnosticDescriptors
         "Network class named like a generated member",
         "The network class cannot be named '{0}', because NetCompiler generates a member of that name in it and a member cannot have its class's name; rename the class");
 
+    public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+        "NC0025",
+        "Dropout rate must be between 0 and 1",
+        "The network '{0}' has [Dropout({1})]; the rate is the probability of dropping an activation and must be greater than 0 and less than 1");
+
+    public static readonly DiagnosticDescriptor DropoutBeforeFirstLayer = Error(
+        "NC0026",
+        "Dropout before the first dense layer",
+        "The network '{0}' declares [Dropout] before its first [Dense]; dropout applies to the layer declared just before it, so move it after a hidden [Dense]");
+
+    public static readonly DiagnosticDescriptor DropoutAfterOutputLayer = Error(
+        "NC0027",
+        "Dropout after the output layer",
+        "The network '{0}' declares [Dropout] after its last [Dense], the output layer; dropping outputs would corrupt the loss, so move it between two [Dense] attributes");
+
+    public static readonly DiagnosticDescriptor RepeatedDropout = Error(
+        "NC0028",
+        "Two dropouts on one layer",
+        "The network '{0}' declares two [Dropout] attributes after layer {1}; keep one (two dropouts in a row act as one with a higher rate)");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         Create(id, title, message, DiagnosticSeverity.Error);
 

@@ -43,6 +43,9 @@ internal sealed record NetworkPlan(
 
     public LayerPlan Output => Layers[Layers.Count - 1];
 
+    /// <summary>Whether a <c>[Dropout]</c> follows any layer: then the network also gets the training pass with dropout.</summary>
+    public bool HasDropout => Layers.Any(layer => layer.Dropout > 0f);
+
     public int InputSize => Spec.InputSize;
 
     /// <summary>Floats of the per-sample forward pass's scratch (z and a of every layer).</summary>
@@ -77,7 +80,8 @@ internal sealed record NetworkPlan(
                 spec.Layers[i].Activation,
                 offset,
                 RowTiles.For(spec.Layers[i].Size),
-                i == 0 ? null : RowTiles.For(previous));
+                i == 0 ? null : RowTiles.For(previous),
+                spec.Layers[i].Dropout);
             layers.Add(layer);
             offset += layer.ParameterCount;
             previous = layer.Size;
@@ -254,7 +258,8 @@ internal sealed record LayerPlan(
     ActivationKind Activation,
     int WeightOffset,
     RowTiles ForwardTiles,
-    RowTiles? PropagateTiles)
+    RowTiles? PropagateTiles,
+    float Dropout = 0f)
 {
     /// <summary>Layers with at most this many weights have their per-sample products written out term by term.</summary>
     public const int UnrollThreshold = 64;
@@ -300,4 +305,10 @@ internal sealed record LayerPlan(
     public string Delta => "delta" + N;
 
     public string H => "h" + N;
+
+    /// <summary>The activation after this layer's dropout, <c>dropped2</c> (<c>ã2</c>), in the training pass with dropout.</summary>
+    public string Dropped => "dropped" + N;
+
+    /// <summary>The constant holding this layer's dropout rate, <c>Layer2Dropout</c>.</summary>
+    public string DropoutConstant => Prefix + "Dropout";
 }

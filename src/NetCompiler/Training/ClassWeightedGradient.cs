@@ -42,9 +42,10 @@ internal sealed class ClassWeightedGradient<TNet>
 
     /// <summary>
     /// Adds <c>Σ_x w_{c(x)} ∂J_x/∂θ</c> over the <paramref name="count"/> samples to <paramref name="gradient"/> and
-    /// returns <c>Σ_x w_{c(x)} J_x</c>. The class of a sample is <see cref="Evaluation.ClassOf"/> of its target.
+    /// returns <c>Σ_x w_{c(x)} J_x</c>. The class of a sample is <see cref="Evaluation.ClassOf"/> of its target. A network
+    /// with dropout draws each sample's mask by its row in its class's sub-batch.
     /// </summary>
-    public double Accumulate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, ReadOnlySpan<float> targets, int count, Span<float> gradient)
+    public double Accumulate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, ReadOnlySpan<float> targets, int count, Span<float> gradient, DropoutMask dropout)
     {
         int inputSize = TNet.InputSize;
         int outputSize = TNet.OutputSize;
@@ -80,8 +81,8 @@ internal sealed class ClassWeightedGradient<TNet>
             ReadOnlySpan<float> classFeatures = _classFeatures.AsSpan(0, members * inputSize);
             ReadOnlySpan<float> classTargets = _classTargets.AsSpan(0, members * outputSize);
             float classLoss = members == 1
-                ? TNet.AccumulateGradient(parameters, classFeatures, classTargets, classGradient)
-                : TNet.AccumulateGradientBatch(parameters, classFeatures, classTargets, classGradient);
+                ? TNet.AccumulateGradient(parameters, classFeatures, classTargets, classGradient, dropout)
+                : TNet.AccumulateGradientBatch(parameters, classFeatures, classTargets, classGradient, dropout);
             float weight = _weights[c];
             for (int i = 0; i < gradient.Length; i++)
             {

@@ -235,7 +235,7 @@ public sealed partial class Trainer<TNet>
                     learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
                     int first = batch * _batchSize;
                     ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(_batchSize, count - first));
-                    double batchLoss = Step(parameters, features, targets, count, rows, learningRate, epoch, batch + 1);
+                    double batchLoss = Step(parameters, features, targets, count, rows, learningRate, steps, epoch, batch + 1);
                     steps++;
                     lossSum += batchLoss;
                     samples += rows.Length;
@@ -320,8 +320,8 @@ public sealed partial class Trainer<TNet>
 
         /// <summary>
         /// One optimizer step on the rows <paramref name="rows"/>: gather them into the batch buffers,
-        /// sum the per-sample gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses.
-        /// Allocation-free.
+        /// sum the per-sample gradients (with the dropout mask of step <paramref name="step"/>), update with the sum scaled
+        /// by 1/M. Returns the sum of the samples' losses. Allocation-free.
         /// </summary>
         private double Step(
             Span<float> parameters,
@@ -330,6 +330,7 @@ public sealed partial class Trainer<TNet>
             int count,
             ReadOnlySpan<int> rows,
             float learningRate,
+            long step,
             int epoch,
             int batch)
         {
@@ -347,9 +348,10 @@ public sealed partial class Trainer<TNet>
             double lossSum;
             try
             {
-                lossSum = _classWeighted is not null ? _classWeighted.Accumulate(parameters, batchFeatures, batchTargets, size, gradient)
-                    : size == 1 ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient)
-                    : TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient);
+                var dropout = new DropoutMask(_options.Seed, step);
+                lossSum = _classWeighted is not null ? _classWeighted.Accumulate(parameters, batchFeatures, batchTargets, size, gradient, dropout)
+                    : size == 1 ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient, dropout)
+                    : TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient, dropout);
             }
             catch (TrainingDivergedException exception)
             {
