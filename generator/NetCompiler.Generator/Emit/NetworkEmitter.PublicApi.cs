@@ -151,8 +151,8 @@ internal static partial class NetworkEmitter
             string loop = $"{Kernels}.DropoutSampleLoop<{kernels}>";
             writer.Summary($"Backpropagation of one sample with dropout: the [Dropout] layers drop activations with <paramref name=\"dropout\"/>'s mask (the sample is row 0), then as <see cref=\"{AccumulateGradientCref}\"/>. The mask-free training methods train without dropout; the Trainer calls this form.");
             writer.Line($"public static float AccumulateGradient({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Runtime}.DropoutMask dropout) => {loop}.AccumulateGradient(parameters, input, target, gradient, dropout);");
-            writer.Summary("Backpropagation of a batch with dropout, one sample at a time (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name=\"gradient\"/> and returns the sum of the losses. The Trainer calls this form.");
-            writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout) => {loop}.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);");
+            writer.Summary("Backpropagation of a batch in matrix form with dropout (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name=\"gradient\"/> and returns the sum of the losses. Equal to the samples one by one within float rounding. The Trainer calls this form.");
+            writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout) => {kernels}.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout);");
         }
     }
 

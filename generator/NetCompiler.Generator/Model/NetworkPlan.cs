@@ -151,7 +151,7 @@ internal sealed record NetworkPlan(
 
     /// <summary>
     /// A0, then for every layer Z_l, A_l, H_l (its deltas) and, below the output, A_l sample-major (the operand of the
-    /// next layer's weight update); then the output layer's workspace: the targets feature-major and the losses when
+    /// next layer's weight update) and, after a <c>[Dropout]</c>, the dropped activation D_l; then the output layer's workspace: the targets feature-major and the losses when
     /// BP1 runs for the whole batch, or one sample's z, a and δ when it runs per sample.
     /// </summary>
     private static EquatableArray<ScratchSlice> TrainBatchSlices(int inputSize, List<LayerPlan> layers, bool batchOutputLayer)
@@ -166,6 +166,11 @@ internal sealed record NetworkPlan(
             if (layer.Number < layers.Count)
             {
                 slices.Add(layer.A + "SampleMajor", perSample: layer.Size);
+            }
+
+            if (layer.Dropout > 0f)
+            {
+                slices.Add(layer.Dropped, perSample: layer.Size);
             }
         }
 

@@ -21,4 +21,25 @@ public static class Dropout
             destination[i] = mask.Keeps(layer, sample, i, rate) ? source[i] * scale : 0f;
         }
     }
+
+    /// <summary>
+    /// <see cref="Apply"/> on a feature-major batch (<c>[units, samples]</c>, row i holds unit i of every sample): element
+    /// (i, s) is kept by the mask of sample s, so column s equals what <see cref="Apply"/> gives sample s alone.
+    /// </summary>
+    public static void ApplyFeatureMajor(DropoutMask mask, int layer, float rate, ReadOnlySpan<float> source, Span<float> destination, int units, int samples)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(units);
+        ArgumentOutOfRangeException.ThrowIfNegative(samples);
+        Guard.ProductLength(source, nameof(source), units, nameof(units), samples, nameof(samples));
+        Guard.ProductLength(destination, nameof(destination), units, nameof(units), samples, nameof(samples));
+        float scale = 1f / (1f - rate);
+        for (int unit = 0; unit < units; unit++)
+        {
+            int row = unit * samples;
+            for (int sample = 0; sample < samples; sample++)
+            {
+                destination[row + sample] = mask.Keeps(layer, sample, unit, rate) ? source[row + sample] * scale : 0f;
+            }
+        }
+    }
 }

@@ -122,8 +122,8 @@ namespace Samples.Dropout
         public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Dropout.DropoutNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
         /// <summary>Backpropagation of one sample with dropout: the [Dropout] layers drop activations with <paramref name="dropout"/>'s mask (the sample is row 0), then as <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>. The mask-free training methods train without dropout; the Trainer calls this form.</summary>
         public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout) => global::NetCompiler.Kernels.DropoutSampleLoop<global::Samples.Dropout.DropoutNetKernels>.AccumulateGradient(parameters, input, target, gradient, dropout);
-        /// <summary>Backpropagation of a batch with dropout, one sample at a time (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name="gradient"/> and returns the sum of the losses. The Trainer calls this form.</summary>
-        public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout) => global::NetCompiler.Kernels.DropoutSampleLoop<global::Samples.Dropout.DropoutNetKernels>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
+        /// <summary>Backpropagation of a batch in matrix form with dropout (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name="gradient"/> and returns the sum of the losses. Equal to the samples one by one within float rounding. The Trainer calls this form.</summary>
+        public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout) => global::Samples.Dropout.DropoutNetKernels.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout);
 
         // global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>: the compile-time facts, for generic code.
         static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>.InputSize => InputSize;
@@ -145,7 +145,7 @@ namespace Samples.Dropout
         private const int Layer3Size = 3, Layer3InputSize = 8, Layer3WeightOffset = 216, Layer3WeightCount = 24, Layer3BiasOffset = 240;
         // Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to 4096; per sample and per batch when batched.
         private const int ForwardScratchLength = 54, BackpropagationScratchLength = 81;
-        private const int ForwardBatchScratchPerSample = 31, TrainBatchScratchPerSample = 113, TrainBatchScratchPerBatch = 0;
+        private const int ForwardBatchScratchPerSample = 31, TrainBatchScratchPerSample = 137, TrainBatchScratchPerBatch = 0;
         // ISampleKernels: the sizes the runtime's per-sample loops (SampleLoop) run with; the passes are SampleLoss and BackpropagateSample.
         static string global::NetCompiler.Kernels.ISampleKernels.NetworkName => NetworkName;
         static int global::NetCompiler.Kernels.ISampleKernels.InputSize => InputSize;
@@ -518,12 +518,12 @@ namespace Samples.Dropout
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out float largestDelta);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out float largestDelta, null);
             global::System.Span<float> h1 = scratch.Slice(36 * n, 16 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(52 * n, 16 * n);
-            global::System.Span<float> h2 = scratch.Slice(84 * n, 8 * n);
-            global::System.Span<float> a2SampleMajor = scratch.Slice(92 * n, 8 * n);
-            global::System.Span<float> h3 = scratch.Slice(106 * n, 3 * n);
+            global::System.Span<float> h2 = scratch.Slice(100 * n, 8 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(108 * n, 8 * n);
+            global::System.Span<float> h3 = scratch.Slice(130 * n, 3 * n);
 
             largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a1SampleMajor));
             if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))
@@ -553,12 +553,40 @@ namespace Samples.Dropout
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
-            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out _);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out _, null);
             global::System.Span<float> h1 = scratch.Slice(36 * n, 16 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(52 * n, 16 * n);
-            global::System.Span<float> h2 = scratch.Slice(84 * n, 8 * n);
-            global::System.Span<float> a2SampleMajor = scratch.Slice(92 * n, 8 * n);
-            global::System.Span<float> h3 = scratch.Slice(106 * n, 3 * n);
+            global::System.Span<float> h2 = scratch.Slice(100 * n, 8 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(108 * n, 8 * n);
+            global::System.Span<float> h3 = scratch.Slice(130 * n, 3 * n);
+
+            // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
+            BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
+            BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
+            BatchUpdateLayer3(gradient, h3, a2SampleMajor, n, 1f);
+            return (float)totalLoss;
+        }
+
+        // AccumulateGradientBatch with dropout: the same matrix form, each dropout applied with the mask of (seed, step, layer, sample, unit).
+        internal static float AccumulateGradientBatchWithDropout(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout)
+        {
+            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
+            {
+                // Neither 512- nor 256-bit vectors on this machine: one sample at a time.
+                return global::NetCompiler.Kernels.DropoutSampleLoop<DropoutNetKernels>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
+            }
+
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out _, dropout);
+            global::System.Span<float> h1 = scratch.Slice(36 * n, 16 * n);
+            global::System.Span<float> a1SampleMajor = scratch.Slice(52 * n, 16 * n);
+            global::System.Span<float> h2 = scratch.Slice(100 * n, 8 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(108 * n, 8 * n);
+            global::System.Span<float> h3 = scratch.Slice(130 * n, 3 * n);
 
             // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
             BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
@@ -570,36 +598,54 @@ namespace Samples.Dropout
         // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
         // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
         // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
-        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n, out float largestDelta)
+        // With a dropout mask (training with dropout), each dropout after layer l feeds D_l = A_l ⊙ M_l / (1 − p_l) to the next
+        // layer and its weight update, and masks H_l the same way before f_l'; without one (null) the dropouts are the identity.
+        private static double BackpropagateBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> scratch, int n, out float largestDelta, global::NetCompiler.DropoutMask? dropout)
         {
             global::System.Span<float> a0 = scratch.Slice(0, 4 * n);
             global::System.Span<float> z1 = scratch.Slice(4 * n, 16 * n);
             global::System.Span<float> a1 = scratch.Slice(20 * n, 16 * n);
             global::System.Span<float> h1 = scratch.Slice(36 * n, 16 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(52 * n, 16 * n);
-            global::System.Span<float> z2 = scratch.Slice(68 * n, 8 * n);
-            global::System.Span<float> a2 = scratch.Slice(76 * n, 8 * n);
-            global::System.Span<float> h2 = scratch.Slice(84 * n, 8 * n);
-            global::System.Span<float> a2SampleMajor = scratch.Slice(92 * n, 8 * n);
-            global::System.Span<float> z3 = scratch.Slice(100 * n, 3 * n);
-            global::System.Span<float> a3 = scratch.Slice(103 * n, 3 * n);
-            global::System.Span<float> h3 = scratch.Slice(106 * n, 3 * n);
-            global::System.Span<float> targetsFeatureMajor = scratch.Slice(109 * n, 3 * n);
-            global::System.Span<float> losses = scratch.Slice(112 * n, n);
+            global::System.Span<float> dropped1 = scratch.Slice(68 * n, 16 * n);
+            global::System.Span<float> z2 = scratch.Slice(84 * n, 8 * n);
+            global::System.Span<float> a2 = scratch.Slice(92 * n, 8 * n);
+            global::System.Span<float> h2 = scratch.Slice(100 * n, 8 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(108 * n, 8 * n);
+            global::System.Span<float> dropped2 = scratch.Slice(116 * n, 8 * n);
+            global::System.Span<float> z3 = scratch.Slice(124 * n, 3 * n);
+            global::System.Span<float> a3 = scratch.Slice(127 * n, 3 * n);
+            global::System.Span<float> h3 = scratch.Slice(130 * n, 3 * n);
+            global::System.Span<float> targetsFeatureMajor = scratch.Slice(133 * n, 3 * n);
+            global::System.Span<float> losses = scratch.Slice(136 * n, n);
 
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
             global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = max(0, Z1), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, a1);
-            // A1 sample-major too, for the weight update of layer 2.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
-            BatchForwardLayer2(parameters, a1, z2, n);
+            // Dropout after layer 1 when training with a mask: D1 = A1 ⊙ M1 / (1 − p1), column s with sample s's mask; layer 2 reads D1, BP2 reads A1.
+            global::System.Span<float> layer2Input = a1;
+            if (dropout.HasValue)
+            {
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 1, Layer1Dropout, a1, dropped1, Layer1Size, n);
+                layer2Input = dropped1;
+            }
+            // That input sample-major too, for the weight update of layer 2.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(layer2Input, Layer1Size, n, a1SampleMajor);
+            BatchForwardLayer2(parameters, layer2Input, z2, n);
             // A2 = tanh(Z2), element by element (vectorized).
             global::NetCompiler.Kernels.ActivationKernels.Tanh(z2, a2);
-            // A2 sample-major too, for the weight update of layer 3.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
-            BatchForwardLayer3(parameters, a2, z3, n);
+            // Dropout after layer 2 when training with a mask: D2 = A2 ⊙ M2 / (1 − p2), column s with sample s's mask; layer 3 reads D2, BP2 reads A2.
+            global::System.Span<float> layer3Input = a2;
+            if (dropout.HasValue)
+            {
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 2, Layer2Dropout, a2, dropped2, Layer2Size, n);
+                layer3Input = dropped2;
+            }
+            // That input sample-major too, for the weight update of layer 3.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose(layer3Input, Layer2Size, n, a2SampleMajor);
+            BatchForwardLayer3(parameters, layer3Input, z3, n);
 
             // BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, h3 = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).
             global::NetCompiler.Kernels.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);
@@ -617,10 +663,20 @@ namespace Samples.Dropout
 
             // BP2: H2 = (W3ᵀ H3) ⊙ f2'(Z2).
             BatchPropagateLayer3(parameters, h3, h2, n);
+            // Back through the dropout after layer 2: H2 ⊙= M2 / (1 − p2), the forward masks.
+            if (dropout.HasValue)
+            {
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 2, Layer2Dropout, h2, h2, Layer2Size, n);
+            }
             global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z2, a2, h2);
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
+            // Back through the dropout after layer 1: H1 ⊙= M1 / (1 − p1), the forward masks.
+            if (dropout.HasValue)
+            {
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 1, Layer1Dropout, h1, h1, Layer1Size, n);
+            }
             global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative(z1, a1, h1);
 
             // Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.

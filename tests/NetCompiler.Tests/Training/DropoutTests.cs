@@ -65,21 +65,49 @@ public class DropoutTests
     }
 
     [Fact]
-    public void TheBatchedPathGivesEachRowItsOwnMaskAndRowZeroMatchesTheSingleSample()
+    public void TheMatrixFormGivesEachRowItsOwnMaskAndMatchesFiniteDifferences()
     {
+        // Three rows; row k draws sample k's mask, so the batch loss is Σ_k J(row k, mask of sample k).
         var net = new DropoutClassifierNet(seed: 2);
         var mask = new DropoutMask(Seed: 5, Step: 9);
-        float[] inputs = [0.3f, -0.7f, 1.1f, 0.2f];
-        float[] targets = [1f, 0f];
-        var batch = new float[DropoutClassifierNet.ParameterCount];
-        float batchLoss = DropoutClassifierNet.AccumulateGradientBatch(net.Parameters, inputs, targets, batch, mask);
+        float[] inputs = [0.3f, -0.7f, 1.1f, 0.2f, -0.4f, 0.9f];
+        float[] targets = [1f, 0f, 1f];
+        float[] parameters = net.Parameters.ToArray();
+        var gradient = new float[DropoutClassifierNet.ParameterCount];
+        float loss = DropoutClassifierNet.AccumulateGradientBatch(parameters, inputs, targets, gradient, mask);
 
-        // Row 0 alone, then row 1 through the reference with its own mask (sample 1).
-        var first = new float[DropoutClassifierNet.ParameterCount];
-        float firstLoss = DropoutClassifierNet.AccumulateGradient(net.Parameters, inputs.AsSpan(0, 2), targets.AsSpan(0, 1), first, mask);
-        double secondLoss = ReferenceLoss([.. net.Parameters.ToArray().Select(p => (double)p)], inputs[2..], targets[1], mask, sample: 1);
-        Assert.Equal(firstLoss + secondLoss, batchLoss, 1e-5);
-        Assert.NotEqual(first, batch);
+        double BatchLoss(double[] theta) => Enumerable.Range(0, 3).Sum(k => ReferenceLoss(theta, inputs[(2 * k)..((2 * k) + 2)], targets[k], mask, sample: k));
+        var theta = parameters.Select(p => (double)p).ToArray();
+        Assert.Equal(BatchLoss(theta), loss, 1e-5);
+        for (int i = 0; i < theta.Length; i++)
+        {
+            const double h = 1e-4;
+            double saved = theta[i];
+            theta[i] = saved + h;
+            double plus = BatchLoss(theta);
+            theta[i] = saved - h;
+            double minus = BatchLoss(theta);
+            theta[i] = saved;
+            Assert.Equal((plus - minus) / (2 * h), gradient[i], 2e-3);
+        }
+
+        // Row 0 of the batch is the single sample (sample 0), within float rounding.
+        var single = new float[DropoutClassifierNet.ParameterCount];
+        var firstRow = new float[DropoutClassifierNet.ParameterCount];
+        DropoutClassifierNet.AccumulateGradient(parameters, inputs.AsSpan(0, 2), targets.AsSpan(0, 1), single, mask);
+        DropoutClassifierNet.AccumulateGradientBatch(parameters, inputs.AsSpan(0, 2), targets.AsSpan(0, 1), firstRow, mask);
+        TrainingTestData.AssertClose(single, firstRow, 1e-6f);
+
+        // The mask-free matrix form trains without dropout, as the mask-free per-sample pass does.
+        var plainBatch = new float[DropoutClassifierNet.ParameterCount];
+        var plainSamples = new float[DropoutClassifierNet.ParameterCount];
+        DropoutClassifierNet.AccumulateGradientBatch(parameters, inputs, targets, plainBatch);
+        for (int k = 0; k < 3; k++)
+        {
+            DropoutClassifierNet.AccumulateGradient(parameters, inputs.AsSpan(2 * k, 2), targets.AsSpan(k, 1), plainSamples);
+        }
+
+        TrainingTestData.AssertClose(plainSamples, plainBatch, 1e-5f);
     }
 
     [Fact]

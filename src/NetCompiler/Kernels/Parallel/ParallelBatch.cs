@@ -55,6 +55,17 @@ public static class ParallelBatch<TNet>
     }
 
     /// <summary>
+    /// <c>AccumulateGradientBatch</c> with the network's dropout masks (a network without dropout ignores them), each
+    /// layer product large enough to pay for it split by rows between two cores: bit-identical to one core, since the
+    /// masks depend on (seed, step, layer, sample, unit) only and every element is computed by one thread.
+    /// </summary>
+    public static float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout)
+    {
+        using var parallel = ParallelRows.Enter();
+        return TNet.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
+    }
+
+    /// <summary>
     /// <c>TrainStepBatch</c> split by samples: g0 = Σ ∂J/∂θ over the first half of the batch (this thread), g1 over the
     /// second (the worker), then θ ← θ - (η/N)(g0 + g1), each thread over half of θ. Small batches and networks, and
     /// machines without the matrix form, run <c>TrainStepBatch</c>.
