@@ -5,7 +5,8 @@ namespace NetCompiler.Kernels.Parallel;
 /// <summary>
 /// The two-core entry points of every generated network (<c>ForwardBatchParallel</c>, <c>TrainStepBatchParallel</c>,
 /// <c>TrainStepBatchDataParallel</c>), written once over the network's static kernels. Called by generated code; use
-/// the network's methods.
+/// the network's methods. <see cref="AccumulateGradientBatch"/> with a <see cref="DropoutMask"/> is the two-core form of
+/// the pass the <c>Trainer</c> runs (no generated member wraps it yet).
 /// </summary>
 /// <typeparam name="TNet">The generated network.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
