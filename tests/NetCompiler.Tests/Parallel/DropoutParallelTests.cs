@@ -30,7 +30,7 @@ public sealed class DropoutParallelTests
             Assert.Equal(oneCore, twoCores);
         }
 
-        Assert.True(batch == 1 || SplitSettings.WorkerJobs > jobs, "the worker took part in no product");
+        Assert.True(batch == 1 || !Kernels.BatchLayout.VectorsAccelerated || SplitSettings.WorkerJobs > jobs, "the worker took part in no product");
     }
 }
 
