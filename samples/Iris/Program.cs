@@ -26,10 +26,12 @@ Dataset test = standardizer.Transform(rawTest);
 ui.Title("Iris");
 ui.Line($"{flowers.Count} flowers of {flowers.ClassNames!.Length} species ({string.Join(", ", flowers.ClassNames)}); "
     + $"{train.Count} to train on, {test.Count} to test on.");
-ui.Line($"Network: {IrisNet.InputSize} inputs -> Dense(16, Tanh) -> Dense(3, Softmax), {IrisNet.ParameterCount} parameters.");
+ui.Line();
+ui.Line(IrisNet.Description.Summary());
 
 // 2. Training: mini-batches of 16, Adam, 60 epochs. The test set is only watched (loss and accuracy after
-//    each epoch, for the curves); it never changes the parameters.
+//    each epoch, for the curves); it never changes the parameters. Every 10 epochs the trainer writes a checkpoint
+//    (trainer.Resume continues from it bit for bit) and, when its test accuracy is the best so far, the model.
 var net = new IrisNet(Seed);
 var trainer = new Trainer<IrisNet>(new TrainerOptions
 {
@@ -38,6 +40,13 @@ var trainer = new Trainer<IrisNet>(new TrainerOptions
     Optimizer = new Adam(IrisNet.ParameterCount),
     Schedule = 0.01f,
     Seed = Seed,
+    Checkpoints = new CheckpointOptions
+    {
+        LatestPath = ui.PathFor("iris" + CheckpointOptions.Extension),
+        BestModelPath = ui.PathFor("iris-best.ncnet"),
+        BestMetric = Metric.Accuracy,
+        EveryEpochs = 10,
+    },
 });
 TrainingResult result = ui.Train(progress => trainer.Fit(net, train, validation: test, progress), validationName: "test");
 
@@ -45,31 +54,32 @@ TrainingResult result = ui.Train(progress => trainer.Fit(net, train, validation:
 ui.Summary(net, result, ("training", train), ("test", test));
 ui.SaveCurves(result, "iris-training.png", "Iris");
 
-// 4. Predictions for a few test flowers: raw measurements in, standardised, then one forward pass.
+// 4. Predictions for a few test flowers: raw measurements in, standardised, then Classify (one forward pass and
+//    the arg-max, allocation-free).
 string[] species = flowers.ClassNames;
 Span<float> input = stackalloc float[IrisNet.InputSize];
-Span<float> probabilities = stackalloc float[IrisNet.OutputSize];
 var rows = new List<string[]>();
 for (int i = 0; i < test.Count; i += 6)
 {
     standardizer.Transform(rawTest.GetFeatures(i), input);
-    net.Forward(input, probabilities);
-    int predicted = Evaluation.ClassOf(probabilities);
+    Prediction prediction = net.Classify(input);
     int actual = Evaluation.ClassOf(rawTest.GetTargets(i));
     rows.Add([
         string.Join(" ", rawTest.GetFeatures(i).ToArray().Select(x => x.ToString("F1"))),
         species[actual],
-        species[predicted] + (predicted == actual ? "" : " (wrong)"),
-        .. probabilities.ToArray().Select(p => p.ToString("F3")),
+        species[prediction.Class] + (prediction.Class == actual ? "" : " (wrong)"),
+        prediction.Probability.ToString("F3"),
     ]);
 }
 
-ui.Table("example predictions on test flowers", ["measurements (cm)", "actual", "predicted", .. species.Select(s => $"p({s})")], rows);
+ui.Table("example predictions on test flowers", ["measurements (cm)", "actual", "predicted", "probability"], rows);
 
-// 5. Save the trained network and load it back: the file holds the topology and every parameter bit for bit.
-//    (Keep the standardiser's Mean and StdDev too: new inputs need the same scaling.)
+// 5. Save the trained network with its standardiser and load both back: the file holds the topology, every parameter
+//    bit for bit and the mean and standard deviation of each measurement, so raw measurements can be scaled later.
 string modelPath = ui.PathFor("iris.ncnet");
-net.Save(modelPath);
-var restored = ModelFile.Load<IrisNet>(modelPath);
+net.Save(modelPath, standardizer);
+var restored = ModelFile.Load<IrisNet>(modelPath, out Standardizer? savedScaling);
 ui.Line();
-ui.Line($"Saved the model to {modelPath}; reloaded, it scores {Formats.Percent(Evaluation.Accuracy(restored, test))} on the test set.");
+ui.Line($"Saved the model and its standardiser to {modelPath}; reloaded, it scores {Formats.Percent(Evaluation.Accuracy(restored, savedScaling!.Transform(rawTest)))} on the raw test set.");
+var best = ModelFile.Load<IrisNet>(ui.PathFor("iris-best.ncnet"));
+ui.Line($"The best checkpointed model scores {Formats.Percent(Evaluation.Accuracy(best, test))} on the test set.");

@@ -11,6 +11,9 @@ public static class Formats
     {
         Metric.Accuracy => "accuracy",
         Metric.MeanAbsoluteError => "MAE",
+        Metric.RootMeanSquaredError => "RMSE",
+        Metric.RSquared => "R²",
+        Metric.MacroF1 => "macro F1",
         _ => "loss",
     };
 
@@ -22,6 +25,9 @@ public static class Formats
     {
         Metric.Accuracy => "accuracy (%)",
         Metric.MeanAbsoluteError => "mean absolute error",
+        Metric.RootMeanSquaredError => "root-mean-square error",
+        Metric.RSquared => "R²",
+        Metric.MacroF1 => "macro F1",
         _ => "loss",
     };
 

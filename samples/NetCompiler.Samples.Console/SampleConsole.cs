@@ -133,7 +133,9 @@ public sealed class SampleConsole
         if (metric == Metric.Accuracy && sets.Length > 0)
         {
             var (name, data) = sets[^1];
-            WriteConfusionMatrix(Evaluation.ConfusionMatrix(net, data), data.ClassNames, name);
+            var matrix = Evaluation.ConfusionMatrix(net, data);
+            WriteConfusionMatrix(matrix, name);
+            WriteClassScores(matrix, name);
         }
     }
 
@@ -175,9 +177,31 @@ public sealed class SampleConsole
         _console.Write(table);
     }
 
-    private void WriteConfusionMatrix(ConfusionMatrix matrix, string[]? classNames, string setName)
+    /// <summary>Precision, recall, F1 and support of each class, then the macro averages.</summary>
+    private void WriteClassScores(ConfusionMatrix matrix, string setName)
     {
-        string Name(int c) => classNames is { } names && c < names.Length ? names[c] : c.ToString(CultureInfo.InvariantCulture);
+        var rows = Enumerable.Range(0, matrix.ClassCount).Select(c => new[]
+        {
+            ClassName(matrix, c),
+            Formats.Number(matrix.Precision(c)),
+            Formats.Number(matrix.Recall(c)),
+            Formats.Number(matrix.F1(c)),
+            Enumerable.Range(0, matrix.ClassCount).Sum(p => matrix[c, p]).ToString(CultureInfo.InvariantCulture),
+        }).Append([
+            "macro average",
+            Formats.Number(matrix.MacroPrecision),
+            Formats.Number(matrix.MacroRecall),
+            Formats.Number(matrix.MacroF1),
+            matrix.Total.ToString(CultureInfo.InvariantCulture),
+        ]);
+        Table($"per-class scores on the {setName} data", ["class", "precision", "recall", "F1", "support"], rows);
+    }
+
+    private static string ClassName(ConfusionMatrix matrix, int c) => matrix.ClassNames?[c] ?? c.ToString(CultureInfo.InvariantCulture);
+
+    private void WriteConfusionMatrix(ConfusionMatrix matrix, string setName)
+    {
+        string Name(int c) => ClassName(matrix, c);
         var table = new Table
         {
             Border = TableBorder.Rounded,

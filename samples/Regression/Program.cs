@@ -24,7 +24,8 @@ var (train, test) = new Dataset(x, featureCount: 1, y, targetCount: 1).Split(0.8
 
 ui.Title("Regression: sin(x)");
 ui.Line($"{train.Count} training points, {test.Count} test points, x in [-π, π].");
-ui.Line($"Network: 1 input -> Dense(32, Tanh) -> Dense(32, Tanh) -> Dense(1), {SineNet.ParameterCount} parameters.");
+ui.Line();
+ui.Line(SineNet.Description.Summary());
 
 // 2. Training: Adam, with the learning rate annealed from 0.01 to 0 over the run (cosine).
 const int Epochs = 200;
@@ -41,6 +42,7 @@ TrainingResult result = ui.Train(progress => trainer.Fit(net, train, validation:
 
 // 3. Results: loss and mean absolute error, the curves, and the fitted function against the truth.
 ui.Summary(net, result, ("training", train), ("test", test));
+ui.Line($"On the test set: RMSE {Formats.Number(Evaluation.RootMeanSquaredError(net, test))}, R² {Formats.Number(Evaluation.RSquared(net, test))}.");
 ui.SaveCurves(result, "regression-training.png", "sin(x)");
 
 const int Points = 201;

@@ -91,6 +91,23 @@ public interface INeuralNetwork<TSelf>
     /// </summary>
     static abstract float TrainStepBatchDataParallel(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
 
+    /// <summary>
+    /// <see cref="AccumulateGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with the
+    /// network's <c>[Dropout]</c> layers applied with <paramref name="dropout"/>'s mask (the sample is row 0). For a network
+    /// without dropout it is the plain pass. The <see cref="Training.Trainer{TNet}"/> calls this form.
+    /// </summary>
+    static virtual float AccumulateGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient, DropoutMask dropout) =>
+        TSelf.AccumulateGradient(parameters, input, target, gradient);
+
+    /// <summary>
+    /// <see cref="AccumulateGradientBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with
+    /// the network's <c>[Dropout]</c> layers applied with <paramref name="dropout"/>'s mask (sample k of the batch draws
+    /// row k's mask). For a network without dropout it is the plain matrix form; a network with dropout runs its samples
+    /// one by one. The <see cref="Training.Trainer{TNet}"/> calls this form.
+    /// </summary>
+    static virtual float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout) =>
+        TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 

@@ -15,6 +15,12 @@ public sealed record LayerDescription(int InputSize, int Size, Activation Activa
 
     /// <summary>The number of parameters of this layer: weights then biases.</summary>
     public int ParameterCount => WeightCount + Size;
+
+    /// <summary>
+    /// The rate of the <c>[Dropout]</c> declared right after this layer, in (0, 1): during training each of this
+    /// layer's outputs is zeroed with that probability and the others scaled by <c>1 / (1 − rate)</c>. 0 (default): none.
+    /// </summary>
+    public float Dropout { get; init; }
 }
 
 /// <summary>
@@ -27,6 +33,14 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputSize"/> or a layer's size is not positive.</exception>
     /// <exception cref="ArgumentException"><paramref name="layers"/> is empty, or the layers hold more than <see cref="int.MaxValue"/> parameters.</exception>
     public NetworkDescription(string name, int inputSize, Loss loss, params ReadOnlySpan<(int Size, Activation Activation)> layers)
+        : this(name, inputSize, loss, WithoutDropout(layers))
+    {
+    }
+
+    /// <summary>Describes a network whose layers may be followed by dropout (<see cref="LayerDescription.Dropout"/>, 0 for none).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputSize"/> or a layer's size is not positive, or a dropout rate is outside [0, 1).</exception>
+    /// <exception cref="ArgumentException"><paramref name="layers"/> is empty, the output layer has dropout, or the layers hold more than <see cref="int.MaxValue"/> parameters.</exception>
+    public NetworkDescription(string name, int inputSize, Loss loss, params ReadOnlySpan<(int Size, Activation Activation, float Dropout)> layers)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         if (layers.IsEmpty)
@@ -39,8 +53,17 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
         int previousSize = inputSize;
         for (int i = 0; i < layers.Length; i++)
         {
-            var (size, activation) = layers[i];
+            var (size, activation, dropout) = layers[i];
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(layers));
+            if (!(dropout >= 0f && dropout < 1f))
+            {
+                throw new ArgumentOutOfRangeException(nameof(layers), dropout, $"Layer {i + 1}'s dropout rate must be in [0, 1).");
+            }
+
+            if (dropout != 0f && i == layers.Length - 1)
+            {
+                throw new ArgumentException("The output layer cannot be followed by dropout.", nameof(layers));
+            }
 
             // In 64 bits: each term is below 2^62 and offset is at most int.MaxValue, so nothing here can wrap.
             long weightCount = (long)size * previousSize;
@@ -52,7 +75,7 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
                     nameof(layers));
             }
 
-            builder.Add(new LayerDescription(previousSize, size, activation, offset, offset + (int)weightCount));
+            builder.Add(new LayerDescription(previousSize, size, activation, offset, offset + (int)weightCount) { Dropout = dropout });
             offset = (int)end;
             previousSize = size;
         }
@@ -62,6 +85,17 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
         Loss = loss;
         Layers = builder.MoveToImmutable();
         ParameterCount = offset;
+    }
+
+    private static (int Size, Activation Activation, float Dropout)[] WithoutDropout(ReadOnlySpan<(int Size, Activation Activation)> layers)
+    {
+        var withDropout = new (int Size, Activation Activation, float Dropout)[layers.Length];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            withDropout[i] = (layers[i].Size, layers[i].Activation, 0f);
+        }
+
+        return withDropout;
     }
 
     /// <summary>The name of the declaring class.</summary>
@@ -85,9 +119,15 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
     /// <summary>The activation of the output layer.</summary>
     public Activation OutputActivation => Layers[^1].Activation;
 
-    /// <summary>A one-line summary, e.g. <c>4 → 16 Tanh → 3 Softmax, CrossEntropy, 131 parameters</c>.</summary>
+    /// <summary>
+    /// A Keras-style table of the layers: each layer's output size, parameters and forward FLOPs per sample
+    /// (2 per weight), then the totals. Invariant culture; lines end with <c>\n</c>.
+    /// </summary>
+    public string Summary() => NetworkSummary.Format(this);
+
+    /// <summary>A one-line summary, e.g. <c>4 → 16 Tanh dropout 0.2 → 3 Softmax, CrossEntropy, 131 parameters</c>.</summary>
     public override string ToString() =>
-        $"{InputSize} → {string.Join(" → ", Layers.Select(l => $"{l.Size} {l.Activation}"))}, {Loss}, {ParameterCount} parameters";
+        $"{InputSize} → {string.Join(" → ", Layers.Select(l => l.Dropout > 0f ? $"{l.Size} {l.Activation} dropout {l.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : $"{l.Size} {l.Activation}"))}, {Loss}, {ParameterCount} parameters";
 
     /// <summary>True when both describe the same topology and loss (the name is not compared).</summary>
     public bool Equals(NetworkDescription? other) =>

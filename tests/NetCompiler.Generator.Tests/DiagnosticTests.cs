@@ -340,6 +340,70 @@ public sealed class DiagnosticTests
         DiagnosticAssert.GeneratedExactly(output);
     }
 
+    [Theory]
+    [InlineData("0", "0")]
+    [InlineData("1.0", "1")]
+    [InlineData("-0.5", "-0.5")]
+    [InlineData("double.NaN", "NaN")]
+    public void NC0025_InvalidDropoutRate(string rate, string shown)
+    {
+        AssertReports(
+            $$"""
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(8, Activation.ReLU)]
+            [Dropout([|{{rate}}|])]
+            [Dense(3)]
+            public partial class Net;
+            """,
+            "NC0025",
+            DiagnosticSeverity.Error,
+            $"The network 'Net' has [Dropout({shown})]; the rate is the probability of dropping an activation and must be greater than 0 and less than 1");
+    }
+
+    [Fact]
+    public void NC0026_DropoutBeforeFirstLayer() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [[|Dropout(0.2)|]]
+        [Dense(8, Activation.ReLU)]
+        [Dense(3)]
+        public partial class Net;
+        """,
+        "NC0026",
+        DiagnosticSeverity.Error,
+        "The network 'Net' declares [Dropout] before its first [Dense]; dropout applies to the layer declared just before it, so move it after a hidden [Dense]");
+
+    [Fact]
+    public void NC0027_DropoutAfterOutputLayer() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [Dense(8, Activation.ReLU)]
+        [Dense(3)]
+        [[|Dropout(0.2)|]]
+        public partial class Net;
+        """,
+        "NC0027",
+        DiagnosticSeverity.Error,
+        "The network 'Net' declares [Dropout] after its last [Dense], the output layer; dropping outputs would corrupt the loss, so move it between two [Dense] attributes");
+
+    [Fact]
+    public void NC0028_RepeatedDropout() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 4)]
+        [Dense(8, Activation.ReLU)]
+        [Dropout(0.2)]
+        [[|Dropout(0.3)|]]
+        [Dense(3)]
+        public partial class Net;
+        """,
+        "NC0028",
+        DiagnosticSeverity.Error,
+        "The network 'Net' declares two [Dropout] attributes after layer 1; keep one (two dropouts in a row act as one with a higher rate)");
+
     public static TheoryData<string, string, string> ClashingMembers() => new()
     {
         {

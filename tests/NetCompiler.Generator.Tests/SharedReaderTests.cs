@@ -25,11 +25,16 @@ public sealed class SharedReaderTests
     public void TheTopologyStandInCountsAndSummarisesAsTheRuntime()
     {
         var runtime = new NetworkDescription("IrisNet", 4, Loss.CrossEntropy, (16, Activation.Tanh), (3, Activation.Softmax));
-        var standIn = new Persistence.NetworkDescription("IrisNet", 4, LossKind.CrossEntropy, [(16, ActivationKind.Tanh), (3, ActivationKind.Softmax)]);
+        var standIn = new Persistence.NetworkDescription("IrisNet", 4, LossKind.CrossEntropy, [(16, ActivationKind.Tanh, 0f), (3, ActivationKind.Softmax, 0f)]);
 
         Assert.Equal("4 → 16 Tanh → 3 Softmax, CrossEntropy, 131 parameters", runtime.ToString());
         Assert.Equal(runtime.ToString(), standIn.ToString());
         Assert.Equal(runtime.ParameterCount, standIn.ParameterCount);
+
+        var withDropout = new NetworkDescription("IrisNet", 4, Loss.CrossEntropy, (16, Activation.Tanh, 0.25f), (3, Activation.Softmax, 0f));
+        var standInWithDropout = new Persistence.NetworkDescription("IrisNet", 4, LossKind.CrossEntropy, [(16, ActivationKind.Tanh, 0.25f), (3, ActivationKind.Softmax, 0f)]);
+        Assert.Equal("4 → 16 Tanh dropout 0.25 → 3 Softmax, CrossEntropy, 131 parameters", withDropout.ToString());
+        Assert.Equal(withDropout.ToString(), standInWithDropout.ToString());
     }
 
     [Fact]

@@ -18,6 +18,21 @@ public sealed class SnapshotTests
         """, "Samples.Iris.IrisNet.g");
 
     [Fact]
+    public void DropoutBetweenDenseLayers() => VerifyNetwork("""
+        using NetCompiler;
+
+        namespace Samples.Dropout;
+
+        [Network(Inputs = 4, Loss = Loss.CrossEntropy)]
+        [Dense(16, Activation.ReLU)]
+        [Dropout(0.2)]
+        [Dense(8, Activation.Tanh)]
+        [Dropout(0.5)]
+        [Dense(3, Activation.Softmax)]
+        public partial class DropoutNet;
+        """, "Samples.Dropout.DropoutNet.g");
+
+    [Fact]
     public void XorInGlobalNamespace() => VerifyNetwork("""
         using NetCompiler;
 

@@ -74,7 +74,7 @@ public sealed class KernelContractTests
 
         // The classes the rule covers, and the number of methods: a new class or method fails here first.
         Assert.Equal(
-            ["ActivationKernels", "Activations", "BakedParameters", "BatchOutputLayer", "DenseKernels", "GradientDescent", "Guard", "MatrixKernels", "OutputLayer", "VectorMath"],
+            ["ActivationKernels", "Activations", "BakedParameters", "BatchOutputLayer", "DenseKernels", "Dropout", "GradientDescent", "Guard", "MatrixKernels", "OutputLayer", "VectorMath"],
             methods.Select(m => m.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(Cases.Count, methods.Count(HasSpans));
     }
@@ -325,6 +325,12 @@ public sealed class KernelContractTests
             "x" => "20",
             _ => "3",
         }));
+
+        // Dropout: one sample's vector (source sets the length), and a feature-major batch of 3 units × 7 samples.
+        cases["Dropout.Apply(mask, layer, sample, rate, source, destination)"] =
+            new(() => [new DropoutMask(1, 2), 1, 0, 0.25f, F(N), new float[N]], Fix(FirstSetsTheLength("source", "destination"), N));
+        cases["Dropout.ApplyFeatureMajor(mask, layer, rate, source, destination, units, samples)"] =
+            new(() => [new DropoutMask(1, 2), 1, 0.25f, F(21), new float[21], 3, 7], (parameter, _) => (parameter, "21"));
 
         // GradientDescent: the gradient must match the parameters.
         cases["GradientDescent.Apply(parameters, gradient, scale, network)"] =

@@ -143,6 +143,30 @@ internal static class DiagnosticDescriptors
         "AcceptLogits has no effect on the network '{0}': {1}; remove it",
         "AcceptLogits = true lets an ONNX weights file that ends in logits (PyTorch classifiers keep the softmax in CrossEntropyLoss and the sigmoid in BCEWithLogitsLoss) bake into a network whose output layer is Softmax or Sigmoid. It changes nothing when the network bakes in no weights file, when the file is a NetCompiler model file, or when the output layer is neither Softmax nor Sigmoid. Remove it, or name the ONNX file it is meant for in Weights; to load logits at run time, pass new OnnxImportOptions { AcceptLogits = true } to OnnxImporter.Load.");
 
+    public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+        "NC0025",
+        "Dropout rate must be between 0 and 1",
+        "The network '{0}' has [Dropout({1})]; the rate is the probability of dropping an activation and must be greater than 0 and less than 1",
+        "[Dropout(rate)] drops each activation of the layer before it with probability rate while training and scales the others by 1 / (1 - rate), so the rate must be a probability strictly between 0 and 1: 0 would do nothing and 1 would drop every activation.");
+
+    public static readonly DiagnosticDescriptor DropoutBeforeFirstLayer = Error(
+        "NC0026",
+        "Dropout before the first dense layer",
+        "The network '{0}' declares [Dropout] before its first [Dense]; dropout applies to the layer declared just before it, so move it after a hidden [Dense]",
+        "A [Dropout] applies to the output of the [Dense] declared just before it (attribute order is layer order). A [Dropout] before the first [Dense] would drop the network's inputs, which NetCompiler does not support; move it after a hidden [Dense].");
+
+    public static readonly DiagnosticDescriptor DropoutAfterOutputLayer = Error(
+        "NC0027",
+        "Dropout after the output layer",
+        "The network '{0}' declares [Dropout] after its last [Dense], the output layer; dropping outputs would corrupt the loss, so move it between two [Dense] attributes",
+        "Dropout after the last [Dense] would zero some of the network's outputs during training, so the loss would be computed on corrupted predictions. Dropout belongs between two [Dense] attributes.");
+
+    public static readonly DiagnosticDescriptor RepeatedDropout = Error(
+        "NC0028",
+        "Two dropouts on one layer",
+        "The network '{0}' declares two [Dropout] attributes after layer {1}; keep one (two dropouts in a row act as one with a higher rate)",
+        "Each hidden layer can be followed by one [Dropout]. Two in a row act as a single dropout with the rate 1 - (1 - p1)(1 - p2); write that one instead.");
+
     /// <summary>
     /// What <see cref="NetworkDeclarationAnalyzer"/> reports: everything about the declaration itself. The generator
     /// reports the rest (NC0013 to NC0018 and NC0021), which needs the weights files.
@@ -150,7 +174,8 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> Declaration = ImmutableArray.Create(
         NetworkClassNotPartial, UnsupportedNetworkType, NoLayers, InvalidInputSize, InvalidLayerSize, SoftmaxOnHiddenLayer,
         CrossEntropyNeedsSoftmaxOrSigmoid, MeanSquaredErrorOverSoftmax, UnknownActivation, UnknownLoss, ParameterCountOverflow,
-        DenseWithoutNetwork, MemberClashesWithGenerated, ClassNameClashesWithGenerated, AcceptLogitsHasNoEffect);
+        DenseWithoutNetwork, MemberClashesWithGenerated, ClassNameClashesWithGenerated, AcceptLogitsHasNoEffect,
+        InvalidDropoutRate, DropoutBeforeFirstLayer, DropoutAfterOutputLayer, RepeatedDropout);
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
         Create(id, title, message, description, DiagnosticSeverity.Error);

@@ -18,8 +18,14 @@ internal static partial class NetworkEmitter
         writer.Line();
         WriteTrainStepBatch(writer, plan);
         writer.Line();
-        WriteAccumulateGradientBatch(writer, plan);
+        WriteAccumulateGradientBatch(writer, plan, withDropout: false);
         writer.Line();
+        if (plan.HasDropout)
+        {
+            WriteAccumulateGradientBatch(writer, plan, withDropout: true);
+            writer.Line();
+        }
+
         WriteBackpropagateBatch(writer, plan);
     }
 
@@ -112,9 +118,21 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteAccumulateGradientBatch(CodeWriter writer, NetworkPlan plan)
+    /// <summary>
+    /// <c>AccumulateGradientBatch</c>, or with <paramref name="withDropout"/> <c>AccumulateGradientBatchWithDropout</c>, the
+    /// same with each <c>[Dropout]</c> applied with the given mask.
+    /// </summary>
+    private static void WriteAccumulateGradientBatch(CodeWriter writer, NetworkPlan plan, bool withDropout)
     {
-        using (writer.Block($"internal static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient)"))
+        if (withDropout)
+        {
+            writer.Line("// AccumulateGradientBatch with dropout: the same matrix form, each dropout applied with the mask of (seed, step, layer, sample, unit).");
+        }
+
+        string signature = withDropout
+            ? $"internal static float AccumulateGradientBatchWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout)"
+            : $"internal static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient)";
+        using (writer.Block(signature))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "gradient", "ParameterCount");
@@ -123,10 +141,12 @@ internal static partial class NetworkEmitter
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: one sample at a time.");
-                writer.Line($"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
+                writer.Line(withDropout
+                    ? $"return {Kernels}.DropoutSampleLoop<{KernelClassName(plan.Spec)}>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);"
+                    : $"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
             }
 
-            WriteBackpropagationCall(writer, plan, "out _");
+            WriteBackpropagationCall(writer, plan, "out _", withDropout ? "dropout" : "null");
             writer.Line();
             writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
             WriteBatchUpdates(writer, plan, "gradient", "1f");
@@ -154,11 +174,13 @@ internal static partial class NetworkEmitter
     /// The start of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> after their checks: scratch for <c>n</c>
     /// samples, <c>BackpropagateBatch</c> over them, and the update operands in scope (with <c>n</c> and <c>totalLoss</c>).
     /// </summary>
-    private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan, string largestDelta)
+    private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan, string largestDelta, string dropout = "null")
     {
         writer.Line();
         writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
-        writer.Line($"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta});");
+        writer.Line(plan.HasDropout
+            ? $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta}, {dropout});"
+            : $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta});");
         WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));
     }
 
@@ -171,7 +193,14 @@ internal static partial class NetworkEmitter
         writer.Line("// Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the");
         writer.Line("// activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.");
         writer.Line("// Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.");
-        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n, out float largestDelta)"))
+        if (plan.HasDropout)
+        {
+            writer.Line("// With a dropout mask (training with dropout), each dropout after layer l feeds D_l = A_l ⊙ M_l / (1 − p_l) to the next");
+            writer.Line("// layer and its weight update, and masks H_l the same way before f_l'; without one (null) the dropouts are the identity.");
+        }
+
+        string dropoutParameter = plan.HasDropout ? $", {Runtime}.DropoutMask? dropout" : string.Empty;
+        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n, out float largestDelta{dropoutParameter})"))
         {
             var output = plan.Output;
             var layers = plan.Layers;
@@ -188,15 +217,28 @@ internal static partial class NetworkEmitter
                     WriteElementwiseActivation(writer, layer, layer.Z, layer.A);
                 }
 
-                if (layer != output)
+                string next = layer.A;
+                if (layer.Dropout > 0f)
                 {
-                    writer.Line($"// A{layer.N} sample-major too, for the weight update of layer {Number(layer.Number + 1)}.");
-                    writer.Line(layer.Splits
-                        ? RunPass("SampleMajor", layer, layer.A, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
-                        : $"{Kernels}.MatrixKernels.Transpose({layer.A}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
+                    next = $"layer{Number(layer.Number + 1)}Input";
+                    writer.Line($"// Dropout after layer {layer.N} when training with a mask: D{layer.N} = A{layer.N} ⊙ M{layer.N} / (1 − p{layer.N}), column s with sample s's mask; layer {Number(layer.Number + 1)} reads D{layer.N}, BP2 reads A{layer.N}.");
+                    writer.Line($"{Span} {next} = {layer.A};");
+                    using (writer.Block("if (dropout.HasValue)"))
+                    {
+                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor(dropout.Value, {layer.N}, {layer.DropoutConstant}, {layer.A}, {layer.Dropped}, {layer.SizeConstant}, n);");
+                        writer.Line($"{next} = {layer.Dropped};");
+                    }
                 }
 
-                previous = layer.A;
+                if (layer != output)
+                {
+                    writer.Line($"// {(layer.Dropout > 0f ? "That input" : "A" + layer.N)} sample-major too, for the weight update of layer {Number(layer.Number + 1)}.");
+                    writer.Line(layer.Splits
+                        ? RunPass("SampleMajor", layer, next, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
+                        : $"{Kernels}.MatrixKernels.Transpose({next}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
+                }
+
+                previous = next;
             }
 
             writer.Line();
@@ -216,6 +258,15 @@ internal static partial class NetworkEmitter
                 writer.Line();
                 writer.Line($"// BP2: H{below.N} = (W{layer.N}ᵀ H{layer.N}) ⊙ f{below.N}'(Z{below.N}).");
                 writer.Line(ProductCall(PropagateProduct(layer, layer.PropagateTiles!), $"parameters, {layer.H}, {below.H}, n", $"parameters, {layer.H}, {below.H}, n, 1f"));
+                if (below.Dropout > 0f)
+                {
+                    writer.Line($"// Back through the dropout after layer {below.N}: H{below.N} ⊙= M{below.N} / (1 − p{below.N}), the forward masks.");
+                    using (writer.Block("if (dropout.HasValue)"))
+                    {
+                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor(dropout.Value, {below.N}, {below.DropoutConstant}, {below.H}, {below.H}, {below.SizeConstant}, n);");
+                    }
+                }
+
                 if (below.Activation != ActivationKind.Identity)
                 {
                     writer.Line(below.Splits

@@ -62,11 +62,23 @@ internal static partial class NetworkEmitter
         writer.Summary("The topology, the loss and the parameter layout.");
         writer.Line($"public static {Runtime}.NetworkDescription Description {{ get; }} = new(");
         writer.Line($"    \"{spec.DisplayName}\", InputSize, {Runtime}.Loss.{spec.Loss},");
-        writer.Line($"    new (int Size, {Runtime}.Activation Activation)[]");
-        writer.Line("    {");
-        foreach (var layer in plan.Layers)
+        if (plan.HasDropout)
         {
-            writer.Line($"        ({layer.SizeConstant}, {Runtime}.Activation.{layer.Activation}),");
+            writer.Line($"    new (int Size, {Runtime}.Activation Activation, float Dropout)[]");
+            writer.Line("    {");
+            foreach (var layer in plan.Layers)
+            {
+                writer.Line($"        ({layer.SizeConstant}, {Runtime}.Activation.{layer.Activation}, {FloatText(layer.Dropout)}f),");
+            }
+        }
+        else
+        {
+            writer.Line($"    new (int Size, {Runtime}.Activation Activation)[]");
+            writer.Line("    {");
+            foreach (var layer in plan.Layers)
+            {
+                writer.Line($"        ({layer.SizeConstant}, {Runtime}.Activation.{layer.Activation}),");
+            }
         }
 
         writer.Line("    });");
@@ -134,6 +146,14 @@ internal static partial class NetworkEmitter
         writer.Line($"public static float TrainStepBatchParallel({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) => {parallel}.TrainStep(parameters, inputs, targets, learningRate);");
         writer.Summary($"<see cref=\"TrainStepBatch\"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref=\"AccumulateGradientBatch\"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref=\"TrainStepBatch\"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref=\"{Kernels}.Parallel.SampleHalves.MinimumBatch\"/> samples, small networks and one-core machines run <see cref=\"TrainStepBatch\"/>. Allocation-free after the worker has started.");
         writer.Line($"public static float TrainStepBatchDataParallel({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) => {parallel}.TrainStepBySamples(parameters, inputs, targets, learningRate);");
+        if (plan.HasDropout)
+        {
+            string loop = $"{Kernels}.DropoutSampleLoop<{kernels}>";
+            writer.Summary($"Backpropagation of one sample with dropout: the [Dropout] layers drop activations with <paramref name=\"dropout\"/>'s mask (the sample is row 0), then as <see cref=\"{AccumulateGradientCref}\"/>. The mask-free training methods train without dropout; the Trainer calls this form.");
+            writer.Line($"public static float AccumulateGradient({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Runtime}.DropoutMask dropout) => {loop}.AccumulateGradient(parameters, input, target, gradient, dropout);");
+            writer.Summary("Backpropagation of a batch in matrix form with dropout (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name=\"gradient\"/> and returns the sum of the losses. Equal to the samples one by one within float rounding. The Trainer calls this form.");
+            writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout) => {kernels}.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout);");
+        }
     }
 
     private static void WriteInterfaceImplementation(CodeWriter writer, NetworkPlan plan)

@@ -1,3 +1,4 @@
+using System.Linq;
 using NetCompiler.Generator.Model;
 
 namespace NetCompiler.Generator.Emit;
@@ -43,20 +44,53 @@ internal static partial class NetworkEmitter
             WriteOutputLoss(writer, plan, "return", withDelta: false);
         }
         writer.Line();
-        WriteBackpropagateSample(writer, plan);
+        WriteBackpropagateSample(writer, plan, withDropout: false);
+        if (plan.HasDropout)
+        {
+            writer.Line();
+            WriteBackpropagateSample(writer, plan, withDropout: true);
+        }
     }
 
-    /// <summary>The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first.</summary>
-    private static void WriteBackpropagateSample(CodeWriter writer, NetworkPlan plan)
+    /// <summary>
+    /// The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first. With
+    /// <paramref name="withDropout"/>, the training pass of a network with <c>[Dropout]</c>: each dropped activation
+    /// <c>ã_l = a_l ⊙ m_l / (1 − p_l)</c> feeds the next layer and its weight gradient, and the delta coming back through
+    /// it is masked the same way before <c>f_l'</c>.
+    /// </summary>
+    private static void WriteBackpropagateSample(CodeWriter writer, NetworkPlan plan, bool withDropout)
     {
-        writer.Line("// The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first; SampleLoop.TrainStep");
-        writer.Line("// and SampleLoop.AccumulateGradient run it for each sample. Arguments are already checked.");
-        using (writer.Block($"public static float BackpropagateSample({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch)"))
+        if (withDropout)
+        {
+            writer.Line("// The training pass with dropout (Srivastava et al. 2014): the forward pass keeping every z_l and a_l, each dropout");
+            writer.Line("// after layer l feeding ã_l = a_l ⊙ m_l / (1 − p_l) on, then BP1–BP4 through the same masks. DropoutSampleLoop runs it");
+            writer.Line("// for each sample; the mask m_l of a unit depends only on (seed, step, layer, sample, unit). Arguments are already checked.");
+        }
+        else
+        {
+            writer.Line("// The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first; SampleLoop.TrainStep");
+            writer.Line("// and SampleLoop.AccumulateGradient run it for each sample. Arguments are already checked.");
+        }
+
+        string signature = withDropout
+            ? $"public static float BackpropagateSampleWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch, {Runtime}.DropoutMask mask, int sample)"
+            : $"public static float BackpropagateSample({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch)";
+        using (writer.Block(signature))
         {
             WriteScratchSlices(writer, plan.BackpropagationScratch, "scratch", "1");
+            if (withDropout)
+            {
+                foreach (var layer in plan.Layers.Where(l => l.Dropout > 0f))
+                {
+                    writer.Line($"{Span} {layer.Dropped} = stackalloc float[{layer.SizeConstant}];");
+                }
+            }
+
             writer.Line();
-            writer.Line("// Forward pass, keeping z_l and a_l of every layer for the backward pass.");
-            WriteForwardCalls(writer, plan);
+            writer.Line(withDropout
+                ? "// Forward pass with dropout, keeping z_l and a_l of every layer for the backward pass."
+                : "// Forward pass, keeping z_l and a_l of every layer for the backward pass.");
+            WriteForwardCalls(writer, plan, withDropout);
             writer.Line();
             WriteOutputLoss(writer, plan, "float loss =", withDelta: true);
             for (int i = plan.Layers.Count - 1; i >= 0; i--)
@@ -72,8 +106,16 @@ internal static partial class NetworkEmitter
                 }
 
                 var previous = plan.Layers[i - 1];
-                writer.Line($"// BP3, BP4 for layer {n}: ∂J/∂b{n} += δ{n}, ∂J/∂W{n} += δ{n} {previous.A}ᵀ; then {previous.Delta} = W{n}ᵀ δ{n}.");
-                writer.Line($"BackwardLayer{n}(parameters, {previous.A}, {layer.Delta}, gradient, {previous.Delta});");
+                bool dropped = withDropout && previous.Dropout > 0f;
+                string previousActivation = dropped ? previous.Dropped : previous.A;
+                writer.Line($"// BP3, BP4 for layer {n}: ∂J/∂b{n} += δ{n}, ∂J/∂W{n} += δ{n} {previousActivation}ᵀ; then {previous.Delta} = W{n}ᵀ δ{n}.");
+                writer.Line($"BackwardLayer{n}(parameters, {previousActivation}, {layer.Delta}, gradient, {previous.Delta});");
+                if (dropped)
+                {
+                    writer.Line($"// Back through the dropout: {previous.Delta} ⊙= m{previous.N} / (1 − p{previous.N}), the same mask as forward.");
+                    writer.Line($"{Kernels}.Dropout.Apply(mask, {previous.N}, sample, {previous.DropoutConstant}, {previous.Delta}, {previous.Delta});");
+                }
+
                 writer.Line($"// BP2: δ{previous.N} = (W{n}ᵀ δ{n}) ⊙ f{previous.N}'(z{previous.N}).");
                 WriteMultiplyByDerivative(writer, previous);
             }
@@ -84,13 +126,22 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>Calls ForwardLayer1 … ForwardLayerL, feeding each layer's activation to the next.</summary>
-    private static void WriteForwardCalls(CodeWriter writer, NetworkPlan plan)
+    private static void WriteForwardCalls(CodeWriter writer, NetworkPlan plan, bool withDropout = false)
     {
         string previous = "input";
         foreach (var layer in plan.Layers)
         {
             writer.Line($"ForwardLayer{layer.N}(parameters, {previous}, {layer.Z}, {layer.A});");
             previous = layer.A;
+            if (withDropout && layer.Dropout > 0f)
+            {
+                writer.Line($"// Dropout after layer {layer.N} (p{layer.N} = {FloatText(layer.Dropout)}): {layer.Dropped} = {layer.A} ⊙ m{layer.N} / (1 − p{layer.N}), m{layer.N} drawn for (layer {layer.N}, this sample).");
+                writer.Line($"{Kernels}.Dropout.Apply(mask, {layer.N}, sample, {layer.DropoutConstant}, {layer.A}, {layer.Dropped});");
+                previous = layer.Dropped;
+            }
         }
     }
+
+    /// <summary>A float as C# source text, round-trip and culture-free, without the <c>f</c> suffix: <c>0.2</c>.</summary>
+    private static string FloatText(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

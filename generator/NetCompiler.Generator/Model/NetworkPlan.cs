@@ -43,6 +43,9 @@ internal sealed record NetworkPlan(
 
     public LayerPlan Output => Layers[Layers.Count - 1];
 
+    /// <summary>Whether a <c>[Dropout]</c> follows any layer: then the network also gets the training pass with dropout.</summary>
+    public bool HasDropout => Layers.Any(layer => layer.Dropout > 0f);
+
     public int InputSize => Spec.InputSize;
 
     /// <summary>Floats of the per-sample forward pass's scratch (z and a of every layer).</summary>
@@ -77,7 +80,8 @@ internal sealed record NetworkPlan(
                 spec.Layers[i].Activation,
                 offset,
                 RowTiles.For(spec.Layers[i].Size),
-                i == 0 ? null : RowTiles.For(previous));
+                i == 0 ? null : RowTiles.For(previous),
+                spec.Layers[i].Dropout);
             layers.Add(layer);
             offset += layer.ParameterCount;
             previous = layer.Size;
@@ -147,7 +151,7 @@ internal sealed record NetworkPlan(
 
     /// <summary>
     /// A0, then for every layer Z_l, A_l, H_l (its deltas) and, below the output, A_l sample-major (the operand of the
-    /// next layer's weight update); then the output layer's workspace: the targets feature-major and the losses when
+    /// next layer's weight update) and, after a <c>[Dropout]</c>, the dropped activation D_l; then the output layer's workspace: the targets feature-major and the losses when
     /// BP1 runs for the whole batch, or one sample's z, a and δ when it runs per sample.
     /// </summary>
     private static EquatableArray<ScratchSlice> TrainBatchSlices(int inputSize, List<LayerPlan> layers, bool batchOutputLayer)
@@ -162,6 +166,11 @@ internal sealed record NetworkPlan(
             if (layer.Number < layers.Count)
             {
                 slices.Add(layer.A + "SampleMajor", perSample: layer.Size);
+            }
+
+            if (layer.Dropout > 0f)
+            {
+                slices.Add(layer.Dropped, perSample: layer.Size);
             }
         }
 
@@ -254,7 +263,8 @@ internal sealed record LayerPlan(
     ActivationKind Activation,
     int WeightOffset,
     RowTiles ForwardTiles,
-    RowTiles? PropagateTiles)
+    RowTiles? PropagateTiles,
+    float Dropout = 0f)
 {
     /// <summary>Layers with at most this many weights have their per-sample products written out term by term.</summary>
     public const int UnrollThreshold = 64;
@@ -300,4 +310,10 @@ internal sealed record LayerPlan(
     public string Delta => "delta" + N;
 
     public string H => "h" + N;
+
+    /// <summary>The activation after this layer's dropout, <c>dropped2</c> (<c>ã2</c>), in the training pass with dropout.</summary>
+    public string Dropped => "dropped" + N;
+
+    /// <summary>The constant holding this layer's dropout rate, <c>Layer2Dropout</c>.</summary>
+    public string DropoutConstant => Prefix + "Dropout";
 }

@@ -1,7 +1,7 @@
 namespace NetCompiler.Generator.Model;
 
-/// <summary>One dense layer as declared: its size and activation.</summary>
-internal readonly record struct LayerSpec(int Size, ActivationKind Activation);
+/// <summary>One dense layer as declared: its size, its activation, and the rate of the <c>[Dropout]</c> after it (0: none).</summary>
+internal readonly record struct LayerSpec(int Size, ActivationKind Activation, float Dropout = 0f);
 
 /// <summary>A type that contains the network class, written as <c>partial {Keyword} {Name}</c> (Name escaped as an identifier).</summary>
 internal readonly record struct ContainingTypeSpec(string Keyword, string Name);

@@ -19,6 +19,7 @@ internal static class NetworkParser
 {
     public const string NetworkAttributeName = "NetCompiler.NetworkAttribute";
     public const string DenseAttributeName = "NetCompiler.DenseAttribute";
+    public const string DropoutAttributeName = "NetCompiler.DropoutAttribute";
 
     /// <summary>The <c>[Network]</c> property naming a weights file to bake in.</summary>
     private const string WeightsArgument = "Weights";
@@ -143,10 +144,18 @@ internal static class NetworkParser
 
         var layers = new List<LayerSpec>();
         var layerSyntaxes = new List<AttributeSyntax?>();
+        var dropoutSyntaxes = new Dictionary<int, AttributeSyntax?>();
         foreach (var attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (attribute.AttributeClass?.ToDisplayString() != DenseAttributeName)
+            string? attributeName = attribute.AttributeClass?.ToDisplayString();
+            if (attributeName == DropoutAttributeName)
+            {
+                bindingErrors |= !ParseDropout(attribute, name, layers, dropoutSyntaxes, valueDiagnostics, semanticModel, cancellationToken);
+                continue;
+            }
+
+            if (attributeName != DenseAttributeName)
             {
                 continue;
             }
@@ -185,6 +194,13 @@ internal static class NetworkParser
         {
             // The compiler already reports the broken attribute; generating from a guess would only add noise.
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+
+        if (layers.Count > 0 && layers[layers.Count - 1].Dropout > 0f)
+        {
+            // Dropout after the output layer would drop the network's outputs themselves.
+            var syntax = dropoutSyntaxes[layers.Count - 1];
+            valueDiagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutAfterOutputLayer, LocationInfo.From(syntax), name));
         }
 
         diagnostics.AddRange(valueDiagnostics);
@@ -542,4 +558,55 @@ internal static class NetworkParser
     }
 
     private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Reads one <c>[Dropout(rate)]</c> and records its rate on the <c>[Dense]</c> declared just before it, reporting a
+    /// rate outside (0, 1) (NC0025), a dropout before the first dense layer (NC0026) and a second dropout on the same
+    /// layer (NC0028). Returns false when the compiler could not bind the attribute (it reports that itself).
+    /// </summary>
+    private static bool ParseDropout(
+        AttributeData attribute,
+        string name,
+        List<LayerSpec> layers,
+        Dictionary<int, AttributeSyntax?> dropoutSyntaxes,
+        List<DiagnosticInfo> diagnostics,
+        SemanticModel semanticModel,
+        CancellationToken cancellationToken)
+    {
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var args = attribute.ConstructorArguments;
+        if (attribute.AttributeConstructor is null
+            || args.Length != 1
+            || args[0].Kind == TypedConstantKind.Error
+            || args[0].Value is not double rate
+            || HasCompilerErrors(syntax, semanticModel, cancellationToken))
+        {
+            return false;
+        }
+
+        var location = LocationInfo.From(syntax);
+        if (!(rate > 0 && rate < 1))
+        {
+            var rateLocation = LocationInfo.From(ConstructorArgument(syntax, 0, "rate")) ?? location;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropoutRate, rateLocation, name, rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+            return true;
+        }
+
+        if (layers.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutBeforeFirstLayer, location, name));
+            return true;
+        }
+
+        int layer = layers.Count - 1;
+        if (layers[layer].Dropout > 0f)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RepeatedDropout, location, name, Number(layer + 1)));
+            return true;
+        }
+
+        layers[layer] = layers[layer] with { Dropout = (float)rate };
+        dropoutSyntaxes[layer] = syntax;
+        return true;
+    }
 }

@@ -208,7 +208,8 @@ internal static class WeightsFileReader
     {
         using var stream = new MemoryStream(bytes, writable: false);
         var reader = new ModelReader(stream, name, intoNetwork: false);
-        var header = ModelFileFormat.ReadHeader(reader);
+        var header = ModelFileFormat.ReadHeader(reader, out int standardizerFeatures);
+        ModelFileFormat.ReadStandardizer(reader, standardizerFeatures);
         int start = checked((int)reader.Offset);
         ModelFileFormat.ReadParameters(reader, header.ParameterCount);
         reader.RequireEnd();

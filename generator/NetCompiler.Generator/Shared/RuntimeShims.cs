@@ -66,8 +66,8 @@ namespace NetCompiler.Persistence
         public long? Offset { get; }
     }
 
-    /// <summary>One layer of a <see cref="NetworkDescription"/>: its size and activation.</summary>
-    internal readonly record struct LayerDescription(int Size, Activation Activation);
+    /// <summary>One layer of a <see cref="NetworkDescription"/>: its size, activation and the dropout rate after it.</summary>
+    internal readonly record struct LayerDescription(int Size, Activation Activation, float Dropout);
 
     /// <summary>
     /// The generator's stand-in for the runtime's <c>NetCompiler.NetworkDescription</c>, with the members the
@@ -75,12 +75,12 @@ namespace NetCompiler.Persistence
     /// </summary>
     internal sealed class NetworkDescription
     {
-        public NetworkDescription(string name, int inputSize, Loss loss, (int Size, Activation Activation)[] layers)
+        public NetworkDescription(string name, int inputSize, Loss loss, (int Size, Activation Activation, float Dropout)[] layers)
         {
             Name = name;
             InputSize = inputSize;
             Loss = loss;
-            Layers = [.. layers.Select(l => new LayerDescription(l.Size, l.Activation))];
+            Layers = [.. layers.Select(l => new LayerDescription(l.Size, l.Activation, l.Dropout))];
             int previous = inputSize;
             foreach (var layer in layers)
             {
@@ -101,6 +101,6 @@ namespace NetCompiler.Persistence
 
         /// <summary>The runtime's one-line summary, e.g. <c>4 → 16 Tanh → 3 Softmax, CrossEntropy, 131 parameters</c>.</summary>
         public override string ToString() =>
-            $"{InputSize} → {string.Join(" → ", Layers.Select(l => $"{l.Size} {l.Activation}"))}, {Loss}, {ParameterCount} parameters";
+            $"{InputSize} → {string.Join(" → ", Layers.Select(l => l.Dropout > 0f ? $"{l.Size} {l.Activation} dropout {l.Dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : $"{l.Size} {l.Activation}"))}, {Loss}, {ParameterCount} parameters";
     }
 }

@@ -11,6 +11,17 @@ public struct DeterministicRandom
     /// <summary>Starts the sequence for <paramref name="seed"/>.</summary>
     public DeterministicRandom(int seed) => _state = unchecked((ulong)(long)seed);
 
+    /// <summary>The generator's whole state, for checkpoints: a generator restored with <see cref="FromState"/> continues the same sequence.</summary>
+    internal readonly ulong State => _state;
+
+    /// <summary>A generator that continues from <paramref name="state"/> (a <see cref="State"/> taken earlier).</summary>
+    internal static DeterministicRandom FromState(ulong state)
+    {
+        var random = default(DeterministicRandom);
+        random._state = state;
+        return random;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

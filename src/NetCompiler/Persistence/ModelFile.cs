@@ -36,7 +36,7 @@ public static class ModelFile
     /// <summary>The file extension NetCompiler uses for model files, <c>.ncnet</c>. Any name works.</summary>
     public const string Extension = ".ncnet";
 
-    /// <summary>The format version this library writes; it reads this version and older ones.</summary>
+    /// <summary>The newest format version this library writes (2, for a model with dropout or a standardiser; a plain model is written as version 1); it reads this version and older ones.</summary>
     public const int FormatVersion = (int)ModelFileFormat.CurrentVersion;
 
     /// <summary>
@@ -55,6 +55,79 @@ public static class ModelFile
         }
 
         ModelFileFormat.Write(stream, TNet.Description, CheckedParameters(net));
+    }
+
+    /// <summary>
+    /// Writes the network and the <see cref="Data.Standardizer"/> its inputs go through (fitted on its training data) to
+    /// <paramref name="stream"/>, so the model file carries its preprocessing; <see cref="Load{TNet}(Stream, out Data.Standardizer?)"/>
+    /// gives both back. With a null <paramref name="standardizer"/> it is <see cref="Save{TNet}(TNet, Stream)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written, or the standardiser does not have one feature per input.</exception>
+    public static void Save<TNet>(this TNet net, Stream stream, Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream cannot be written.", nameof(stream));
+        }
+
+        var (mean, stdDev) = Statistics<TNet>(standardizer);
+        ModelFileFormat.Write(stream, TNet.Description, CheckedParameters(net), mean, stdDev);
+    }
+
+    /// <summary>
+    /// Saves the network and the <see cref="Data.Standardizer"/> its inputs go through to <paramref name="path"/>, atomically
+    /// as <see cref="Save{TNet}(TNet, string)"/> does; <see cref="Load{TNet}(string, out Data.Standardizer?)"/> gives both back.
+    /// </summary>
+    /// <exception cref="ArgumentException">The standardiser does not have one feature per input.</exception>
+    /// <exception cref="IOException">The file cannot be written or replaced (its directory must exist).</exception>
+    public static void Save<TNet>(this TNet net, string path, Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var description = TNet.Description;
+        var parameters = CheckedParameters(net).ToArray();
+        var (mean, stdDev) = Statistics<TNet>(standardizer);
+        AtomicFile.Write(path, stream => ModelFileFormat.Write(stream, description, parameters, mean, stdDev));
+    }
+
+    /// <summary>
+    /// Creates a network with the parameters of the model file <paramref name="path"/>, and gives the standardiser saved
+    /// with it (null when the file has none, as every file of format version 1).
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static TNet Load<TNet>(string path, out Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        var net = TNet.Create(0);
+        using var stream = OpenRead(path);
+        standardizer = LoadInto(net, new ModelReader(stream, path, intoNetwork: true), requireEnd: true);
+        return net;
+    }
+
+    /// <summary>Creates a network with the parameters read from <paramref name="stream"/>, and gives the standardiser saved with it, or null.</summary>
+    /// <exception cref="ModelFormatException">The data is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
+    public static TNet Load<TNet>(Stream stream, out Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        RequireReadable(stream);
+        var net = TNet.Create(0);
+        standardizer = LoadInto(net, new ModelReader(stream, filePath: null, intoNetwork: true), requireEnd: false);
+        return net;
+    }
+
+    /// <summary>The standardiser saved in the model file <paramref name="path"/>, or null when it has none. Reads the header and the statistics only.</summary>
+    /// <exception cref="ModelFormatException">The file is not a model, is of a newer format, or is truncated or corrupted before the parameters.</exception>
+    public static Data.Standardizer? ReadStandardizer(string path)
+    {
+        using var stream = OpenRead(path);
+        var reader = new ModelReader(stream, path, intoNetwork: false);
+        ModelFileFormat.ReadHeader(reader, out int features);
+        return ToStandardizer(ModelFileFormat.ReadStandardizer(reader, features));
     }
 
     /// <summary>
@@ -149,13 +222,15 @@ public static class ModelFile
         AtomicFile.Write(path, stream => ModelFileFormat.Write(stream, description, net.Parameters), interceptWrites);
     }
 
-    private static void LoadInto<TNet>(TNet net, ModelReader reader, bool requireEnd)
+    /// <summary>Reads a whole model into <paramref name="net"/> (only once every check passed) and returns its standardiser, or null.</summary>
+    private static Data.Standardizer? LoadInto<TNet>(TNet net, ModelReader reader, bool requireEnd)
         where TNet : class, INeuralNetwork<TNet>
     {
         var network = TNet.Description;
         var destination = CheckedParameters(net);
-        var file = ModelFileFormat.ReadHeader(reader);
+        var file = ModelFileFormat.ReadHeader(reader, out int standardizerFeatures);
         ModelFileFormat.RequireSameTopology(file, network, reader);
+        var statistics = ModelFileFormat.ReadStandardizer(reader, standardizerFeatures);
         float[] parameters = ModelFileFormat.ReadParameters(reader, file.ParameterCount);
         if (requireEnd)
         {
@@ -163,6 +238,29 @@ public static class ModelFile
         }
 
         parameters.CopyTo(destination);
+        return ToStandardizer(statistics);
+    }
+
+    private static Data.Standardizer? ToStandardizer((float[] Mean, float[] StdDev)? statistics) =>
+        statistics is var (mean, stdDev) ? new Data.Standardizer(mean, stdDev) : null;
+
+    /// <summary>The standardiser's statistics to write (both empty for none), after checking it has one feature per input.</summary>
+    private static (float[] Mean, float[] StdDev) Statistics<TNet>(Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        if (standardizer is null)
+        {
+            return ([], []);
+        }
+
+        if (standardizer.FeatureCount != TNet.InputSize)
+        {
+            throw new ArgumentException(
+                $"{TNet.Description.Name}: the standardiser has {standardizer.FeatureCount} features but the network has {TNet.InputSize} inputs.",
+                nameof(standardizer));
+        }
+
+        return ([.. standardizer.Mean], [.. standardizer.StdDev]);
     }
 
     private static Span<float> CheckedParameters<TNet>(TNet net)

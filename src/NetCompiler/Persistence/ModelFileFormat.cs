@@ -6,7 +6,9 @@ using System.Text;
 namespace NetCompiler.Persistence;
 
 /// <summary>
-/// The NetCompiler model file format, version 1: a header that describes the topology, protected by
+/// The NetCompiler model file format. Version 2 (below) adds to version 1 a dropout rate per layer and an optional
+/// standardiser; a model that has neither is still written as version 1, which every reader reads. Version 1: a
+/// header that describes the topology, protected by
 /// its own CRC-32, then the parameters as little-endian float32, protected by a second CRC-32.
 /// Every integer is little-endian; <c>L</c> is the layer count, <c>N</c> the name's length in bytes,
 /// <c>P</c> the parameter count. The file is <c>40 + 8L + N + 4P</c> bytes long.
@@ -30,12 +32,18 @@ namespace NetCompiler.Persistence;
 /// signature, the version, the bounds of <c>L</c> and <c>N</c>, the header checksum, the values
 /// (positive sizes, known enum values, <c>P</c> consistent with the layers), the topology against the
 /// network, that the data holds all <c>4P + 4</c> remaining bytes (when the stream knows its length),
-/// and the parameter checksum. See <c>src/NetCompiler/Persistence/FORMAT.md</c>.
+/// and the parameter checksum. Version 2 differs in three places: each layer record is 12 bytes (size, activation,
+/// then the dropout rate after the layer as float32, 0 for none); after the name comes the standardiser's feature
+/// count <c>S</c> (int32, 0 or the input size) before <c>P</c>; and after the header checksum come, when <c>S</c> &gt; 0,
+/// the <c>S</c> means, the <c>S</c> standard deviations (float32) and their CRC-32. See <c>src/NetCompiler/Persistence/FORMAT.md</c>.
 /// </summary>
 internal static class ModelFileFormat
 {
-    /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const uint CurrentVersion = 1;
+    /// <summary>The newest format version this library writes and reads.</summary>
+    public const uint CurrentVersion = 2;
+
+    /// <summary>The version written for a model without dropout or standardiser, readable by every NetCompiler.</summary>
+    public const uint PlainVersion = 1;
 
     /// <summary>The most layers a file may declare.</summary>
     public const int MaxLayerCount = 4096;
@@ -55,18 +63,32 @@ internal static class ModelFileFormat
     /// <summary>The 8-byte signature every model file starts with: <c>"NCNET\r\n"</c> and Ctrl-Z, like PNG's, so a text-mode transfer that rewrites line ends is detected.</summary>
     public static ReadOnlySpan<byte> Signature => [0x4E, 0x43, 0x4E, 0x45, 0x54, 0x0D, 0x0A, 0x1A];
 
-    /// <summary>Writes the whole model: header, parameters, parameter checksum.</summary>
-    public static void Write(Stream stream, NetworkDescription description, ReadOnlySpan<float> parameters)
+    /// <summary>
+    /// Writes the whole model: header, the standardiser's statistics when there are any (<paramref name="mean"/> and
+    /// <paramref name="stdDev"/>, one per input, or both empty), parameters, parameter checksum.
+    /// </summary>
+    public static void Write(Stream stream, NetworkDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> mean = default, ReadOnlySpan<float> stdDev = default)
     {
-        stream.Write(CreateHeader(description));
-        uint checksum = WriteSingles(stream, parameters);
+        stream.Write(CreateHeader(description, mean.Length));
         Span<byte> checksumBytes = stackalloc byte[sizeof(uint)];
+        if (!mean.IsEmpty)
+        {
+            uint statistics = WriteSingles(stream, stdDev, WriteSingles(stream, mean));
+            BinaryPrimitives.WriteUInt32LittleEndian(checksumBytes, statistics);
+            stream.Write(checksumBytes);
+        }
+
+        uint checksum = WriteSingles(stream, parameters);
         BinaryPrimitives.WriteUInt32LittleEndian(checksumBytes, checksum);
         stream.Write(checksumBytes);
     }
 
-    /// <summary>The header bytes for <paramref name="description"/>, its checksum included.</summary>
-    public static byte[] CreateHeader(NetworkDescription description)
+    /// <summary>The version a model needs: 2 when it has dropout or a standardiser, otherwise 1.</summary>
+    public static uint VersionFor(NetworkDescription description, int standardizerFeatures) =>
+        standardizerFeatures > 0 || description.Layers.Any(l => l.Dropout != 0f) ? CurrentVersion : PlainVersion;
+
+    /// <summary>The header bytes for <paramref name="description"/> (and a standardiser of <paramref name="standardizerFeatures"/> features, 0 for none), its checksum included.</summary>
+    public static byte[] CreateHeader(NetworkDescription description, int standardizerFeatures = 0)
     {
         byte[] name = Encoding.UTF8.GetBytes(description.Name ?? string.Empty);
         if (name.Length > MaxNameBytes)
@@ -82,10 +104,13 @@ internal static class ModelFileFormat
                 $"{description.Name} has {layerCount} layers; a model file stores at most {MaxLayerCount}.", nameof(description));
         }
 
-        var header = new byte[FixedBytes - sizeof(uint) + (8 * layerCount) + name.Length];
+        uint version = VersionFor(description, standardizerFeatures);
+        int layerBytes = LayerRecordBytes(version);
+        int standardizerField = version >= 2 ? sizeof(int) : 0;
+        var header = new byte[FixedBytes - sizeof(uint) + (layerBytes * layerCount) + name.Length + standardizerField];
         var span = header.AsSpan();
         Signature.CopyTo(span);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], CurrentVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], version);
         BinaryPrimitives.WriteInt32LittleEndian(span[12..], description.InputSize);
         BinaryPrimitives.WriteInt32LittleEndian(span[16..], (int)description.Loss);
         BinaryPrimitives.WriteInt32LittleEndian(span[20..], layerCount);
@@ -94,12 +119,23 @@ internal static class ModelFileFormat
         {
             BinaryPrimitives.WriteInt32LittleEndian(span[at..], layer.Size);
             BinaryPrimitives.WriteInt32LittleEndian(span[(at + 4)..], (int)layer.Activation);
-            at += 8;
+            if (version >= 2)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(span[(at + 8)..], layer.Dropout);
+            }
+
+            at += layerBytes;
         }
 
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], name.Length);
         name.CopyTo(span[(at + 4)..]);
         at += 4 + name.Length;
+        if (version >= 2)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], standardizerFeatures);
+            at += 4;
+        }
+
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], description.ParameterCount);
         at += 4;
         BinaryPrimitives.WriteUInt32LittleEndian(span[at..], Crc32.Compute(span[..at]));
@@ -109,9 +145,12 @@ internal static class ModelFileFormat
     /// <summary>
     /// Reads and validates a header: signature, version, bounds, checksum and values. Returns the
     /// topology it describes, named after the class that saved it. Allocates at most a few kilobytes
-    /// whatever the data claims.
+    /// whatever the data claims. What follows is the standardiser, if any (<see cref="ReadStandardizer"/>), then the parameters.
     /// </summary>
-    public static NetworkDescription ReadHeader(ModelReader reader)
+    public static NetworkDescription ReadHeader(ModelReader reader) => ReadHeader(reader, out _);
+
+    /// <summary><see cref="ReadHeader(ModelReader)"/>, also giving the standardiser's feature count (0: none; otherwise the input size).</summary>
+    public static NetworkDescription ReadHeader(ModelReader reader, out int standardizerFeatures)
     {
         reader.RestartChecksum();
         ReadSignature(reader);
@@ -139,14 +178,17 @@ internal static class ModelFileFormat
             throw reader.Error($"is corrupted: its layer count is {layerCount}, but it must be between 1 and {MaxLayerCount}.", layerCountOffset);
         }
 
+        int recordBytes = LayerRecordBytes(version);
         var sizes = new int[layerCount];
         var activations = new int[layerCount];
-        Span<byte> layerBytes = stackalloc byte[8];
+        var dropouts = new float[layerCount];
+        Span<byte> layerBytes = stackalloc byte[recordBytes];
         for (int i = 0; i < layerCount; i++)
         {
             reader.Read(layerBytes, $"layer {i + 1}");
             sizes[i] = BinaryPrimitives.ReadInt32LittleEndian(layerBytes);
             activations[i] = BinaryPrimitives.ReadInt32LittleEndian(layerBytes[4..]);
+            dropouts[i] = version >= 2 ? BinaryPrimitives.ReadSingleLittleEndian(layerBytes[8..]) : 0f;
         }
 
         long nameLengthOffset = reader.Offset;
@@ -158,6 +200,8 @@ internal static class ModelFileFormat
 
         var nameBytes = new byte[nameLength];
         reader.Read(nameBytes, "the name");
+        long standardizerOffset = reader.Offset;
+        standardizerFeatures = version >= 2 ? reader.ReadInt32("the standardiser's feature count") : 0;
         long parameterCountOffset = reader.Offset;
         int parameterCount = reader.ReadInt32("the parameter count");
 
@@ -185,13 +229,18 @@ internal static class ModelFileFormat
         // Each layer adds (size × previous size) + size < 2^62 parameters, so a 64-bit sum that stops growing once it passes
         // int.MaxValue (the most a NetworkDescription can hold) never wraps: without that stop, four layers of 2^31 - 1 add up
         // to 2^64 - 2^33 and wrap, and a crafted header could make the sum come out equal to a small stored count.
-        var layers = new (int Size, Activation Activation)[layerCount];
+        if (standardizerFeatures != 0 && standardizerFeatures != inputSize)
+        {
+            throw reader.Error($"is corrupted: its standardiser has {standardizerFeatures} features, but the network has {inputSize} inputs (0 means no standardiser).", standardizerOffset);
+        }
+
+        var layers = new (int Size, Activation Activation, float Dropout)[layerCount];
         long impliedParameterCount = 0;
         bool countExceedsLimit = false;
         int previousSize = inputSize;
         for (int i = 0; i < layerCount; i++)
         {
-            long layerOffset = 24 + (8L * i);
+            long layerOffset = 24 + ((long)recordBytes * i);
             if (sizes[i] < 1)
             {
                 throw reader.Error($"is corrupted: layer {i + 1} has size {sizes[i]}, but it must be positive.", layerOffset);
@@ -204,7 +253,14 @@ internal static class ModelFileFormat
                     layerOffset + 4);
             }
 
-            layers[i] = (sizes[i], (Activation)activations[i]);
+            if (!(dropouts[i] >= 0f && dropouts[i] < 1f) || (dropouts[i] != 0f && i == layerCount - 1))
+            {
+                throw reader.Error(
+                    $"is corrupted: layer {i + 1} has dropout rate {dropouts[i]}, but a rate is in [0, 1) and the output layer has none.",
+                    layerOffset + 8);
+            }
+
+            layers[i] = (sizes[i], (Activation)activations[i], dropouts[i]);
             if (!countExceedsLimit)
             {
                 impliedParameterCount += ((long)sizes[i] * previousSize) + sizes[i];
@@ -223,6 +279,47 @@ internal static class ModelFileFormat
         }
 
         return new NetworkDescription(Encoding.UTF8.GetString(nameBytes), inputSize, (Loss)loss, layers);
+    }
+
+    /// <summary>
+    /// Reads the standardiser's <paramref name="features"/> means and standard deviations and their checksum (nothing when
+    /// <paramref name="features"/> is 0, then null), and checks that they are finite and the deviations not negative.
+    /// </summary>
+    public static (float[] Mean, float[] StdDev)? ReadStandardizer(ModelReader reader, int features)
+    {
+        if (features == 0)
+        {
+            return null;
+        }
+
+        reader.RequireAvailable((8L * features) + sizeof(uint), "the standardiser's statistics and their checksum");
+        long start = reader.Offset;
+        reader.RestartChecksum();
+        float[] mean = new float[features];
+        float[] stdDev = new float[features];
+        reader.ReadSingles(mean, $"the standardiser's {features} means");
+        reader.ReadSingles(stdDev, $"the standardiser's {features} standard deviations");
+        uint computed = reader.Checksum;
+        long checksumOffset = reader.Offset;
+        uint stored = reader.ReadUInt32("the standardiser's checksum");
+        if (stored != computed)
+        {
+            throw reader.Error(
+                $"is corrupted: the standardiser's checksum at byte {checksumOffset} is 0x{stored:X8}, but its statistics at bytes {start}-{checksumOffset - 1} give 0x{computed:X8}.",
+                checksumOffset);
+        }
+
+        for (int i = 0; i < features; i++)
+        {
+            if (IsNotFinite(mean[i]) || IsNotFinite(stdDev[i]) || stdDev[i] < 0f)
+            {
+                throw reader.Error(
+                    $"holds an invalid standardiser: feature {i} has mean {mean[i]} and standard deviation {stdDev[i]} (both must be finite, the deviation not negative).",
+                    start + (4L * i));
+            }
+        }
+
+        return (mean, stdDev);
     }
 
     /// <summary>
@@ -296,6 +393,12 @@ internal static class ModelFileFormat
         return parameters;
     }
 
+    /// <summary>True for NaN and ±∞ (<c>float.IsFinite</c> is not in netstandard2.0, where the generator compiles this file).</summary>
+    private static bool IsNotFinite(float value) => float.IsNaN(value) || float.IsInfinity(value);
+
+    /// <summary>The bytes of one layer record: size and activation (8), and from version 2 the dropout rate (12).</summary>
+    private static int LayerRecordBytes(uint version) => version >= 2 ? 12 : 8;
+
     private static void ReadSignature(ModelReader reader)
     {
         Span<byte> signature = stackalloc byte[8];
@@ -337,13 +440,12 @@ internal static class ModelFileFormat
         where TEnum : struct, Enum =>
         string.Join(", ", Enum.GetValues<TEnum>().Select(v => $"{v} = {Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)}"));
 
-    /// <summary>Writes the floats little-endian through a pooled buffer, a piece at a time, and returns their CRC-32.</summary>
-    private static uint WriteSingles(Stream stream, ReadOnlySpan<float> values)
+    /// <summary>Writes the floats little-endian through a pooled buffer, a piece at a time, and returns their CRC-32 (continuing <paramref name="checksum"/>).</summary>
+    private static uint WriteSingles(Stream stream, ReadOnlySpan<float> values, uint checksum = 0)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteChunkFloats * sizeof(float));
         try
         {
-            uint checksum = 0;
             for (int start = 0; start < values.Length; start += WriteChunkFloats)
             {
                 var floats = values.Slice(start, Math.Min(WriteChunkFloats, values.Length - start));

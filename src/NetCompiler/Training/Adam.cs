@@ -65,6 +65,9 @@ public sealed class Adam : Optimizer
     public bool DecoupledWeightDecay { get; init; }
 
     /// <inheritdoc />
+    protected override IReadOnlyList<float[]> StateBuffers => [_firstMoment, _secondMoment];
+
+    /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate)
     {
         float firstCorrection = (float)(1.0 - Math.Pow(Beta1, StepCount));

@@ -1,13 +1,13 @@
 namespace NetCompiler.Training;
 
 /// <summary>
-/// Loss, accuracy, mean absolute error and confusion matrix of a generated network over a dataset.
+/// Loss, accuracy, macro F1, mean absolute error, root-mean-square error, R² and confusion matrix of a generated network over a dataset.
 /// Each helper has two forms: one takes the network (<c>Evaluation.Accuracy(net, data)</c>), the
 /// other any parameter buffer (<c>Evaluation.Accuracy&lt;IrisNet&gt;(parameters, data)</c>).
 /// None allocates on the heap, except the <see cref="Training.ConfusionMatrix"/> result and networks with
 /// more than <see cref="StackOutputLimit"/> outputs.
 /// </summary>
-public static class Evaluation
+public static partial class Evaluation
 {
     /// <summary>Networks with at most this many outputs evaluate with a stack buffer for the output.</summary>
     internal const int StackOutputLimit = 1024;
@@ -24,8 +24,8 @@ public static class Evaluation
             : Metric.MeanAbsoluteError;
     }
 
-    /// <summary>True when a larger value of <paramref name="metric"/> is better (accuracy).</summary>
-    public static bool IsHigherBetter(Metric metric) => metric == Metric.Accuracy;
+    /// <summary>True when a larger value of <paramref name="metric"/> is better (accuracy, R², macro F1).</summary>
+    public static bool IsHigherBetter(Metric metric) => metric is Metric.Accuracy or Metric.RSquared or Metric.MacroF1;
 
     /// <summary>The network's mean loss over <paramref name="data"/>.</summary>
     public static float Loss<TNet>(TNet network, ITrainingData data)
@@ -94,7 +94,7 @@ public static class Evaluation
         CheckShape<TNet>(data);
         int outputSize = TNet.OutputSize;
         int inputSize = TNet.InputSize;
-        var matrix = new ConfusionMatrix(outputSize == 1 ? 2 : outputSize);
+        var matrix = new ConfusionMatrix(outputSize == 1 ? 2 : outputSize, ClassNamesOf(data));
         Span<float> output = outputSize <= StackOutputLimit ? stackalloc float[outputSize] : new float[outputSize];
         ReadOnlySpan<float> features = data.Features;
         ReadOnlySpan<float> targets = data.Targets;
@@ -147,28 +147,14 @@ public static class Evaluation
             throw new ArgumentException($"{TNet.Description.Name}: the dataset is empty.", nameof(features));
         }
 
-        double total = 0;
-        for (int sample = 0; sample < count; sample++)
+        return metric switch
         {
-            var target = targets.Slice(sample * outputSize, outputSize);
-            TNet.Forward(parameters, features.Slice(sample * inputSize, inputSize), output);
-            if (metric == Metric.Accuracy)
-            {
-                total += ClassOf(output) == ClassOf(target) ? 1 : 0;
-            }
-            else
-            {
-                double absolute = 0;
-                for (int k = 0; k < outputSize; k++)
-                {
-                    absolute += Math.Abs(output[k] - target[k]);
-                }
-
-                total += absolute / outputSize;
-            }
-        }
-
-        return (float)(total / count);
+            Metric.Accuracy => AccuracyOf<TNet>(parameters, features, targets, count, output),
+            Metric.MeanAbsoluteError or Metric.RootMeanSquaredError => ErrorOf<TNet>(metric, parameters, features, targets, count, output),
+            Metric.RSquared => RSquaredOf<TNet>(parameters, features, targets, count, output),
+            Metric.MacroF1 => MacroF1Of<TNet>(parameters, features, targets, count, output),
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
+        };
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="data"/> fits the network's input and output sizes.</summary>

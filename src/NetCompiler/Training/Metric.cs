@@ -15,4 +15,21 @@ public enum Metric
 
     /// <summary>The mean over samples and outputs of <c>|a − t|</c> (lower is better); for regression.</summary>
     MeanAbsoluteError = 2,
+
+    /// <summary>The root of the mean over samples and outputs of <c>(a − t)²</c> (lower is better); for regression.</summary>
+    RootMeanSquaredError = 3,
+
+    /// <summary>
+    /// The coefficient of determination <c>R² = 1 − Σ(t − a)² / Σ(t − t̄)²</c> of each output, averaged over the
+    /// outputs (higher is better, 1 is perfect, 0 is as good as predicting the mean); for regression. An output whose
+    /// targets are all equal counts 1 when predicted exactly and 0 otherwise.
+    /// </summary>
+    RSquared = 4,
+
+    /// <summary>
+    /// The F1 score <c>2 P R / (P + R)</c> of each class, averaged over the classes (higher is better); classes as in
+    /// <see cref="Accuracy"/>, averaged over the classes that occur among the targets or the predictions (as scikit-learn
+    /// does); a precision or recall of 0 / 0 counts 0.
+    /// </summary>
+    MacroF1 = 5,
 }

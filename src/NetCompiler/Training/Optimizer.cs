@@ -150,6 +150,23 @@ public abstract class Optimizer
     protected abstract void ResetState();
 
     /// <summary>
+    /// The buffers that hold the optimizer's state between steps (moments, velocities), in a fixed order, so a
+    /// checkpoint can save and restore them; together with <see cref="StepCount"/> they are the whole state. Default:
+    /// none (an optimizer without state). An optimizer that keeps state elsewhere cannot be resumed bit for bit.
+    /// </summary>
+    protected virtual IReadOnlyList<float[]> StateBuffers => [];
+
+    /// <summary>The state buffers, for <see cref="Checkpoint"/>.</summary>
+    internal IReadOnlyList<float[]> State => StateBuffers;
+
+    /// <summary>Sets the step count and last gradient norm read from a checkpoint (the buffers are filled in place through <see cref="State"/>).</summary>
+    internal void RestoreCounters(long stepCount, float lastGradientNorm)
+    {
+        StepCount = stepCount;
+        LastGradientNorm = lastGradientNorm;
+    }
+
+    /// <summary>
     /// <c>‖g‖₂</c>, or <see cref="TrainingDivergedException"/> when a component is not finite. The
     /// fast path sums squares in float; only if that overflows does a double pass decide whether a
     /// component is really not finite.

@@ -44,6 +44,9 @@ public sealed class RmsProp : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc />
+    protected override IReadOnlyList<float[]> StateBuffers => [_meanSquare];
+
+    /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate) =>
         VectorLoop.Update(new Kernel(learningRate, gradientScale, WeightDecay, Alpha, Epsilon), parameters, gradient, _meanSquare, default);
 

@@ -48,6 +48,9 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc />
+    protected override IReadOnlyList<float[]> StateBuffers => [_velocity];
+
+    /// <inheritdoc />
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate) =>
         VectorLoop.Update(new Kernel(learningRate, gradientScale, WeightDecay, Momentum, Nesterov), parameters, gradient, _velocity, default);
 

@@ -30,7 +30,7 @@ namespace NetCompiler.Training;
 /// </para>
 /// </remarks>
 /// <typeparam name="TNet">The generated network class.</typeparam>
-public sealed class Trainer<TNet>
+public sealed partial class Trainer<TNet>
     where TNet : class, INeuralNetwork<TNet>
 {
     /// <summary>Creates a trainer with <paramref name="options"/> (defaults when null).</summary>
@@ -64,7 +64,17 @@ public sealed class Trainer<TNet>
         ITrainingData training,
         ITrainingData? validation = null,
         IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Train(network, training, validation, progress, resumeFrom: null, cancellationToken);
+
+    /// <summary><see cref="Fit(TNet, ITrainingData, ITrainingData?, IProgress{TrainingProgress}?, CancellationToken)"/>, continuing from the checkpoint <paramref name="resumeFrom"/> when it is not null.</summary>
+    private TrainingResult Train(
+        TNet network,
+        ITrainingData training,
+        ITrainingData? validation,
+        IProgress<TrainingProgress>? progress,
+        string? resumeFrom,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         Evaluation.CheckShape<TNet>(training, nameof(training));
@@ -96,7 +106,13 @@ public sealed class Trainer<TNet>
         }
 
         var run = new Run(options, training.Count, validation is not null);
-        return run.Execute(network.Parameters, training, validation, progress, ref random, cancellationToken);
+        var state = run.CreateState(training.Count);
+        if (resumeFrom is not null)
+        {
+            random = Checkpoint.Read<TNet>(resumeFrom, network.Parameters, run.Optimizer, state, options, training.Count);
+        }
+
+        return run.Execute(network.Parameters, training, validation, progress, state, ref random, cancellationToken);
     }
 
     /// <summary>Holds out a seeded random <paramref name="fraction"/> of <paramref name="data"/>; both parts keep the original order.</summary>
@@ -137,18 +153,16 @@ public sealed class Trainer<TNet>
     private sealed class Run
     {
         private readonly TrainerOptions _options;
-        private readonly Optimizer _optimizer;
         private readonly Metric _metric;
+        private readonly bool _keepsBestParameters;
         private readonly int _batchSize;
         private readonly int _batchesPerEpoch;
-        private readonly int[] _order;
         private readonly float[] _batchFeatures;
         private readonly float[] _batchTargets;
         private readonly float[] _gradient;
         private readonly float[] _previousParameters;
-        private readonly float[]? _bestParameters;
         private readonly float[] _output;
-        private readonly List<EpochMetrics> _history;
+        private readonly ClassWeightedGradient<TNet>? _classWeighted;
         private readonly long _start;
 
         public Run(TrainerOptions options, int trainingCount, bool hasValidation)
@@ -156,30 +170,31 @@ public sealed class Trainer<TNet>
             _start = Stopwatch.GetTimestamp();
             _options = options;
             int parameterCount = TNet.ParameterCount;
-            _optimizer = options.Optimizer ?? new Sgd(parameterCount);
+            Optimizer = options.Optimizer ?? new Sgd(parameterCount);
             _metric = options.Metric ?? Evaluation.DefaultMetric(TNet.Description);
             _batchSize = Math.Min(options.BatchSize, trainingCount);
             _batchesPerEpoch = (int)(((long)trainingCount + _batchSize - 1) / _batchSize);
-            _order = new int[trainingCount];
-            for (int i = 0; i < trainingCount; i++)
-            {
-                _order[i] = i;
-            }
-
             _batchFeatures = new float[_batchSize * TNet.InputSize];
             _batchTargets = new float[_batchSize * TNet.OutputSize];
             _gradient = new float[parameterCount];
             _previousParameters = new float[parameterCount];
-            _bestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation ? new float[parameterCount] : null;
+            _keepsBestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation;
             _output = new float[TNet.OutputSize];
-            _history = new List<EpochMetrics>(options.Epochs);
+            _classWeighted = options.ClassWeights is { } weights ? new ClassWeightedGradient<TNet>(weights, _batchSize) : null;
         }
+
+        /// <summary>The optimizer of the run: the options' one, or a new plain <see cref="Sgd"/>.</summary>
+        public Optimizer Optimizer { get; }
+
+        /// <summary>The state of a run that has not started yet.</summary>
+        public TrainingState CreateState(int trainingCount) => new(trainingCount, _options.Epochs, TNet.ParameterCount, _keepsBestParameters);
 
         public TrainingResult Execute(
             Span<float> parameters,
             ITrainingData training,
             ITrainingData? validation,
             IProgress<TrainingProgress>? progress,
+            TrainingState state,
             ref DeterministicRandom random,
             CancellationToken cancellationToken)
         {
@@ -190,19 +205,18 @@ public sealed class Trainer<TNet>
             var stopping = options.EarlyStopping;
             bool higherIsBetter = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric } && Evaluation.IsHigherBetter(_metric);
             float minDelta = stopping?.MinDelta ?? 0f;
-            float bestValue = float.NaN;
-            int bestEpoch = 0;
-            long stepsAtBest = 0;
-            int epochsWithoutImprovement = 0;
-            bool stoppedEarly = false;
+            var checkpoints = options.Checkpoints is { } checkpointOptions ? new CheckpointWriter<TNet>(checkpointOptions, options, validation) : null;
+            var history = state.History;
+            int[] order = state.Order;
+            bool stoppedEarly = stopping is not null && state.EpochsWithoutImprovement >= stopping.Patience && state.EpochsCompleted < options.Epochs;
             bool cancelled = false;
-            long steps = 0;
+            long steps = state.Steps;
 
-            for (int epoch = 1; epoch <= options.Epochs && !cancelled && !stoppedEarly; epoch++)
+            for (int epoch = state.EpochsCompleted + 1; epoch <= options.Epochs && !cancelled && !stoppedEarly; epoch++)
             {
                 if (options.Shuffle)
                 {
-                    Shuffle(_order, ref random);
+                    Shuffle(order, ref random);
                 }
 
                 long epochStart = Stopwatch.GetTimestamp();
@@ -220,8 +234,8 @@ public sealed class Trainer<TNet>
 
                     learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
                     int first = batch * _batchSize;
-                    ReadOnlySpan<int> rows = _order.AsSpan(first, Math.Min(_batchSize, count - first));
-                    double batchLoss = Step(parameters, features, targets, count, rows, learningRate, epoch, batch + 1);
+                    ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(_batchSize, count - first));
+                    double batchLoss = Step(parameters, features, targets, count, rows, learningRate, steps, epoch, batch + 1);
                     steps++;
                     lossSum += batchLoss;
                     samples += rows.Length;
@@ -255,29 +269,30 @@ public sealed class Trainer<TNet>
                 }
 
                 var record = new EpochMetrics(epoch, learningRate, trainingLoss, trainingMetric, validationLoss, validationMetric, Stopwatch.GetElapsedTime(_start));
-                _history.Add(record);
+                history.Add(record);
+                state.Steps = steps;
 
                 // The value that decides the best epoch: the early-stopping monitor, else the validation loss, else the training loss.
                 float monitored = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric }
                     ? validationMetric!.Value
                     : validationLoss ?? trainingLoss;
-                bool improved = bestEpoch == 0
+                bool improved = state.BestEpoch == 0
                     ? !float.IsNaN(monitored)
-                    : higherIsBetter ? monitored > bestValue + minDelta : monitored < bestValue - minDelta;
+                    : higherIsBetter ? monitored > state.BestValue + minDelta : monitored < state.BestValue - minDelta;
                 if (improved)
                 {
-                    bestValue = monitored;
-                    bestEpoch = epoch;
-                    stepsAtBest = steps;
-                    epochsWithoutImprovement = 0;
-                    if (_bestParameters is not null)
+                    state.BestValue = monitored;
+                    state.BestEpoch = epoch;
+                    state.StepsAtBest = steps;
+                    state.EpochsWithoutImprovement = 0;
+                    if (state.BestParameters is not null)
                     {
-                        parameters.CopyTo(_bestParameters);
+                        parameters.CopyTo(state.BestParameters);
                     }
                 }
                 else
                 {
-                    epochsWithoutImprovement++;
+                    state.EpochsWithoutImprovement++;
                 }
 
                 progress?.Report(new TrainingProgress(
@@ -285,26 +300,28 @@ public sealed class Trainer<TNet>
                     trainingLoss, trainingMetric, validationLoss, validationMetric, _metric,
                     samplesPerSecond, Stopwatch.GetElapsedTime(_start)));
 
-                if (stopping is not null && epochsWithoutImprovement >= stopping.Patience && epoch < options.Epochs)
+                if (stopping is not null && state.EpochsWithoutImprovement >= stopping.Patience && epoch < options.Epochs)
                 {
                     stoppedEarly = true;
                 }
+
+                checkpoints?.AfterEpoch(parameters, Optimizer, state, random, record);
             }
 
             bool restored = false;
-            if (_bestParameters is not null && bestEpoch > 0 && steps != stepsAtBest)
+            if (state.BestParameters is not null && state.BestEpoch > 0 && steps != state.StepsAtBest)
             {
-                _bestParameters.CopyTo(parameters);
+                state.BestParameters.CopyTo(parameters);
                 restored = true;
             }
 
-            return new TrainingResult(_history, _metric, bestEpoch, stoppedEarly, cancelled, restored, steps, Stopwatch.GetElapsedTime(_start));
+            return new TrainingResult(history, _metric, state.BestEpoch, stoppedEarly, cancelled, restored, steps, Stopwatch.GetElapsedTime(_start));
         }
 
         /// <summary>
         /// One optimizer step on the rows <paramref name="rows"/>: gather them into the batch buffers,
-        /// sum the per-sample gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses.
-        /// Allocation-free.
+        /// sum the per-sample gradients (with the dropout mask of step <paramref name="step"/>), update with the sum scaled
+        /// by 1/M. Returns the sum of the samples' losses. Allocation-free.
         /// </summary>
         private double Step(
             Span<float> parameters,
@@ -313,6 +330,7 @@ public sealed class Trainer<TNet>
             int count,
             ReadOnlySpan<int> rows,
             float learningRate,
+            long step,
             int epoch,
             int batch)
         {
@@ -330,9 +348,10 @@ public sealed class Trainer<TNet>
             double lossSum;
             try
             {
-                lossSum = size == 1
-                    ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient)
-                    : TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient);
+                var dropout = new DropoutMask(_options.Seed, step);
+                lossSum = _classWeighted is not null ? _classWeighted.Accumulate(parameters, batchFeatures, batchTargets, size, gradient, dropout)
+                    : size == 1 ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient, dropout)
+                    : TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient, dropout);
             }
             catch (TrainingDivergedException exception)
             {
@@ -348,7 +367,7 @@ public sealed class Trainer<TNet>
             parameters.CopyTo(_previousParameters);
             try
             {
-                _optimizer.Step(parameters, gradient, learningRate, gradientScale: 1f / size);
+                Optimizer.Step(parameters, gradient, learningRate, gradientScale: 1f / size);
             }
             catch (TrainingDivergedException exception)
             {

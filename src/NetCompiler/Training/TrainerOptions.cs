@@ -143,6 +143,24 @@ public sealed record TrainerOptions
     /// </summary>
     public bool EvaluateTrainingMetric { get; init; } = true;
 
+    /// <summary>
+    /// Class weights for unbalanced classification: the training loss becomes <c>(1/M) Σ_x w_{c(x)} J_x</c>, where
+    /// <c>c(x)</c> is the class of sample x's target (as <see cref="Evaluation.ClassOf"/> reads it), as Keras's
+    /// <c>class_weight</c> does; one finite weight ≥ 0 per class (2 for a single-output binary classifier). Reported
+    /// training losses are weighted; validation losses and metrics are not. Default (null): every class weighs 1, and
+    /// training runs the network's batch kernel directly.
+    /// </summary>
+    public IReadOnlyList<float>? ClassWeights
+    {
+        get;
+        init => field = value is null || value.All(w => w >= 0f && float.IsFinite(w))
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ClassWeights), "Every class weight must be a finite number ≥ 0.");
+    }
+
+    /// <summary>Save the latest checkpoint and/or the best model while training (see <see cref="CheckpointOptions"/>); null (default): nothing is saved.</summary>
+    public CheckpointOptions? Checkpoints { get; init; }
+
     /// <summary>Report a <see cref="TrainingProgressKind.Batch"/> event after every batch, not only per epoch. Default true.</summary>
     public bool ReportBatches { get; init; } = true;
 }

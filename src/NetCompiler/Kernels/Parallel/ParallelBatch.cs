@@ -5,7 +5,8 @@ namespace NetCompiler.Kernels.Parallel;
 /// <summary>
 /// The two-core entry points of every generated network (<c>ForwardBatchParallel</c>, <c>TrainStepBatchParallel</c>,
 /// <c>TrainStepBatchDataParallel</c>), written once over the network's static kernels. Called by generated code; use
-/// the network's methods.
+/// the network's methods. <see cref="AccumulateGradientBatch"/> with a <see cref="DropoutMask"/> is the two-core form of
+/// the pass the <c>Trainer</c> runs (no generated member wraps it yet).
 /// </summary>
 /// <typeparam name="TNet">The generated network.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -52,6 +53,17 @@ public static class ParallelBatch<TNet>
     {
         using var parallel = ParallelRows.Enter();
         return TNet.TrainStepBatch(parameters, inputs, targets, learningRate);
+    }
+
+    /// <summary>
+    /// <c>AccumulateGradientBatch</c> with the network's dropout masks (a network without dropout ignores them), each
+    /// layer product large enough to pay for it split by rows between two cores: bit-identical to one core, since the
+    /// masks depend on (seed, step, layer, sample, unit) only and every element is computed by one thread.
+    /// </summary>
+    public static float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout)
+    {
+        using var parallel = ParallelRows.Enter();
+        return TNet.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
     }
 
     /// <summary>
