@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NetCompiler.Initialization;
 using NetCompiler.Kernels;
+using NetCompiler.Training.Streaming;
 
 namespace NetCompiler.Training;
 
@@ -30,7 +31,7 @@ namespace NetCompiler.Training;
 /// </para>
 /// </remarks>
 /// <typeparam name="TNet">The generated network class.</typeparam>
-public sealed class Trainer<TNet>
+public sealed partial class Trainer<TNet>
     where TNet : class, INeuralNetwork<TNet>
 {
     /// <summary>Creates a trainer with <paramref name="options"/> (defaults when null).</summary>
@@ -95,8 +96,9 @@ public sealed class Trainer<TNet>
                 nameof(validation));
         }
 
-        var run = new Run(options, training.Count, validation is not null);
-        return run.Execute(network.Parameters, training, validation, progress, ref random, cancellationToken);
+        int batchSize = Math.Min(options.BatchSize, training.Count);
+        var run = new Run(options, new InMemoryBatches(training, batchSize, options.Shuffle), batchSize, validation is not null);
+        return run.Execute(network.Parameters, validation, progress, ref random, cancellationToken);
     }
 
     /// <summary>Holds out a seeded random <paramref name="fraction"/> of <paramref name="data"/>; both parts keep the original order.</summary>
@@ -115,22 +117,12 @@ public sealed class Trainer<TNet>
             order[i] = i;
         }
 
-        Shuffle(order, ref random);
+        SampleShuffle.Shuffle(order, ref random);
         int[] validationRows = order[..validationCount];
         int[] trainingRows = order[validationCount..];
         Array.Sort(validationRows);
         Array.Sort(trainingRows);
         return (TrainingData.FromRows(data, trainingRows), TrainingData.FromRows(data, validationRows));
-    }
-
-    /// <summary>Fisher–Yates shuffle.</summary>
-    private static void Shuffle(Span<int> indices, ref DeterministicRandom random)
-    {
-        for (int i = indices.Length - 1; i > 0; i--)
-        {
-            int j = random.NextInt32(i + 1);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
     }
 
     /// <summary>The buffers and bookkeeping of one <see cref="Fit"/> call, all allocated up front.</summary>
@@ -141,7 +133,8 @@ public sealed class Trainer<TNet>
         private readonly Metric _metric;
         private readonly int _batchSize;
         private readonly int _batchesPerEpoch;
-        private readonly int[] _order;
+        private readonly ITrainingBatches _batches;
+        private readonly long[] _batchRows;
         private readonly float[] _batchFeatures;
         private readonly float[] _batchTargets;
         private readonly float[] _gradient;
@@ -151,21 +144,17 @@ public sealed class Trainer<TNet>
         private readonly List<EpochMetrics> _history;
         private readonly long _start;
 
-        public Run(TrainerOptions options, int trainingCount, bool hasValidation)
+        public Run(TrainerOptions options, ITrainingBatches batches, int batchSize, bool hasValidation)
         {
             _start = Stopwatch.GetTimestamp();
             _options = options;
             int parameterCount = TNet.ParameterCount;
             _optimizer = options.Optimizer ?? new Sgd(parameterCount);
             _metric = options.Metric ?? Evaluation.DefaultMetric(TNet.Description);
-            _batchSize = Math.Min(options.BatchSize, trainingCount);
-            _batchesPerEpoch = (int)(((long)trainingCount + _batchSize - 1) / _batchSize);
-            _order = new int[trainingCount];
-            for (int i = 0; i < trainingCount; i++)
-            {
-                _order[i] = i;
-            }
-
+            _batchSize = batchSize;
+            _batches = batches;
+            _batchesPerEpoch = batches.BatchesPerEpoch;
+            _batchRows = new long[_batchSize];
             _batchFeatures = new float[_batchSize * TNet.InputSize];
             _batchTargets = new float[_batchSize * TNet.OutputSize];
             _gradient = new float[parameterCount];
@@ -177,16 +166,12 @@ public sealed class Trainer<TNet>
 
         public TrainingResult Execute(
             Span<float> parameters,
-            ITrainingData training,
             ITrainingData? validation,
             IProgress<TrainingProgress>? progress,
             ref DeterministicRandom random,
             CancellationToken cancellationToken)
         {
             var options = _options;
-            ReadOnlySpan<float> features = training.Features;
-            ReadOnlySpan<float> targets = training.Targets;
-            int count = training.Count;
             var stopping = options.EarlyStopping;
             bool higherIsBetter = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric } && Evaluation.IsHigherBetter(_metric);
             float minDelta = stopping?.MinDelta ?? 0f;
@@ -200,10 +185,7 @@ public sealed class Trainer<TNet>
 
             for (int epoch = 1; epoch <= options.Epochs && !cancelled && !stoppedEarly; epoch++)
             {
-                if (options.Shuffle)
-                {
-                    Shuffle(_order, ref random);
-                }
+                _batches.BeginEpoch(ref random);
 
                 long epochStart = Stopwatch.GetTimestamp();
                 float learningRate = 0f;
@@ -219,12 +201,11 @@ public sealed class Trainer<TNet>
                     }
 
                     learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
-                    int first = batch * _batchSize;
-                    ReadOnlySpan<int> rows = _order.AsSpan(first, Math.Min(_batchSize, count - first));
-                    double batchLoss = Step(parameters, features, targets, count, rows, learningRate, epoch, batch + 1);
+                    int size = _batches.Next(_batchFeatures, _batchTargets, _batchRows);
+                    double batchLoss = Step(parameters, size, learningRate, epoch, batch + 1);
                     steps++;
                     lossSum += batchLoss;
-                    samples += rows.Length;
+                    samples += size;
                     if (progress is not null && options.ReportBatches)
                     {
                         progress.Report(new TrainingProgress(
@@ -242,7 +223,7 @@ public sealed class Trainer<TNet>
                 double samplesPerSecond = samples / Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
                 float trainingLoss = (float)(lossSum / samples);
                 float? trainingMetric = options.EvaluateTrainingMetric
-                    ? Evaluation.Compute<TNet>(_metric, parameters, features, targets, _output)
+                    ? _batches.Evaluate<TNet>(_metric, parameters, _output)
                     : null;
                 float? validationLoss = null;
                 float? validationMetric = null;
@@ -302,26 +283,14 @@ public sealed class Trainer<TNet>
         }
 
         /// <summary>
-        /// One optimizer step on the rows <paramref name="rows"/>: gather them into the batch buffers,
-        /// sum the per-sample gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses.
-        /// Allocation-free.
+        /// One optimizer step on the <paramref name="size"/> samples gathered in the batch buffers: sum the per-sample
+        /// gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses. Allocation-free.
         /// </summary>
-        private double Step(
-            Span<float> parameters,
-            ReadOnlySpan<float> features,
-            ReadOnlySpan<float> targets,
-            int count,
-            ReadOnlySpan<int> rows,
-            float learningRate,
-            int epoch,
-            int batch)
+        private double Step(Span<float> parameters, int size, float learningRate, int epoch, int batch)
         {
-            int inputSize = TNet.InputSize;
-            int outputSize = TNet.OutputSize;
-            int size = rows.Length;
-            Span<float> batchFeatures = _batchFeatures.AsSpan(0, size * inputSize);
-            Span<float> batchTargets = _batchTargets.AsSpan(0, size * outputSize);
-            TrainingData.CopyRows(features, targets, inputSize, outputSize, count, rows, batchFeatures, batchTargets);
+            Span<float> batchFeatures = _batchFeatures.AsSpan(0, size * TNet.InputSize);
+            Span<float> batchTargets = _batchTargets.AsSpan(0, size * TNet.OutputSize);
+            ReadOnlySpan<long> rows = _batchRows.AsSpan(0, size);
 
             // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (Wichmann's), or for a single sample the per-sample
             // kernel, which is as fast there and makes batch size 1 bit-identical to the network's own TrainStep.
@@ -370,7 +339,7 @@ public sealed class Trainer<TNet>
         /// After the batch kernel refused a batch: the first sample whose loss is not finite, named by its row in the
         /// training data, with its first non-finite input or target; null when every loss is finite (the deltas were not).
         /// </summary>
-        private static string? NonFiniteSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> batchFeatures, ReadOnlySpan<float> batchTargets, ReadOnlySpan<int> rows)
+        private static string? NonFiniteSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> batchFeatures, ReadOnlySpan<float> batchTargets, ReadOnlySpan<long> rows)
         {
             int inputSize = TNet.InputSize;
             int outputSize = TNet.OutputSize;

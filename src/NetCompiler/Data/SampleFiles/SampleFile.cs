@@ -17,7 +17,7 @@ namespace NetCompiler.Data;
 /// checksum, the shape and that the file's length matches; a bad chunk throws <see cref="DataFormatException"/> with
 /// its offset when it is read.
 /// </remarks>
-public sealed class SampleFile : IDisposable
+public sealed class SampleFile : IChunkedTrainingData, IDisposable
 {
     /// <summary>The suggested file extension.</summary>
     public const string Extension = ".ncsamples";

@@ -1,0 +1,55 @@
+namespace NetCompiler.Training.Streaming;
+
+/// <summary>Batches of samples in memory: each epoch shuffles one sample order (which carries over between epochs) and cuts it into batches.</summary>
+internal sealed class InMemoryBatches : ITrainingBatches
+{
+    private readonly ITrainingData _data;
+    private readonly int _batchSize;
+    private readonly int[] _order;
+    private readonly bool _shuffle;
+    private int _next;
+
+    public InMemoryBatches(ITrainingData data, int batchSize, bool shuffle)
+    {
+        _data = data;
+        _batchSize = batchSize;
+        _shuffle = shuffle;
+        _order = new int[data.Count];
+        for (int i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+
+        BatchesPerEpoch = (int)(((long)data.Count + batchSize - 1) / batchSize);
+    }
+
+    public int BatchesPerEpoch { get; }
+
+    public void BeginEpoch(ref Initialization.DeterministicRandom random)
+    {
+        if (_shuffle)
+        {
+            SampleShuffle.Shuffle(_order, ref random);
+        }
+
+        _next = 0;
+    }
+
+    public int Next(Span<float> features, Span<float> targets, Span<long> rows)
+    {
+        int count = _data.Count;
+        ReadOnlySpan<int> batch = _order.AsSpan(_next, Math.Min(_batchSize, count - _next));
+        TrainingData.CopyRows(_data.Features, _data.Targets, _data.FeatureCount, _data.TargetCount, count, batch, features, targets);
+        for (int k = 0; k < batch.Length; k++)
+        {
+            rows[k] = batch[k];
+        }
+
+        _next += batch.Length;
+        return batch.Length;
+    }
+
+    public float Evaluate<TNet>(Metric metric, ReadOnlySpan<float> parameters, Span<float> output)
+        where TNet : class, INeuralNetwork<TNet> =>
+        Evaluation.Compute<TNet>(metric, parameters, _data.Features, _data.Targets, output);
+}
