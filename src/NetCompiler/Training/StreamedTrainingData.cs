@@ -30,7 +30,7 @@ namespace NetCompiler.Training;
 /// </para>
 /// <para>
 /// <b>The reader thread</b> reads the next window's chunks one per batch it prepares and copies the shuffled rows of
-/// each batch into one of four batch buffers, so the training step only copies a ready batch. It is a dedicated
+/// each batch into one of four batch buffers, so the training step finds its batch ready and trains on it in place. It is a dedicated
 /// thread, started by <see cref="Trainer{TNet}.FitStreamed"/> and ended when it returns or throws. A chunk that fails to read (a corrupt
 /// sample file) makes the step that would use it throw the reader's exception.
 /// </para>

@@ -134,9 +134,6 @@ public sealed partial class Trainer<TNet>
         private readonly int _batchSize;
         private readonly int _batchesPerEpoch;
         private readonly ITrainingBatches _batches;
-        private readonly long[] _batchRows;
-        private readonly float[] _batchFeatures;
-        private readonly float[] _batchTargets;
         private readonly float[] _gradient;
         private readonly float[] _previousParameters;
         private readonly float[]? _bestParameters;
@@ -154,9 +151,6 @@ public sealed partial class Trainer<TNet>
             _batchSize = batchSize;
             _batches = batches;
             _batchesPerEpoch = batches.BatchesPerEpoch;
-            _batchRows = new long[_batchSize];
-            _batchFeatures = new float[_batchSize * TNet.InputSize];
-            _batchTargets = new float[_batchSize * TNet.OutputSize];
             _gradient = new float[parameterCount];
             _previousParameters = new float[parameterCount];
             _bestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation ? new float[parameterCount] : null;
@@ -201,8 +195,8 @@ public sealed partial class Trainer<TNet>
                     }
 
                     learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
-                    int size = _batches.Next(_batchFeatures, _batchTargets, _batchRows);
-                    double batchLoss = Step(parameters, size, learningRate, epoch, batch + 1);
+                    int size = _batches.Next(out var batchFeatures, out var batchTargets, out var rows);
+                    double batchLoss = Step(parameters, batchFeatures, batchTargets, rows, learningRate, epoch, batch + 1);
                     steps++;
                     lossSum += batchLoss;
                     samples += size;
@@ -283,14 +277,19 @@ public sealed partial class Trainer<TNet>
         }
 
         /// <summary>
-        /// One optimizer step on the <paramref name="size"/> samples gathered in the batch buffers: sum the per-sample
-        /// gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses. Allocation-free.
+        /// One optimizer step on a gathered batch (<paramref name="rows"/> names its samples in the training data): sum the
+        /// per-sample gradients, update with the sum scaled by 1/M. Returns the sum of the samples' losses. Allocation-free.
         /// </summary>
-        private double Step(Span<float> parameters, int size, float learningRate, int epoch, int batch)
+        private double Step(
+            Span<float> parameters,
+            ReadOnlySpan<float> batchFeatures,
+            ReadOnlySpan<float> batchTargets,
+            ReadOnlySpan<long> rows,
+            float learningRate,
+            int epoch,
+            int batch)
         {
-            Span<float> batchFeatures = _batchFeatures.AsSpan(0, size * TNet.InputSize);
-            Span<float> batchTargets = _batchTargets.AsSpan(0, size * TNet.OutputSize);
-            ReadOnlySpan<long> rows = _batchRows.AsSpan(0, size);
+            int size = rows.Length;
 
             // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (Wichmann's), or for a single sample the per-sample
             // kernel, which is as fast there and makes batch size 1 bit-identical to the network's own TrainStep.

@@ -10,16 +10,14 @@ namespace NetCompiler.Benchmarks.Data;
 /// feature parsed to a float into a growing array, every label mapped to a class index.
 /// </summary>
 [MemoryDiagnoser]
-public class CsvLoadBenchmark
+public class CsvLoadBenchmark : GeneratedFileBenchmark
 {
-    private string _directory = "";
     private string _path = "";
 
     [GlobalSetup]
     public void Setup()
     {
-        _directory = GeneratedData.CreateDirectory();
-        _path = Path.Combine(_directory, "data.csv");
+        _path = PathOf("data.csv");
         GeneratedData.WriteCsv(_path);
         long bytes = new FileInfo(_path).Length;
         ThroughputColumn.Set<CsvLoadBenchmark>(nameof(SepFloats), bytes);
@@ -33,9 +31,6 @@ public class CsvLoadBenchmark
             throw new InvalidOperationException("Sep and CsvDataset read different numbers.");
         }
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_directory, recursive: true);
 
     [Benchmark(Baseline = true)]
     public int SepFloats() => ReadWithSep().Features.Length;

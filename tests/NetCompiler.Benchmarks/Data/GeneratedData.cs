@@ -34,6 +34,38 @@ public static class GeneratedData
         label = random.NextInt32(Classes.Length);
     }
 
+    /// <summary>The same rows as the CSV file, in memory: features as floats, labels as class indexes.</summary>
+    public static (float[] Features, int[] Labels) InMemory(int rows = Rows, int featureCount = Features)
+    {
+        var random = new DeterministicRandom(42);
+        Span<double> row = stackalloc double[featureCount];
+        var features = new float[rows * featureCount];
+        var labels = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            Row(ref random, row, out labels[r]);
+            for (int c = 0; c < featureCount; c++)
+            {
+                features[(r * featureCount) + c] = (float)row[c];
+            }
+        }
+
+        return (features, labels);
+    }
+
+    /// <summary>The rows as a dataset with one-hot targets over <see cref="Classes"/>.</summary>
+    public static NetCompiler.Data.Dataset Dataset(int rows = Rows)
+    {
+        var (features, labels) = InMemory(rows);
+        var targets = new float[rows * Classes.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            targets[(r * Classes.Length) + labels[r]] = 1f;
+        }
+
+        return new NetCompiler.Data.Dataset(features, Features, targets, Classes.Length, Classes);
+    }
+
     /// <summary>Writes the CSV file (header, then <paramref name="rows"/> rows) at <paramref name="path"/>.</summary>
     public static void WriteCsv(string path, int rows = Rows, int featureCount = Features)
     {

@@ -11,9 +11,6 @@ public class StreamedBatchesTests
     {
         var data = new StreamedTrainingData(source, window);
         using var batches = new StreamedBatches(data, batchSize, epochs, shuffle, new DeterministicRandom(seed), seed);
-        var features = new float[batchSize * source.FeatureCount];
-        var targets = new float[batchSize * source.TargetCount];
-        var rows = new long[batchSize];
         var result = new List<long[]>();
         batchSizes = [];
         var random = new DeterministicRandom(seed);
@@ -23,7 +20,7 @@ public class StreamedBatchesTests
             batches.BeginEpoch(ref random);
             for (int b = 0; b < batches.BatchesPerEpoch; b++)
             {
-                int n = batches.Next(features, targets, rows);
+                int n = batches.Next(out var features, out var targets, out var rows);
                 batchSizes.Add(n);
                 for (int k = 0; k < n; k++)
                 {
@@ -106,12 +103,9 @@ public class StreamedBatchesTests
         var source = new FailingChunks(new NumberedChunks([4, 4, 4, 4]), failingChunk: 2);
         var data = new StreamedTrainingData(source, 4);
         using var batches = new StreamedBatches(data, 4, 1, shuffle: false, new DeterministicRandom(0), 0);
-        var buffer = new float[8];
-        var rows = new long[4];
-
-        Assert.Equal(4, batches.Next(buffer, buffer, rows));
-        Assert.Equal(4, batches.Next(buffer, buffer, rows));
-        var error = Assert.Throws<IOException>(() => batches.Next(buffer, buffer, rows));
+        Assert.Equal(4, batches.Next(out _, out _, out _));
+        Assert.Equal(4, batches.Next(out _, out _, out _));
+        var error = Assert.Throws<IOException>(() => batches.Next(out _, out _, out _));
         Assert.Equal("chunk 2 is unreadable", error.Message);
     }
 

@@ -14,10 +14,10 @@ internal interface ITrainingBatches
     void BeginEpoch(ref Initialization.DeterministicRandom random);
 
     /// <summary>
-    /// Copies the epoch's next batch into the first rows of <paramref name="features"/> and <paramref name="targets"/>
-    /// and the samples' indexes into <paramref name="rows"/>; returns the number of samples. Allocation-free.
+    /// The epoch's next batch: its samples' features and targets (row-major) and their indexes in the training data;
+    /// returns the number of samples. The spans stay valid until the next call. Allocation-free.
     /// </summary>
-    int Next(Span<float> features, Span<float> targets, Span<long> rows);
+    int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows);
 
     /// <summary>The metric over all the training samples (<see cref="Evaluation"/>'s definition), with an output buffer of <c>OutputSize</c> floats.</summary>
     float Evaluate<TNet>(Metric metric, ReadOnlySpan<float> parameters, Span<float> output)

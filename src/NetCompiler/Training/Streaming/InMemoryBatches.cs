@@ -1,12 +1,18 @@
 namespace NetCompiler.Training.Streaming;
 
-/// <summary>Batches of samples in memory: each epoch shuffles one sample order (which carries over between epochs) and cuts it into batches.</summary>
+/// <summary>
+/// Batches of samples in memory: each epoch shuffles one sample order (which carries over between epochs) and cuts it
+/// into batches, whose rows are gathered into preallocated batch buffers.
+/// </summary>
 internal sealed class InMemoryBatches : ITrainingBatches
 {
     private readonly ITrainingData _data;
     private readonly int _batchSize;
     private readonly int[] _order;
     private readonly bool _shuffle;
+    private readonly float[] _features;
+    private readonly float[] _targets;
+    private readonly long[] _rows;
     private int _next;
 
     public InMemoryBatches(ITrainingData data, int batchSize, bool shuffle)
@@ -21,6 +27,9 @@ internal sealed class InMemoryBatches : ITrainingBatches
         }
 
         BatchesPerEpoch = (int)(((long)data.Count + batchSize - 1) / batchSize);
+        _features = new float[batchSize * data.FeatureCount];
+        _targets = new float[batchSize * data.TargetCount];
+        _rows = new long[batchSize];
     }
 
     public int BatchesPerEpoch { get; }
@@ -35,18 +44,22 @@ internal sealed class InMemoryBatches : ITrainingBatches
         _next = 0;
     }
 
-    public int Next(Span<float> features, Span<float> targets, Span<long> rows)
+    public int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows)
     {
         int count = _data.Count;
         ReadOnlySpan<int> batch = _order.AsSpan(_next, Math.Min(_batchSize, count - _next));
-        TrainingData.CopyRows(_data.Features, _data.Targets, _data.FeatureCount, _data.TargetCount, count, batch, features, targets);
-        for (int k = 0; k < batch.Length; k++)
+        int size = batch.Length;
+        TrainingData.CopyRows(_data.Features, _data.Targets, _data.FeatureCount, _data.TargetCount, count, batch, _features, _targets);
+        for (int k = 0; k < size; k++)
         {
-            rows[k] = batch[k];
+            _rows[k] = batch[k];
         }
 
-        _next += batch.Length;
-        return batch.Length;
+        _next += size;
+        features = _features.AsSpan(0, size * _data.FeatureCount);
+        targets = _targets.AsSpan(0, size * _data.TargetCount);
+        rows = _rows.AsSpan(0, size);
+        return size;
     }
 
     public float Evaluate<TNet>(Metric metric, ReadOnlySpan<float> parameters, Span<float> output)

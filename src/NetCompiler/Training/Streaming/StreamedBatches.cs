@@ -6,7 +6,7 @@ namespace NetCompiler.Training.Streaming;
 /// <summary>
 /// Batches of streamed samples, prepared on a reader thread: it reads the chunks into shuffle windows, permutes each
 /// window and copies the rows of each batch into one of <see cref="BatchesInFlight"/> batch buffers, which the
-/// trainer takes in order. The algorithm and the memory it holds are described on <see cref="StreamedTrainingData"/>.
+/// trainer takes in order and trains on in place (it gives a buffer back when it asks for the next). The algorithm and the memory it holds are described on <see cref="StreamedTrainingData"/>.
 /// </summary>
 internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 {
@@ -40,6 +40,7 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     private Batch? _filling;
     private long _published;
     private long _consumed;
+    private bool _holding;
     private ExceptionDispatchInfo? _failure;
 
     /// <param name="data">The samples and the shuffle window.</param>
@@ -98,8 +99,16 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         // The reader thread shuffles, with its own copy of the generator.
     }
 
-    public int Next(Span<float> features, Span<float> targets, Span<long> rows)
+    public int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows)
     {
+        // The batch handed out last time is done with: the reader may refill it.
+        if (_holding)
+        {
+            _consumed++;
+            _free.Release();
+            _holding = false;
+        }
+
         _ready.Wait();
         if (_consumed == Volatile.Read(ref _published))
         {
@@ -108,11 +117,10 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 
         Batch batch = _batches[_consumed % BatchesInFlight];
         int count = batch.Count;
-        batch.Features.AsSpan(0, count * _featureCount).CopyTo(features);
-        batch.Targets.AsSpan(0, count * _targetCount).CopyTo(targets);
-        batch.Rows.AsSpan(0, count).CopyTo(rows);
-        _consumed++;
-        _free.Release();
+        _holding = true;
+        features = batch.Features.AsSpan(0, count * _featureCount);
+        targets = batch.Targets.AsSpan(0, count * _targetCount);
+        rows = batch.Rows.AsSpan(0, count);
         return count;
     }
 
@@ -348,11 +356,12 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     /// <summary>A shuffle window: the samples of some chunks, their indexes in the data, and which chunks are still to read.</summary>
     private sealed class Window(int capacity, int featureCount, int targetCount)
     {
-        public float[] Features { get; } = new float[(long)capacity * featureCount];
+        // Every element is written before it is read: no need to clear them.
+        public float[] Features { get; } = GC.AllocateUninitializedArray<float>((int)((long)capacity * featureCount));
 
-        public float[] Targets { get; } = new float[(long)capacity * targetCount];
+        public float[] Targets { get; } = GC.AllocateUninitializedArray<float>((int)((long)capacity * targetCount));
 
-        public long[] Rows { get; } = new long[capacity];
+        public long[] Rows { get; } = GC.AllocateUninitializedArray<long>(capacity);
 
         public int Count { get; set; }
 
