@@ -25,12 +25,13 @@ namespace NetCompiler.Training;
 /// <para>
 /// <b>Memory</b>: two windows (the one batches are cut from and the next, read meanwhile), each
 /// <c>ShuffleWindow × (FeatureCount + TargetCount) × 4</c> bytes plus 8 bytes per sample for the sample indexes
-/// named in divergence messages; four batches in flight; one chunk for the epoch's training metric. Nothing grows
+/// named in divergence messages; sixteen batches in flight; one chunk for the epoch's training metric. Nothing grows
 /// with the data's size.
 /// </para>
 /// <para>
 /// <b>The reader thread</b> reads the next window's chunks one per batch it prepares and copies the shuffled rows of
-/// each batch into one of four batch buffers, so the training step finds its batch ready and trains on it in place. It is a dedicated
+/// each batch into one of sixteen batch buffers, so the training step finds its batch ready and trains on it in place;
+/// the trainer hands buffers back eight at a time, so the reader wakes once per eight batches, not once per batch. It is a dedicated
 /// thread, started by <see cref="Trainer{TNet}.FitStreamed"/> and ended when it returns or throws. A chunk that fails to read (a corrupt
 /// sample file) makes the step that would use it throw the reader's exception.
 /// </para>

@@ -11,7 +11,14 @@ namespace NetCompiler.Training.Streaming;
 internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 {
     /// <summary>The batch buffers shared by the reader and the trainer.</summary>
-    public const int BatchesInFlight = 4;
+    public const int BatchesInFlight = 16;
+
+    /// <summary>
+    /// The trainer gives used buffers back in groups of this many, so a reader waiting for a free buffer is woken once
+    /// per group rather than once per batch. Below <see cref="BatchesInFlight"/> − 1, so while the reader waits at least
+    /// one batch is ready for the trainer.
+    /// </summary>
+    private const int ReleaseEvery = 8;
 
     private readonly IChunkedTrainingData _source;
     private readonly int _featureCount;
@@ -41,6 +48,7 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     private long _published;
     private long _consumed;
     private bool _holding;
+    private int _used;
     private ExceptionDispatchInfo? _failure;
 
     /// <param name="data">The samples and the shuffle window.</param>
@@ -105,8 +113,12 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         if (_holding)
         {
             _consumed++;
-            _free.Release();
             _holding = false;
+            if (++_used == ReleaseEvery)
+            {
+                _free.Release(_used);
+                _used = 0;
+            }
         }
 
         _ready.Wait();
