@@ -25,6 +25,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
     private readonly DataField[] _targets;
     private readonly DataField? _label;
     private readonly Dictionary<string, int>? _classIndexes;
+    private readonly int[] _rowGroups;
     private readonly int[] _rowCounts;
     private readonly Lock _lock = new();
     private double[] _column = [];
@@ -90,18 +91,32 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
             }
         }
 
-        _rowCounts = new int[reader.RowGroupCount];
-        for (int group = 0; group < _rowCounts.Length; group++)
+        // The chunks are the row groups that hold rows (a writer may leave empty ones).
+        var rowGroups = new List<int>();
+        var rowCounts = new List<int>();
+        for (int group = 0; group < reader.RowGroupCount; group++)
         {
             using ParquetRowGroupReader rowGroup = reader.OpenRowGroupReader(group);
-            if (rowGroup.RowCount > int.MaxValue / Math.Max(_features.Length, 1))
+            if (rowGroup.RowCount > Array.MaxLength / Math.Max(_features.Length, targetFields.Length))
             {
                 throw Error($"row group {group} has {rowGroup.RowCount} rows, more than one array can hold; write smaller row groups.");
             }
 
-            _rowCounts[group] = (int)rowGroup.RowCount;
-            Count += rowGroup.RowCount;
+            if (rowGroup.RowCount > 0)
+            {
+                rowGroups.Add(group);
+                rowCounts.Add((int)rowGroup.RowCount);
+                Count += rowGroup.RowCount;
+            }
         }
+
+        if (Count == 0)
+        {
+            throw Error("the file has no rows.");
+        }
+
+        _rowGroups = [.. rowGroups];
+        _rowCounts = [.. rowCounts];
 
         if (_label is not null)
         {
@@ -123,7 +138,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
     public long Count { get; }
 
     /// <inheritdoc />
-    public int ChunkCount => _rowCounts.Count(n => n > 0) == _rowCounts.Length ? _rowCounts.Length : throw Error("a row group is empty.");
+    public int ChunkCount => _rowCounts.Length;
 
     /// <summary>For classification, the classes in one-hot order; null for regression.</summary>
     public string[]? ClassNames { get; }
@@ -152,7 +167,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
     /// <inheritdoc />
     public int ChunkSampleCount(int chunk) => _rowCounts[chunk];
 
-    /// <summary>Reads row group <paramref name="chunk"/>: its features into <paramref name="features"/>, its targets into <paramref name="targets"/>.</summary>
+    /// <summary>Reads chunk <paramref name="chunk"/> (the row groups that hold rows, in order): its features into <paramref name="features"/>, its targets into <paramref name="targets"/>.</summary>
     /// <exception cref="DataFormatException">A label is not one of the classes.</exception>
     public void ReadChunk(int chunk, Span<float> features, Span<float> targets)
     {
@@ -164,7 +179,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
 
         lock (_lock)
         {
-            using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(chunk);
+            using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(_rowGroups[chunk]);
             for (int j = 0; j < _features.Length; j++)
             {
                 ReadNumbers(rowGroup, _features[j], rows, features, j, FeatureCount);
@@ -187,7 +202,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
                 if (!_classIndexes!.TryGetValue(labels[row], out int index))
                 {
                     string known = string.Join(", ", ClassNames!.Select(n => $"'{n}'"));
-                    throw Error($"row {row} of row group {chunk}, column '{_label.Name}': '{labels[row]}' is not one of the {ClassNames!.Length} classes given in ClassNames ({known}).");
+                    throw Error($"row {row} of row group {_rowGroups[chunk]}, column '{_label.Name}': '{labels[row]}' is not one of the {ClassNames!.Length} classes given in ClassNames ({known}).");
                 }
 
                 targets[(row * TargetCount) + index] = 1f;
@@ -338,10 +353,10 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
 
     private IEnumerable<string> ReadAllLabels()
     {
-        for (int group = 0; group < _rowCounts.Length; group++)
+        for (int chunk = 0; chunk < _rowCounts.Length; chunk++)
         {
-            using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(group);
-            foreach (string label in ReadLabels(rowGroup, _rowCounts[group]))
+            using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(_rowGroups[chunk]);
+            foreach (string label in ReadLabels(rowGroup, _rowCounts[chunk]))
             {
                 yield return label;
             }

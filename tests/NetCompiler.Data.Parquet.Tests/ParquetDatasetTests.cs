@@ -65,6 +65,18 @@ public class ParquetDatasetTests
     }
 
     [Fact]
+    public void ALabelOutsideTheGivenClassesIsNamedWithItsRowGroupAndRow()
+    {
+        using var files = new ParquetFiles();
+        string path = files.Iris("iris.parquet", 3, 3);
+
+        var error = Assert.Throws<DataFormatException>(() => ParquetDataset.Load(path, new ParquetColumns { FeatureColumns = ["x"], ClassNames = ["a", "c"] }));
+
+        // Row 2 (the third of row group 0) is the first "b".
+        Assert.Equal($"{path}: row 2 of row group 0, column 'species': 'b' is not one of the 2 classes given in ClassNames ('a', 'c').", error.Message);
+    }
+
+    [Fact]
     public void AMissingColumnListsTheColumns()
     {
         using var files = new ParquetFiles();
