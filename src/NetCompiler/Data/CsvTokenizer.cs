@@ -143,31 +143,43 @@ internal sealed class CsvTokenizer
     /// <summary>
     /// The index of the next delimiter, line break or quote at or after the read position, or -1 when there is none
     /// before the end of the buffered text. Bits below the read position (consumed, or skipped by the quoted-field
-    /// reader) are dropped first, so the mask needs no other upkeep than a reset when the buffer moves.
+    /// reader) are dropped first, so the mask needs no other upkeep than a reset when the buffer moves. The common case,
+    /// a set bit left in the current mask, is inlined into the field loop; the rest is <see cref="ScanOn"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int NextSpecial()
     {
-        while (true)
+        int maskStart = _scanEnd - ScanWidth;
+        if (_position < _scanEnd)
         {
-            int maskStart = _scanEnd - ScanWidth;
-            if (_position >= _scanEnd)
-            {
-                _scanEnd = _position;
-                _scanMask = 0;
-            }
-            else if (_position > maskStart)
+            if (_position > maskStart)
             {
                 _scanMask &= uint.MaxValue << (_position - maskStart);
             }
 
             if (_scanMask != 0)
             {
-                return _scanEnd - ScanWidth + BitOperations.TrailingZeroCount(_scanMask);
+                return maskStart + BitOperations.TrailingZeroCount(_scanMask);
             }
+        }
 
+        return ScanOn();
+    }
+
+    /// <summary>Scans the following blocks of 32 characters until one holds a special character (or the buffer ends).</summary>
+    private int ScanOn()
+    {
+        if (_position >= _scanEnd)
+        {
+            _scanEnd = _position;
+        }
+
+        while (true)
+        {
             if (_scanEnd + ScanWidth > _length || !Vector128.IsHardwareAccelerated)
             {
                 // The tail of the buffer (or no vector unit): an ordinary search.
+                _scanMask = 0;
                 int from = _scanEnd;
                 int found = _buffer.AsSpan(from, _length - from).IndexOfAny(_specials);
                 return found < 0 ? -1 : from + found;
@@ -175,6 +187,16 @@ internal sealed class CsvTokenizer
 
             _scanMask = SpecialMask(_scanEnd);
             _scanEnd += ScanWidth;
+            int maskStart = _scanEnd - ScanWidth;
+            if (_position > maskStart)
+            {
+                _scanMask &= uint.MaxValue << (_position - maskStart);
+            }
+
+            if (_scanMask != 0)
+            {
+                return maskStart + BitOperations.TrailingZeroCount(_scanMask);
+            }
         }
     }
 
