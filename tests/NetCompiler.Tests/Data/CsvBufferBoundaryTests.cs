@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using NetCompiler.Data;
+using NetCompiler.Tests.Support;
 
 namespace NetCompiler.Tests.Data;
 
@@ -8,6 +9,7 @@ namespace NetCompiler.Tests.Data;
 /// The tokenizer reads the text in blocks and keeps a record's fields as spans of its buffer: records, quoted fields
 /// and <c>\r\n</c> pairs cut by a block end, and records longer than the buffer, read as if the text came at once.
 /// </summary>
+[Collection(RunAloneCollection.Name)]
 public class CsvBufferBoundaryTests
 {
     /// <summary>Hands out at most a few characters per call, so every record is cut by block ends.</summary>

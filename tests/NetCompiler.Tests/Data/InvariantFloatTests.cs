@@ -1,9 +1,11 @@
 using System.Globalization;
 using NetCompiler.Data;
+using NetCompiler.Tests.Support;
 
 namespace NetCompiler.Tests.Data;
 
 /// <summary>The CSV loader's float parser gives exactly the runtime's float for every text, and takes its fast path for the plain ones.</summary>
+[Collection(RunAloneCollection.Name)]
 public class InvariantFloatTests
 {
     [Theory]

@@ -1,10 +1,12 @@
 using NetCompiler.Initialization;
 using NetCompiler.Training;
 using NetCompiler.Training.Streaming;
+using NetCompiler.Tests.Support;
 
 namespace NetCompiler.Tests.Streaming;
 
 /// <summary>The streamed batches: every epoch uses every sample once, batches are full but an epoch's last, rows travel with their samples, and the shuffle is seeded.</summary>
+[Collection(RunAloneCollection.Name)]
 public class StreamedBatchesTests
 {
     private static List<long[]> Epochs(IChunkedTrainingData source, int window, int batchSize, int epochs, bool shuffle, int seed, out List<int> batchSizes)

@@ -1,12 +1,14 @@
 using NetCompiler.Data;
 using NetCompiler.Initialization;
 using NetCompiler.Tests.Data;
+using NetCompiler.Tests.Support;
 using NetCompiler.Tests.Training;
 using NetCompiler.Training;
 
 namespace NetCompiler.Tests.Streaming;
 
 /// <summary>Training on a sample file streamed: the same weights as in memory when the window holds everything, and corrupt chunks reported.</summary>
+[Collection(RunAloneCollection.Name)]
 public class StreamedTrainingTests
 {
     private static TrainerOptions Options(bool shuffle = true) => new()
@@ -91,7 +93,7 @@ public class StreamedTrainingTests
 }
 
 /// <summary>Training on a file several times larger than the memory the test allows, measured with the GC's count of allocated bytes.</summary>
-[Collection(ProcessAllocationCollection.Name)]
+[Collection(RunAloneCollection.Name)]
 public class StreamedMemoryBudgetTests
 {
     [Fact]

@@ -7,13 +7,6 @@ namespace NetCompiler.Tests.Streaming;
 [Dense(4, Activation.Softmax)]
 public partial class StreamedBudgetNet;
 
-/// <summary>The tests that count every byte the process allocates run alone, after the others.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessAllocationCollection
-{
-    public const string Name = "Process-wide allocation counts";
-}
-
 /// <summary>Chunks of samples in memory whose features name the sample: feature 0 of sample i is i; target 0 is i too.</summary>
 internal sealed class NumberedChunks(int[] chunkSizes, int featureCount = 2, int targetCount = 1) : IChunkedTrainingData
 {
