@@ -34,6 +34,7 @@ public static class CsvDataset
     /// <summary>The name messages use for text that does not come from a file.</summary>
     public const string ReaderSourceName = "<reader>";
 
+
     /// <summary>Loads the CSV file at <paramref name="path"/> (UTF-8 unless a byte-order mark says otherwise).</summary>
     /// <exception cref="DataFormatException">The file is malformed; the message says where and why.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
@@ -42,8 +43,8 @@ public static class CsvDataset
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= CsvOptions.Default;
         Validate(options);
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, options, path);
+        using var reader = OpenText(path);
+        return Read(reader, options, path, reader.BaseStream.Length);
     }
 
     /// <summary>Loads CSV text from <paramref name="reader"/>; messages name it <paramref name="sourceName"/>.</summary>
@@ -57,101 +58,41 @@ public static class CsvDataset
         return Read(reader, options, sourceName);
     }
 
-    private static Dataset Read(TextReader reader, CsvOptions options, string source)
+    private static Dataset Read(TextReader reader, CsvOptions options, string source, long textLength = 0)
     {
-        var records = new CsvTokenizer(reader, options.Delimiter, source);
-        if (!records.ReadRecord())
+        var rows = CsvRowReader.Open(reader, options, source);
+        int featureCount = rows.FeatureCount;
+        int targetCount = rows.TargetColumnCount;
+        int expectedRows = rows.EstimateRows(textLength);
+        var features = new GrowingArray(featureCount, expectedRows);
+        var targets = rows.Labels is null ? new GrowingArray(targetCount, expectedRows) : null;
+        while (rows.MoveNext())
         {
-            string expected = options.HasHeader ? "a header line and data rows" : "data rows";
-            throw new DataFormatException($"{source}: the file is empty; expected {expected}.", source);
-        }
-
-        int firstLine = records.RecordLine;
-        int columnCount = records.FieldCount;
-        string[]? header = null;
-        if (options.HasHeader)
-        {
-            header = new string[columnCount];
-            for (int i = 0; i < columnCount; i++)
+            rows.ReadFeatures(features.AddRow());
+            if (targets is null)
             {
-                header[i] = records[i].Trim().ToString();
-            }
-
-            records.Header = header;
-            if (!records.ReadRecord())
-            {
-                throw new DataFormatException($"{source}: the file has a header (line {firstLine}) but no data rows.", source, firstLine);
-            }
-        }
-
-        var columns = new ColumnResolver(options, header, columnCount, source, firstLine);
-        int[] targetColumns = columns.Targets;
-        int[] featureColumns = columns.Features;
-        string countReference = header is null ? $"line {firstLine} has {columnCount}" : $"the header has {columnCount}";
-
-        var features = new List<float>();
-        var targets = new List<float>();
-        var labels = options.Task == CsvTask.Classification ? new LabelEncoder(options.ClassNames) : null;
-        do
-        {
-            int line = records.RecordLine;
-            if (records.FieldCount != columnCount)
-            {
-                throw new DataFormatException($"{source}: line {line} has {records.FieldCount} columns, {countReference}.", source, line);
-            }
-
-            foreach (int column in featureColumns)
-            {
-                features.Add(ParseNumber(records, column, header, source));
-            }
-
-            if (labels is not null)
-            {
-                labels.Add(records, targetColumns[0], header, source);
+                rows.ReadLabel();
             }
             else
             {
-                foreach (int column in targetColumns)
-                {
-                    targets.Add(ParseNumber(records, column, header, source));
-                }
+                rows.ReadTargets(targets.AddRow());
             }
         }
-        while (records.ReadRecord());
 
-        string[]? featureNames = header is null ? null : Array.ConvertAll(featureColumns, c => header[c]);
-        if (labels is not null)
+        if (rows.Labels is { } labels)
         {
             var (oneHot, classNames) = labels.Encode();
-            return new Dataset(features.ToArray(), featureColumns.Length, oneHot, classNames.Length, classNames, featureNames);
+            return new Dataset(features.ToArray(), featureCount, oneHot, classNames.Length, classNames, rows.FeatureNames);
         }
 
-        return new Dataset(features.ToArray(), featureColumns.Length, targets.ToArray(), targetColumns.Length, classNames: null, featureNames);
+        return new Dataset(features.ToArray(), featureCount, targets!.ToArray(), targetCount, classNames: null, rows.FeatureNames);
     }
 
-    private static float ParseNumber(CsvTokenizer records, int column, string[]? header, string source)
-    {
-        ReadOnlySpan<char> cell = records[column];
-        if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
-        {
-            throw CellError(records, column, header, source, $"'{cell}' is not a number.");
-        }
+    /// <summary>Opens a CSV file as text: UTF-8 unless a byte-order mark says otherwise, read in 64 KB blocks front to back.</summary>
+    internal static StreamReader OpenText(string path) =>
+        new(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 64 * 1024, Options = FileOptions.SequentialScan });
 
-        if (!float.IsFinite(value))
-        {
-            throw CellError(records, column, header, source, $"'{cell}' is not a finite number.");
-        }
-
-        return value;
-    }
-
-    private static DataFormatException CellError(CsvTokenizer records, int column, string[]? header, string source, string what)
-    {
-        string name = CsvTokenizer.DescribeColumn(header, column);
-        return new DataFormatException($"{source}: line {records.RecordLine}, column {name}: {what}", source, records.RecordLine, name);
-    }
-
-    private static void Validate(CsvOptions options)
+    internal static void Validate(CsvOptions options)
     {
         if (options.Delimiter is '"' or '\r' or '\n')
         {
@@ -215,177 +156,6 @@ public static class CsvDataset
             {
                 throw new ArgumentException($"Column {byName} is given by name, but HasHeader is false; give columns by 0-based index.", nameof(options));
             }
-        }
-    }
-
-    /// <summary>Turns the options' column references into indexes, once the header (or the first row) is known.</summary>
-    private readonly struct ColumnResolver
-    {
-        private readonly string[]? _header;
-        private readonly int _columnCount;
-        private readonly string _source;
-        private readonly int _line;
-
-        public ColumnResolver(CsvOptions options, string[]? header, int columnCount, string source, int line)
-        {
-            _header = header;
-            _columnCount = columnCount;
-            _source = source;
-            _line = line;
-
-            CsvColumn[] targets = options.TargetColumns is { } list ? [.. list] : [options.LabelColumn ?? CsvColumn.ByIndex(columnCount - 1)];
-            Targets = Array.ConvertAll(targets, Resolve);
-            if (options.FeatureColumns is null)
-            {
-                int[] targetIndexes = Targets;
-                Features = [.. Enumerable.Range(0, columnCount).Where(c => Array.IndexOf(targetIndexes, c) < 0)];
-                if (Features.Length == 0)
-                {
-                    string target = options.Task == CsvTask.Classification ? "label" : "target";
-                    throw new DataFormatException(
-                        columnCount == 1
-                            ? $"{source}: line {line} has a single column, which is the {target}, so no feature columns remain (is '{options.Delimiter}' the right delimiter?)."
-                            : $"{source}: all {columnCount} columns of line {line} are targets, so no feature columns remain.",
-                        source,
-                        line);
-                }
-            }
-            else
-            {
-                Features = [.. options.FeatureColumns.Select(Resolve)];
-                string what = options.Task == CsvTask.Classification ? "the label" : "a target";
-                foreach (int feature in Features)
-                {
-                    if (Array.IndexOf(Targets, feature) >= 0)
-                    {
-                        throw new ArgumentException(
-                            $"Column {CsvTokenizer.DescribeColumn(header, feature)} is both a feature and {what}; remove it from FeatureColumns.", nameof(options));
-                    }
-                }
-            }
-        }
-
-        public int[] Targets { get; }
-
-        public int[] Features { get; }
-
-        private int Resolve(CsvColumn column)
-        {
-            if (column.Name is null)
-            {
-                if (column.Index >= _columnCount)
-                {
-                    throw new DataFormatException(
-                        $"{_source}: column index {column.Index} is out of range: line {_line} has {_columnCount} columns (indexes 0 to {_columnCount - 1}).",
-                        _source,
-                        _line,
-                        column.ToString());
-                }
-
-                return column.Index;
-            }
-
-            string[] header = _header!;
-            int found = Array.IndexOf(header, column.Name);
-            if (found < 0)
-            {
-                string available = string.Join(", ", header.Select(h => $"'{h}'"));
-                throw new DataFormatException(
-                    $"{_source}: the header (line {_line}) has no column '{column.Name}'; its columns are {available}.", _source, _line, column.ToString());
-            }
-
-            int again = Array.IndexOf(header, column.Name, found + 1);
-            if (again >= 0)
-            {
-                throw new DataFormatException(
-                    $"{_source}: the header (line {_line}) has two columns named '{column.Name}' (indexes {found} and {again}); give the column by index.",
-                    _source,
-                    _line,
-                    column.ToString());
-            }
-
-            return found;
-        }
-    }
-
-    /// <summary>Maps label text to class indexes while reading, then to one-hot rows.</summary>
-    private sealed class LabelEncoder
-    {
-        private readonly Dictionary<string, int> _indexes = new(StringComparer.Ordinal);
-        private readonly List<string> _names = [];
-        private readonly List<int> _rows = [];
-        private readonly bool _fixed;
-
-        public LabelEncoder(IReadOnlyList<string>? classNames)
-        {
-            if (classNames is not null)
-            {
-                _fixed = true;
-                foreach (string name in classNames)
-                {
-                    _indexes.Add(name.Trim(), _names.Count);
-                    _names.Add(name.Trim());
-                }
-            }
-        }
-
-        public void Add(CsvTokenizer records, int column, string[]? header, string source)
-        {
-            ReadOnlySpan<char> label = records[column].Trim();
-            if (label.IsEmpty)
-            {
-                throw CellError(records, column, header, source, "the class label is empty.");
-            }
-
-            var lookup = _indexes.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (!lookup.TryGetValue(label, out int index))
-            {
-                if (_fixed)
-                {
-                    string known = string.Join(", ", _names.Select(n => $"'{n}'"));
-                    throw CellError(records, column, header, source, $"'{label}' is not one of the {_names.Count} classes given in ClassNames ({known}).");
-                }
-
-                index = _names.Count;
-                string name = label.ToString();
-                _indexes.Add(name, index);
-                _names.Add(name);
-            }
-
-            _rows.Add(index);
-        }
-
-        public (float[] OneHot, string[] ClassNames) Encode()
-        {
-            string[] names = [.. _names];
-            int[] remap = new int[names.Length];
-            if (_fixed)
-            {
-                for (int i = 0; i < remap.Length; i++)
-                {
-                    remap[i] = i;
-                }
-            }
-            else
-            {
-                int[] byName = [.. Enumerable.Range(0, names.Length).Order(Comparer<int>.Create((a, b) => string.CompareOrdinal(names[a], names[b])))];
-                string[] sorted = new string[names.Length];
-                for (int position = 0; position < byName.Length; position++)
-                {
-                    remap[byName[position]] = position;
-                    sorted[position] = names[byName[position]];
-                }
-
-                names = sorted;
-            }
-
-            var oneHot = new float[(long)_rows.Count * names.Length];
-            for (int row = 0; row < _rows.Count; row++)
-            {
-                oneHot[((long)row * names.Length) + remap[_rows[row]]] = 1f;
-            }
-
-            return (oneHot, names);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NetCompiler.Initialization;
 using NetCompiler.Kernels;
+using NetCompiler.Training.Streaming;
 
 namespace NetCompiler.Training;
 
@@ -105,14 +106,16 @@ public sealed partial class Trainer<TNet>
                 nameof(validation));
         }
 
-        var run = new Run(options, training.Count, validation is not null);
-        var state = run.CreateState(training.Count);
+        int batchSize = Math.Min(options.BatchSize, training.Count);
+        var batches = new InMemoryBatches(training, batchSize, options.Shuffle);
+        var run = new Run(options, batches, batchSize, validation is not null);
+        var state = run.CreateState(batches.Order);
         if (resumeFrom is not null)
         {
             random = Checkpoint.Read<TNet>(resumeFrom, network.Parameters, run.Optimizer, state, options, training.Count);
         }
 
-        return run.Execute(network.Parameters, training, validation, progress, state, ref random, cancellationToken);
+        return run.Execute(network.Parameters, validation, progress, state, ref random, cancellationToken);
     }
 
     /// <summary>Holds out a seeded random <paramref name="fraction"/> of <paramref name="data"/>; both parts keep the original order.</summary>
@@ -131,22 +134,12 @@ public sealed partial class Trainer<TNet>
             order[i] = i;
         }
 
-        Shuffle(order, ref random);
+        SampleShuffle.Shuffle(order, ref random);
         int[] validationRows = order[..validationCount];
         int[] trainingRows = order[validationCount..];
         Array.Sort(validationRows);
         Array.Sort(trainingRows);
         return (TrainingData.FromRows(data, trainingRows), TrainingData.FromRows(data, validationRows));
-    }
-
-    /// <summary>Fisher–Yates shuffle.</summary>
-    private static void Shuffle(Span<int> indices, ref DeterministicRandom random)
-    {
-        for (int i = indices.Length - 1; i > 0; i--)
-        {
-            int j = random.NextInt32(i + 1);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
     }
 
     /// <summary>The buffers and bookkeeping of one <see cref="Fit"/> call, all allocated up front.</summary>
@@ -157,25 +150,23 @@ public sealed partial class Trainer<TNet>
         private readonly bool _keepsBestParameters;
         private readonly int _batchSize;
         private readonly int _batchesPerEpoch;
-        private readonly float[] _batchFeatures;
-        private readonly float[] _batchTargets;
+        private readonly ITrainingBatches _batches;
         private readonly float[] _gradient;
         private readonly float[] _previousParameters;
         private readonly float[] _output;
         private readonly ClassWeightedGradient<TNet>? _classWeighted;
         private readonly long _start;
 
-        public Run(TrainerOptions options, int trainingCount, bool hasValidation)
+        public Run(TrainerOptions options, ITrainingBatches batches, int batchSize, bool hasValidation)
         {
             _start = Stopwatch.GetTimestamp();
             _options = options;
             int parameterCount = TNet.ParameterCount;
             Optimizer = options.Optimizer ?? new Sgd(parameterCount);
             _metric = options.Metric ?? Evaluation.DefaultMetric(TNet.Description);
-            _batchSize = Math.Min(options.BatchSize, trainingCount);
-            _batchesPerEpoch = (int)(((long)trainingCount + _batchSize - 1) / _batchSize);
-            _batchFeatures = new float[_batchSize * TNet.InputSize];
-            _batchTargets = new float[_batchSize * TNet.OutputSize];
+            _batchSize = batchSize;
+            _batches = batches;
+            _batchesPerEpoch = batches.BatchesPerEpoch;
             _gradient = new float[parameterCount];
             _previousParameters = new float[parameterCount];
             _keepsBestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation;
@@ -186,12 +177,11 @@ public sealed partial class Trainer<TNet>
         /// <summary>The optimizer of the run: the options' one, or a new plain <see cref="Sgd"/>.</summary>
         public Optimizer Optimizer { get; }
 
-        /// <summary>The state of a run that has not started yet.</summary>
-        public TrainingState CreateState(int trainingCount) => new(trainingCount, _options.Epochs, TNet.ParameterCount, _keepsBestParameters);
+        /// <summary>The state of a run that has not started yet, whose batches shuffle <paramref name="order"/> (empty when streamed).</summary>
+        public TrainingState CreateState(int[] order) => new(order, _options.Epochs, TNet.ParameterCount, _keepsBestParameters);
 
         public TrainingResult Execute(
             Span<float> parameters,
-            ITrainingData training,
             ITrainingData? validation,
             IProgress<TrainingProgress>? progress,
             TrainingState state,
@@ -199,25 +189,18 @@ public sealed partial class Trainer<TNet>
             CancellationToken cancellationToken)
         {
             var options = _options;
-            ReadOnlySpan<float> features = training.Features;
-            ReadOnlySpan<float> targets = training.Targets;
-            int count = training.Count;
             var stopping = options.EarlyStopping;
             bool higherIsBetter = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric } && Evaluation.IsHigherBetter(_metric);
             float minDelta = stopping?.MinDelta ?? 0f;
             var checkpoints = options.Checkpoints is { } checkpointOptions ? new CheckpointWriter<TNet>(checkpointOptions, options, validation) : null;
             var history = state.History;
-            int[] order = state.Order;
             bool stoppedEarly = stopping is not null && state.EpochsWithoutImprovement >= stopping.Patience && state.EpochsCompleted < options.Epochs;
             bool cancelled = false;
             long steps = state.Steps;
 
             for (int epoch = state.EpochsCompleted + 1; epoch <= options.Epochs && !cancelled && !stoppedEarly; epoch++)
             {
-                if (options.Shuffle)
-                {
-                    Shuffle(order, ref random);
-                }
+                _batches.BeginEpoch(ref random);
 
                 long epochStart = Stopwatch.GetTimestamp();
                 float learningRate = 0f;
@@ -233,12 +216,11 @@ public sealed partial class Trainer<TNet>
                     }
 
                     learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
-                    int first = batch * _batchSize;
-                    ReadOnlySpan<int> rows = order.AsSpan(first, Math.Min(_batchSize, count - first));
-                    double batchLoss = Step(parameters, features, targets, count, rows, learningRate, steps, epoch, batch + 1);
+                    int size = _batches.Next(out var batchFeatures, out var batchTargets, out var rows);
+                    double batchLoss = Step(parameters, batchFeatures, batchTargets, rows, learningRate, steps, epoch, batch + 1);
                     steps++;
                     lossSum += batchLoss;
-                    samples += rows.Length;
+                    samples += size;
                     if (progress is not null && options.ReportBatches)
                     {
                         progress.Report(new TrainingProgress(
@@ -256,7 +238,7 @@ public sealed partial class Trainer<TNet>
                 double samplesPerSecond = samples / Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
                 float trainingLoss = (float)(lossSum / samples);
                 float? trainingMetric = options.EvaluateTrainingMetric
-                    ? Evaluation.Compute<TNet>(_metric, parameters, features, targets, _output)
+                    ? _batches.Evaluate<TNet>(_metric, parameters, _output)
                     : null;
                 float? validationLoss = null;
                 float? validationMetric = null;
@@ -319,27 +301,21 @@ public sealed partial class Trainer<TNet>
         }
 
         /// <summary>
-        /// One optimizer step on the rows <paramref name="rows"/>: gather them into the batch buffers,
-        /// sum the per-sample gradients (with the dropout mask of step <paramref name="step"/>), update with the sum scaled
-        /// by 1/M. Returns the sum of the samples' losses. Allocation-free.
+        /// One optimizer step on a gathered batch (<paramref name="rows"/> names its samples in the training data): sum the
+        /// per-sample gradients (with the dropout mask of step <paramref name="step"/>), update with the sum scaled by 1/M.
+        /// Returns the sum of the samples' losses. Allocation-free.
         /// </summary>
         private double Step(
             Span<float> parameters,
-            ReadOnlySpan<float> features,
-            ReadOnlySpan<float> targets,
-            int count,
-            ReadOnlySpan<int> rows,
+            ReadOnlySpan<float> batchFeatures,
+            ReadOnlySpan<float> batchTargets,
+            ReadOnlySpan<long> rows,
             float learningRate,
             long step,
             int epoch,
             int batch)
         {
-            int inputSize = TNet.InputSize;
-            int outputSize = TNet.OutputSize;
             int size = rows.Length;
-            Span<float> batchFeatures = _batchFeatures.AsSpan(0, size * inputSize);
-            Span<float> batchTargets = _batchTargets.AsSpan(0, size * outputSize);
-            TrainingData.CopyRows(features, targets, inputSize, outputSize, count, rows, batchFeatures, batchTargets);
 
             // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (Wichmann's), or for a single sample the per-sample
             // kernel, which is as fast there and makes batch size 1 bit-identical to the network's own TrainStep.
@@ -389,7 +365,7 @@ public sealed partial class Trainer<TNet>
         /// After the batch kernel refused a batch: the first sample whose loss is not finite, named by its row in the
         /// training data, with its first non-finite input or target; null when every loss is finite (the deltas were not).
         /// </summary>
-        private static string? NonFiniteSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> batchFeatures, ReadOnlySpan<float> batchTargets, ReadOnlySpan<int> rows)
+        private static string? NonFiniteSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> batchFeatures, ReadOnlySpan<float> batchTargets, ReadOnlySpan<long> rows)
         {
             int inputSize = TNet.InputSize;
             int outputSize = TNet.OutputSize;

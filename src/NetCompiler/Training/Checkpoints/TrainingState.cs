@@ -7,16 +7,14 @@ namespace NetCompiler.Training;
 /// </summary>
 internal sealed class TrainingState
 {
-    /// <summary>The state at the start of a run over <paramref name="trainingCount"/> samples: identity order, no epochs (room for <paramref name="epochs"/>).</summary>
-    public TrainingState(int trainingCount, int epochs, int parameterCount, bool keepsBestParameters)
+    /// <summary>
+    /// The state at the start of a run whose batches shuffle <paramref name="order"/> (the identity order of the training
+    /// samples in memory; empty for streamed data, whose order the reader keeps): no epochs yet (room for <paramref name="epochs"/>).
+    /// </summary>
+    public TrainingState(int[] order, int epochs, int parameterCount, bool keepsBestParameters)
     {
         History = new List<EpochMetrics>(epochs);
-        Order = new int[trainingCount];
-        for (int i = 0; i < trainingCount; i++)
-        {
-            Order[i] = i;
-        }
-
+        Order = order;
         BestParameters = keepsBestParameters ? new float[parameterCount] : null;
     }
 
