@@ -90,6 +90,20 @@ public class StreamedTrainingTests
 
         Assert.StartsWith("TrainerBlobNet: TrainerOptions.ValidationSplit (0.2) does not apply to streamed data", error.Message);
     }
+
+    [Fact]
+    public void AResumableCheckpointIsRefusedForStreamedData()
+    {
+        // The reader's shuffle state is not in a checkpoint, so a streamed run could not resume where it stopped.
+        var net = new TrainerBlobNet(seed: 1);
+        float[] before = net.Parameters.ToArray();
+        var error = Assert.Throws<ArgumentException>(() =>
+            new Trainer<TrainerBlobNet>(new TrainerOptions { Checkpoints = new CheckpointOptions { LatestPath = "latest.ncckpt" } })
+                .FitStreamed(net, new StreamedTrainingData(new NumberedChunks([4, 4], featureCount: 2, targetCount: 3))));
+
+        Assert.StartsWith("TrainerBlobNet: a streamed run cannot be resumed from a checkpoint", error.Message);
+        Assert.Equal(before, net.Parameters.ToArray());
+    }
 }
 
 /// <summary>Training on a file several times larger than the memory the test allows, measured with the GC's count of allocated bytes.</summary>
