@@ -10,7 +10,7 @@ internal static class Crc32
 {
     private const uint ReflectedPolynomial = 0xEDB88320u;
 
-    private static readonly uint[] s_table = CreateTable();
+    private static readonly uint[] s_table = ReflectedCrc.CreateTable(ReflectedPolynomial);
 
     /// <summary>The CRC-32 of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
@@ -19,32 +19,6 @@ internal static class Crc32
     /// Continues a CRC-32: if <paramref name="crc"/> is the CRC-32 of <c>a</c>, returns the CRC-32 of
     /// <c>a</c> followed by <paramref name="data"/>. Start with 0 (the CRC-32 of no bytes).
     /// </summary>
-    public static uint Append(uint crc, ReadOnlySpan<byte> data)
-    {
-        uint[] table = s_table;
-        uint state = ~crc;
-        foreach (byte value in data)
-        {
-            state = table[(byte)(state ^ value)] ^ (state >> 8);
-        }
-
-        return ~state;
-    }
-
-    private static uint[] CreateTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int bit = 0; bit < 8; bit++)
-            {
-                c = (c & 1) != 0 ? ReflectedPolynomial ^ (c >> 1) : c >> 1;
-            }
-
-            table[n] = c;
-        }
-
-        return table;
-    }
+    public static uint Append(uint crc, ReadOnlySpan<byte> data) =>
+        ~ReflectedCrc.Update(s_table, ~crc, data);
 }

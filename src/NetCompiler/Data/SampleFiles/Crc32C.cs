@@ -15,7 +15,7 @@ internal static class Crc32C
 {
     private const uint ReflectedPolynomial = 0x82F63B78u;
 
-    private static readonly uint[] s_table = CreateTable();
+    private static readonly uint[] s_table = Persistence.ReflectedCrc.CreateTable(ReflectedPolynomial);
 
     /// <summary>The CRC-32C of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
@@ -36,29 +36,6 @@ internal static class Crc32C
             data = data[(words.Length * sizeof(ulong))..];
         }
 
-        uint[] table = s_table;
-        foreach (byte value in data)
-        {
-            state = table[(byte)(state ^ value)] ^ (state >> 8);
-        }
-
-        return ~state;
-    }
-
-    private static uint[] CreateTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int bit = 0; bit < 8; bit++)
-            {
-                c = (c & 1) != 0 ? ReflectedPolynomial ^ (c >> 1) : c >> 1;
-            }
-
-            table[n] = c;
-        }
-
-        return table;
+        return ~Persistence.ReflectedCrc.Update(s_table, state, data);
     }
 }
