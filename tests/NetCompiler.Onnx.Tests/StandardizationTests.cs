@@ -175,6 +175,20 @@ public class StandardizationTests
     }
 
     [Fact]
+    public void StatisticsShapedOneByFeaturesAreRead()
+    {
+        // [1, F], as an exporter that keeps the batch axis of a broadcast writes them.
+        var model = Decoded(IrisLike());
+        Replace(model, "preprocess.mean", [1f, 2f, 3f, 4f], 1, 4);
+        Replace(model, "preprocess.std", [0.5f, 1.5f, 2.5f, 3.5f], 1, 4);
+
+        var read = Import(model);
+
+        Assert.Equal([1f, 2f, 3f, 4f], read.Mean);
+        Assert.Equal([0.5f, 1.5f, 2.5f, 3.5f], read.StdDev);
+    }
+
+    [Fact]
     public void AStandardizationAfterAFlattenOfTheInputIsRead()
     {
         // [N, 1, 2, 2] flattened to [N, 4], then standardised, as a model of 2 × 2 images would do.
