@@ -8,7 +8,8 @@ namespace NetCompiler.Generator.Tests;
 /// The graphs PyTorch's TorchScript and dynamo exporters and tf2onnx write for an MLP (<see cref="ExporterGraphs"/>, the
 /// same graphs the ONNX tests run through ONNX Runtime) bake in bit for bit, the dynamo export's side file being an
 /// AdditionalFiles item too; logits need <c>AcceptLogits = true</c> (NC0016 says so), a side file that is not an item
-/// is NC0021, and an <c>AcceptLogits</c> that can change nothing is NC0022.
+/// is NC0021, an <c>AcceptLogits</c> that can change nothing is NC0022, and a graph that standardises its input (which
+/// baked parameters cannot carry) is NC0029.
 /// </summary>
 public sealed class BakedExporterGraphTests
 {
@@ -128,6 +129,39 @@ public sealed class BakedExporterGraphTests
             "NC0021",
             DiagnosticSeverity.Error,
             "The weights file 'Models/mlp.onnx' of the network 'ImageNet' keeps its weights in the side file 'mlp.onnx.data', which is not an AdditionalFiles item; add <AdditionalFiles Include=\"Models/mlp.onnx.data\" /> to the project file next to the model");
+        DiagnosticAssert.GeneratedFileCompilesCleanly(output, "App.ImageNet.g.cs");
+        Assert.DoesNotContain("CreatePretrained", output.Sources["App.ImageNet.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NC0029_WeightsFileStandardizesInput()
+    {
+        // The TorchScript graph with a StandardScaler folded in after the flattening: Sub(x, mean), Div(·, std), then Gemm.
+        var model = NetCompiler.Onnx.OnnxSerializer.Decode(ExporterGraphs.TorchScriptViewMinusOne(MlpWeights.Random([1, 4, 4], Sizes, seed: 10)));
+        var graph = model.Graph!;
+        int gemm = graph.Nodes.FindIndex(n => n.OpType == "Gemm");
+        string flattened = graph.Nodes[gemm].Inputs[0];
+        graph.Initializers.Add(NetCompiler.Onnx.OnnxTensor.FromFloatsRaw("scaler.mean", [.. Enumerable.Range(0, 16).Select(i => i * 0.5f)], 16));
+        graph.Initializers.Add(NetCompiler.Onnx.OnnxTensor.FromFloatsRaw("scaler.scale", [.. Enumerable.Range(0, 16).Select(i => 1f + i)], 16));
+        graph.Nodes.InsertRange(gemm, [
+            new NetCompiler.Onnx.OnnxNode("Sub", "/scaler/Sub", [flattened, "scaler.mean"], ["/scaler/Sub_output_0"]),
+            new NetCompiler.Onnx.OnnxNode("Div", "/scaler/Div", ["/scaler/Sub_output_0", "scaler.scale"], ["/scaler/Div_output_0"]),
+        ]);
+        graph.Nodes[gemm + 2].Inputs[0] = "/scaler/Div_output_0";
+        using var directory = new TemporaryDirectory();
+        string path = directory.File("Models/scaled.onnx");
+        File.WriteAllBytes(path, NetCompiler.Onnx.OnnxSerializer.Encode(model));
+        var (source, span) = SpanMarkup.ParseSingle(Network("[|Weights = \"Models/scaled.onnx\"|], AcceptLogits = true"));
+
+        var output = WeightsHarness.Run([path], source);
+
+        DiagnosticAssert.SingleDiagnostic(
+            output,
+            source,
+            span,
+            "NC0029",
+            DiagnosticSeverity.Error,
+            "The weights file 'Models/scaled.onnx' of the network 'ImageNet' standardises its 16 input features (Sub, then Div) before the first dense layer, which baked-in parameters cannot carry; load it at run time with OnnxImporter.Load(net, path, out Standardizer? standardizer), or export the model without its preprocessing");
         DiagnosticAssert.GeneratedFileCompilesCleanly(output, "App.ImageNet.g.cs");
         Assert.DoesNotContain("CreatePretrained", output.Sources["App.ImageNet.g.cs"], StringComparison.Ordinal);
     }

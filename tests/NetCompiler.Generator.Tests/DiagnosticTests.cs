@@ -434,6 +434,22 @@ public sealed class DiagnosticTests
             "The network 'Net' cannot declare a method 'Forward', because NetCompiler generates a public member of that name with the same parameter types (System.ReadOnlySpan<float>, System.ReadOnlySpan<float>, System.Span<float>); rename or remove it (the generated members are listed in the README)"
         },
         {
+            "method with the parameters of a generated dropout overload",
+            """
+            using System;
+            using NetCompiler;
+            [Network(Inputs = 4)]
+            [Dense(5, Activation.Tanh)]
+            [Dropout(0.5)]
+            [Dense(3)]
+            public partial class Net
+            {
+                public static float [|AccumulateGradientBatch|](ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout) => 0f;
+            }
+            """,
+            "The network 'Net' cannot declare a method 'AccumulateGradientBatch', because NetCompiler generates a public member of that name with the same parameter types (System.ReadOnlySpan<float>, System.ReadOnlySpan<float>, System.ReadOnlySpan<float>, System.Span<float>, NetCompiler.DropoutMask); rename or remove it (the generated members are listed in the README)"
+        },
+        {
             "constructor with the parameters of a generated one",
             """
             using NetCompiler;

@@ -60,6 +60,29 @@ public sealed class GeneratedShapeTests(Xunit.Abstractions.ITestOutputHelper log
             m => Assert.True(m.DeclaredAccessibility == Accessibility.Public || m.Name.StartsWith("get_", StringComparison.Ordinal), $"{m.Name} is not public"));
     }
 
+    [Theory]
+    [InlineData("[Network(Inputs = 4)] [Dense(5, Activation.Tanh)] [Dense(3)]", false)]
+    [InlineData("[Network(Inputs = 4)] [Dense(5, Activation.Tanh)] [Dropout(0.5)] [Dense(3)]", true)]
+    public void EveryGeneratedPublicMethodIsListedWithItsParameterTypes(string attributes, bool hasDropout)
+    {
+        var output = GeneratorHarness.Run(Source("Listed", attributes));
+        var type = output.OutputCompilation.GetTypeByMetadataName("Shapes.Listed")!;
+        var methods = type.GetMembers().OfType<IMethodSymbol>()
+            .Where(m => !m.IsImplicitlyDeclared && m.DeclaredAccessibility == Accessibility.Public && m.MethodKind is MethodKind.Ordinary or MethodKind.Constructor)
+            .ToList();
+        Assert.Equal(hasDropout ? 2 : 0, methods.Count(m => m.Parameters.Any(p => p.Type.Name == "DropoutMask")));
+
+        foreach (var method in methods)
+        {
+            string name = method.MethodKind == MethodKind.Constructor ? ".ctor" : method.Name;
+            string[] parameters = [.. method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))];
+            var listed = NetCompiler.Generator.Model.GeneratedMembers.SignaturesOf(name, hasDropout);
+            Assert.True(
+                listed is not null && listed.Any(signature => signature.SequenceEqual(parameters)),
+                $"{name}({string.Join(", ", parameters)}) is generated but not in GeneratedMembers, so NC0019 would miss a user member that clashes with it.");
+        }
+    }
+
     [Fact]
     public void TheReadmesReservedNamesAreTheGeneratedPublicMembers()
     {

@@ -167,9 +167,15 @@ internal static class DiagnosticDescriptors
         "The network '{0}' declares two [Dropout] attributes after layer {1}; keep one (two dropouts in a row act as one with a higher rate)",
         "Each hidden layer can be followed by one [Dropout]. Two in a row act as a single dropout with the rate 1 - (1 - p1)(1 - p2); write that one instead.");
 
+    public static readonly DiagnosticDescriptor WeightsFileStandardizesInput = Error(
+        "NC0029",
+        "ONNX weights file standardises its input",
+        "The weights file '{1}' of the network '{0}' standardises its {2} input features (Sub, then Div) before the first dense layer, which baked-in parameters cannot carry; load it at run time with OnnxImporter.Load(net, path, out Standardizer? standardizer), or export the model without its preprocessing",
+        "An ONNX model written by OnnxExporter.Export(net, path, standardizer), or by an exporter that folds a StandardScaler into the graph, starts with Sub(x, mean) then Div(·, std). The parameters a network bakes in are only its dense layers' weights and biases, so baking such a model would silently drop the preprocessing and the network would compute something else on the same raw inputs. Load the model at run time with OnnxImporter.Load(net, path, out Standardizer? standardizer) and standardise the inputs with standardizer.Transform, or bake a model exported without the preprocessing and ship the standardiser in a .ncnet file (ModelFile.Save(net, path, standardizer)). The network is still generated, without CreatePretrained() and PretrainedParameters.");
+
     /// <summary>
     /// What <see cref="NetworkDeclarationAnalyzer"/> reports: everything about the declaration itself. The generator
-    /// reports the rest (NC0013 to NC0018 and NC0021), which needs the weights files.
+    /// reports the rest (NC0013 to NC0018, NC0021 and NC0029), which needs the weights files.
     /// </summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> Declaration = ImmutableArray.Create(
         NetworkClassNotPartial, UnsupportedNetworkType, NoLayers, InvalidInputSize, InvalidLayerSize, SoftmaxOnHiddenLayer,

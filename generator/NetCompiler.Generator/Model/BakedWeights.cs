@@ -43,6 +43,7 @@ internal sealed record WeightsFileTopology(int InputSize, LossKind? Loss, Equata
 /// <param name="SideFiles">The side files (external data) an ONNX model keeps its weights in, as locations relative to it; empty for none.</param>
 /// <param name="PendingModel">The bytes of an ONNX model that waits for its <paramref name="SideFiles"/>; empty otherwise.</param>
 /// <param name="MissingSideFile">A side file that is not an AdditionalFiles item (NC0021), or null.</param>
+/// <param name="StandardizedFeatures">How many input features an ONNX graph standardises before its first dense layer (NC0029); 0 for none.</param>
 internal sealed record WeightsFile(
     string Path,
     WeightsFormat Format,
@@ -52,7 +53,8 @@ internal sealed record WeightsFile(
     uint Checksum,
     EquatableArray<string> SideFiles = default,
     EquatableArray<byte> PendingModel = default,
-    string? MissingSideFile = null)
+    string? MissingSideFile = null,
+    int StandardizedFeatures = 0)
 {
     public static WeightsFile Failed(string path, WeightsFormat format, string error) =>
         new(path, format, error, null, EquatableArray<uint>.Empty, 0);
@@ -60,6 +62,10 @@ internal sealed record WeightsFile(
     /// <summary>An ONNX model whose weights are in <paramref name="sideFiles"/>, read once those AdditionalFiles items are.</summary>
     public static WeightsFile AwaitingSideFiles(string path, IEnumerable<string> sideFiles, byte[] model) =>
         new(path, WeightsFormat.Onnx, null, null, EquatableArray<uint>.Empty, 0, new EquatableArray<string>(sideFiles), new EquatableArray<byte>(model));
+
+    /// <summary>An ONNX model that standardises its <paramref name="features"/> input features before the first dense layer (NC0029).</summary>
+    public static WeightsFile Standardized(string path, int features) =>
+        new(path, WeightsFormat.Onnx, null, null, EquatableArray<uint>.Empty, 0, StandardizedFeatures: features);
 
     /// <summary>Compares the checksums before the parameters, so two different files rarely cost a full comparison.</summary>
     public bool Equals(WeightsFile? other) =>
@@ -69,6 +75,7 @@ internal sealed record WeightsFile(
         && Format == other.Format
         && Error == other.Error
         && MissingSideFile == other.MissingSideFile
+        && StandardizedFeatures == other.StandardizedFeatures
         && Equals(Topology, other.Topology)
         && SideFiles.Equals(other.SideFiles)
         && ParameterBits.Equals(other.ParameterBits)
@@ -99,6 +106,10 @@ internal sealed record SideFile(string Path, EquatableArray<byte> Bytes, string?
 /// <param name="ParameterBits">The parameters' IEEE-754 bit patterns, as many as the network has parameters.</param>
 internal sealed record BakedWeights(string FileName, WeightsFormat Format, string Origin, uint Checksum, EquatableArray<uint> ParameterBits)
 {
+    /// <summary>An ONNX model that standardises its <paramref name="features"/> input features before the first dense layer (NC0029).</summary>
+    public static WeightsFile Standardized(string path, int features) =>
+        new(path, WeightsFormat.Onnx, null, null, EquatableArray<uint>.Empty, 0, StandardizedFeatures: features);
+
     /// <summary>Compares the checksums before the parameters.</summary>
     public bool Equals(BakedWeights? other) =>
         other is not null

@@ -13,6 +13,7 @@ internal static class GeneratedMembers
 {
     private const string ReadOnlySpan = "System.ReadOnlySpan<float>";
     private const string Span = "System.Span<float>";
+    private const string DropoutMask = "NetCompiler.DropoutMask";
 
     /// <summary>The constants, properties and methods the generator adds to every network, by name.</summary>
     public static readonly string[] Names =
@@ -48,6 +49,25 @@ internal static class GeneratedMembers
         ["TrainStepBatchDataParallel"] = [[Span, ReadOnlySpan, ReadOnlySpan, "float"]],
         ["CreatePretrained"] = [[]],
     };
+
+    /// <summary>The methods added to a network with a <c>[Dropout]</c>: the gradient overloads that take the dropout mask the Trainer draws.</summary>
+    public static readonly IReadOnlyDictionary<string, string[][]> DropoutMethodSignatures = new Dictionary<string, string[][]>
+    {
+        ["AccumulateGradient"] = [[ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span, DropoutMask]],
+        ["AccumulateGradientBatch"] = [[ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span, DropoutMask]],
+    };
+
+    /// <summary>The parameter types of the generated overloads of <paramref name="name"/>, with the dropout ones when the network has a <c>[Dropout]</c>; null for a name that is not a generated method.</summary>
+    public static IEnumerable<string[]>? SignaturesOf(string name, bool hasDropout)
+    {
+        bool generated = MethodSignatures.TryGetValue(name, out var signatures);
+        if (hasDropout && DropoutMethodSignatures.TryGetValue(name, out var dropout))
+        {
+            return generated ? signatures.Concat(dropout) : dropout;
+        }
+
+        return generated ? signatures : null;
+    }
 
     /// <summary>Every member name the generator adds to a network of <paramref name="layers"/> layers.</summary>
     public static HashSet<string> NamesFor(int layers, bool pretrained)

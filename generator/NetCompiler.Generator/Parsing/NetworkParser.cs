@@ -219,7 +219,7 @@ internal static class NetworkParser
             CheckSizes(name, inputSize, layers, classLocation, diagnostics);
             if (unsupported is null)
             {
-                CheckGeneratedMemberClashes(type, name, GeneratedMembers.NamesFor(layers.Count, pretrained: weightsFile is not null), classLocation, diagnostics);
+                CheckGeneratedMemberClashes(type, name, GeneratedMembers.NamesFor(layers.Count, pretrained: weightsFile is not null), layers.Any(l => l.Dropout > 0f), classLocation, diagnostics);
             }
         }
 
@@ -348,7 +348,7 @@ internal static class NetworkParser
     /// or for a method or constructor the same parameter types), and a class named like a generated member (NC0020).
     /// An overload with other parameter types does not clash.
     /// </summary>
-    private static void CheckGeneratedMemberClashes(INamedTypeSymbol type, string name, HashSet<string> generated, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics)
+    private static void CheckGeneratedMemberClashes(INamedTypeSymbol type, string name, HashSet<string> generated, bool hasDropout, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics)
     {
         if (generated.Contains(name))
         {
@@ -379,7 +379,7 @@ internal static class NetworkParser
             }
 
             string detail = string.Empty;
-            if (member is IMethodSymbol method && GeneratedMembers.MethodSignatures.TryGetValue(memberName, out var signatures))
+            if (member is IMethodSymbol method && GeneratedMembers.SignaturesOf(memberName, hasDropout) is { } signatures)
             {
                 string[] parameters = [.. method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))];
                 if (!signatures.Any(signature => signature.SequenceEqual(parameters)))

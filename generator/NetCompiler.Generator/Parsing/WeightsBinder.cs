@@ -76,6 +76,12 @@ internal static class WeightsBinder
             return null;
         }
 
+        if (file.StandardizedFeatures > 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileStandardizesInput, location, network, name, Invariant($"{file.StandardizedFeatures}")));
+            return null;
+        }
+
         if (file.Error is not null || file.Topology is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileUnreadable, location, network, name, file.Error ?? "it holds no topology"));

@@ -237,8 +237,14 @@ internal static class WeightsFileReader
 
     private static WeightsFile FromOnnx(string path, OnnxModel model)
     {
-        var layers = OnnxMlpReader.Read(model);
+        var mlp = OnnxMlpReader.Read(model);
+        if (mlp.Standardization is { } standardization)
+        {
+            // Baked parameters cannot carry the graph's preprocessing: NC0029 says so rather than drop it.
+            return WeightsFile.Standardized(path, standardization.Mean.Length);
+        }
 
+        var layers = mlp.Layers;
         long count = layers.Sum(l => ((long)l.Size * l.InputSize) + l.Size);
         if (count > int.MaxValue)
         {

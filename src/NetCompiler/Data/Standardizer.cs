@@ -59,6 +59,9 @@ public sealed class Standardizer
     /// <summary>The (population) standard deviation of each feature; 0 for a constant feature.</summary>
     public IReadOnlyList<float> StdDev => _stdDev.AsReadOnly();
 
+    /// <summary>What each feature is divided by: its standard deviation, or 1 for a constant feature (the ONNX export's <c>Div</c>).</summary>
+    internal ReadOnlySpan<float> Divisors => _divisor;
+
     /// <summary>Computes the statistics of <paramref name="data"/>'s features (typically the training split).</summary>
     public static Standardizer Fit(Dataset data)
     {

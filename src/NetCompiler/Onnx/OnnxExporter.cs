@@ -1,3 +1,4 @@
+using NetCompiler.Data;
 using NetCompiler.Kernels;
 
 namespace NetCompiler.Onnx;
@@ -15,6 +16,10 @@ namespace NetCompiler.Onnx;
 /// in the order <see cref="Activations.GELU(float)"/> does;</item>
 /// <item>Identity as no node at all.</item>
 /// </list>
+/// With a <see cref="Standardizer"/>, the model starts with the preprocessing it stands for, <c>Sub(input, mean)</c> then
+/// <c>Div(·, std)</c> (initializers <c>preprocess.mean</c> and <c>preprocess.std</c>, <c>[InputSize]</c>; a constant
+/// feature, whose standard deviation is 0, is divided by 1 as <see cref="Standardizer.Transform(ReadOnlySpan{float}, Span{float})"/>
+/// does), so it takes raw inputs: ONNX Runtime on raw inputs computes <c>Forward</c> of the standardised ones.
 /// </summary>
 /// <example>
 /// <code>
@@ -57,9 +62,53 @@ public static class OnnxExporter
         File.WriteAllBytes(path, OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters)));
     }
 
-    /// <summary>The ONNX model of a network with <paramref name="parameters"/> laid out as <paramref name="description"/> says.</summary>
-    internal static OnnxModel BuildModel(NetworkDescription description, ReadOnlySpan<float> parameters)
+    /// <summary>
+    /// Writes <paramref name="net"/> as an ONNX model to <paramref name="stream"/>, with the preprocessing of its inputs,
+    /// <paramref name="standardizer"/>, as <c>Sub</c>/<c>Div</c> nodes before the first <c>Gemm</c> (none when null).
+    /// </summary>
+    /// <exception cref="ArgumentException">The standardiser's feature count is not the network's <c>InputSize</c>.</exception>
+    public static void Export<TNet>(TNet net, Stream stream, Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet>
     {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters, standardizer)));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="net"/> as an ONNX model to the file <paramref name="path"/> (created or overwritten), with the
+    /// preprocessing of its inputs, <paramref name="standardizer"/>, as <c>Sub</c>/<c>Div</c> nodes before the first <c>Gemm</c>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var standardizer = Standardizer.Fit(train);
+    /// // ... train on standardizer.Transform(train) ...
+    /// OnnxExporter.Export(net, "iris.onnx", standardizer);  // the model takes raw measurements
+    /// </code>
+    /// </example>
+    /// <exception cref="ArgumentException">The standardiser's feature count is not the network's <c>InputSize</c>.</exception>
+    public static void Export<TNet>(TNet net, string path, Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] model = OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters, standardizer));
+        File.WriteAllBytes(path, model);
+    }
+
+    /// <summary>
+    /// The ONNX model of a network with <paramref name="parameters"/> laid out as <paramref name="description"/> says,
+    /// its input standardised by <paramref name="standardizer"/> first when there is one.
+    /// </summary>
+    internal static OnnxModel BuildModel(NetworkDescription description, ReadOnlySpan<float> parameters, Standardizer? standardizer = null)
+    {
+        if (standardizer is not null && standardizer.FeatureCount != description.InputSize)
+        {
+            throw new ArgumentException(
+                $"{description.Name}: the standardizer has {standardizer.FeatureCount} features but the network takes {description.InputSize} inputs (InputSize).",
+                nameof(standardizer));
+        }
+
         if (parameters.Length != description.ParameterCount)
         {
             throw new ArgumentException(
@@ -72,7 +121,7 @@ public static class OnnxExporter
         graph.Outputs.Add(OnnxValueInfo.Tensor(OutputName, OnnxDataType.Float, BatchDimension, description.OutputSize));
         var builder = new GraphBuilder(graph);
 
-        string previous = InputName;
+        string previous = standardizer is null ? InputName : AddStandardization(builder, standardizer);
         for (int index = 0; index < description.Layers.Length; index++)
         {
             var layer = description.Layers[index];
@@ -99,6 +148,17 @@ public static class OnnxExporter
         };
         model.OperatorSets.Add(new OnnxOperatorSet(string.Empty, OpsetVersion));
         return model;
+    }
+
+    /// <summary><c>x' = (x − mean) / std</c> per feature, as <see cref="Standardizer.Transform(ReadOnlySpan{float}, Span{float})"/> computes it; returns x'.</summary>
+    private static string AddStandardization(GraphBuilder builder, Standardizer standardizer)
+    {
+        float[] mean = [.. standardizer.Mean];
+        string meanName = builder.Initializer("preprocess.mean", mean, mean.Length);
+        string stdName = builder.Initializer("preprocess.std", standardizer.Divisors, mean.Length);
+        builder.Node("Sub", "preprocess/Sub", [InputName, meanName], "preprocess.centred");
+        builder.Node("Div", "preprocess/Div", ["preprocess.centred", stdName], "preprocess.standardized");
+        return "preprocess.standardized";
     }
 
     private static void AddActivation(GraphBuilder builder, Activation activation, string prefix, string z, string a)

@@ -1,3 +1,5 @@
+using NetCompiler.Data;
+
 namespace NetCompiler.Onnx;
 
 /// <summary>
@@ -25,6 +27,10 @@ namespace NetCompiler.Onnx;
 /// and <c>Softmax</c> over the last axis. A model that ends in logits (as PyTorch classifiers trained with
 /// <c>CrossEntropyLoss</c> or <c>BCEWithLogitsLoss</c> do) loads into a network whose output layer is Softmax or Sigmoid
 /// only with <see cref="OnnxImportOptions.AcceptLogits"/>.</para>
+/// <para>Before the first dense layer the graph may standardise each feature, <c>Sub(x, mean)</c> then <c>Div(·, std)</c>
+/// (or <c>Mul(·, 1 / std)</c>), constants with one value per feature, as <see cref="OnnxExporter.Export{TNet}(TNet, string, Standardizer?)"/>
+/// writes it: the overloads with an <c>out Standardizer?</c> give it back, and the others refuse such a graph rather than
+/// drop its preprocessing. Any other arithmetic on the input is refused.</para>
 /// <para>The layers found are compared with the network's <see cref="INeuralNetwork{TSelf}.Description"/>;
 /// any difference throws <see cref="OnnxModelMismatchException"/> listing all of them. Data that is
 /// not such a model throws <see cref="InvalidDataException"/> (with the byte offset for malformed
@@ -69,7 +75,7 @@ public static class OnnxImporter
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = ReadModel(stream);
-        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), sideFiles: null, options ?? new OnnxImportOptions());
+        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), sideFiles: null, options ?? new OnnxImportOptions(), wantsStandardizer: false);
     }
 
     /// <summary>
@@ -88,7 +94,47 @@ public static class OnnxImporter
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         using var buffer = ReadModel(file);
-        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), new OnnxSideFileFolder(path), options ?? new OnnxImportOptions());
+        Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), new OnnxSideFileFolder(path), options ?? new OnnxImportOptions(), wantsStandardizer: false);
+    }
+
+    /// <summary>
+    /// Reads an ONNX model from <paramref name="stream"/> (to its end), loads its weights into <paramref name="net"/> and gives
+    /// back the standardisation the graph applies to its input before the first dense layer (<c>Sub</c> then <c>Div</c>, as
+    /// <see cref="OnnxExporter.Export{TNet}(TNet, Stream, Standardizer?)"/> writes it), or null when it applies none.
+    /// </summary>
+    /// <param name="net">The network that receives the weights.</param>
+    /// <param name="stream">The model. A model whose weights are in a side file (external data) must be loaded from its file instead.</param>
+    /// <param name="standardizer">The graph's input standardisation; apply its <see cref="Standardizer.Transform(ReadOnlySpan{float}, Span{float})"/> to raw inputs before <c>Forward</c>.</param>
+    /// <param name="options">What to accept beyond an exact match, e.g. <see cref="OnnxImportOptions.AcceptLogits"/>; null for the defaults.</param>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers (with, optionally, a per-feature standardisation of its input), keeps weights in a side file, or exceeds a bound.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet>(TNet net, Stream stream, out Standardizer? standardizer, OnnxImportOptions? options = null)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = ReadModel(stream);
+        standardizer = Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), sideFiles: null, options ?? new OnnxImportOptions(), wantsStandardizer: true);
+    }
+
+    /// <summary>
+    /// Reads the ONNX model in the file <paramref name="path"/>, loads its weights into <paramref name="net"/> and gives back
+    /// the standardisation the graph applies to its input before the first dense layer, or null when it applies none.
+    /// </summary>
+    /// <param name="net">The network that receives the weights.</param>
+    /// <param name="path">The <c>.onnx</c> file.</param>
+    /// <param name="standardizer">The graph's input standardisation; apply its <see cref="Standardizer.Transform(ReadOnlySpan{float}, Span{float})"/> to raw inputs before <c>Forward</c>.</param>
+    /// <param name="options">What to accept beyond an exact match, e.g. <see cref="OnnxImportOptions.AcceptLogits"/>; null for the defaults.</param>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers (with, optionally, a per-feature standardisation of its input), names a side file that is missing, outside the model's folder or too short, or exceeds a bound.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet>(TNet net, string path, out Standardizer? standardizer, OnnxImportOptions? options = null)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var buffer = ReadModel(file);
+        standardizer = Load(net, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), new OnnxSideFileFolder(path), options ?? new OnnxImportOptions(), wantsStandardizer: true);
     }
 
     /// <summary>The rest of <paramref name="stream"/>, or <see cref="InvalidDataException"/> as soon as it proves longer than <see cref="MaxModelBytes"/>.</summary>
@@ -120,14 +166,28 @@ public static class OnnxImporter
     private static InvalidDataException TooLong(string length) =>
         new($"Cannot read the ONNX model as a NetCompiler network: The ONNX model is {length} long; NetCompiler reads models of at most {MaxModelBytes} bytes (OnnxImporter.MaxModelBytes).");
 
-    private static void Load<TNet>(TNet net, ReadOnlySpan<byte> data, OnnxSideFiles? sideFiles, OnnxImportOptions options)
+    /// <summary>
+    /// Reads the model, checks it against <typeparamref name="TNet"/> and only then writes the parameters. A graph that
+    /// standardises its input is refused when the caller did not ask for the standardiser (<paramref name="wantsStandardizer"/>),
+    /// so the preprocessing is never silently dropped.
+    /// </summary>
+    private static Standardizer? Load<TNet>(TNet net, ReadOnlySpan<byte> data, OnnxSideFiles? sideFiles, OnnxImportOptions options, bool wantsStandardizer)
         where TNet : class, INeuralNetwork<TNet>
     {
         var model = OnnxSerializer.Decode(data);
         OnnxExternalData.Resolve(model, sideFiles);
-        var layers = OnnxMlpReader.Read(model);
-        float[] parameters = Arrange(TNet.Description, layers, options);
+        var mlp = OnnxMlpReader.Read(model);
+        float[] parameters = Arrange(TNet.Description, mlp.Layers, options);
+        if (mlp.Standardization is { } standardization && !wantsStandardizer)
+        {
+            throw new InvalidDataException(
+                $"The ONNX model standardises its {standardization.Mean.Length} input features (Sub, then Div) before the first dense layer, and {TNet.Description.Name} would compute something else on the same inputs without it; load it with OnnxImporter.Load(net, path, out Standardizer? standardizer, options) and apply standardizer.Transform to the inputs before Forward.");
+        }
+
+        // Sub(x, mean) then Div(·, d) is exactly Standardizer(mean, d).Transform: a divisor is a positive standard deviation.
+        var standardizer = mlp.Standardization is { } s ? new Standardizer(s.Mean, s.Divisor) : null;
         parameters.CopyTo(net.Parameters);
+        return standardizer;
     }
 
     /// <summary>The parameter buffer of <paramref name="description"/> filled from <paramref name="layers"/>, or a mismatch listing every difference.</summary>

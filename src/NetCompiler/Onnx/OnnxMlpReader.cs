@@ -6,13 +6,24 @@ namespace NetCompiler.Onnx;
 internal sealed record OnnxDenseLayer(int InputSize, int Size, float[] Weights, float[] Bias, OnnxActivation Activation);
 
 /// <summary>
+/// The per-feature standardisation a graph applies to its input before the first dense layer,
+/// <c>x' = (x − Mean) / Divisor</c> (<c>Sub</c> then <c>Div</c>, or <c>Mul</c> by the reciprocals), one value per feature.
+/// </summary>
+internal sealed record OnnxStandardization(float[] Mean, float[] Divisor);
+
+/// <summary>What an ONNX graph of a multilayer perceptron holds: its dense layers and the standardisation of its input, if any.</summary>
+internal sealed record OnnxMlp(IReadOnlyList<OnnxDenseLayer> Layers, OnnxStandardization? Standardization);
+
+/// <summary>
 /// Reads an ONNX graph as a chain of dense layers, the way PyTorch and Keras (tf2onnx) export an MLP:
 /// from the graph's input, flattened to <c>[batch, features]</c> if it has more axes (<c>Flatten</c>, or a
 /// <c>Reshape</c> whose target <see cref="ShapeArithmetic"/> evaluates), per layer either <c>Gemm</c> (weights
 /// <c>[out, in]</c> with <c>transB = 1</c>, or <c>[in, out]</c> without; alpha = beta = 1) or <c>MatMul</c> (weights
 /// <c>[in, out]</c>) then <c>Add</c> (bias), then the activation: element-wise nodes (see <see cref="ElementwiseActivation"/>)
 /// and/or a <c>Softmax</c> over the last axis. <c>Identity</c>, inference <c>Dropout</c>, <c>Cast</c> to float and
-/// <c>Flatten(axis = 1)</c> pass through. Weights are initializers, <c>Constant</c> nodes or <c>Transpose(W)</c> of one
+/// <c>Flatten(axis = 1)</c> pass through. Before the first layer, a per-feature standardisation <c>Sub(x, mean)</c> then
+/// <c>Div(·, std)</c> (or <c>Mul(·, 1 / std)</c>), each constant with one value per feature, is read as an
+/// <see cref="OnnxStandardization"/>. Weights are initializers, <c>Constant</c> nodes or <c>Transpose(W)</c> of one
 /// (external data is read before, by <see cref="OnnxExternalData"/>). Anything else throws
 /// <see cref="InvalidDataException"/> naming the node.
 /// </summary>
@@ -129,8 +140,8 @@ internal sealed class OnnxMlpReader
         return OnnxTensor.FromFloatsRaw(node.Outputs[0], Transpose(matrix.ToFloats(), rows, columns), columns, rows);
     }
 
-    /// <summary>The dense layers of <paramref name="model"/>'s graph, input side first.</summary>
-    public static IReadOnlyList<OnnxDenseLayer> Read(OnnxModel model)
+    /// <summary>The dense layers of <paramref name="model"/>'s graph, input side first, and the standardisation of its input.</summary>
+    public static OnnxMlp Read(OnnxModel model)
     {
         var graph = model.Graph ?? throw Invalid("The data holds no ONNX graph (ModelProto.graph is missing); it is not an ONNX model, or it is cut short.");
         var opset = model.OperatorSets.LastOrDefault(s => s.Domain is "" or "ai.onnx")
@@ -138,7 +149,7 @@ internal sealed class OnnxMlpReader
         return new OnnxMlpReader(graph, opset.Version).ReadLayers();
     }
 
-    private IReadOnlyList<OnnxDenseLayer> ReadLayers()
+    private OnnxMlp ReadLayers()
     {
         var inputs = _graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
@@ -152,7 +163,8 @@ internal sealed class OnnxMlpReader
         }
 
         var (flattened, declaredFeatures) = ReadInput(inputs[0]);
-        var (preprocessing, current) = ReadElementwise(flattened, "the input");
+        var (standardization, standardized) = ReadStandardization(flattened, declaredFeatures);
+        var (preprocessing, current) = ReadElementwise(standardized, "the input");
         if (preprocessing.Match != Activation.Identity)
         {
             throw Invalid($"The graph transforms its input ({preprocessing.Description}) before the first dense layer; a NetCompiler network starts with a dense layer.");
@@ -202,7 +214,99 @@ internal sealed class OnnxMlpReader
             throw Invalid($"The graph has no dense layer: its input '{inputs[0].Name}' is its output.");
         }
 
-        return layers;
+        if (standardization is not null && standardization.Mean.Length != layers[0].InputSize)
+        {
+            throw Invalid($"The graph standardises {standardization.Mean.Length} features before the first dense layer, which reads {layers[0].InputSize}; a standardisation has one mean and one standard deviation per feature.");
+        }
+
+        return new OnnxMlp(layers, standardization);
+    }
+
+    /// <summary>
+    /// The per-feature standardisation of the input, <c>Sub(x, mean)</c> then <c>Div(·, std)</c> or <c>Mul(·, 1 / std)</c>
+    /// with constants of one value per feature (shape <c>[F]</c> or <c>[1, F]</c>), and the tensor after it; or null and
+    /// <paramref name="input"/> when the input goes on without one. A <c>Sub</c> or <c>Div</c> of the input by a per-feature
+    /// constant that is not such a standardisation (wrong length, the input as the second operand, a <c>Sub</c> without the
+    /// division, a standard deviation that is not positive and finite) is refused.
+    /// </summary>
+    private (OnnxStandardization? Standardization, string Output) ReadStandardization(string input, int? declaredFeatures)
+    {
+        if (_graphOutputs.Contains(input) || ConsumersOf(input) is not [{ IsDefaultDomain: true, OpType: "Sub" or "Div" or "Mul" } sub] || sub.Inputs.Count != 2
+            || sub.Inputs.Count(i => i == input) != 1 || !_constants.TryGetValue(sub.Inputs[sub.Inputs[0] == input ? 1 : 0], out var meanTensor)
+            || !IsPerFeature(meanTensor, declaredFeatures))
+        {
+            return (null, input);
+        }
+
+        if (declaredFeatures is int features && meanTensor.ElementCount() != features)
+        {
+            throw Invalid($"{Capitalize(Describe(sub))} combines the input, which has {features} features, with the constant '{meanTensor.Name}' of the shape {Shape(meanTensor.Dims)} before the first dense layer; a standardisation has one mean and one standard deviation per feature.");
+        }
+
+        const string Expected = "NetCompiler reads a standardisation of the input as Sub(input, mean) then Div(·, std) (or Mul(·, 1 / std)), one mean and one standard deviation per feature";
+        if (sub.OpType != "Sub" || sub.Inputs[0] != input)
+        {
+            throw Invalid($"{Capitalize(Describe(sub))} combines the input with the per-feature constant '{meanTensor.Name}' before the first dense layer ({ElementwiseActivation.Describe(sub)} with the input as operand {(sub.Inputs[0] == input ? 1 : 2)}); {Expected}.");
+        }
+
+        float[] mean = PerFeature(meanTensor, sub, "mean");
+        string centred = OutputOf(sub, "the Sub of the input standardisation");
+        if (_graphOutputs.Contains(centred) || ConsumersOf(centred) is not [{ IsDefaultDomain: true, OpType: "Div" or "Mul" } scale] || scale.Inputs.Count != 2
+            || scale.Inputs[0] != centred || scale.Inputs[1] == centred || !_constants.TryGetValue(scale.Inputs[1], out var scaleTensor))
+        {
+            string next = _graphOutputs.Contains(centred) ? "is the graph output" : $"goes to {Display(ConsumersOf(centred))}";
+            throw Invalid($"{Capitalize(Describe(sub))} subtracts the per-feature constant '{meanTensor.Name}' from the input, and its result {next} instead of a Div (or Mul) by a per-feature constant; {Expected}.");
+        }
+
+        if (scaleTensor.ElementCount() != mean.Length)
+        {
+            throw Invalid($"{Capitalize(Describe(scale))} scales the centred input by '{scaleTensor.Name}', which has the shape {Shape(scaleTensor.Dims)}, but the mean '{meanTensor.Name}' has {mean.Length} values; {Expected}.");
+        }
+
+        float[] factors = PerFeature(scaleTensor, scale, scale.OpType == "Div" ? "standard deviation" : "reciprocal of the standard deviation");
+        var divisor = new float[factors.Length];
+        for (int i = 0; i < factors.Length; i++)
+        {
+            divisor[i] = scale.OpType == "Div" ? factors[i] : 1f / factors[i];
+            if (!(divisor[i] > 0 && !float.IsInfinity(divisor[i])))
+            {
+                throw Invalid(string.Format(CultureInfo.InvariantCulture, "{0} {1} feature {2} by {3:R}; a standardisation divides each feature by a positive, finite standard deviation.", Capitalize(Describe(scale)), scale.OpType == "Div" ? "divides" : "multiplies", i, factors[i]));
+            }
+        }
+
+        return (new OnnxStandardization(mean, divisor), OutputOf(scale, "the Div of the input standardisation"));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="tensor"/> is a float constant meant per feature: more than one value, or exactly as many as
+    /// the input's features (a one-element constant for more features is a scalar, read as part of an activation).
+    /// </summary>
+    private static bool IsPerFeature(OnnxTensor tensor, int? declaredFeatures) =>
+        tensor.DataType == (int)OnnxDataType.Float && (tensor.ElementCount() > 1 || tensor.ElementCount() == declaredFeatures);
+
+    /// <summary>The values of a per-feature constant, after checking its shape is <c>[F]</c> or <c>[1, F]</c> and its values finite.</summary>
+    private static float[] PerFeature(OnnxTensor tensor, OnnxNode node, string role)
+    {
+        long count = tensor.ElementCount();
+        bool shapeFits = tensor.Dims.Count switch
+        {
+            1 => true,
+            2 => tensor.Dims[0] == 1,
+            _ => false,
+        };
+        if (!shapeFits)
+        {
+            throw Invalid($"{Capitalize(Describe(node))}: the {role} '{tensor.Name}' has the shape {Shape(tensor.Dims)}; a per-feature standardisation holds one value per feature, [{count}] or [1, {count}].");
+        }
+
+        float[] values = tensor.ToFloats();
+        int bad = Array.FindIndex(values, v => float.IsNaN(v) || float.IsInfinity(v));
+        if (bad >= 0)
+        {
+            throw Invalid(string.Format(CultureInfo.InvariantCulture, "{0}: the {1} '{2}' holds {3} for feature {4}; a standardisation's statistics are finite.", Capitalize(Describe(node)), role, tensor.Name, values[bad], bad));
+        }
+
+        return values;
     }
 
     /// <summary>
