@@ -189,6 +189,28 @@ public sealed class BakedWeightsTests
     }
 
     [Fact]
+    public void NC0023_AModelFileSavedWithAStandardizerIsBakedWithoutItAndWarned()
+    {
+        using var directory = new TemporaryDirectory();
+        var donor = Donors.TrainedClassifier();
+        float[] parameters = LoadedNetworks.Parameters(donor);
+        int inputs = (int)donor.GetType().GetField("InputSize")!.GetRawConstantValue()!;
+        LoadedNetworks.SaveWithStandardizer(
+            donor, directory.File("classifier.ncnet"), [.. Enumerable.Range(0, inputs).Select(i => 0.5f * i)], [.. Enumerable.Range(0, inputs).Select(i => 1f + i)]);
+
+        var output = AssertReports(
+            Classifier("[|Weights = \"classifier.ncnet\"|]"),
+            [directory.File("classifier.ncnet")],
+            "NC0023",
+            DiagnosticSeverity.Warning,
+            $"The weights file 'classifier.ncnet' of the network 'Classifier' was saved with a standardizer of its {inputs} input features, which is not baked in: PretrainedParameters expect standardised inputs, so apply the standardizer yourself (read it once with ModelFile.ReadStandardizer, or save the model without it to silence this)");
+
+        // The parameters are baked in all the same, bit for bit.
+        var baked = LoadedNetworks.Parameters(CreatePretrained(WeightsHarness.Load(output)));
+        Assert.Equal(LoadedNetworks.Bits(parameters), LoadedNetworks.Bits(baked));
+    }
+
+    [Fact]
     public void NC0018_WeightsTooLarge()
     {
         // 2048 × 1024 + 1024 = 2,098,176 parameters, just over the 2,097,152 (8 MiB) a network bakes in.

@@ -143,6 +143,12 @@ internal static class DiagnosticDescriptors
         "AcceptLogits has no effect on the network '{0}': {1}; remove it",
         "AcceptLogits = true lets an ONNX weights file that ends in logits (PyTorch classifiers keep the softmax in CrossEntropyLoss and the sigmoid in BCEWithLogitsLoss) bake into a network whose output layer is Softmax or Sigmoid. It changes nothing when the network bakes in no weights file, when the file is a NetCompiler model file, or when the output layer is neither Softmax nor Sigmoid. Remove it, or name the ONNX file it is meant for in Weights; to load logits at run time, pass new OnnxImportOptions { AcceptLogits = true } to OnnxImporter.Load.");
 
+    public static readonly DiagnosticDescriptor ModelFileStandardizerNotBaked = Warning(
+        "NC0023",
+        "The model file's standardizer is not baked in",
+        "The weights file '{1}' of the network '{0}' was saved with a standardizer of its {2} input features, which is not baked in: PretrainedParameters expect standardised inputs, so apply the standardizer yourself (read it once with ModelFile.ReadStandardizer, or save the model without it to silence this)",
+        "A model file saved with net.Save(path, standardizer) holds the fitted means and standard deviations beside the parameters. Baking reads the parameters only, so CreatePretrained() and PretrainedParameters compute on standardised inputs while raw inputs give other outputs. Standardise the inputs yourself: ModelFile.ReadStandardizer(path) at run time (the file must then be shipped), or the same means and deviations kept in code; or save the model without the standardizer if its inputs are already standardised elsewhere. The parameters are baked in as they are.");
+
     public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
         "NC0025",
         "Dropout rate must be between 0 and 1",
@@ -175,7 +181,7 @@ internal static class DiagnosticDescriptors
 
     /// <summary>
     /// What <see cref="NetworkDeclarationAnalyzer"/> reports: everything about the declaration itself. The generator
-    /// reports the rest (NC0013 to NC0018, NC0021 and NC0029), which needs the weights files.
+    /// reports the rest (NC0013 to NC0018, NC0021, NC0023 and NC0029), which needs the weights files.
     /// </summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> Declaration = ImmutableArray.Create(
         NetworkClassNotPartial, UnsupportedNetworkType, NoLayers, InvalidInputSize, InvalidLayerSize, SoftmaxOnHiddenLayer,

@@ -43,7 +43,7 @@ internal sealed record WeightsFileTopology(int InputSize, LossKind? Loss, Equata
 /// <param name="SideFiles">The side files (external data) an ONNX model keeps its weights in, as locations relative to it; empty for none.</param>
 /// <param name="PendingModel">The bytes of an ONNX model that waits for its <paramref name="SideFiles"/>; empty otherwise.</param>
 /// <param name="MissingSideFile">A side file that is not an AdditionalFiles item (NC0021), or null.</param>
-/// <param name="StandardizedFeatures">How many input features an ONNX graph standardises before its first dense layer (NC0029); 0 for none.</param>
+/// <param name="StandardizedFeatures">How many input features the file standardises: an ONNX graph before its first dense layer (NC0029, not baked), a model file in its standardizer block (NC0023, baked without it); 0 for none.</param>
 internal sealed record WeightsFile(
     string Path,
     WeightsFormat Format,

@@ -76,10 +76,16 @@ internal static class WeightsBinder
             return null;
         }
 
-        if (file.StandardizedFeatures > 0)
+        if (file.StandardizedFeatures > 0 && file.Format == WeightsFormat.Onnx)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileStandardizesInput, location, network, name, Invariant($"{file.StandardizedFeatures}")));
             return null;
+        }
+
+        if (file.StandardizedFeatures > 0)
+        {
+            // A model file saved with its standardizer: the parameters are baked, the standardizer is not.
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelFileStandardizerNotBaked, location, network, name, Invariant($"{file.StandardizedFeatures}")));
         }
 
         if (file.Error is not null || file.Topology is null)

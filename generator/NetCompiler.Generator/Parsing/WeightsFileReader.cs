@@ -225,7 +225,7 @@ internal static class WeightsFileReader
         var layers = header.Layers.Select(l => new WeightsFileLayer(l.Size, l.Activation, l.Activation.ToString()));
         string origin = header.Name.Length > 0 ? $"NetCompiler model file saved from {header.Name}" : "NetCompiler model file";
         var topology = new WeightsFileTopology(header.InputSize, header.Loss, new EquatableArray<WeightsFileLayer>(layers), origin);
-        return new WeightsFile(path, WeightsFormat.ModelFile, null, topology, new EquatableArray<uint>(bits), Crc32.Compute(parameters));
+        return new WeightsFile(path, WeightsFormat.ModelFile, null, topology, new EquatableArray<uint>(bits), Crc32.Compute(parameters), StandardizedFeatures: standardizerFeatures);
     }
 
     private static WeightsFile ReadOnnx(string path, byte[] bytes)

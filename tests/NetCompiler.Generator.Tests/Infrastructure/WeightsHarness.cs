@@ -87,6 +87,10 @@ internal static class LoadedNetworks
 
     public static void Save(object net, string path) => Call(nameof(SaveOf), net, path);
 
+    /// <summary>Saves <paramref name="net"/> with a standardizer of its inputs (<c>net.Save(path, standardizer)</c>).</summary>
+    public static void SaveWithStandardizer(object net, string path, float[] mean, float[] stdDev) =>
+        Call(nameof(SaveWithStandardizerOf), net, path, mean, stdDev);
+
     public static void ExportOnnx(object net, string path) => Call(nameof(ExportOnnxOf), net, path);
 
     /// <summary>The bit patterns of <paramref name="values"/>, to compare floats exactly (NaN payloads and -0 included).</summary>
@@ -122,6 +126,13 @@ internal static class LoadedNetworks
         where TNet : class, INeuralNetwork<TNet>
     {
         net.Save(path);
+        return net;
+    }
+
+    private static object SaveWithStandardizerOf<TNet>(TNet net, string path, float[] mean, float[] stdDev)
+        where TNet : class, INeuralNetwork<TNet>
+    {
+        net.Save(path, new NetCompiler.Data.Standardizer(mean, stdDev));
         return net;
     }
 
