@@ -108,6 +108,20 @@ public interface INeuralNetwork<TSelf>
     static virtual float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout) =>
         TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient);
 
+    /// <summary>
+    /// <see cref="AccumulateGradientBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, DropoutMask)"/>
+    /// that also writes the batch's outputs <c>a_L</c> (row-major <c>[count, OutputSize]</c>) to <paramref name="outputs"/>, so
+    /// a trainer can report training metrics without a second forward pass. Generated networks take them from the step's
+    /// own forward pass (with the dropout mask applied, as Keras reports training metrics); this default runs
+    /// <see cref="ForwardBatch"/> after the gradient. The <see cref="Training.Trainer{TNet}"/> calls this form.
+    /// </summary>
+    static virtual float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout, Span<float> outputs)
+    {
+        float loss = TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
+        TSelf.ForwardBatch(parameters, inputs, outputs);
+        return loss;
+    }
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 

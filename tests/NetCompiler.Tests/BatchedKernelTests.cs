@@ -297,7 +297,45 @@ public sealed class BatchedKernelTests
         Assert.Equal((float)expectedLoss, actualLoss, 1e-5f * Math.Max(1f, Math.Abs((float)expectedLoss)));
         Numbers.AssertClose(expected, actual, 2e-6 * batch, $"{typeof(TNet).Name} gradient summed over {batch} samples");
         Assert.Contains(actual, g => g != 0f);
+
+        // The form the Trainer calls also hands out the outputs of its forward pass: those of Forward per sample, and
+        // the same gradient and loss bit for bit as without them.
+        float[] expectedOutputs = new float[batch * TNet.OutputSize];
+        for (int s = 0; s < batch; s++)
+        {
+            TNet.Forward(parameters, inputs.AsSpan(s * TNet.InputSize, TNet.InputSize), expectedOutputs.AsSpan(s * TNet.OutputSize, TNet.OutputSize));
+        }
+
+        float[] withOutputs = new float[TNet.ParameterCount];
+        float[] outputs = new float[batch * TNet.OutputSize];
+        float lossWithOutputs = TNet.AccumulateGradientBatch(parameters, inputs, targets, withOutputs, new DropoutMask(1, 0), outputs);
+        Numbers.AssertClose(expectedOutputs, outputs, 2e-6, $"{typeof(TNet).Name} outputs of the training pass (batch {batch})");
+        Assert.Equal(actualLoss, lossWithOutputs);
+        Numbers.AssertBitIdentical(actual, withOutputs, "the gradient with the outputs taken");
     }
+
+    [Fact]
+    public void TheTrainingPassOutputsMustBeNoneOrOnePerSampleAndOutput()
+    {
+        var inputs = Numbers.Uniform(4 * IrisNet.InputSize, seed: 5);
+        var targets = Numbers.OneHot(4, IrisNet.OutputSize, seed: 6);
+        var parameters = new IrisNet(seed: 2).Parameters.ToArray();
+        var gradient = new float[IrisNet.ParameterCount];
+        var error = Assert.Throws<ArgumentException>(() => Accumulate<IrisNet>(parameters, inputs, targets, gradient, new float[(4 * IrisNet.OutputSize) - 1]));
+        Assert.Equal("outputs", error.ParamName);
+        Assert.StartsWith("IrisNet: outputs has 11 floats, but the batch of 4 samples has 12 outputs (4 × OutputSize 3); pass that many, or none.", error.Message, StringComparison.Ordinal);
+        Assert.All(gradient, g => Assert.Equal(0f, g));
+
+        // None: the plain gradient.
+        float loss = Accumulate<IrisNet>(parameters, inputs, targets, gradient, []);
+        var expected = new float[IrisNet.ParameterCount];
+        Assert.Equal(IrisNet.AccumulateGradientBatch(parameters, inputs, targets, expected), loss);
+        Numbers.AssertBitIdentical(expected, gradient, "the gradient without outputs");
+    }
+
+    private static float Accumulate<TNet>(float[] parameters, float[] inputs, float[] targets, float[] gradient, float[] outputs)
+        where TNet : class, INeuralNetwork<TNet> =>
+        TNet.AccumulateGradientBatch(parameters, inputs, targets, gradient, new DropoutMask(1, 0), outputs);
 
     /// <summary>
     /// Runs <paramref name="transpose"/> on a <c>[rows, columns]</c> source and a destination filled with -7, and checks

@@ -129,27 +129,49 @@ internal static partial class NetworkEmitter
             writer.Line("// AccumulateGradientBatch with dropout: the same matrix form, each dropout applied with the mask of (seed, step, layer, sample, unit).");
         }
 
+        writer.Line("// outputs: empty, or [n, OutputSize] for the step's outputs a_L (the caller's training metrics, from this forward pass).");
         string signature = withDropout
-            ? $"internal static float AccumulateGradientBatchWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout)"
-            : $"internal static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient)";
+            ? $"internal static float AccumulateGradientBatchWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout, {Span} outputs)"
+            : $"internal static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Span} outputs)";
         using (writer.Block(signature))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "gradient", "ParameterCount");
             writer.Line($"int n = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
             writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.OptionalBatchOutputs(outputs, n, OutputSize, NetworkName);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
-                writer.Line("// No vectors (512, 256 or 128 bits) on this machine: one sample at a time.");
+                writer.Line("// No vectors (512, 256 or 128 bits) on this machine: one sample at a time, and the outputs by forward passes of their own.");
                 writer.Line(withDropout
-                    ? $"return {Kernels}.DropoutSampleLoop<{KernelClassName(plan.Spec)}>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);"
-                    : $"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
+                    ? $"float sampleLosses = {Kernels}.DropoutSampleLoop<{KernelClassName(plan.Spec)}>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);"
+                    : $"float sampleLosses = {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
+                writer.Line($"{PerSampleBatch(plan)}.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);");
+                writer.Line("return sampleLosses;");
             }
 
-            WriteBackpropagationCall(writer, plan, "out _", withDropout ? "dropout" : "null");
+            var output = plan.Output;
+            bool softmax = output.Activation == ActivationKind.Softmax;
+            string outputActivations = softmax ? output.Z : output.A;
+            WriteBackpropagationCall(writer, plan, "out _", withDropout ? "dropout" : "null", outputActivations);
             writer.Line();
             writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
             WriteBatchUpdates(writer, plan, "gradient", "1f");
+            using (writer.Block("if (!outputs.IsEmpty)"))
+            {
+                if (softmax)
+                {
+                    writer.Line($"// outputs = A_Lᵀ, sample-major; BP1 kept only A_L - T, so A_L = softmax(Z_L) again, in place (Z_L is not needed any more).");
+                    writer.Line($"{Kernels}.BatchOutputLayer.Softmax({output.Z}, OutputSize, n, {output.Z});");
+                }
+                else
+                {
+                    writer.Line("// outputs = A_Lᵀ, sample-major.");
+                }
+
+                writer.Line($"{Kernels}.MatrixKernels.Transpose({outputActivations}, OutputSize, n, outputs);");
+            }
+
             writer.Line("return (float)totalLoss;");
         }
     }
@@ -174,14 +196,20 @@ internal static partial class NetworkEmitter
     /// The start of <c>TrainStepBatch</c> and <c>AccumulateGradientBatch</c> after their checks: scratch for <c>n</c>
     /// samples, <c>BackpropagateBatch</c> over them, and the update operands in scope (with <c>n</c> and <c>totalLoss</c>).
     /// </summary>
-    private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan, string largestDelta, string dropout = "null")
+    private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan, string largestDelta, string dropout = "null", string? alsoInScope = null)
     {
+        var operands = UpdateOperands(plan);
+        if (alsoInScope is not null)
+        {
+            operands.Add(alsoInScope);
+        }
+
         writer.Line();
         writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
         writer.Line(plan.HasDropout
             ? $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta}, {dropout});"
             : $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta});");
-        WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));
+        WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", operands);
     }
 
     /// <summary>

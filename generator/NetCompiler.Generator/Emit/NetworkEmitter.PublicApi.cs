@@ -139,7 +139,7 @@ internal static partial class NetworkEmitter
         writer.Summary($"One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref=\"{TrainStepCref}\"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.");
         writer.Line($"public static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate) => {kernels}.TrainStepBatch(parameters, inputs, targets, learningRate);");
         writer.Summary($"Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name=\"gradient\"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref=\"{AccumulateGradientCref}\"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref=\"global::NetCompiler.TrainingDivergedException\"/>; <paramref name=\"gradient\"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).");
-        writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient) => {kernels}.AccumulateGradientBatch(parameters, inputs, targets, gradient);");
+        writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient) => {kernels}.AccumulateGradientBatch(parameters, inputs, targets, gradient, default);");
         writer.Summary($"<see cref=\"ForwardBatch\"/> on two cores. A batch of at least two whole tiles of <see cref=\"{Kernels}.BatchLayout.TileSamples\"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref=\"ForwardBatch\"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.");
         writer.Line($"public static void ForwardBatchParallel({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs) => {parallel}.ForwardBatch(parameters, inputs, outputs);");
         writer.Summary("<see cref=\"TrainStepBatch\"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref=\"TrainStepBatch\"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.");
@@ -152,7 +152,7 @@ internal static partial class NetworkEmitter
             writer.Summary($"Backpropagation of one sample with dropout: the [Dropout] layers drop activations with <paramref name=\"dropout\"/>'s mask (the sample is row 0), then as <see cref=\"{AccumulateGradientCref}\"/>. The mask-free training methods train without dropout; the Trainer calls this form.");
             writer.Line($"public static float AccumulateGradient({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Runtime}.DropoutMask dropout) => {loop}.AccumulateGradient(parameters, input, target, gradient, dropout);");
             writer.Summary("Backpropagation of a batch in matrix form with dropout (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name=\"gradient\"/> and returns the sum of the losses. Equal to the samples one by one within float rounding. The Trainer calls this form.");
-            writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout) => {kernels}.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout);");
+            writer.Line($"public static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout) => {kernels}.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, default);");
         }
     }
 
@@ -165,5 +165,8 @@ internal static partial class NetworkEmitter
         writer.Line($"static int {contract}.OutputSize => OutputSize;");
         writer.Line($"static int {contract}.ParameterCount => ParameterCount;");
         writer.Line($"static {self} {contract}.Create(int seed) => new {self}(seed);");
+        string kernels = KernelClass(plan.Spec);
+        string withOutputs = plan.HasDropout ? $"{kernels}.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, outputs)" : $"{kernels}.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs)";
+        writer.Line($"static float {contract}.AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout, {Span} outputs) => {withOutputs};");
     }
 }

@@ -34,6 +34,20 @@ public static class Guard
     }
 
     /// <summary>
+    /// Checks an optional outputs buffer of a batch of <paramref name="count"/> samples: empty (no outputs wanted) or exactly
+    /// <c>count × outputSize</c> floats; otherwise <see cref="ArgumentException"/> naming it.
+    /// </summary>
+    public static void OptionalBatchOutputs(ReadOnlySpan<float> outputs, int count, int outputSize, string network)
+    {
+        if (!outputs.IsEmpty && outputs.Length != (long)count * outputSize)
+        {
+            throw new ArgumentException(
+                $"{network}: outputs has {outputs.Length} floats, but the batch of {count} samples has {(long)count * outputSize} outputs ({count} × OutputSize {outputSize}); pass that many, or none.",
+                nameof(outputs));
+        }
+    }
+
+    /// <summary>
     /// The number of samples in a row-major pair of arrays (<c>[count, featureCount]</c> and <c>[count, targetCount]</c>),
     /// or <see cref="ArgumentException"/> when the first is not whole rows or the second does not have as many rows.
     /// The one check behind <see cref="BatchCount"/>, <c>TrainingData</c> and <c>Dataset</c>; the names make its messages,

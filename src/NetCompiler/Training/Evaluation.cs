@@ -147,14 +147,16 @@ public static partial class Evaluation
             throw new ArgumentException($"{TNet.Description.Name}: the dataset is empty.", nameof(features));
         }
 
-        return metric switch
+        int workspaceLength = MetricAccumulator.WorkspaceLength(metric, outputSize);
+        Span<double> workspace = workspaceLength <= StackOutputLimit ? stackalloc double[workspaceLength] : new double[workspaceLength];
+        var sum = new MetricAccumulator(metric, outputSize, workspace);
+        for (int sample = 0; sample < count; sample++)
         {
-            Metric.Accuracy => AccuracyOf<TNet>(parameters, features, targets, count, output),
-            Metric.MeanAbsoluteError or Metric.RootMeanSquaredError => ErrorOf<TNet>(metric, parameters, features, targets, count, output),
-            Metric.RSquared => RSquaredOf<TNet>(parameters, features, targets, count, output),
-            Metric.MacroF1 => MacroF1Of<TNet>(parameters, features, targets, count, output),
-            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
-        };
+            TNet.Forward(parameters, features.Slice(sample * inputSize, inputSize), output);
+            sum.Add(output, targets.Slice(sample * outputSize, outputSize));
+        }
+
+        return sum.Result();
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="data"/> fits the network's input and output sizes.</summary>

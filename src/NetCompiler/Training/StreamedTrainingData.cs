@@ -36,8 +36,8 @@ namespace NetCompiler.Training;
 /// sample file) makes the step that would use it throw the reader's exception.
 /// </para>
 /// <para>
-/// The training metric of each epoch (<see cref="TrainerOptions.EvaluateTrainingMetric"/>) reads the data once more,
-/// chunk by chunk; turn it off to read the data once per epoch. A validation set is passed to <c>FitStreamed</c> in memory;
+/// The training metric of each epoch (<see cref="TrainerOptions.EvaluateTrainingMetric"/>) comes from the training steps'
+/// own outputs, so the data is read once per epoch. A validation set is passed to <c>FitStreamed</c> in memory;
 /// <see cref="TrainerOptions.ValidationSplit"/> does not apply to streamed data.
 /// </para>
 /// </remarks>

@@ -154,6 +154,9 @@ public sealed partial class Trainer<TNet>
         private readonly float[] _gradient;
         private readonly float[] _previousParameters;
         private readonly float[] _output;
+        private readonly float[] _batchOutputs;
+        private readonly double[] _metricWorkspace;
+        private readonly bool _tracksMetric;
         private readonly ClassWeightedGradient<TNet>? _classWeighted;
         private readonly long _start;
 
@@ -171,6 +174,10 @@ public sealed partial class Trainer<TNet>
             _previousParameters = new float[parameterCount];
             _keepsBestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation;
             _output = new float[TNet.OutputSize];
+            // The training metric is summed over each epoch from the outputs of the steps' own forward passes.
+            _tracksMetric = options.EvaluateTrainingMetric && _metric != Metric.Loss;
+            _batchOutputs = _tracksMetric ? new float[(long)batchSize * TNet.OutputSize] : [];
+            _metricWorkspace = new double[MetricAccumulator.WorkspaceLength(_metric, TNet.OutputSize)];
             _classWeighted = options.ClassWeights is { } weights ? new ClassWeightedGradient<TNet>(weights, _batchSize) : null;
         }
 
@@ -207,6 +214,7 @@ public sealed partial class Trainer<TNet>
                 double lossSum = 0;
                 int samples = 0;
                 int batch = 0;
+                var metricSum = new MetricAccumulator(_tracksMetric ? _metric : Metric.Accuracy, TNet.OutputSize, _metricWorkspace);
                 for (; batch < _batchesPerEpoch; batch++)
                 {
                     if (cancellationToken.IsCancellationRequested)
@@ -217,15 +225,22 @@ public sealed partial class Trainer<TNet>
 
                     learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
                     int size = _batches.Next(out var batchFeatures, out var batchTargets, out var rows);
-                    double batchLoss = Step(parameters, batchFeatures, batchTargets, rows, learningRate, steps, epoch, batch + 1);
+                    Span<float> outputs = _tracksMetric ? _batchOutputs.AsSpan(0, size * TNet.OutputSize) : default;
+                    double batchLoss = Step(parameters, batchFeatures, batchTargets, rows, outputs, learningRate, steps, epoch, batch + 1);
                     steps++;
                     lossSum += batchLoss;
                     samples += size;
+                    if (_tracksMetric)
+                    {
+                        metricSum.AddRows(outputs, batchTargets);
+                    }
+
                     if (progress is not null && options.ReportBatches)
                     {
+                        float runningLoss = (float)(lossSum / samples);
                         progress.Report(new TrainingProgress(
                             TrainingProgressKind.Batch, epoch, options.Epochs, batch + 1, _batchesPerEpoch, learningRate,
-                            (float)(lossSum / samples), null, null, null, _metric,
+                            runningLoss, RunningMetric(ref metricSum, runningLoss), null, null, _metric,
                             samples / Stopwatch.GetElapsedTime(epochStart).TotalSeconds, Stopwatch.GetElapsedTime(_start)));
                     }
                 }
@@ -237,9 +252,7 @@ public sealed partial class Trainer<TNet>
 
                 double samplesPerSecond = samples / Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
                 float trainingLoss = (float)(lossSum / samples);
-                float? trainingMetric = options.EvaluateTrainingMetric
-                    ? _batches.Evaluate<TNet>(_metric, parameters, _output)
-                    : null;
+                float? trainingMetric = RunningMetric(ref metricSum, trainingLoss);
                 float? validationLoss = null;
                 float? validationMetric = null;
                 if (validation is not null)
@@ -301,15 +314,25 @@ public sealed partial class Trainer<TNet>
         }
 
         /// <summary>
+        /// The training metric of the epoch so far, as Keras reports it: over the samples trained on, each from the outputs of
+        /// its own step's forward pass (the parameters before that step's update); the running loss for <see cref="Metric.Loss"/>;
+        /// null when <see cref="TrainerOptions.EvaluateTrainingMetric"/> is off.
+        /// </summary>
+        private float? RunningMetric(ref MetricAccumulator metricSum, float runningLoss) =>
+            !_options.EvaluateTrainingMetric ? null : _tracksMetric ? metricSum.Result() : runningLoss;
+
+        /// <summary>
         /// One optimizer step on a gathered batch (<paramref name="rows"/> names its samples in the training data): sum the
         /// per-sample gradients (with the dropout mask of step <paramref name="step"/>), update with the sum scaled by 1/M.
-        /// Returns the sum of the samples' losses. Allocation-free.
+        /// Writes the batch's outputs before the update to <paramref name="outputs"/> unless it is empty. Returns the sum of
+        /// the samples' losses. Allocation-free.
         /// </summary>
         private double Step(
             Span<float> parameters,
             ReadOnlySpan<float> batchFeatures,
             ReadOnlySpan<float> batchTargets,
             ReadOnlySpan<long> rows,
+            Span<float> outputs,
             float learningRate,
             long step,
             int epoch,
@@ -325,9 +348,21 @@ public sealed partial class Trainer<TNet>
             try
             {
                 var dropout = new DropoutMask(_options.Seed, step);
-                lossSum = _classWeighted is not null ? _classWeighted.Accumulate(parameters, batchFeatures, batchTargets, size, gradient, dropout)
-                    : size == 1 ? TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient, dropout)
-                    : TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient, dropout);
+                if (_classWeighted is null && size > 1)
+                {
+                    // The matrix form, which also hands out the outputs of its forward pass.
+                    lossSum = TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient, dropout, outputs);
+                }
+                else
+                {
+                    lossSum = _classWeighted is not null
+                        ? _classWeighted.Accumulate(parameters, batchFeatures, batchTargets, size, gradient, dropout)
+                        : TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient, dropout);
+                    if (!outputs.IsEmpty)
+                    {
+                        TNet.ForwardBatch(parameters, batchFeatures, outputs);
+                    }
+                }
             }
             catch (TrainingDivergedException exception)
             {

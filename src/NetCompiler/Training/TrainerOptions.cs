@@ -138,8 +138,11 @@ public sealed record TrainerOptions
     public EarlyStopping? EarlyStopping { get; init; }
 
     /// <summary>
-    /// Compute the metric on the whole training set at the end of each epoch (one extra forward
-    /// pass over it). Default true; when false the epoch's training metric is null.
+    /// Report the epoch's training metric, as Keras does: summed over the epoch's samples from the outputs of each
+    /// training step's own forward pass (so with the parameters before that step's update, and with dropout applied),
+    /// at no extra pass over the data; batch progress events carry the running value. Default true; when false the
+    /// training metric is null. For the metric of the final parameters over the training set, call
+    /// <see cref="Evaluation.Compute{TNet}(Metric, ReadOnlySpan{float}, ITrainingData)"/> after training.
     /// </summary>
     public bool EvaluateTrainingMetric { get; init; } = true;
 

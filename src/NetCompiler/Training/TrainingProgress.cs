@@ -21,7 +21,7 @@ public enum TrainingProgressKind
 /// <param name="BatchesPerEpoch">The number of batches in one epoch.</param>
 /// <param name="LearningRate">The learning rate of the last step.</param>
 /// <param name="Loss">The mean training loss over the samples of this epoch so far (before each step's update).</param>
-/// <param name="Metric">Epoch events: the metric on the training set after the epoch (null if not evaluated). Batch events: null.</param>
+/// <param name="Metric">The training metric over this epoch's samples so far, each from its own step's outputs (null if not evaluated; see <see cref="TrainerOptions.EvaluateTrainingMetric"/>).</param>
 /// <param name="ValidationLoss">Epoch events with validation data: the validation loss after the epoch. Otherwise null.</param>
 /// <param name="ValidationMetric">Epoch events with validation data: the validation metric after the epoch. Otherwise null.</param>
 /// <param name="MetricKind">Which metric <paramref name="Metric"/> and <paramref name="ValidationMetric"/> are.</param>

@@ -4,7 +4,7 @@ namespace NetCompiler.Training;
 /// <param name="Epoch">The epoch, 1-based.</param>
 /// <param name="LearningRate">The learning rate of the epoch's last step.</param>
 /// <param name="TrainingLoss">The mean training loss over the epoch's samples, each taken before its step's update.</param>
-/// <param name="TrainingMetric">The metric on the training set after the epoch, or null when not evaluated.</param>
+/// <param name="TrainingMetric">The metric over the epoch's training samples, each from its own step's outputs (see <see cref="TrainerOptions.EvaluateTrainingMetric"/>), or null when not evaluated.</param>
 /// <param name="ValidationLoss">The validation loss after the epoch, or null without validation data.</param>
 /// <param name="ValidationMetric">The validation metric after the epoch, or null without validation data.</param>
 /// <param name="Elapsed">Time from the start of the fit to the end of this epoch's evaluation.</param>

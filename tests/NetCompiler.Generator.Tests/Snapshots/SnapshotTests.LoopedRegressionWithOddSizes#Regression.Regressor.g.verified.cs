@@ -100,7 +100,7 @@ namespace Regression
         /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
         public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Regression.RegressorKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
         /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
-        public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Regression.RegressorKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient);
+        public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Regression.RegressorKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, default);
         /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
         public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Regression.Regressor>.ForwardBatch(parameters, inputs, outputs);
         /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
@@ -113,6 +113,7 @@ namespace Regression
         static int global::NetCompiler.INeuralNetwork<global::Regression.Regressor>.OutputSize => OutputSize;
         static int global::NetCompiler.INeuralNetwork<global::Regression.Regressor>.ParameterCount => ParameterCount;
         static global::Regression.Regressor global::NetCompiler.INeuralNetwork<global::Regression.Regressor>.Create(int seed) => new global::Regression.Regressor(seed);
+        static float global::NetCompiler.INeuralNetwork<global::Regression.Regressor>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::Regression.RegressorKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs);
     }
 
     /// <summary>The kernels of <see cref="global::Regression.Regressor"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
@@ -321,27 +322,37 @@ namespace Regression
             return (float)(totalLoss / n);
         }
 
-        internal static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+        // outputs: empty, or [n, OutputSize] for the step's outputs a_L (the caller's training metrics, from this forward pass).
+        internal static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::System.Span<float> outputs)
         {
             global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
             global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
             int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
             global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs(outputs, n, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
-                // No vectors (512, 256 or 128 bits) on this machine: one sample at a time.
-                return global::NetCompiler.Kernels.PerSampleBatch<global::Regression.Regressor>.AccumulateGradient(parameters, inputs, targets, gradient, n);
+                // No vectors (512, 256 or 128 bits) on this machine: one sample at a time, and the outputs by forward passes of their own.
+                float sampleLosses = global::NetCompiler.Kernels.PerSampleBatch<global::Regression.Regressor>.AccumulateGradient(parameters, inputs, targets, gradient, n);
+                global::NetCompiler.Kernels.PerSampleBatch<global::Regression.Regressor>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
+                return sampleLosses;
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
             double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out _);
             global::System.Span<float> h1 = scratch.Slice(46 * n, 13 * n);
             global::System.Span<float> a1SampleMajor = scratch.Slice(59 * n, 13 * n);
+            global::System.Span<float> a2 = scratch.Slice(79 * n, 7 * n);
             global::System.Span<float> h2 = scratch.Slice(86 * n, 7 * n);
 
             // ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.
             BatchUpdateLayer1(gradient, h1, inputs, n, 1f);
             BatchUpdateLayer2(gradient, h2, a1SampleMajor, n, 1f);
+            if (!outputs.IsEmpty)
+            {
+                // outputs = A_Lᵀ, sample-major.
+                global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, OutputSize, n, outputs);
+            }
             return (float)totalLoss;
         }
 

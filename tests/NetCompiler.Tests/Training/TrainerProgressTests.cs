@@ -37,15 +37,30 @@ public class TrainerProgressTests
                 Assert.Equal((epoch, 3, 3, rates[epoch - 1], Metric.MeanAbsoluteError), (e.Epoch, e.Epochs, e.BatchesPerEpoch, e.LearningRate, e.MetricKind));
                 Assert.True(e.SamplesPerSecond > 0 && double.IsFinite(e.SamplesPerSecond));
             });
-            Assert.All(events.Take(3), e => Assert.Equal((null, null, null), (e.Metric, e.ValidationLoss, e.ValidationMetric)));
+            Assert.All(events.Take(3), e => Assert.Equal((null, null), (e.ValidationLoss, e.ValidationMetric)));
 
-            // The epoch event: the running loss of the last batch, and the metrics of the parameters it reports.
+            // Batch events carry the running training metric: the MAE of each sample so far, taken with the parameters
+            // before its own step (those of the previous event), samples 0–3, 4–7 and 8–9 in turn (no shuffle).
+            double errorSum = 0;
+            int[] firsts = [0, 4, 8];
+            for (int batch = 0; batch < 3; batch++)
+            {
+                int eventIndex = ((epoch - 1) * 4) + batch;
+                float[] before = eventIndex == 0 ? initial : recorder.Snapshots[eventIndex - 1];
+                int first = firsts[batch];
+                int count = Math.Min(4, 10 - first);
+                var samples = new TrainingData(Training.Features.Slice(first * 3, count * 3).ToArray(), Training.Targets.Slice(first * 2, count * 2).ToArray(), 3, 2);
+                errorSum += Evaluation.MeanAbsoluteError<TrainerRegressionNet>(before, samples) * (double)count;
+                Assert.Equal((float)(errorSum / (first + count)), events[batch].Metric!.Value, 1e-6f);
+            }
+
+            // The epoch event: the running loss and metric of the last batch, and the validation numbers of the parameters it reports.
             var end = events[3];
             float[] parameters = recorder.Snapshots[(epoch * 4) - 1];
             Assert.Equal(events[2].Loss, end.Loss);
+            Assert.Equal(events[2].Metric, end.Metric);
             Assert.Equal(TrainerRegressionNet.ComputeLoss(parameters, Validation.Features, Validation.Targets), end.ValidationLoss);
             Assert.Equal(Evaluation.MeanAbsoluteError<TrainerRegressionNet>(parameters, Validation), end.ValidationMetric);
-            Assert.Equal(Evaluation.MeanAbsoluteError<TrainerRegressionNet>(parameters, Training), end.Metric);
             Assert.Equal(
                 new EpochMetrics(epoch, rates[epoch - 1], end.Loss, end.Metric, end.ValidationLoss, end.ValidationMetric, result.History[epoch - 1].Elapsed),
                 result.History[epoch - 1]);

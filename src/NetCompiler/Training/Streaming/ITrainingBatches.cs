@@ -19,7 +19,4 @@ internal interface ITrainingBatches
     /// </summary>
     int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows);
 
-    /// <summary>The metric over all the training samples (<see cref="Evaluation"/>'s definition), with an output buffer of <c>OutputSize</c> floats.</summary>
-    float Evaluate<TNet>(Metric metric, ReadOnlySpan<float> parameters, Span<float> output)
-        where TNet : class, INeuralNetwork<TNet>;
 }

@@ -64,8 +64,4 @@ internal sealed class InMemoryBatches : ITrainingBatches
         rows = _rows.AsSpan(0, size);
         return size;
     }
-
-    public float Evaluate<TNet>(Metric metric, ReadOnlySpan<float> parameters, Span<float> output)
-        where TNet : class, INeuralNetwork<TNet> =>
-        Evaluation.Compute<TNet>(metric, parameters, _data.Features, _data.Targets, output);
 }

@@ -37,8 +37,6 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     private readonly SemaphoreSlim _ready = new(0, BatchesInFlight + 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _reader;
-    private readonly float[] _metricFeatures;
-    private readonly float[] _metricTargets;
     private DeterministicRandom _sampleRandom;
     private DeterministicRandom _chunkRandom;
     private int _orderLength = -1;
@@ -94,8 +92,6 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
             _batches[i] = new Batch(batchSize, _featureCount, _targetCount);
         }
 
-        _metricFeatures = _resident ? [] : new float[(long)data.LargestChunk * _featureCount];
-        _metricTargets = _resident ? [] : new float[(long)data.LargestChunk * _targetCount];
         _reader = new Thread(Produce) { IsBackground = true, Name = "NetCompiler streamed batches" };
         _reader.Start();
     }
@@ -134,30 +130,6 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         targets = batch.Targets.AsSpan(0, count * _targetCount);
         rows = batch.Rows.AsSpan(0, count);
         return count;
-    }
-
-    public float Evaluate<TNet>(Metric metric, ReadOnlySpan<float> parameters, Span<float> output)
-        where TNet : class, INeuralNetwork<TNet>
-    {
-        long count = _source.Count;
-        if (_resident)
-        {
-            // Read once and kept, in sample order: exactly what the in-memory trainer evaluates.
-            Window all = _windows[0];
-            return Evaluation.Compute<TNet>(metric, parameters, all.Features.AsSpan(0, (int)count * _featureCount), all.Targets.AsSpan(0, (int)count * _targetCount), output);
-        }
-
-        double total = 0;
-        for (int chunk = 0; chunk < _chunkOrder.Length; chunk++)
-        {
-            int n = _source.ChunkSampleCount(chunk);
-            Span<float> features = _metricFeatures.AsSpan(0, n * _featureCount);
-            Span<float> targets = _metricTargets.AsSpan(0, n * _targetCount);
-            _source.ReadChunk(chunk, features, targets);
-            total += (double)Evaluation.Compute<TNet>(metric, parameters, features, targets, output) * n;
-        }
-
-        return (float)(total / count);
     }
 
     /// <summary>Stops the reader thread and waits for it.</summary>
