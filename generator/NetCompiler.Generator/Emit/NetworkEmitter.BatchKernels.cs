@@ -30,12 +30,12 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>The runtime's per-sample form of the batched kernels, for machines without 512- or 256-bit vectors.</summary>
-    private static string PerSampleBatch(NetworkPlan plan) => $"{Kernels}.PerSampleBatch<{plan.Spec.FullyQualifiedName}>";
+    private static string PerSampleBatch(NetworkPlan plan) => $"{Kernels}.PerSampleBatch<{plan.Spec.FullyQualifiedName}, {plan.Element}>";
 
     private static void WriteForwardBatch(CodeWriter writer, NetworkPlan plan)
     {
         var output = plan.Output;
-        using (writer.Block($"internal static void ForwardBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs)"))
+        using (writer.Block($"internal static void ForwardBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.Span} outputs)"))
         {
             using (writer.Block("if (inputs.Length == InputSize && outputs.Length == OutputSize)"))
             {
@@ -54,17 +54,17 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * {Kernels}.BatchLayout.TileSamples, out {Span} scratch);");
+            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * {Kernels}.BatchLayout.TileSamples, out {plan.Span} scratch);");
             using (writer.Block($"for (int first = 0; first < count; first += {Kernels}.BatchLayout.TileSamples)"))
             {
                 writer.Line($"int n = global::System.Math.Min({Kernels}.BatchLayout.TileSamples, count - first);");
-                WriteScratchSlices(writer, plan.ForwardBatchScratch, "scratch", "n");
+                WriteScratchSlices(writer, plan, plan.ForwardBatchScratch, "scratch", "n");
                 writer.Line("// a0 = inputsᵀ: feature-major.");
                 writer.Line(TransposeInputs(plan, "inputs.Slice(first * InputSize, n * InputSize)"));
                 string previous = "a0";
                 foreach (var layer in plan.Layers)
                 {
-                    writer.Line(ProductCall(ForwardProduct(layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, 1f"));
+                    writer.Line(ProductCall(ForwardProduct(plan, layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, {plan.Literal(1)}"));
                     if (layer == output && layer.Activation == ActivationKind.Softmax)
                     {
                         writer.Line($"// A{layer.N} = softmax(Z{layer.N}) of every sample (column), 16 samples per vector.");
@@ -86,22 +86,22 @@ internal static partial class NetworkEmitter
 
     private static void WriteTrainStepBatch(CodeWriter writer, NetworkPlan plan)
     {
-        using (writer.Block($"internal static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
+        using (writer.Block($"internal static {plan.Element} TrainStepBatch({plan.Span} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Element} learningRate)"))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);");
+            writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out {plan.Element} largestInput);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the per-sample step.");
                 writer.Line($"return {PerSampleBatch(plan)}.TrainStep(parameters, inputs, targets, learningRate);");
             }
 
-            WriteBackpropagationCall(writer, plan, "out float largestDelta");
+            WriteBackpropagationCall(writer, plan, $"out {plan.Element} largestDelta");
             writer.Line();
             // A hidden layer's output from σ, tanh or softmax lies in [-1, 1]; the others are scanned for the bound.
             foreach (var layer in plan.Layers.Take(plan.Layers.Count - 1).Where(layer => !ActivationCatalog.Of(layer.Activation).BoundedByOne))
             {
-                writer.Line($"largestInput = global::System.MathF.Max(largestInput, {Kernels}.Guard.MaxMagnitude(a{layer.Number}SampleMajor));");
+                writer.Line($"largestInput = {plan.MathClass}.Max(largestInput, {Kernels}.Guard.MaxMagnitude(a{layer.Number}SampleMajor));");
             }
 
             using (writer.Block($"if (!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))"))
@@ -112,9 +112,9 @@ internal static partial class NetworkEmitter
 
             writer.Line();
             writer.Line("// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.");
-            writer.Line("float step = -learningRate / n;");
+            writer.Line($"{plan.Element} step = -learningRate / n;");
             WriteBatchUpdates(writer, plan, "parameters", "step");
-            writer.Line("return (float)(totalLoss / n);");
+            writer.Line($"return ({plan.Element})(totalLoss / n);");
         }
     }
 
@@ -130,8 +130,8 @@ internal static partial class NetworkEmitter
         }
 
         string signature = withDropout
-            ? $"internal static float AccumulateGradientBatchWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout)"
-            : $"internal static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient)";
+            ? $"internal static {plan.Element} AccumulateGradientBatchWithDropout({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} gradient, {Runtime}.DropoutMask dropout)"
+            : $"internal static {plan.Element} AccumulateGradientBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} gradient)";
         using (writer.Block(signature))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
@@ -149,8 +149,8 @@ internal static partial class NetworkEmitter
             WriteBackpropagationCall(writer, plan, "out _", withDropout ? "dropout" : "null");
             writer.Line();
             writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
-            WriteBatchUpdates(writer, plan, "gradient", "1f");
-            writer.Line("return (float)totalLoss;");
+            WriteBatchUpdates(writer, plan, "gradient", plan.Literal(1));
+            writer.Line($"return ({plan.Element})totalLoss;");
         }
     }
 
@@ -177,11 +177,11 @@ internal static partial class NetworkEmitter
     private static void WriteBackpropagationCall(CodeWriter writer, NetworkPlan plan, string largestDelta, string dropout = "null")
     {
         writer.Line();
-        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
+        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {plan.Span} scratch);");
         writer.Line(plan.HasDropout
             ? $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta}, {dropout});"
             : $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta});");
-        WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));
+        WriteScratchSlices(writer, plan, plan.TrainBatchScratch, "scratch", "n", UpdateOperands(plan));
     }
 
     /// <summary>
@@ -200,18 +200,18 @@ internal static partial class NetworkEmitter
         }
 
         string dropoutParameter = plan.HasDropout ? $", {Runtime}.DropoutMask? dropout" : string.Empty;
-        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n, out float largestDelta{dropoutParameter})"))
+        using (writer.Block($"private static double BackpropagateBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} scratch, int n, out {plan.Element} largestDelta{dropoutParameter})"))
         {
             var output = plan.Output;
             var layers = plan.Layers;
-            WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n");
+            WriteScratchSlices(writer, plan, plan.TrainBatchScratch, "scratch", "n");
             writer.Line();
             writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
             writer.Line(TransposeInputs(plan, "inputs"));
             string previous = "a0";
             foreach (var layer in layers)
             {
-                writer.Line(ProductCall(ForwardProduct(layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, 1f"));
+                writer.Line(ProductCall(ForwardProduct(plan, layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, {plan.Literal(1)}"));
                 if (layer != output || layer.Activation != ActivationKind.Softmax)
                 {
                     WriteElementwiseActivation(writer, layer, layer.Z, layer.A);
@@ -222,7 +222,7 @@ internal static partial class NetworkEmitter
                 {
                     next = $"layer{Number(layer.Number + 1)}Input";
                     writer.Line($"// Dropout after layer {layer.N} when training with a mask: D{layer.N} = A{layer.N} ⊙ M{layer.N} / (1 − p{layer.N}), column s with sample s's mask; layer {Number(layer.Number + 1)} reads D{layer.N}, BP2 reads A{layer.N}.");
-                    writer.Line($"{Span} {next} = {layer.A};");
+                    writer.Line($"{plan.Span} {next} = {layer.A};");
                     using (writer.Block("if (dropout.HasValue)"))
                     {
                         writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor(dropout.Value, {layer.N}, {layer.DropoutConstant}, {layer.A}, {layer.Dropped}, {layer.SizeConstant}, n);");
@@ -257,7 +257,7 @@ internal static partial class NetworkEmitter
                 var below = layers[i - 1];
                 writer.Line();
                 writer.Line($"// BP2: H{below.N} = (W{layer.N}ᵀ H{layer.N}) ⊙ f{below.N}'(Z{below.N}).");
-                writer.Line(ProductCall(PropagateProduct(layer, layer.PropagateTiles!), $"parameters, {layer.H}, {below.H}, n", $"parameters, {layer.H}, {below.H}, n, 1f"));
+                writer.Line(ProductCall(PropagateProduct(plan, layer, layer.PropagateTiles!), $"parameters, {layer.H}, {below.H}, n", $"parameters, {layer.H}, {below.H}, n, {plan.Literal(1)}"));
                 if (below.Dropout > 0f)
                 {
                     writer.Line($"// Back through the dropout after layer {below.N}: H{below.N} ⊙= M{below.N} / (1 − p{below.N}), the forward masks.");
@@ -280,7 +280,7 @@ internal static partial class NetworkEmitter
             foreach (var layer in layers)
             {
                 string largest = $"{Kernels}.Guard.FiniteMaxMagnitude({layer.H}, NetworkName, \"the deltas of layer {layer.N}\")";
-                writer.Line(layer.Number == 1 ? $"largestDelta = {largest};" : $"largestDelta = global::System.MathF.Max(largestDelta, {largest});");
+                writer.Line(layer.Number == 1 ? $"largestDelta = {largest};" : $"largestDelta = {plan.MathClass}.Max(largestDelta, {largest});");
             }
 
             writer.Line("return totalLoss;");
@@ -292,7 +292,7 @@ internal static partial class NetworkEmitter
         foreach (var layer in plan.Layers)
         {
             string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
-            writer.Line(ProductCall(UpdateProduct(layer), $"{target}, {layer.H}, {input}, n, {scale}", $"{layer.H}, {input}, {target}, n, {scale}"));
+            writer.Line(ProductCall(UpdateProduct(plan, layer), $"{target}, {layer.H}, {input}, n, {scale}", $"{layer.H}, {input}, {target}, n, {scale}"));
         }
     }
 
@@ -310,7 +310,7 @@ internal static partial class NetworkEmitter
         }
 
         writer.Line("double totalLoss = 0;");
-        using (writer.Block("foreach (float loss in losses)"))
+        using (writer.Block($"foreach ({plan.Element} loss in losses)"))
         {
             writer.Line("totalLoss += loss;");
         }
@@ -324,7 +324,7 @@ internal static partial class NetworkEmitter
         writer.Line("double totalLoss = 0;");
         using (writer.Block("for (int sample = 0; sample < n; sample++)"))
         {
-            writer.Line($"{ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
+            writer.Line($"{plan.ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
             writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.Z}, n, sample, outputZ);");
             if (output.Activation == ActivationKind.Softmax)
             {
@@ -335,8 +335,8 @@ internal static partial class NetworkEmitter
                 writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.A}, n, sample, outputA);");
             }
 
-            WriteOutputLossOn(writer, plan, "float loss =", "outputZ", "outputA", "outputDelta");
-            using (writer.Block("if (!float.IsFinite(loss))"))
+            WriteOutputLossOn(writer, plan, $"{plan.Element} loss =", "outputZ", "outputA", "outputDelta");
+            using (writer.Block($"if (!{plan.Element}.IsFinite(loss))"))
             {
                 writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
             }

@@ -12,7 +12,7 @@ internal static partial class NetworkEmitter
     {
         writer.Line("// ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----");
         writer.Line();
-        using (writer.Block($"internal static void Forward({ReadOnlySpan} parameters, {ReadOnlySpan} input, {Span} output)"))
+        using (writer.Block($"internal static void Forward({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.Span} output)"))
         {
             WriteLengthCheck(writer, "parameters", "ParameterCount");
             WriteLengthCheck(writer, "input", "InputSize");
@@ -29,17 +29,17 @@ internal static partial class NetworkEmitter
                 writer.Line();
             }
 
-            WriteScratch(writer, "ForwardScratchLength", plan.ForwardScratchLength);
-            WriteScratchSlices(writer, plan.ForwardScratch, "scratch", "1");
-            writer.Line($"{Span} {plan.Output.A} = output;");
+            WriteScratch(writer, plan, "ForwardScratchLength", plan.ForwardScratchLength);
+            WriteScratchSlices(writer, plan, plan.ForwardScratch, "scratch", "1");
+            writer.Line($"{plan.Span} {plan.Output.A} = output;");
             WriteForwardCalls(writer, plan);
         }
 
         writer.Line();
         writer.Line("// The forward pass of one sample, then its loss J_x; SampleLoop.ComputeLoss runs it for each sample. Arguments are already checked.");
-        using (writer.Block($"public static float SampleLoss({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} scratch)"))
+        using (writer.Block($"public static {plan.Element} SampleLoss({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.ReadOnlySpan} target, {plan.Span} scratch)"))
         {
-            WriteScratchSlices(writer, plan.LossScratch, "scratch", "1");
+            WriteScratchSlices(writer, plan, plan.LossScratch, "scratch", "1");
             WriteForwardCalls(writer, plan);
             WriteOutputLoss(writer, plan, "return", withDelta: false);
         }
@@ -73,16 +73,16 @@ internal static partial class NetworkEmitter
         }
 
         string signature = withDropout
-            ? $"public static float BackpropagateSampleWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch, {Runtime}.DropoutMask mask, int sample)"
-            : $"public static float BackpropagateSample({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch)";
+            ? $"public static {plan.Element} BackpropagateSampleWithDropout({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.ReadOnlySpan} target, {plan.Span} gradient, {plan.Span} scratch, {Runtime}.DropoutMask mask, int sample)"
+            : $"public static {plan.Element} BackpropagateSample({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.ReadOnlySpan} target, {plan.Span} gradient, {plan.Span} scratch)";
         using (writer.Block(signature))
         {
-            WriteScratchSlices(writer, plan.BackpropagationScratch, "scratch", "1");
+            WriteScratchSlices(writer, plan, plan.BackpropagationScratch, "scratch", "1");
             if (withDropout)
             {
                 foreach (var layer in plan.Layers.Where(l => l.Dropout > 0f))
                 {
-                    writer.Line($"{Span} {layer.Dropped} = stackalloc float[{layer.SizeConstant}];");
+                    writer.Line($"{plan.Span} {layer.Dropped} = stackalloc {plan.Element}[{layer.SizeConstant}];");
                 }
             }
 
@@ -92,7 +92,7 @@ internal static partial class NetworkEmitter
                 : "// Forward pass, keeping z_l and a_l of every layer for the backward pass.");
             WriteForwardCalls(writer, plan, withDropout);
             writer.Line();
-            WriteOutputLoss(writer, plan, "float loss =", withDelta: true);
+            WriteOutputLoss(writer, plan, $"{plan.Element} loss =", withDelta: true);
             for (int i = plan.Layers.Count - 1; i >= 0; i--)
             {
                 var layer = plan.Layers[i];
