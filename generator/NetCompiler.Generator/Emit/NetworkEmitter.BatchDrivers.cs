@@ -44,7 +44,7 @@ internal static partial class NetworkEmitter
             $"{plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} previous, {plan.Span} z, int columns",
             $"{plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} previous, {plan.Span} z, int columns, {plan.Element} alpha"))
         {
-            writer.Line($"{Kernels}.MatrixKernels.FillRows({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
+            writer.Line($"{Kernels}.MatrixKernels.FillRows<{plan.Element}>({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
             writer.Line($"{plan.ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, "columns", layer.ForwardPanels, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"weights, {Plus(Times(row, layer.InputSizeConstant), k)}, {layer.InputSizeConstant}, 1, previous, {Plus(Times(k, "columns"), "column")}, columns, {depth}, z, {Plus(Times(row, "columns"), "column")}, columns, width, {alpha}, accumulate: true"));
@@ -82,7 +82,7 @@ internal static partial class NetworkEmitter
             $"{plan.Span} parameters, {plan.ReadOnlySpan} delta, {plan.ReadOnlySpan} previousSampleMajor, int samples, {plan.Element} step",
             $"{plan.ReadOnlySpan} delta, {plan.ReadOnlySpan} previousSampleMajor, {plan.Span} parameters, int samples, {plan.Element} step"))
         {
-            writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
+            writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums<{plan.Element}>({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
             writer.Line($"{plan.Span} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, layer.InputSizeConstant, depthPanels: true, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"delta, {Plus(Times(row, "samples"), "k")}, samples, 1, previousSampleMajor, (k * {layer.InputSizeConstant}) + column, {layer.InputSizeConstant}, {depth}, weights, {Plus(Times(row, layer.InputSizeConstant), "column")}, {layer.InputSizeConstant}, width, step, accumulate: true"));
@@ -228,7 +228,7 @@ internal static partial class NetworkEmitter
     private static string TransposeInputs(NetworkPlan layout, string inputs) =>
         layout.InputPassSplits
             ? $"{ParallelRows}.RunPass({RowPasses}.FeatureMajor, {inputs}, default, a0, n, InputSize, {NetworkPlan.TransposeBlock}, {ForwardWork(layout.Layers[0], "n")});"
-            : $"{Kernels}.MatrixKernels.Transpose({inputs}, n, InputSize, a0);";
+            : $"{Kernels}.MatrixKernels.Transpose<{layout.Element}>({inputs}, n, InputSize, a0);";
 
     /// <summary>
     /// The statement that runs the runtime's row pass <paramref name="pass"/> over the rows of <paramref name="layer"/>,

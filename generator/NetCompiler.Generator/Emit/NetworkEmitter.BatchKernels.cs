@@ -44,8 +44,8 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount<{plan.Element}>(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.");
@@ -68,18 +68,18 @@ internal static partial class NetworkEmitter
                     if (layer == output && layer.Activation == ActivationKind.Softmax)
                     {
                         writer.Line($"// A{layer.N} = softmax(Z{layer.N}) of every sample (column), 16 samples per vector.");
-                        writer.Line($"{Kernels}.BatchOutputLayer.Softmax({layer.Z}, {layer.SizeConstant}, n, {layer.Z});");
+                        writer.Line($"{Kernels}.BatchOutputLayer.Softmax<{plan.Element}>({layer.Z}, {layer.SizeConstant}, n, {layer.Z});");
                     }
                     else
                     {
-                        WriteElementwiseActivation(writer, layer, layer.Z, layer.Z);
+                        WriteElementwiseActivation(writer, plan, layer, layer.Z, layer.Z);
                     }
 
                     previous = layer.Z;
                 }
 
                 writer.Line("// outputs = a_Lᵀ: back to sample-major.");
-                writer.Line($"{Kernels}.MatrixKernels.Transpose({output.Z}, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));");
+                writer.Line($"{Kernels}.MatrixKernels.Transpose<{plan.Element}>({output.Z}, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));");
             }
         }
     }
@@ -88,8 +88,8 @@ internal static partial class NetworkEmitter
     {
         using (writer.Block($"internal static {plan.Element} TrainStepBatch({plan.Span} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Element} learningRate)"))
         {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out {plan.Element} largestInput);");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            writer.Line($"int n = {Kernels}.Guard.TrainingBatch<{plan.Element}>(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out {plan.Element} largestInput);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the per-sample step.");
@@ -101,7 +101,7 @@ internal static partial class NetworkEmitter
             // A hidden layer's output from σ, tanh or softmax lies in [-1, 1]; the others are scanned for the bound.
             foreach (var layer in plan.Layers.Take(plan.Layers.Count - 1).Where(layer => !ActivationCatalog.Of(layer.Activation).BoundedByOne))
             {
-                writer.Line($"largestInput = {plan.MathClass}.Max(largestInput, {Kernels}.Guard.MaxMagnitude(a{layer.Number}SampleMajor));");
+                writer.Line($"largestInput = {plan.MathClass}.Max(largestInput, {Kernels}.Guard.MaxMagnitude<{plan.Element}>(a{layer.Number}SampleMajor));");
             }
 
             using (writer.Block($"if (!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))"))
@@ -134,15 +134,15 @@ internal static partial class NetworkEmitter
             : $"internal static {plan.Element} AccumulateGradientBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} gradient)";
         using (writer.Block(signature))
         {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            WriteLengthCheck(writer, "gradient", "ParameterCount");
-            writer.Line($"int n = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
-            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            WriteLengthCheck(writer, plan, "gradient", "ParameterCount");
+            writer.Line($"int n = {Kernels}.Guard.BatchCount<{plan.Element}>(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite<{plan.Element}>(inputs, targets, InputSize, OutputSize, NetworkName);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: one sample at a time.");
                 writer.Line(withDropout
-                    ? $"return {Kernels}.DropoutSampleLoop<{KernelClassName(plan.Spec)}>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);"
+                    ? $"return {Kernels}.DropoutSampleLoop<{KernelClassName(plan.Spec)}, {plan.Element}>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);"
                     : $"return {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
             }
 
@@ -214,7 +214,7 @@ internal static partial class NetworkEmitter
                 writer.Line(ProductCall(ForwardProduct(plan, layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, {plan.Literal(1)}"));
                 if (layer != output || layer.Activation != ActivationKind.Softmax)
                 {
-                    WriteElementwiseActivation(writer, layer, layer.Z, layer.A);
+                    WriteElementwiseActivation(writer, plan, layer, layer.Z, layer.A);
                 }
 
                 string next = layer.A;
@@ -225,7 +225,7 @@ internal static partial class NetworkEmitter
                     writer.Line($"{plan.Span} {next} = {layer.A};");
                     using (writer.Block("if (dropout.HasValue)"))
                     {
-                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor(dropout.Value, {layer.N}, {layer.DropoutConstant}, {layer.A}, {layer.Dropped}, {layer.SizeConstant}, n);");
+                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor<{plan.Element}>(dropout.Value, {layer.N}, {layer.DropoutConstant}, {layer.A}, {layer.Dropped}, {layer.SizeConstant}, n);");
                         writer.Line($"{next} = {layer.Dropped};");
                     }
                 }
@@ -235,7 +235,7 @@ internal static partial class NetworkEmitter
                     writer.Line($"// {(layer.Dropout > 0f ? "That input" : "A" + layer.N)} sample-major too, for the weight update of layer {Number(layer.Number + 1)}.");
                     writer.Line(layer.Splits
                         ? RunPass("SampleMajor", layer, next, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
-                        : $"{Kernels}.MatrixKernels.Transpose({next}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
+                        : $"{Kernels}.MatrixKernels.Transpose<{plan.Element}>({next}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
                 }
 
                 previous = next;
@@ -263,7 +263,7 @@ internal static partial class NetworkEmitter
                     writer.Line($"// Back through the dropout after layer {below.N}: H{below.N} ⊙= M{below.N} / (1 − p{below.N}), the forward masks.");
                     using (writer.Block("if (dropout.HasValue)"))
                     {
-                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor(dropout.Value, {below.N}, {below.DropoutConstant}, {below.H}, {below.H}, {below.SizeConstant}, n);");
+                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor<{plan.Element}>(dropout.Value, {below.N}, {below.DropoutConstant}, {below.H}, {below.H}, {below.SizeConstant}, n);");
                     }
                 }
 
@@ -271,7 +271,7 @@ internal static partial class NetworkEmitter
                 {
                     writer.Line(below.Splits
                         ? RunPass($"MultiplyByDerivative({Runtime}.Activation.{below.Activation})", below, below.Z, below.A, below.H, PropagateWork(layer, "n"))
-                        : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(below.Activation).DerivativeKernel}({below.Z}, {below.A}, {below.H});");
+                        : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(below.Activation).DerivativeKernel}<{plan.Element}>({below.Z}, {below.A}, {below.H});");
                 }
             }
 
@@ -279,7 +279,7 @@ internal static partial class NetworkEmitter
             writer.Line("// Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.");
             foreach (var layer in layers)
             {
-                string largest = $"{Kernels}.Guard.FiniteMaxMagnitude({layer.H}, NetworkName, \"the deltas of layer {layer.N}\")";
+                string largest = $"{Kernels}.Guard.FiniteMaxMagnitude<{plan.Element}>({layer.H}, NetworkName, \"the deltas of layer {layer.N}\")";
                 writer.Line(layer.Number == 1 ? $"largestDelta = {largest};" : $"largestDelta = {plan.MathClass}.Max(largestDelta, {largest});");
             }
 
@@ -301,12 +301,12 @@ internal static partial class NetworkEmitter
     {
         var output = plan.Output;
         writer.Line($"// BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, {output.H} = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).");
-        writer.Line($"{Kernels}.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);");
-        writer.Line($"{Kernels}.BatchOutputLayer.SoftmaxCrossEntropy({output.Z}, targetsFeatureMajor, OutputSize, {output.H}, losses);");
-        using (writer.Block($"if (!{Kernels}.Guard.AllFinite(losses))"))
+        writer.Line($"{Kernels}.MatrixKernels.Transpose<{plan.Element}>(targets, n, OutputSize, targetsFeatureMajor);");
+        writer.Line($"{Kernels}.BatchOutputLayer.SoftmaxCrossEntropy<{plan.Element}>({output.Z}, targetsFeatureMajor, OutputSize, {output.H}, losses);");
+        using (writer.Block($"if (!{Kernels}.Guard.AllFinite<{plan.Element}>(losses))"))
         {
-            writer.Line($"int sample = {Kernels}.Guard.FirstNonFinite(losses).GetValueOrDefault();");
-            writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));");
+            writer.Line($"int sample = {Kernels}.Guard.FirstNonFinite<{plan.Element}>(losses).GetValueOrDefault();");
+            writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss<{plan.Element}>(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));");
         }
 
         writer.Line("double totalLoss = 0;");
@@ -325,28 +325,28 @@ internal static partial class NetworkEmitter
         using (writer.Block("for (int sample = 0; sample < n; sample++)"))
         {
             writer.Line($"{plan.ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
-            writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.Z}, n, sample, outputZ);");
+            writer.Line($"{Kernels}.MatrixKernels.GatherColumn<{plan.Element}>({output.Z}, n, sample, outputZ);");
             if (output.Activation == ActivationKind.Softmax)
             {
                 writer.Line($"{Kernels}.Activations.Softmax(outputZ, outputA);");
             }
             else
             {
-                writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.A}, n, sample, outputA);");
+                writer.Line($"{Kernels}.MatrixKernels.GatherColumn<{plan.Element}>({output.A}, n, sample, outputA);");
             }
 
             WriteOutputLossOn(writer, plan, $"{plan.Element} loss =", "outputZ", "outputA", "outputDelta");
             using (writer.Block($"if (!{plan.Element}.IsFinite(loss))"))
             {
-                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
+                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss<{plan.Element}>(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
             }
 
-            writer.Line($"{Kernels}.MatrixKernels.ScatterColumn(outputDelta, {output.H}, n, sample);");
+            writer.Line($"{Kernels}.MatrixKernels.ScatterColumn<{plan.Element}>(outputDelta, {output.H}, n, sample);");
             writer.Line("totalLoss += loss;");
         }
     }
 
-    private static void WriteElementwiseActivation(CodeWriter writer, LayerPlan layer, string z, string a)
+    private static void WriteElementwiseActivation(CodeWriter writer, NetworkPlan plan, LayerPlan layer, string z, string a)
     {
         if (layer.Activation == ActivationKind.Identity && z == a)
         {
@@ -357,6 +357,6 @@ internal static partial class NetworkEmitter
         writer.Line($"// {ActivationEquation(layer.Activation, "A" + layer.N, "Z" + layer.N)}, element by element (vectorized).");
         writer.Line(layer.Splits
             ? RunPass($"Activate({Runtime}.Activation.{layer.Activation})", layer, z, "default", a, ForwardWork(layer, "n"))
-            : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}({z}, {a});");
+            : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}<{plan.Element}>({z}, {a});");
     }
 }

@@ -50,12 +50,12 @@ internal static partial class NetworkEmitter
             else
             {
                 writer.Line($"// z{n} = W{n} {previous} + b{n}: z[j] = b[j] + (row j of W{n}) · layerInput, in one sequential pass through W{n}.");
-                writer.Line($"{Kernels}.DenseKernels.MatrixVector(weights, layerInput, bias, z);");
+                writer.Line($"{Kernels}.DenseKernels.MatrixVector<{plan.Element}>(weights, layerInput, bias, z);");
             }
 
             writer.Line();
             writer.Line($"// {ActivationEquation(layer.Activation, "a" + n, "z" + n)}, vectorised.");
-            writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}(z, a);");
+            writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}<{plan.Element}>(z, a);");
         }
     }
 
@@ -128,11 +128,11 @@ internal static partial class NetworkEmitter
             writer.Line("// BP3: ∂J/∂b[j] += δ[j].");
             writer.Line("biasGradient[j] += deltaJ;");
             writer.Line("// BP4: ∂J/∂W[j, :] += δ[j] layerInput.");
-            writer.Line($"{Kernels}.DenseKernels.AddScaled(deltaJ, layerInput, weightGradient.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}));");
+            writer.Line($"{Kernels}.DenseKernels.AddScaled<{plan.Element}>(deltaJ, layerInput, weightGradient.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}));");
             if (propagates)
             {
                 writer.Line("// BP2 (first half), one row at a time: propagatedDelta += δ[j] W[j, :], so after all rows it is Wᵀ δ.");
-                writer.Line($"{Kernels}.DenseKernels.AddScaled(deltaJ, weights.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}), propagatedDelta);");
+                writer.Line($"{Kernels}.DenseKernels.AddScaled<{plan.Element}>(deltaJ, weights.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}), propagatedDelta);");
             }
         }
     }

@@ -97,14 +97,14 @@ internal static partial class NetworkEmitter
         using (writer.Block($"public {spec.ClassName}(int seed = 0)"))
         {
             writer.Line($"_parameters = new {plan.Element}[ParameterCount];");
-            writer.Line($"{Runtime}.Initialization.ParameterInitializer.Initialize(Description, _parameters, seed);");
+            writer.Line($"{Runtime}.Initialization.ParameterInitializer.Initialize<{plan.Element}>(Description, _parameters, seed);");
         }
 
         writer.Line();
         writer.Summary("Creates the network with a copy of <paramref name=\"parameters\"/> (layout as in <see cref=\"Parameters\"/>).");
         using (writer.Block($"public {spec.ClassName}({plan.ReadOnlySpan} parameters)"))
         {
-            writer.Line($"{Kernels}.Guard.Length(parameters, ParameterCount, Description.Name, \"ParameterCount\", nameof(parameters));");
+            writer.Line($"{Kernels}.Guard.Length<{plan.Element}>(parameters, ParameterCount, Description.Name, \"ParameterCount\", nameof(parameters));");
             writer.Line("_parameters = parameters.ToArray();");
         }
 

@@ -14,9 +14,9 @@ internal static partial class NetworkEmitter
         writer.Line();
         using (writer.Block($"internal static void Forward({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.Span} output)"))
         {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            WriteLengthCheck(writer, "input", "InputSize");
-            WriteLengthCheck(writer, "output", "OutputSize");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            WriteLengthCheck(writer, plan, "input", "InputSize");
+            WriteLengthCheck(writer, plan, "output", "OutputSize");
             if (plan.ForwardInRegisters)
             {
                 using (writer.Block($"if ({Avx512}.IsSupported)"))
@@ -113,11 +113,11 @@ internal static partial class NetworkEmitter
                 if (dropped)
                 {
                     writer.Line($"// Back through the dropout: {previous.Delta} ⊙= m{previous.N} / (1 − p{previous.N}), the same mask as forward.");
-                    writer.Line($"{Kernels}.Dropout.Apply(mask, {previous.N}, sample, {previous.DropoutConstant}, {previous.Delta}, {previous.Delta});");
+                    writer.Line($"{Kernels}.Dropout.Apply<{plan.Element}>(mask, {previous.N}, sample, {previous.DropoutConstant}, {previous.Delta}, {previous.Delta});");
                 }
 
                 writer.Line($"// BP2: δ{previous.N} = (W{n}ᵀ δ{n}) ⊙ f{previous.N}'(z{previous.N}).");
-                WriteMultiplyByDerivative(writer, previous);
+                WriteMultiplyByDerivative(writer, plan, previous);
             }
 
             writer.Line();
@@ -136,7 +136,7 @@ internal static partial class NetworkEmitter
             if (withDropout && layer.Dropout > 0f)
             {
                 writer.Line($"// Dropout after layer {layer.N} (p{layer.N} = {FloatText(layer.Dropout)}): {layer.Dropped} = {layer.A} ⊙ m{layer.N} / (1 − p{layer.N}), m{layer.N} drawn for (layer {layer.N}, this sample).");
-                writer.Line($"{Kernels}.Dropout.Apply(mask, {layer.N}, sample, {layer.DropoutConstant}, {layer.A}, {layer.Dropped});");
+                writer.Line($"{Kernels}.Dropout.Apply<{plan.Element}>(mask, {layer.N}, sample, {layer.DropoutConstant}, {layer.A}, {layer.Dropped});");
                 previous = layer.Dropped;
             }
         }

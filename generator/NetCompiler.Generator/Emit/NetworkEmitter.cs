@@ -167,8 +167,8 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteLengthCheck(CodeWriter writer, string span, string constant) =>
-        writer.Line($"{Kernels}.Guard.Length({span}, {constant}, NetworkName, \"{constant}\", nameof({span}));");
+    private static void WriteLengthCheck(CodeWriter writer, NetworkPlan plan, string span, string constant) =>
+        writer.Line($"{Kernels}.Guard.Length<{plan.Element}>({span}, {constant}, NetworkName, \"{constant}\", nameof({span}));");
 
     private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
