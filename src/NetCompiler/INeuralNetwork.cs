@@ -1,16 +1,19 @@
+using System.Numerics;
 namespace NetCompiler;
 
 /// <summary>
 /// Implemented by every class the NetCompiler generator emits. The static members expose the
 /// compile-time facts and the topology-specialised kernels, so generic code (trainers, evaluation,
 /// persistence) can work with any network without reflection:
-/// <code>static float Evaluate&lt;TNet&gt;(TNet net, ...) where TNet : INeuralNetwork&lt;TNet&gt; =&gt; TNet.ComputeLoss(net.Parameters, inputs, targets);</code>
+/// <code>static T Evaluate&lt;TNet, T&gt;(TNet net, ...) where TNet : INeuralNetwork&lt;TNet, T&gt; =&gt; TNet.ComputeLoss(net.Parameters, inputs, targets);</code>
 /// The kernels are pure functions of the parameter buffer they are given: they allocate nothing on
 /// the heap and may run concurrently.
 /// </summary>
 /// <typeparam name="TSelf">The generated network class.</typeparam>
-public interface INeuralNetwork<TSelf>
-    where TSelf : class, INeuralNetwork<TSelf>
+/// <typeparam name="T">The element type: <see cref="float"/> or <see cref="double"/> (<c>[Network(Precision = ...)]</c>).</typeparam>
+public interface INeuralNetwork<TSelf, T>
+    where TSelf : class, INeuralNetwork<TSelf, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>The number of inputs of one sample.</summary>
     static abstract int InputSize { get; }
@@ -28,109 +31,126 @@ public interface INeuralNetwork<TSelf>
     static abstract TSelf Create(int seed);
 
     /// <summary>Forward propagation of one sample: <c>output = a_L(input)</c>.</summary>
-    static abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output);
+    static abstract void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> output);
 
     /// <summary>
     /// Backpropagation of one sample: adds <c>∂J_x/∂θ</c> (the gradient of this sample's loss) to
     /// <paramref name="gradient"/> and returns the sample's loss <c>J_x</c>.
     /// </summary>
-    static abstract float AccumulateGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient);
+    static abstract T AccumulateGradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient);
 
     /// <summary>The mean loss over a batch of samples stored row-major (<c>[count, InputSize]</c> and <c>[count, OutputSize]</c>).</summary>
-    static abstract float ComputeLoss(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+    static abstract T ComputeLoss(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets);
 
     /// <summary>
     /// One gradient-descent step over a batch: the mean gradient over the samples, then
-    /// <c>θ ← θ − η ∇J</c>. <paramref name="gradient"/> is scratch space of <see cref="ParameterCount"/> floats.
+    /// <c>θ ← θ − η ∇J</c>. <paramref name="gradient"/> is scratch space of <see cref="ParameterCount"/> elements.
     /// Returns the batch's mean loss before the update.
     /// </summary>
-    static abstract float TrainStep(Span<float> parameters, Span<float> gradient, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+    static abstract T TrainStep(Span<T> parameters, Span<T> gradient, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate);
 
     /// <summary>
     /// Forward propagation of a batch: <paramref name="inputs"/> is row-major <c>[count, InputSize]</c>,
     /// <paramref name="outputs"/> row-major <c>[count, OutputSize]</c>. Runs the matrix form with 512-bit
-    /// vector kernels where the machine has them; equal to <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    /// per sample within float rounding.
+    /// vector kernels where the machine has them; equal to <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>
+    /// per sample within rounding.
     /// </summary>
-    static abstract void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs);
+    static abstract void ForwardBatch(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs);
 
     /// <summary>
     /// One gradient-descent step over a batch in the matrix form of Wichmann, "General feed forward neural networks",
     /// with the weight-gradient product fused into the update, so no gradient buffer is needed. Same result as
-    /// <see cref="TrainStep(Span{float}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, float)"/> within float rounding.
+    /// <see cref="TrainStep(Span{T}, Span{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, T)"/> within rounding.
     /// </summary>
-    static abstract float TrainStepBatch(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+    static abstract T TrainStepBatch(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate);
 
     /// <summary>
     /// Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the row-major batch to
     /// <paramref name="gradient"/> and returns the sum of the samples' losses. Equal to calling
-    /// <see cref="AccumulateGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> per
-    /// sample within float rounding; the <see cref="Training.Trainer{TNet}"/> uses it for every optimizer.
+    /// <see cref="AccumulateGradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> per
+    /// sample within rounding; the <see cref="Training.Trainer{TNet}"/> uses it for every optimizer.
     /// </summary>
-    static abstract float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient);
+    static abstract T AccumulateGradientBatch(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient);
 
     /// <summary>
     /// <see cref="ForwardBatch"/> on two cores: each layer product large enough to pay for the hand-off is split by
     /// rows between the calling thread and the library's worker thread. Bit-identical to <see cref="ForwardBatch"/>.
     /// </summary>
-    static abstract void ForwardBatchParallel(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs);
+    /// <remarks>A double network runs <see cref="ForwardBatch"/> (on one core): the two-core split is written for floats.</remarks>
+    static virtual void ForwardBatchParallel(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs) =>
+        TSelf.ForwardBatch(parameters, inputs, outputs);
 
     /// <summary>
     /// <see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for the hand-off is split by
     /// rows between the calling thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/>:
     /// the same seed and settings give the same parameters, run after run, on one core or two.
     /// </summary>
-    static abstract float TrainStepBatchParallel(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+    /// <remarks>A double network runs <see cref="TrainStepBatch"/> (on one core): the two-core split is written for floats.</remarks>
+    static virtual T TrainStepBatchParallel(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate) =>
+        TSelf.TrainStepBatch(parameters, inputs, targets, learningRate);
 
     /// <summary>
     /// <see cref="TrainStepBatch"/> on two cores split by samples: each core computes the gradient of half of the batch,
     /// then both add the two into the parameters, so the cores exchange only the gradients, once per step.
     /// Deterministic (the same seed and settings give the same parameters, run after run) and equal to
-    /// <see cref="TrainStepBatch"/> within float rounding, but not bit-identical to it. Small batches and networks run
+    /// <see cref="TrainStepBatch"/> within rounding, but not bit-identical to it. Small batches and networks run
     /// <see cref="TrainStepBatch"/>.
     /// </summary>
-    static abstract float TrainStepBatchDataParallel(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+    /// <remarks>A double network runs <see cref="TrainStepBatch"/> (on one core): the two-core split is written for floats.</remarks>
+    static virtual T TrainStepBatchDataParallel(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate) =>
+        TSelf.TrainStepBatch(parameters, inputs, targets, learningRate);
 
     /// <summary>
-    /// <see cref="AccumulateGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with the
+    /// <see cref="AccumulateGradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with the
     /// network's <c>[Dropout]</c> layers applied with <paramref name="dropout"/>'s mask (the sample is row 0). For a network
     /// without dropout it is the plain pass. The <see cref="Training.Trainer{TNet}"/> calls this form.
     /// </summary>
-    static virtual float AccumulateGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient, DropoutMask dropout) =>
+    static virtual T AccumulateGradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient, DropoutMask dropout) =>
         TSelf.AccumulateGradient(parameters, input, target, gradient);
 
     /// <summary>
-    /// <see cref="AccumulateGradientBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with
+    /// <see cref="AccumulateGradientBatch(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with
     /// the network's <c>[Dropout]</c> layers applied with <paramref name="dropout"/>'s mask (sample k of the batch draws
     /// row k's mask). For a network without dropout it is the plain matrix form; a network with dropout runs its samples
     /// one by one. The <see cref="Training.Trainer{TNet}"/> calls this form.
     /// </summary>
-    static virtual float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout) =>
+    static virtual T AccumulateGradientBatch(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient, DropoutMask dropout) =>
         TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient);
 
     /// <summary>
-    /// <see cref="AccumulateGradientBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, DropoutMask)"/>
+    /// <see cref="AccumulateGradientBatch(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, DropoutMask)"/>
     /// that also writes the batch's outputs <c>a_L</c> (row-major <c>[count, OutputSize]</c>) to <paramref name="outputs"/>, so
     /// a trainer can report training metrics without a second forward pass. Generated networks take them from the step's
     /// own forward pass (with the dropout mask applied, as Keras reports training metrics); this default runs
     /// <see cref="ForwardBatch"/> after the gradient. The <see cref="Training.Trainer{TNet}"/> calls this form.
     /// </summary>
-    static virtual float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout, Span<float> outputs)
+    static virtual T AccumulateGradientBatch(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient, DropoutMask dropout, Span<T> outputs)
     {
-        float loss = TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
+        T loss = TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
         TSelf.ForwardBatch(parameters, inputs, outputs);
         return loss;
     }
 
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
-    Span<float> Parameters { get; }
+    Span<T> Parameters { get; }
 
     /// <summary>Forward propagation of one sample with this network's parameters.</summary>
-    void Forward(ReadOnlySpan<float> input, Span<float> output);
+    void Forward(ReadOnlySpan<T> input, Span<T> output);
 
     /// <summary>One gradient-descent step over a batch with this network's parameters; returns the mean loss before the update.</summary>
-    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate);
+    T TrainStep(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate);
 
     /// <summary>The mean loss of this network over a batch.</summary>
-    float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets);
+    T ComputeLoss(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets);
+}
+
+/// <summary>
+/// A <see cref="float"/> network (<see cref="Precision.Single"/>, the default): <see cref="INeuralNetwork{TSelf, T}"/> with
+/// <c>T = float</c>. Generic code written for float networks constrains to this interface:
+/// <code>static float Evaluate&lt;TNet&gt;(TNet net, ...) where TNet : INeuralNetwork&lt;TNet&gt; =&gt; TNet.ComputeLoss(net.Parameters, inputs, targets);</code>
+/// </summary>
+/// <typeparam name="TSelf">The generated network class.</typeparam>
+public interface INeuralNetwork<TSelf> : INeuralNetwork<TSelf, float>
+    where TSelf : class, INeuralNetwork<TSelf>
+{
 }

@@ -70,7 +70,7 @@ public sealed class DiagnosticSourceTests
     {
         var descriptors = AllDescriptors();
 
-        Assert.Equal(28, descriptors.Count);
+        Assert.Equal(29, descriptors.Count);
         foreach (var descriptor in descriptors)
         {
             string description = descriptor.Description.ToString(CultureInfo.InvariantCulture);

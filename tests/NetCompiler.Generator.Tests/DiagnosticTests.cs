@@ -309,6 +309,18 @@ public sealed class DiagnosticTests
         DiagnosticSeverity.Error,
         "The network 'Net' uses the loss value 7, which is not a member of NetCompiler.Loss; use Loss.MeanSquaredError or Loss.CrossEntropy");
 
+    [Fact]
+    public void NC0030_UnknownPrecision() => AssertReports(
+        """
+        using NetCompiler;
+        [Network(Inputs = 2, [|Precision = (Precision)2|])]
+        [Dense(2, Activation.Sigmoid)]
+        public partial class Net;
+        """,
+        "NC0030",
+        DiagnosticSeverity.Error,
+        "The network 'Net' uses the precision value 2, which is not a member of NetCompiler.Precision; use Precision.Single or Precision.Double");
+
     [Theory]
     [InlineData(65536, 65536, "4295032832")] // 65536 × 65536 weights + 65536 biases
     [InlineData(1, 800_000_000, "51200000064")] // 1.6e9 parameters fit, but a forward tile of 64 samples needs 64 × (1 + 8e8) scratch floats

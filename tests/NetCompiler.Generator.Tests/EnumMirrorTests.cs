@@ -11,6 +11,9 @@ public sealed class EnumMirrorTests
     [Fact]
     public void LossKindMirrorsLoss() => AssertMirrors<LossKind, Loss>();
 
+    [Fact]
+    public void PrecisionKindMirrorsPrecision() => AssertMirrors<PrecisionKind, Precision>();
+
     private static void AssertMirrors<TMirror, TRuntime>()
         where TMirror : struct, Enum
         where TRuntime : struct, Enum

@@ -67,7 +67,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         var sources = CompiledCatalog.Instance.GeneratedSources.Values.ToList();
         Assert.Equal(networks.Length, sources.Count);
         Assert.Contains(sources, s => s.Contains("z[0] = bias[0] + (weights[0] * layerInput[0])", StringComparison.Ordinal));
-        Assert.Contains(sources, s => s.Contains("DenseKernels.MatrixVector(weights, layerInput, bias, z);", StringComparison.Ordinal));
+        Assert.Contains(sources, s => s.Contains("DenseKernels.MatrixVector<float>(weights, layerInput, bias, z);", StringComparison.Ordinal));
 
         // Softmax under MSE draws NC0008, once per such network, suppressed by the #pragma around the declaration
         // (see PragmaWarningDisableSuppressesNC0008).

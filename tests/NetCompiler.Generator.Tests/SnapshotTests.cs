@@ -18,6 +18,18 @@ public sealed class SnapshotTests
         """, "Samples.Iris.IrisNet.g");
 
     [Fact]
+    public void DoublePrecisionWorkedExample() => VerifyNetwork("""
+        using NetCompiler;
+
+        namespace Samples.Worked;
+
+        [Network(Inputs = 2, Precision = Precision.Double)]
+        [Dense(2, Activation.Sigmoid)]
+        [Dense(2, Activation.Sigmoid)]
+        public partial class WorkedNet;
+        """, "Samples.Worked.WorkedNet.g");
+
+    [Fact]
     public void DropoutBetweenDenseLayers() => VerifyNetwork("""
         using NetCompiler;
 

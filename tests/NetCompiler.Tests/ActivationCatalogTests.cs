@@ -31,7 +31,7 @@ public sealed class ActivationCatalogTests
     {
         foreach (var definition in ActivationCatalog.All.Where(d => !d.OutputOnly))
         {
-            var scalar = typeof(Activations).GetMethod(definition.Kind.ToString(), [typeof(float)])!;
+            var scalar = typeof(Activations).GetMethod(definition.Kind.ToString())!.MakeGenericMethod(typeof(float));
             float expected = (float)scalar.Invoke(null, [z])!;
             Assert.Equal(expected, definition.Reference(z), 2e-6 * Math.Max(1, Math.Abs(expected)));
         }
@@ -57,7 +57,7 @@ public sealed class ActivationCatalogTests
         foreach (var definition in ActivationCatalog.All.Where(d => !d.OutputOnly))
         {
             var expected = new float[z.Length];
-            var kernel = typeof(ActivationKernels).GetMethod(definition.Kernel, [typeof(ReadOnlySpan<float>), typeof(Span<float>)])!.CreateDelegate<Kernel>();
+            var kernel = typeof(ActivationKernels).GetMethod(definition.Kernel)!.MakeGenericMethod(typeof(float)).CreateDelegate<Kernel>();
             kernel(z, expected);
             var actual = new float[z.Length];
             RowPasses.Activate(definition.Kind)(z, default, actual, 3, 1f, 1, 2);

@@ -323,7 +323,7 @@ public sealed class BatchedKernelTests
         var gradient = new float[IrisNet.ParameterCount];
         var error = Assert.Throws<ArgumentException>(() => Accumulate<IrisNet>(parameters, inputs, targets, gradient, new float[(4 * IrisNet.OutputSize) - 1]));
         Assert.Equal("outputs", error.ParamName);
-        Assert.StartsWith("IrisNet: outputs has 11 floats, but the batch of 4 samples has 12 outputs (4 × OutputSize 3); pass that many, or none.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("IrisNet: outputs must have 12 values (4 samples × OutputSize 3), or none; it has 11.", error.Message, StringComparison.Ordinal);
         Assert.All(gradient, g => Assert.Equal(0f, g));
 
         // None: the plain gradient.

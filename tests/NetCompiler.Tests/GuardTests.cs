@@ -152,7 +152,7 @@ public sealed class GuardTests
     [Fact]
     public void MaxMagnitudeIsTheLargestAbsoluteValueAtEveryPositionInEveryLength()
     {
-        Assert.Equal(0f, Guard.MaxMagnitude([]));
+        Assert.Equal(0f, Guard.MaxMagnitude<float>([]));
         for (int length = 1; length <= 70; length++)
         {
             // Small values of both signs and every vector lane; one larger value moves through every position.

@@ -196,6 +196,7 @@ public sealed class KernelContractTests
             .Where(t => t.Namespace == "NetCompiler.Kernels" && t.IsClass && t.IsAbstract && t.IsSealed && !t.IsGenericTypeDefinition)
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(m => !m.IsSpecialName)
+            .Select(m => m.IsGenericMethodDefinition && m.GetGenericArguments() is [{ Name: "T" }] ? m.MakeGenericMethod(typeof(float)) : m)
             .ToList();
         skipped = [.. all.Where(m =>
             (m.GetCustomAttribute<EditorBrowsableAttribute>() ?? m.DeclaringType!.GetCustomAttribute<EditorBrowsableAttribute>())?.State == EditorBrowsableState.Never
@@ -341,6 +342,8 @@ public sealed class KernelContractTests
         var batch = new Func<string, int, (string, string)>((parameter, _) => parameter == "inputs" ? ("inputs", "/not a whole number of samples of 4 \\(InputSize\\)/") : ("targets", "6"));
         cases["Guard.BatchCount(inputs, targets, inputSize, outputSize, network, targetsName)"] = new(() => [F(12), F(6), 4, 2, "Net", "targets"], batch);
         cases["Guard.ThrowIfBatchNotFinite(inputs, targets, inputSize, outputSize, network)"] = new(() => [F(12), F(6), 4, 2, "Net"], batch);
+        // The optional outputs of a training pass: 3 samples × 2 outputs (or none, BatchedKernelTests).
+        cases["Guard.OptionalBatchOutputs(outputs, count, outputSize, network)"] = new(() => [F(6), 3, 2, "Net"], (parameter, _) => (parameter, "6"));
         cases["Guard.TrainingBatch(inputs, targets, inputSize, outputSize, learningRate, network)"] = new(() => [F(12), F(6), 4, 2, 0.5f, "Net"], batch);
         cases["Guard.ThrowNonFiniteLoss(network, sample, loss, input, target)"] = new(() => ["Net", 0, float.NaN, F(4), F(2)], Throws: typeof(TrainingDivergedException));
         cases["Guard.ThrowIfNotFinite(values, network, what)"] = new(() => [F(N), "Net", "the gradient"]);

@@ -24,7 +24,7 @@ public sealed class ScratchBufferTests
 
     [Fact]
     public void ANegativeLengthIsRejected() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => ScratchBuffer.Rent(-1, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScratchBuffer.Rent<float>(-1, out _));
 
     private static unsafe long AddressOf(Span<float> span)
     {

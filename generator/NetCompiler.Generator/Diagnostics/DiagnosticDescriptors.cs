@@ -71,6 +71,12 @@ internal static class DiagnosticDescriptors
         "The network '{0}' uses the loss value {1}, which is not a member of NetCompiler.Loss; use Loss.MeanSquaredError or Loss.CrossEntropy",
         "C# lets any integer be cast to an enum, but NetCompiler only knows the named members of NetCompiler.Loss. Use Loss.MeanSquaredError (the default, for regression) or Loss.CrossEntropy (classification, with a Softmax or Sigmoid output).");
 
+    public static readonly DiagnosticDescriptor UnknownPrecision = Error(
+        "NC0030",
+        "Unknown precision",
+        "The network '{0}' uses the precision value {1}, which is not a member of NetCompiler.Precision; use Precision.Single or Precision.Double",
+        "C# lets any integer be cast to an enum, but NetCompiler generates only the named members of NetCompiler.Precision: Precision.Single (float, the default) or Precision.Double (double).");
+
     public static readonly DiagnosticDescriptor ParameterCountOverflow = Error(
         "NC0011",
         "Too many parameters",
@@ -185,7 +191,7 @@ internal static class DiagnosticDescriptors
     /// </summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> Declaration = ImmutableArray.Create(
         NetworkClassNotPartial, UnsupportedNetworkType, NoLayers, InvalidInputSize, InvalidLayerSize, SoftmaxOnHiddenLayer,
-        CrossEntropyNeedsSoftmaxOrSigmoid, MeanSquaredErrorOverSoftmax, UnknownActivation, UnknownLoss, ParameterCountOverflow,
+        CrossEntropyNeedsSoftmaxOrSigmoid, MeanSquaredErrorOverSoftmax, UnknownActivation, UnknownLoss, UnknownPrecision, ParameterCountOverflow,
         DenseWithoutNetwork, MemberClashesWithGenerated, ClassNameClashesWithGenerated, AcceptLogitsHasNoEffect,
         InvalidDropoutRate, DropoutBeforeFirstLayer, DropoutAfterOutputLayer, RepeatedDropout);
 

@@ -39,7 +39,7 @@ internal static partial class NetworkEmitter
         writer.Line("/// use, allocates nothing (under NativeAOT, never). Run the static kernels on them directly, e.g.");
         writer.Line("/// <c>Forward(PretrainedParameters, input, output)</c>, or copy them into a network with <see cref=\"CreatePretrained\"/>.");
         writer.Line("/// </summary>");
-        writer.Line($"public static {ReadOnlySpan} PretrainedParameters => {KernelClass(spec)}.PretrainedParameters;");
+        writer.Line($"public static {plan.ReadOnlySpan} PretrainedParameters => {KernelClass(spec)}.PretrainedParameters;");
         writer.Line();
         writer.Line("/// <summary>");
         writer.Line($"/// Creates the network with the parameters baked in from <c>{file}</c> (a copy of <see cref=\"PretrainedParameters\"/>),");
@@ -63,10 +63,21 @@ internal static partial class NetworkEmitter
         writer.Line($"// ---- Parameters baked in at build time from the weights file {CommentText(weights.FileName)} ({SingleLine(weights.Origin)}), ----");
         writer.Line($"// checked against this topology; the CRC-32 of the parameters (as little-endian float32) is {checksum}.");
         writer.Line();
-        writer.Line("// Decoded only on a big-endian machine, where the characters' bytes are not the floats' bytes.");
-        writer.Line("private static float[]? s_bigEndianPretrainedParameters;");
-        writer.Line();
-        writer.Line($"internal static {ReadOnlySpan} PretrainedParameters => {Kernels}.BakedParameters.View(PretrainedParameterData, ref s_bigEndianPretrainedParameters);");
+        if (layout.IsDouble)
+        {
+            writer.Line("// Widened (exactly) from the file's float32 values on first use.");
+            writer.Line("private static double[]? s_pretrainedParameters;");
+            writer.Line();
+            writer.Line($"internal static {layout.ReadOnlySpan} PretrainedParameters => s_pretrainedParameters ??= {Kernels}.BakedParameters.DecodeWidened(PretrainedParameterData);");
+        }
+        else
+        {
+            writer.Line("// Decoded only on a big-endian machine, where the characters' bytes are not the floats' bytes.");
+            writer.Line("private static float[]? s_bigEndianPretrainedParameters;");
+            writer.Line();
+            writer.Line($"internal static {layout.ReadOnlySpan} PretrainedParameters => {Kernels}.BakedParameters.View(PretrainedParameterData, ref s_bigEndianPretrainedParameters);");
+        }
+
         writer.Line();
         writer.Line("// The parameters' IEEE-754 bit patterns, exactly as in the file (-0, subnormals and NaN payloads included), two");
         writer.Line("// UTF-16 code units per parameter, low half first (see BakedParameters).");

@@ -20,70 +20,70 @@ internal static partial class NetworkEmitter
         foreach (var layer in plan.Layers)
         {
             writer.Line();
-            WriteBatchForwardLayer(writer, layer);
+            WriteBatchForwardLayer(writer, plan, layer);
             if (layer.PropagateTiles is not null)
             {
                 writer.Line();
-                WriteBatchPropagateLayer(writer, layer, layer.PropagateTiles);
+                WriteBatchPropagateLayer(writer, plan, layer, layer.PropagateTiles);
             }
 
             writer.Line();
-            WriteBatchUpdateLayer(writer, layer);
+            WriteBatchUpdateLayer(writer, plan, layer);
         }
     }
 
-    private static void WriteBatchForwardLayer(CodeWriter writer, LayerPlan layer)
+    private static void WriteBatchForwardLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer)
     {
         string n = layer.N;
-        var product = ForwardProduct(layer);
-        string alpha = product.Splits ? "alpha" : "1f";
+        var product = ForwardProduct(plan, layer);
+        string alpha = product.Splits ? "alpha" : plan.Literal(1);
         using (WriteRowRangeMethods(
             writer,
             product,
             $"<c>Z{n} = W{n} A{layer.Number - 1} + b{n} 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to {RowTiles.FullTile} neurons.",
-            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns",
-            $"{ReadOnlySpan} parameters, {ReadOnlySpan} previous, {Span} z, int columns, float alpha"))
+            $"{plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} previous, {plan.Span} z, int columns",
+            $"{plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} previous, {plan.Span} z, int columns, {plan.Element} alpha"))
         {
-            writer.Line($"{Kernels}.MatrixKernels.FillRows({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
-            writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            writer.Line($"{Kernels}.MatrixKernels.FillRows<{plan.Element}>({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
+            writer.Line($"{plan.ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, "columns", layer.ForwardPanels, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"weights, {Plus(Times(row, layer.InputSizeConstant), k)}, {layer.InputSizeConstant}, 1, previous, {Plus(Times(k, "columns"), "column")}, columns, {depth}, z, {Plus(Times(row, "columns"), "column")}, columns, width, {alpha}, accumulate: true"));
         }
     }
 
-    private static void WriteBatchPropagateLayer(CodeWriter writer, LayerPlan layer, RowTiles tiles)
+    private static void WriteBatchPropagateLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, RowTiles tiles)
     {
         string n = layer.N;
         string below = Number(layer.Number - 1);
-        var product = PropagateProduct(layer, tiles);
-        string alpha = product.Splits ? "alpha" : "1f";
+        var product = PropagateProduct(plan, layer, tiles);
+        string alpha = product.Splits ? "alpha" : plan.Literal(1);
         using (WriteRowRangeMethods(
             writer,
             product,
             $"<c>H{below} = W{n}ᵀ H{n}</c> for <c>columns</c> samples (feature-major): row k of the result is <c>Σ_j W{n}[j, k] H{n}[j, :]</c>.",
-            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns",
-            $"{ReadOnlySpan} parameters, {ReadOnlySpan} delta, {Span} propagated, int columns, float alpha"))
+            $"{plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} delta, {plan.Span} propagated, int columns",
+            $"{plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} delta, {plan.Span} propagated, int columns, {plan.Element} alpha"))
         {
-            writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            writer.Line($"{plan.ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, "columns", layer.PropagatePanels, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"weights, {Plus(Times(k, layer.InputSizeConstant), row)}, 1, {layer.InputSizeConstant}, delta, {Plus(Times(k, "columns"), "column")}, columns, {depth}, propagated, {Plus(Times(row, "columns"), "column")}, columns, width, {alpha}, accumulate: {(k == "0" ? "false" : "k != 0")}"));
         }
     }
 
-    private static void WriteBatchUpdateLayer(CodeWriter writer, LayerPlan layer)
+    private static void WriteBatchUpdateLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer)
     {
         string n = layer.N;
         string previous = layer.Number == 1 ? "inputs" : $"A{layer.Number - 1}";
-        var product = UpdateProduct(layer);
+        var product = UpdateProduct(plan, layer);
         using (WriteRowRangeMethods(
             writer,
             product,
             $"<c>W{n} += step · H{n} {previous}ᵀ</c> and <c>b{n} += step · H{n} 1</c>; <c>previousSampleMajor</c> is <c>{previous}</c> stored sample-major, so row j of the product is <c>Σ_s H{n}[j, s] · (row s of it)</c>.",
-            $"{Span} parameters, {ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, int samples, float step",
-            $"{ReadOnlySpan} delta, {ReadOnlySpan} previousSampleMajor, {Span} parameters, int samples, float step"))
+            $"{plan.Span} parameters, {plan.ReadOnlySpan} delta, {plan.ReadOnlySpan} previousSampleMajor, int samples, {plan.Element} step",
+            $"{plan.ReadOnlySpan} delta, {plan.ReadOnlySpan} previousSampleMajor, {plan.Span} parameters, int samples, {plan.Element} step"))
         {
-            writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
-            writer.Line($"{Span} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums<{plan.Element}>({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
+            writer.Line($"{plan.Span} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             WritePanels(writer, layer.InputSizeConstant, depthPanels: true, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"delta, {Plus(Times(row, "samples"), "k")}, samples, 1, previousSampleMajor, (k * {layer.InputSizeConstant}) + column, {layer.InputSizeConstant}, {depth}, weights, {Plus(Times(row, layer.InputSizeConstant), "column")}, {layer.InputSizeConstant}, width, step, accumulate: true"));
         }
@@ -141,18 +141,18 @@ internal static partial class NetworkEmitter
             writer.Line(hasEdges ? $"int tilesEnd = global::System.Math.Min(endRow, {Number(tiles.FullRows)});" : "int tilesEnd = endRow;");
             using (writer.Block($"for (int row = firstRow; row < tilesEnd; row += {RowTiles.FullTile})"))
             {
-                writer.Line(TileCall(RowTiles.FullTile, arguments("row")));
+                writer.Line(TileCall(product, RowTiles.FullTile, arguments("row")));
             }
         }
         else if (tiles.FullRows == RowTiles.FullTile)
         {
-            writer.Line(TileCall(RowTiles.FullTile, arguments("0")));
+            writer.Line(TileCall(product, RowTiles.FullTile, arguments("0")));
         }
         else if (tiles.FullRows > 0)
         {
             using (writer.Block($"for (int row = 0; row < {Number(tiles.FullRows)}; row += {RowTiles.FullTile})"))
             {
-                writer.Line(TileCall(RowTiles.FullTile, arguments("row")));
+                writer.Line(TileCall(product, RowTiles.FullTile, arguments("row")));
             }
         }
 
@@ -172,7 +172,7 @@ internal static partial class NetworkEmitter
         foreach (int tile in tiles.EdgeTiles)
         {
             writer.Line($"// Edge tile: rows {at}..{at + tile - 1} of {tiles.Rows}.");
-            writer.Line(TileCall(tile, arguments(Number(at))));
+            writer.Line(TileCall(product, tile, arguments(Number(at))));
             at += tile;
         }
 
@@ -180,7 +180,7 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>The call of the runtime's register tile of <paramref name="rows"/> rows.</summary>
-    private static string TileCall(int rows, string arguments) => $"{RowTile}.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows{Number(rows)}>({arguments});";
+    private static string TileCall(RowRangeProduct product, int rows, string arguments) => $"{RowTile}.MultiplyAdd<{product.Element}, global::NetCompiler.Kernels.Blocks.Rows{Number(rows)}>({arguments});";
 
     /// <summary>
     /// Writes the method <c>{Name}</c> that computes the product (its <paramref name="summary"/>) and returns the scope of
@@ -213,22 +213,22 @@ internal static partial class NetworkEmitter
             : $"{product.Name}({arguments});";
 
     /// <summary>Layer n's forward product <c>Z_n = W_n A_(n-1) + b_n 1ᵀ</c>: one row per neuron.</summary>
-    private static RowRangeProduct ForwardProduct(LayerPlan layer) =>
-        new($"BatchForwardLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"));
+    private static RowRangeProduct ForwardProduct(NetworkPlan plan, LayerPlan layer) =>
+        new($"BatchForwardLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"), plan.Element);
 
     /// <summary>Layer n's delta propagation <c>H_(n-1) = W_nᵀ H_n</c>: one row per input of the layer.</summary>
-    private static RowRangeProduct PropagateProduct(LayerPlan layer, RowTiles tiles) =>
-        new($"BatchPropagateLayer{layer.N}", layer.InputSizeConstant, tiles, PropagateWork(layer, "n"));
+    private static RowRangeProduct PropagateProduct(NetworkPlan plan, LayerPlan layer, RowTiles tiles) =>
+        new($"BatchPropagateLayer{layer.N}", layer.InputSizeConstant, tiles, PropagateWork(layer, "n"), plan.Element);
 
     /// <summary>Layer n's fused weight update <c>W_n += step · H_n A_(n-1)ᵀ</c>: one row per neuron.</summary>
-    private static RowRangeProduct UpdateProduct(LayerPlan layer) =>
-        new($"BatchUpdateLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"));
+    private static RowRangeProduct UpdateProduct(NetworkPlan plan, LayerPlan layer) =>
+        new($"BatchUpdateLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"), plan.Element);
 
     /// <summary>The statement <c>a0 = inputsᵀ</c> for <c>n</c> samples of <paramref name="inputs"/>.</summary>
     private static string TransposeInputs(NetworkPlan layout, string inputs) =>
         layout.InputPassSplits
             ? $"{ParallelRows}.RunPass({RowPasses}.FeatureMajor, {inputs}, default, a0, n, InputSize, {NetworkPlan.TransposeBlock}, {ForwardWork(layout.Layers[0], "n")});"
-            : $"{Kernels}.MatrixKernels.Transpose({inputs}, n, InputSize, a0);";
+            : $"{Kernels}.MatrixKernels.Transpose<{layout.Element}>({inputs}, n, InputSize, a0);";
 
     /// <summary>
     /// The statement that runs the runtime's row pass <paramref name="pass"/> over the rows of <paramref name="layer"/>,
@@ -248,9 +248,12 @@ internal static partial class NetworkEmitter
     /// One layer product whose output rows can be computed in ranges: its driver name, its row count, and the
     /// multiply-adds it costs (an expression of the batch size).
     /// </summary>
-    private sealed class RowRangeProduct(string name, string rowsConstant, RowTiles tiles, string work)
+    private sealed class RowRangeProduct(string name, string rowsConstant, RowTiles tiles, string work, string element)
     {
         public string Name { get; } = name;
+
+        /// <summary>The element type of the operands, <c>float</c> or <c>double</c>.</summary>
+        public string Element { get; } = element;
 
         public string DelegateField => "s_" + char.ToLowerInvariant(Name[0]) + Name.Substring(1);
 

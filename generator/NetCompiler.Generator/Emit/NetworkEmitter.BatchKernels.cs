@@ -30,12 +30,12 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>The runtime's per-sample form of the batched kernels, for machines without 512- or 256-bit vectors.</summary>
-    private static string PerSampleBatch(NetworkPlan plan) => $"{Kernels}.PerSampleBatch<{plan.Spec.FullyQualifiedName}>";
+    private static string PerSampleBatch(NetworkPlan plan) => $"{Kernels}.PerSampleBatch<{plan.Spec.FullyQualifiedName}, {plan.Element}>";
 
     private static void WriteForwardBatch(CodeWriter writer, NetworkPlan plan)
     {
         var output = plan.Output;
-        using (writer.Block($"internal static void ForwardBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {Span} outputs)"))
+        using (writer.Block($"internal static void ForwardBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.Span} outputs)"))
         {
             using (writer.Block("if (inputs.Length == InputSize && outputs.Length == OutputSize)"))
             {
@@ -44,8 +44,8 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int count = {Kernels}.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            writer.Line($"int count = {Kernels}.Guard.BatchCount<{plan.Element}>(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.");
@@ -54,54 +54,54 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * {Kernels}.BatchLayout.TileSamples, out {Span} scratch);");
+            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent(ForwardBatchScratchPerSample * {Kernels}.BatchLayout.TileSamples, out {plan.Span} scratch);");
             using (writer.Block($"for (int first = 0; first < count; first += {Kernels}.BatchLayout.TileSamples)"))
             {
                 writer.Line($"int n = global::System.Math.Min({Kernels}.BatchLayout.TileSamples, count - first);");
-                WriteScratchSlices(writer, plan.ForwardBatchScratch, "scratch", "n");
+                WriteScratchSlices(writer, plan, plan.ForwardBatchScratch, "scratch", "n");
                 writer.Line("// a0 = inputsᵀ: feature-major.");
                 writer.Line(TransposeInputs(plan, "inputs.Slice(first * InputSize, n * InputSize)"));
                 string previous = "a0";
                 foreach (var layer in plan.Layers)
                 {
-                    writer.Line(ProductCall(ForwardProduct(layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, 1f"));
+                    writer.Line(ProductCall(ForwardProduct(plan, layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, {plan.Literal(1)}"));
                     if (layer == output && layer.Activation == ActivationKind.Softmax)
                     {
                         writer.Line($"// A{layer.N} = softmax(Z{layer.N}) of every sample (column), 16 samples per vector.");
-                        writer.Line($"{Kernels}.BatchOutputLayer.Softmax({layer.Z}, {layer.SizeConstant}, n, {layer.Z});");
+                        writer.Line($"{Kernels}.BatchOutputLayer.Softmax<{plan.Element}>({layer.Z}, {layer.SizeConstant}, n, {layer.Z});");
                     }
                     else
                     {
-                        WriteElementwiseActivation(writer, layer, layer.Z, layer.Z);
+                        WriteElementwiseActivation(writer, plan, layer, layer.Z, layer.Z);
                     }
 
                     previous = layer.Z;
                 }
 
                 writer.Line("// outputs = a_Lᵀ: back to sample-major.");
-                writer.Line($"{Kernels}.MatrixKernels.Transpose({output.Z}, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));");
+                writer.Line($"{Kernels}.MatrixKernels.Transpose<{plan.Element}>({output.Z}, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));");
             }
         }
     }
 
     private static void WriteTrainStepBatch(CodeWriter writer, NetworkPlan plan)
     {
-        using (writer.Block($"internal static float TrainStepBatch({Span} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, float learningRate)"))
+        using (writer.Block($"internal static {plan.Element} TrainStepBatch({plan.Span} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Element} learningRate)"))
         {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            writer.Line($"int n = {Kernels}.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            writer.Line($"int n = {Kernels}.Guard.TrainingBatch<{plan.Element}>(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out {plan.Element} largestInput);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the per-sample step.");
                 writer.Line($"return {PerSampleBatch(plan)}.TrainStep(parameters, inputs, targets, learningRate);");
             }
 
-            WriteBackpropagationCall(writer, plan, "out float largestDelta");
+            WriteBackpropagationCall(writer, plan, $"out {plan.Element} largestDelta");
             writer.Line();
             // A hidden layer's output from σ, tanh or softmax lies in [-1, 1]; the others are scanned for the bound.
             foreach (var layer in plan.Layers.Take(plan.Layers.Count - 1).Where(layer => !ActivationCatalog.Of(layer.Activation).BoundedByOne))
             {
-                writer.Line($"largestInput = global::System.MathF.Max(largestInput, {Kernels}.Guard.MaxMagnitude(a{layer.Number}SampleMajor));");
+                writer.Line($"largestInput = {plan.MathClass}.Max(largestInput, {Kernels}.Guard.MaxMagnitude<{plan.Element}>(a{layer.Number}SampleMajor));");
             }
 
             using (writer.Block($"if (!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))"))
@@ -112,9 +112,9 @@ internal static partial class NetworkEmitter
 
             writer.Line();
             writer.Line("// W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.");
-            writer.Line("float step = -learningRate / n;");
+            writer.Line($"{plan.Element} step = -learningRate / n;");
             WriteBatchUpdates(writer, plan, "parameters", "step");
-            writer.Line("return (float)(totalLoss / n);");
+            writer.Line($"return ({plan.Element})(totalLoss / n);");
         }
     }
 
@@ -131,21 +131,21 @@ internal static partial class NetworkEmitter
 
         writer.Line("// outputs: empty, or [n, OutputSize] for the step's outputs a_L (the caller's training metrics, from this forward pass).");
         string signature = withDropout
-            ? $"internal static float AccumulateGradientBatchWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Runtime}.DropoutMask dropout, {Span} outputs)"
-            : $"internal static float AccumulateGradientBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} gradient, {Span} outputs)";
+            ? $"internal static {plan.Element} AccumulateGradientBatchWithDropout({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} gradient, {Runtime}.DropoutMask dropout, {plan.Span} outputs)"
+            : $"internal static {plan.Element} AccumulateGradientBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} gradient, {plan.Span} outputs)";
         using (writer.Block(signature))
         {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            WriteLengthCheck(writer, "gradient", "ParameterCount");
-            writer.Line($"int n = {Kernels}.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);");
-            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);");
-            writer.Line($"{Kernels}.Guard.OptionalBatchOutputs(outputs, n, OutputSize, NetworkName);");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            WriteLengthCheck(writer, plan, "gradient", "ParameterCount");
+            writer.Line($"int n = {Kernels}.Guard.BatchCount<{plan.Element}>(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.ThrowIfBatchNotFinite<{plan.Element}>(inputs, targets, InputSize, OutputSize, NetworkName);");
+            writer.Line($"{Kernels}.Guard.OptionalBatchOutputs<{plan.Element}>(outputs, n, OutputSize, NetworkName);");
             using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
             {
                 writer.Line("// No vectors (512, 256 or 128 bits) on this machine: one sample at a time, and the outputs by forward passes of their own.");
                 writer.Line(withDropout
-                    ? $"float sampleLosses = {Kernels}.DropoutSampleLoop<{KernelClassName(plan.Spec)}>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);"
-                    : $"float sampleLosses = {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
+                    ? $"{plan.Element} sampleLosses = {Kernels}.DropoutSampleLoop<{KernelClassName(plan.Spec)}, {plan.Element}>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);"
+                    : $"{plan.Element} sampleLosses = {PerSampleBatch(plan)}.AccumulateGradient(parameters, inputs, targets, gradient, n);");
                 writer.Line($"{PerSampleBatch(plan)}.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);");
                 writer.Line("return sampleLosses;");
             }
@@ -156,23 +156,23 @@ internal static partial class NetworkEmitter
             WriteBackpropagationCall(writer, plan, "out _", withDropout ? "dropout" : "null", outputActivations);
             writer.Line();
             writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
-            WriteBatchUpdates(writer, plan, "gradient", "1f");
+            WriteBatchUpdates(writer, plan, "gradient", plan.Literal(1));
             using (writer.Block("if (!outputs.IsEmpty)"))
             {
                 if (softmax)
                 {
                     writer.Line($"// outputs = A_Lᵀ, sample-major; BP1 kept only A_L - T, so A_L = softmax(Z_L) again, in place (Z_L is not needed any more).");
-                    writer.Line($"{Kernels}.BatchOutputLayer.Softmax({output.Z}, OutputSize, n, {output.Z});");
+                    writer.Line($"{Kernels}.BatchOutputLayer.Softmax<{plan.Element}>({output.Z}, OutputSize, n, {output.Z});");
                 }
                 else
                 {
                     writer.Line("// outputs = A_Lᵀ, sample-major.");
                 }
 
-                writer.Line($"{Kernels}.MatrixKernels.Transpose({outputActivations}, OutputSize, n, outputs);");
+                writer.Line($"{Kernels}.MatrixKernels.Transpose<{plan.Element}>({outputActivations}, OutputSize, n, outputs);");
             }
 
-            writer.Line("return (float)totalLoss;");
+            writer.Line($"return ({plan.Element})totalLoss;");
         }
     }
 
@@ -205,11 +205,11 @@ internal static partial class NetworkEmitter
         }
 
         writer.Line();
-        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {Span} scratch);");
+        writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out {plan.Span} scratch);");
         writer.Line(plan.HasDropout
             ? $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta}, {dropout});"
             : $"double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, {largestDelta});");
-        WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n", operands);
+        WriteScratchSlices(writer, plan, plan.TrainBatchScratch, "scratch", "n", operands);
     }
 
     /// <summary>
@@ -228,21 +228,21 @@ internal static partial class NetworkEmitter
         }
 
         string dropoutParameter = plan.HasDropout ? $", {Runtime}.DropoutMask? dropout" : string.Empty;
-        using (writer.Block($"private static double BackpropagateBatch({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, {Span} scratch, int n, out float largestDelta{dropoutParameter})"))
+        using (writer.Block($"private static double BackpropagateBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} scratch, int n, out {plan.Element} largestDelta{dropoutParameter})"))
         {
             var output = plan.Output;
             var layers = plan.Layers;
-            WriteScratchSlices(writer, plan.TrainBatchScratch, "scratch", "n");
+            WriteScratchSlices(writer, plan, plan.TrainBatchScratch, "scratch", "n");
             writer.Line();
             writer.Line("// Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.");
             writer.Line(TransposeInputs(plan, "inputs"));
             string previous = "a0";
             foreach (var layer in layers)
             {
-                writer.Line(ProductCall(ForwardProduct(layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, 1f"));
+                writer.Line(ProductCall(ForwardProduct(plan, layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, {plan.Literal(1)}"));
                 if (layer != output || layer.Activation != ActivationKind.Softmax)
                 {
-                    WriteElementwiseActivation(writer, layer, layer.Z, layer.A);
+                    WriteElementwiseActivation(writer, plan, layer, layer.Z, layer.A);
                 }
 
                 string next = layer.A;
@@ -250,10 +250,10 @@ internal static partial class NetworkEmitter
                 {
                     next = $"layer{Number(layer.Number + 1)}Input";
                     writer.Line($"// Dropout after layer {layer.N} when training with a mask: D{layer.N} = A{layer.N} ⊙ M{layer.N} / (1 − p{layer.N}), column s with sample s's mask; layer {Number(layer.Number + 1)} reads D{layer.N}, BP2 reads A{layer.N}.");
-                    writer.Line($"{Span} {next} = {layer.A};");
+                    writer.Line($"{plan.Span} {next} = {layer.A};");
                     using (writer.Block("if (dropout.HasValue)"))
                     {
-                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor(dropout.Value, {layer.N}, {layer.DropoutConstant}, {layer.A}, {layer.Dropped}, {layer.SizeConstant}, n);");
+                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor<{plan.Element}>(dropout.Value, {layer.N}, {layer.DropoutConstant}, {layer.A}, {layer.Dropped}, {layer.SizeConstant}, n);");
                         writer.Line($"{next} = {layer.Dropped};");
                     }
                 }
@@ -263,7 +263,7 @@ internal static partial class NetworkEmitter
                     writer.Line($"// {(layer.Dropout > 0f ? "That input" : "A" + layer.N)} sample-major too, for the weight update of layer {Number(layer.Number + 1)}.");
                     writer.Line(layer.Splits
                         ? RunPass("SampleMajor", layer, next, "default", $"{layer.A}SampleMajor", ForwardWork(layer, "n"))
-                        : $"{Kernels}.MatrixKernels.Transpose({next}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
+                        : $"{Kernels}.MatrixKernels.Transpose<{plan.Element}>({next}, {layer.SizeConstant}, n, {layer.A}SampleMajor);");
                 }
 
                 previous = next;
@@ -285,13 +285,13 @@ internal static partial class NetworkEmitter
                 var below = layers[i - 1];
                 writer.Line();
                 writer.Line($"// BP2: H{below.N} = (W{layer.N}ᵀ H{layer.N}) ⊙ f{below.N}'(Z{below.N}).");
-                writer.Line(ProductCall(PropagateProduct(layer, layer.PropagateTiles!), $"parameters, {layer.H}, {below.H}, n", $"parameters, {layer.H}, {below.H}, n, 1f"));
+                writer.Line(ProductCall(PropagateProduct(plan, layer, layer.PropagateTiles!), $"parameters, {layer.H}, {below.H}, n", $"parameters, {layer.H}, {below.H}, n, {plan.Literal(1)}"));
                 if (below.Dropout > 0f)
                 {
                     writer.Line($"// Back through the dropout after layer {below.N}: H{below.N} ⊙= M{below.N} / (1 − p{below.N}), the forward masks.");
                     using (writer.Block("if (dropout.HasValue)"))
                     {
-                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor(dropout.Value, {below.N}, {below.DropoutConstant}, {below.H}, {below.H}, {below.SizeConstant}, n);");
+                        writer.Line($"{Kernels}.Dropout.ApplyFeatureMajor<{plan.Element}>(dropout.Value, {below.N}, {below.DropoutConstant}, {below.H}, {below.H}, {below.SizeConstant}, n);");
                     }
                 }
 
@@ -299,7 +299,7 @@ internal static partial class NetworkEmitter
                 {
                     writer.Line(below.Splits
                         ? RunPass($"MultiplyByDerivative({Runtime}.Activation.{below.Activation})", below, below.Z, below.A, below.H, PropagateWork(layer, "n"))
-                        : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(below.Activation).DerivativeKernel}({below.Z}, {below.A}, {below.H});");
+                        : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(below.Activation).DerivativeKernel}<{plan.Element}>({below.Z}, {below.A}, {below.H});");
                 }
             }
 
@@ -307,8 +307,8 @@ internal static partial class NetworkEmitter
             writer.Line("// Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.");
             foreach (var layer in layers)
             {
-                string largest = $"{Kernels}.Guard.FiniteMaxMagnitude({layer.H}, NetworkName, \"the deltas of layer {layer.N}\")";
-                writer.Line(layer.Number == 1 ? $"largestDelta = {largest};" : $"largestDelta = global::System.MathF.Max(largestDelta, {largest});");
+                string largest = $"{Kernels}.Guard.FiniteMaxMagnitude<{plan.Element}>({layer.H}, NetworkName, \"the deltas of layer {layer.N}\")";
+                writer.Line(layer.Number == 1 ? $"largestDelta = {largest};" : $"largestDelta = {plan.MathClass}.Max(largestDelta, {largest});");
             }
 
             writer.Line("return totalLoss;");
@@ -320,7 +320,7 @@ internal static partial class NetworkEmitter
         foreach (var layer in plan.Layers)
         {
             string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
-            writer.Line(ProductCall(UpdateProduct(layer), $"{target}, {layer.H}, {input}, n, {scale}", $"{layer.H}, {input}, {target}, n, {scale}"));
+            writer.Line(ProductCall(UpdateProduct(plan, layer), $"{target}, {layer.H}, {input}, n, {scale}", $"{layer.H}, {input}, {target}, n, {scale}"));
         }
     }
 
@@ -329,16 +329,16 @@ internal static partial class NetworkEmitter
     {
         var output = plan.Output;
         writer.Line($"// BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, {output.H} = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).");
-        writer.Line($"{Kernels}.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);");
-        writer.Line($"{Kernels}.BatchOutputLayer.SoftmaxCrossEntropy({output.Z}, targetsFeatureMajor, OutputSize, {output.H}, losses);");
-        using (writer.Block($"if (!{Kernels}.Guard.AllFinite(losses))"))
+        writer.Line($"{Kernels}.MatrixKernels.Transpose<{plan.Element}>(targets, n, OutputSize, targetsFeatureMajor);");
+        writer.Line($"{Kernels}.BatchOutputLayer.SoftmaxCrossEntropy<{plan.Element}>({output.Z}, targetsFeatureMajor, OutputSize, {output.H}, losses);");
+        using (writer.Block($"if (!{Kernels}.Guard.AllFinite<{plan.Element}>(losses))"))
         {
-            writer.Line($"int sample = {Kernels}.Guard.FirstNonFinite(losses).GetValueOrDefault();");
-            writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));");
+            writer.Line($"int sample = {Kernels}.Guard.FirstNonFinite<{plan.Element}>(losses).GetValueOrDefault();");
+            writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss<{plan.Element}>(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));");
         }
 
         writer.Line("double totalLoss = 0;");
-        using (writer.Block("foreach (float loss in losses)"))
+        using (writer.Block($"foreach ({plan.Element} loss in losses)"))
         {
             writer.Line("totalLoss += loss;");
         }
@@ -352,29 +352,29 @@ internal static partial class NetworkEmitter
         writer.Line("double totalLoss = 0;");
         using (writer.Block("for (int sample = 0; sample < n; sample++)"))
         {
-            writer.Line($"{ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
-            writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.Z}, n, sample, outputZ);");
+            writer.Line($"{plan.ReadOnlySpan} target = targets.Slice(sample * OutputSize, OutputSize);");
+            writer.Line($"{Kernels}.MatrixKernels.GatherColumn<{plan.Element}>({output.Z}, n, sample, outputZ);");
             if (output.Activation == ActivationKind.Softmax)
             {
                 writer.Line($"{Kernels}.Activations.Softmax(outputZ, outputA);");
             }
             else
             {
-                writer.Line($"{Kernels}.MatrixKernels.GatherColumn({output.A}, n, sample, outputA);");
+                writer.Line($"{Kernels}.MatrixKernels.GatherColumn<{plan.Element}>({output.A}, n, sample, outputA);");
             }
 
-            WriteOutputLossOn(writer, plan, "float loss =", "outputZ", "outputA", "outputDelta");
-            using (writer.Block("if (!float.IsFinite(loss))"))
+            WriteOutputLossOn(writer, plan, $"{plan.Element} loss =", "outputZ", "outputA", "outputDelta");
+            using (writer.Block($"if (!{plan.Element}.IsFinite(loss))"))
             {
-                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
+                writer.Line($"{Kernels}.Guard.ThrowNonFiniteLoss<{plan.Element}>(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);");
             }
 
-            writer.Line($"{Kernels}.MatrixKernels.ScatterColumn(outputDelta, {output.H}, n, sample);");
+            writer.Line($"{Kernels}.MatrixKernels.ScatterColumn<{plan.Element}>(outputDelta, {output.H}, n, sample);");
             writer.Line("totalLoss += loss;");
         }
     }
 
-    private static void WriteElementwiseActivation(CodeWriter writer, LayerPlan layer, string z, string a)
+    private static void WriteElementwiseActivation(CodeWriter writer, NetworkPlan plan, LayerPlan layer, string z, string a)
     {
         if (layer.Activation == ActivationKind.Identity && z == a)
         {
@@ -385,6 +385,6 @@ internal static partial class NetworkEmitter
         writer.Line($"// {ActivationEquation(layer.Activation, "A" + layer.N, "Z" + layer.N)}, element by element (vectorized).");
         writer.Line(layer.Splits
             ? RunPass($"Activate({Runtime}.Activation.{layer.Activation})", layer, z, "default", a, ForwardWork(layer, "n"))
-            : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}({z}, {a});");
+            : $"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}<{plan.Element}>({z}, {a});");
     }
 }

@@ -58,19 +58,19 @@ internal static partial class NetworkEmitter
         switch ((layout.Spec.Loss, output.Activation))
         {
             case (LossKind.CrossEntropy, ActivationKind.Softmax):
-                writer.Line($"{result} {Kernels}.OutputLayer.SoftmaxCrossEntropy({z}, {a}, target, {deltaArgument});");
+                writer.Line($"{result} {Kernels}.OutputLayer.SoftmaxCrossEntropy<{layout.Element}>({z}, {a}, target, {deltaArgument});");
                 break;
             case (LossKind.CrossEntropy, _):
-                writer.Line($"{result} {Kernels}.OutputLayer.SigmoidCrossEntropy({z}, {a}, target, {deltaArgument});");
+                writer.Line($"{result} {Kernels}.OutputLayer.SigmoidCrossEntropy<{layout.Element}>({z}, {a}, target, {deltaArgument});");
                 break;
             case (_, ActivationKind.Softmax):
-                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredErrorThroughSoftmax({a}, target, {deltaArgument});");
+                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredErrorThroughSoftmax<{layout.Element}>({a}, target, {deltaArgument});");
                 break;
             default:
-                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredError({a}, target, {deltaArgument});");
+                writer.Line($"{result} {Kernels}.OutputLayer.MeanSquaredError<{layout.Element}>({a}, target, {deltaArgument});");
                 if (delta is not null && output.Activation != ActivationKind.Identity)
                 {
-                    WriteMultiplyByDerivative(writer, output.Activation, delta, z, a);
+                    WriteMultiplyByDerivative(writer, layout, output.Activation, delta, z, a);
                 }
 
                 break;
@@ -78,7 +78,7 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>Writes <c>δ_l ⊙= f_l'(z_l)</c> (nothing for the identity, whose derivative is 1).</summary>
-    private static void WriteMultiplyByDerivative(CodeWriter writer, LayerPlan layer)
+    private static void WriteMultiplyByDerivative(CodeWriter writer, NetworkPlan plan, LayerPlan layer)
     {
         if (layer.Activation == ActivationKind.Identity)
         {
@@ -86,12 +86,12 @@ internal static partial class NetworkEmitter
             return;
         }
 
-        WriteMultiplyByDerivative(writer, layer.Activation, layer.Delta, layer.Z, layer.A);
+        WriteMultiplyByDerivative(writer, plan, layer.Activation, layer.Delta, layer.Z, layer.A);
     }
 
     /// <summary>Writes <c>δ ⊙= f'(z)</c> as one call of the vectorised derivative kernel.</summary>
-    private static void WriteMultiplyByDerivative(CodeWriter writer, ActivationKind activation, string delta, string z, string a)
+    private static void WriteMultiplyByDerivative(CodeWriter writer, NetworkPlan plan, ActivationKind activation, string delta, string z, string a)
     {
-        writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(activation).DerivativeKernel}({z}, {a}, {delta});");
+        writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(activation).DerivativeKernel}<{plan.Element}>({z}, {a}, {delta});");
     }
 }

@@ -25,7 +25,7 @@ internal static partial class NetworkEmitter
         writer.Summary("<c>Forward</c> with AVX-512 and every layer in one Vector512 register (at most 16 neurons each): block products of W_l and the repeated layer input, summed per row by <see cref=\"global::NetCompiler.Kernels.Blocks.RowMerge\"/>. Arguments are already checked.");
         writer.Line("// Never inlined: inlined into a caller it could exhaust the JIT's inlining budget there and leave the merges as calls.");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-        using (writer.Block($"private static void ForwardInRegisters({ReadOnlySpan} parameters, {ReadOnlySpan} input, {Span} output)"))
+        using (writer.Block($"private static void ForwardInRegisters({layout.ReadOnlySpan} parameters, {layout.ReadOnlySpan} input, {layout.Span} output)"))
         {
             writer.Line($"ref float p = ref {Memory}.GetReference(parameters);");
             string previous = "input";

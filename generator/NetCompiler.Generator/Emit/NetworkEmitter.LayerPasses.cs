@@ -14,9 +14,9 @@ internal static partial class NetworkEmitter
         {
             writer.Line($"// ---- Layer {layer.N}: Dense({layer.Size}, {layer.Activation}), W{layer.N} [{layer.Size}, {layer.InputSize}] at {layer.WeightOffset}, b{layer.N} at {layer.BiasOffset}. ----");
             writer.Line();
-            WriteForwardLayer(writer, layer);
+            WriteForwardLayer(writer, plan, layer);
             writer.Line();
-            WriteBackwardLayer(writer, layer);
+            WriteBackwardLayer(writer, plan, layer);
             if (layer != plan.Output)
             {
                 writer.Line();
@@ -24,15 +24,15 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteForwardLayer(CodeWriter writer, LayerPlan layer)
+    private static void WriteForwardLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer)
     {
         string n = layer.N;
         string previous = layer.Number == 1 ? "input" : $"a{layer.Number - 1}";
         writer.Summary($"Layer {n} forward: <c>z{n} = W{n} {previous} + b{n}</c>, then <c>{ActivationEquation(layer.Activation, "a" + n, "z" + n)}</c>.");
-        using (writer.Block($"private static void ForwardLayer{n}({ReadOnlySpan} parameters, {ReadOnlySpan} layerInput, {Span} z, {Span} a)"))
+        using (writer.Block($"private static void ForwardLayer{n}({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} layerInput, {plan.Span} z, {plan.Span} a)"))
         {
-            writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
-            writer.Line($"{ReadOnlySpan} bias = parameters.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant});");
+            writer.Line($"{plan.ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            writer.Line($"{plan.ReadOnlySpan} bias = parameters.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant});");
             if (layer.Form == SampleForm.Unrolled)
             {
                 writer.Line($"// z{n} = W{n} {previous} + b{n}, written out ({layer.WeightCount} weights ≤ {LayerPlan.UnrollThreshold}): z[j] = b[j] + Σ_k W[j, k] layerInput[k].");
@@ -50,46 +50,46 @@ internal static partial class NetworkEmitter
             else
             {
                 writer.Line($"// z{n} = W{n} {previous} + b{n}: z[j] = b[j] + (row j of W{n}) · layerInput, in one sequential pass through W{n}.");
-                writer.Line($"{Kernels}.DenseKernels.MatrixVector(weights, layerInput, bias, z);");
+                writer.Line($"{Kernels}.DenseKernels.MatrixVector<{plan.Element}>(weights, layerInput, bias, z);");
             }
 
             writer.Line();
             writer.Line($"// {ActivationEquation(layer.Activation, "a" + n, "z" + n)}, vectorised.");
-            writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}(z, a);");
+            writer.Line($"{Kernels}.ActivationKernels.{ActivationCatalog.Of(layer.Activation).Kernel}<{plan.Element}>(z, a);");
         }
     }
 
-    private static void WriteBackwardLayer(CodeWriter writer, LayerPlan layer)
+    private static void WriteBackwardLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer)
     {
         string n = layer.N;
         bool propagates = layer.Number > 1;
         string previous = layer.Number == 1 ? "input" : $"a{layer.Number - 1}";
         string signature = propagates
-            ? $"private static void BackwardLayer{n}({ReadOnlySpan} parameters, {ReadOnlySpan} layerInput, {ReadOnlySpan} delta, {Span} gradient, {Span} propagatedDelta)"
-            : $"private static void BackwardLayer{n}({ReadOnlySpan} layerInput, {ReadOnlySpan} delta, {Span} gradient)";
+            ? $"private static void BackwardLayer{n}({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} layerInput, {plan.ReadOnlySpan} delta, {plan.Span} gradient, {plan.Span} propagatedDelta)"
+            : $"private static void BackwardLayer{n}({plan.ReadOnlySpan} layerInput, {plan.ReadOnlySpan} delta, {plan.Span} gradient)";
         writer.Summary($"Layer {n} backward: <c>∂J/∂b{n} += δ{n}</c> (BP3), <c>∂J/∂W{n} += δ{n} {previous}ᵀ</c> (BP4)"
             + (propagates ? $", and <c>propagatedDelta = W{n}ᵀ δ{n}</c> (BP2 before the derivative)." : "."));
         using (writer.Block(signature))
         {
             if (propagates)
             {
-                writer.Line($"{ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+                writer.Line($"{plan.ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
             }
 
-            writer.Line($"{Span} weightGradient = gradient.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
-            writer.Line($"{Span} biasGradient = gradient.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant});");
+            writer.Line($"{plan.Span} weightGradient = gradient.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
+            writer.Line($"{plan.Span} biasGradient = gradient.Slice({layer.BiasOffsetConstant}, {layer.SizeConstant});");
             if (layer.Form == SampleForm.Unrolled)
             {
-                WriteUnrolledBackward(writer, layer, propagates);
+                WriteUnrolledBackward(writer, plan, layer, propagates);
             }
             else
             {
-                WriteLoopedBackward(writer, layer, propagates);
+                WriteLoopedBackward(writer, plan, layer, propagates);
             }
         }
     }
 
-    private static void WriteUnrolledBackward(CodeWriter writer, LayerPlan layer, bool propagates)
+    private static void WriteUnrolledBackward(CodeWriter writer, NetworkPlan plan, LayerPlan layer, bool propagates)
     {
         writer.Line($"// Written out ({layer.WeightCount} weights ≤ {LayerPlan.UnrollThreshold}), one line per neuron j: ∂J/∂b[j] += δ[j] (BP3), ∂J/∂W[j, k] += δ[j] layerInput[k] (BP4).");
         for (int j = 0; j < layer.Size; j++)
@@ -115,7 +115,7 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteLoopedBackward(CodeWriter writer, LayerPlan layer, bool propagates)
+    private static void WriteLoopedBackward(CodeWriter writer, NetworkPlan plan, LayerPlan layer, bool propagates)
     {
         if (propagates)
         {
@@ -124,15 +124,15 @@ internal static partial class NetworkEmitter
 
         using (writer.Block($"for (int j = 0; j < {layer.SizeConstant}; j++)"))
         {
-            writer.Line("float deltaJ = delta[j];");
+            writer.Line($"{plan.Element} deltaJ = delta[j];");
             writer.Line("// BP3: ∂J/∂b[j] += δ[j].");
             writer.Line("biasGradient[j] += deltaJ;");
             writer.Line("// BP4: ∂J/∂W[j, :] += δ[j] layerInput.");
-            writer.Line($"{Kernels}.DenseKernels.AddScaled(deltaJ, layerInput, weightGradient.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}));");
+            writer.Line($"{Kernels}.DenseKernels.AddScaled<{plan.Element}>(deltaJ, layerInput, weightGradient.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}));");
             if (propagates)
             {
                 writer.Line("// BP2 (first half), one row at a time: propagatedDelta += δ[j] W[j, :], so after all rows it is Wᵀ δ.");
-                writer.Line($"{Kernels}.DenseKernels.AddScaled(deltaJ, weights.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}), propagatedDelta);");
+                writer.Line($"{Kernels}.DenseKernels.AddScaled<{plan.Element}>(deltaJ, weights.Slice(j * {layer.InputSizeConstant}, {layer.InputSizeConstant}), propagatedDelta);");
             }
         }
     }

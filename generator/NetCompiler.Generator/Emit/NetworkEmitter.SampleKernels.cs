@@ -12,11 +12,11 @@ internal static partial class NetworkEmitter
     {
         writer.Line("// ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----");
         writer.Line();
-        using (writer.Block($"internal static void Forward({ReadOnlySpan} parameters, {ReadOnlySpan} input, {Span} output)"))
+        using (writer.Block($"internal static void Forward({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.Span} output)"))
         {
-            WriteLengthCheck(writer, "parameters", "ParameterCount");
-            WriteLengthCheck(writer, "input", "InputSize");
-            WriteLengthCheck(writer, "output", "OutputSize");
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            WriteLengthCheck(writer, plan, "input", "InputSize");
+            WriteLengthCheck(writer, plan, "output", "OutputSize");
             if (plan.ForwardInRegisters)
             {
                 using (writer.Block($"if ({Avx512}.IsSupported)"))
@@ -29,17 +29,17 @@ internal static partial class NetworkEmitter
                 writer.Line();
             }
 
-            WriteScratch(writer, "ForwardScratchLength", plan.ForwardScratchLength);
-            WriteScratchSlices(writer, plan.ForwardScratch, "scratch", "1");
-            writer.Line($"{Span} {plan.Output.A} = output;");
+            WriteScratch(writer, plan, "ForwardScratchLength", plan.ForwardScratchLength);
+            WriteScratchSlices(writer, plan, plan.ForwardScratch, "scratch", "1");
+            writer.Line($"{plan.Span} {plan.Output.A} = output;");
             WriteForwardCalls(writer, plan);
         }
 
         writer.Line();
         writer.Line("// The forward pass of one sample, then its loss J_x; SampleLoop.ComputeLoss runs it for each sample. Arguments are already checked.");
-        using (writer.Block($"public static float SampleLoss({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} scratch)"))
+        using (writer.Block($"public static {plan.Element} SampleLoss({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.ReadOnlySpan} target, {plan.Span} scratch)"))
         {
-            WriteScratchSlices(writer, plan.LossScratch, "scratch", "1");
+            WriteScratchSlices(writer, plan, plan.LossScratch, "scratch", "1");
             WriteForwardCalls(writer, plan);
             WriteOutputLoss(writer, plan, "return", withDelta: false);
         }
@@ -73,16 +73,16 @@ internal static partial class NetworkEmitter
         }
 
         string signature = withDropout
-            ? $"public static float BackpropagateSampleWithDropout({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch, {Runtime}.DropoutMask mask, int sample)"
-            : $"public static float BackpropagateSample({ReadOnlySpan} parameters, {ReadOnlySpan} input, {ReadOnlySpan} target, {Span} gradient, {Span} scratch)";
+            ? $"public static {plan.Element} BackpropagateSampleWithDropout({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.ReadOnlySpan} target, {plan.Span} gradient, {plan.Span} scratch, {Runtime}.DropoutMask mask, int sample)"
+            : $"public static {plan.Element} BackpropagateSample({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} input, {plan.ReadOnlySpan} target, {plan.Span} gradient, {plan.Span} scratch)";
         using (writer.Block(signature))
         {
-            WriteScratchSlices(writer, plan.BackpropagationScratch, "scratch", "1");
+            WriteScratchSlices(writer, plan, plan.BackpropagationScratch, "scratch", "1");
             if (withDropout)
             {
                 foreach (var layer in plan.Layers.Where(l => l.Dropout > 0f))
                 {
-                    writer.Line($"{Span} {layer.Dropped} = stackalloc float[{layer.SizeConstant}];");
+                    writer.Line($"{plan.Span} {layer.Dropped} = stackalloc {plan.Element}[{layer.SizeConstant}];");
                 }
             }
 
@@ -92,7 +92,7 @@ internal static partial class NetworkEmitter
                 : "// Forward pass, keeping z_l and a_l of every layer for the backward pass.");
             WriteForwardCalls(writer, plan, withDropout);
             writer.Line();
-            WriteOutputLoss(writer, plan, "float loss =", withDelta: true);
+            WriteOutputLoss(writer, plan, $"{plan.Element} loss =", withDelta: true);
             for (int i = plan.Layers.Count - 1; i >= 0; i--)
             {
                 var layer = plan.Layers[i];
@@ -113,11 +113,11 @@ internal static partial class NetworkEmitter
                 if (dropped)
                 {
                     writer.Line($"// Back through the dropout: {previous.Delta} ⊙= m{previous.N} / (1 − p{previous.N}), the same mask as forward.");
-                    writer.Line($"{Kernels}.Dropout.Apply(mask, {previous.N}, sample, {previous.DropoutConstant}, {previous.Delta}, {previous.Delta});");
+                    writer.Line($"{Kernels}.Dropout.Apply<{plan.Element}>(mask, {previous.N}, sample, {previous.DropoutConstant}, {previous.Delta}, {previous.Delta});");
                 }
 
                 writer.Line($"// BP2: δ{previous.N} = (W{n}ᵀ δ{n}) ⊙ f{previous.N}'(z{previous.N}).");
-                WriteMultiplyByDerivative(writer, previous);
+                WriteMultiplyByDerivative(writer, plan, previous);
             }
 
             writer.Line();
@@ -136,7 +136,7 @@ internal static partial class NetworkEmitter
             if (withDropout && layer.Dropout > 0f)
             {
                 writer.Line($"// Dropout after layer {layer.N} (p{layer.N} = {FloatText(layer.Dropout)}): {layer.Dropped} = {layer.A} ⊙ m{layer.N} / (1 − p{layer.N}), m{layer.N} drawn for (layer {layer.N}, this sample).");
-                writer.Line($"{Kernels}.Dropout.Apply(mask, {layer.N}, sample, {layer.DropoutConstant}, {layer.A}, {layer.Dropped});");
+                writer.Line($"{Kernels}.Dropout.Apply<{plan.Element}>(mask, {layer.N}, sample, {layer.DropoutConstant}, {layer.A}, {layer.Dropped});");
                 previous = layer.Dropped;
             }
         }

@@ -16,8 +16,6 @@ internal static partial class NetworkEmitter
 {
     private const string Runtime = "global::NetCompiler";
     private const string Kernels = "global::NetCompiler.Kernels";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-    private const string Span = "global::System.Span<float>";
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Memory = "global::System.Runtime.InteropServices.MemoryMarshal";
     private const string GeneratorName = "NetCompiler.Generator";
@@ -54,7 +52,7 @@ internal static partial class NetworkEmitter
     private static string KernelClassName(NetworkSpec spec) => spec.ClassName.TrimStart('@') + "Kernels";
 
     /// <summary>The runtime's per-sample loops compiled for this network's kernel struct.</summary>
-    private static string SampleLoop(NetworkSpec spec) => $"{Kernels}.SampleLoop<{KernelClass(spec)}>";
+    private static string SampleLoop(NetworkSpec spec) => $"{Kernels}.SampleLoop<{KernelClass(spec)}, {spec.Element}>";
 
     /// <summary>The kernel class as the user's class refers to it: fully qualified, so no name the user declares can hide it.</summary>
     private static string KernelClass(NetworkSpec spec) =>
@@ -69,7 +67,7 @@ internal static partial class NetworkEmitter
         writer.Line($"// Topology:   {spec.InputSize} inputs → " + string.Join(" → ", plan.Layers.Select(l => l.Dropout > 0f ? $"Dense({l.Size}, {l.Activation}) → Dropout({FloatText(l.Dropout)})" : $"Dense({l.Size}, {l.Activation})")));
         writer.Line($"// Loss:       {LossSummary(plan)}");
         writer.Line($"// Parameters: {plan.ParameterCount} (" + string.Join("; ", plan.Layers.Select(l => $"layer {l.Number}: {l.Size}×{l.InputSize} weights + {l.Size} biases")) + ")");
-        writer.Line("// Layout:     one flat float buffer; for each layer, W[out, in] row-major, then b[out].");
+        writer.Line($"// Layout:     one flat {plan.Element} buffer; for each layer, W[out, in] row-major, then b[out].");
         writer.Line("// Notation:   a0 = input, z_l = W_l a_(l-1) + b_l, a_l = f_l(z_l), δ_l = ∂J/∂z_l (see docs/papers.md).");
         writer.Line();
         writer.Line("#nullable enable");
@@ -88,7 +86,7 @@ internal static partial class NetworkEmitter
         var spec = plan.Spec;
         writer.Summary($"The kernels of <see cref=\"{spec.FullyQualifiedName}\"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        using (writer.Block($"file readonly struct {KernelClassName(spec)} : {Kernels}.{(plan.HasDropout ? "IDropoutKernels" : "ISampleKernels")}"))
+        using (writer.Block($"file readonly struct {KernelClassName(spec)} : {Kernels}.{(plan.HasDropout ? "IDropoutKernels" : "ISampleKernels")}<{plan.Element}>"))
         {
             WriteKernelConstants(writer, plan);
             writer.Line();
@@ -121,25 +119,25 @@ internal static partial class NetworkEmitter
             }
         }
 
-        writer.Line($"// Scratch floats: z, a (and δ) of every layer for one sample, on the stack up to {NetworkPlan.StackallocLimit}; per sample and per batch when batched.");
+        writer.Line($"// Scratch {plan.Element}s: z, a (and δ) of every layer for one sample, on the stack up to {NetworkPlan.StackallocLimit}; per sample and per batch when batched.");
         writer.Line($"private const int ForwardScratchLength = {plan.ForwardScratchLength}, BackpropagationScratchLength = {plan.BackpropagationScratchLength};");
         writer.Line($"private const int ForwardBatchScratchPerSample = {plan.ForwardBatchScratchPerSample}, TrainBatchScratchPerSample = {plan.TrainBatchScratchPerSample}, TrainBatchScratchPerBatch = {plan.TrainBatchScratchPerBatch};");
         writer.Line("// ISampleKernels: the sizes the runtime's per-sample loops (SampleLoop) run with; the passes are SampleLoss and BackpropagateSample.");
-        writer.Line($"static string {Kernels}.ISampleKernels.NetworkName => NetworkName;");
+        writer.Line($"static string {Kernels}.ISampleKernels<{plan.Element}>.NetworkName => NetworkName;");
         foreach (string size in new[] { "InputSize", "OutputSize", "ParameterCount", "ForwardScratchLength", "BackpropagationScratchLength" })
         {
-            writer.Line($"static int {Kernels}.ISampleKernels.{size} => {size};");
+            writer.Line($"static int {Kernels}.ISampleKernels<{plan.Element}>.{size} => {size};");
         }
     }
 
     /// <summary>Declares the named spans of <paramref name="slices"/> over <paramref name="scratch"/> (only those in <paramref name="names"/>, when given).</summary>
-    private static void WriteScratchSlices(CodeWriter writer, EquatableArray<ScratchSlice> slices, string scratch, string samples, ICollection<string>? names = null)
+    private static void WriteScratchSlices(CodeWriter writer, NetworkPlan plan, EquatableArray<ScratchSlice> slices, string scratch, string samples, ICollection<string>? names = null)
     {
         foreach (var slice in slices)
         {
             if (names is null || names.Contains(slice.Name))
             {
-                writer.Line($"{Span} {slice.Name} = {scratch}.Slice({Extent(slice.OffsetPerSample, slice.OffsetFixed, samples)}, {Extent(slice.PerSample, slice.Fixed, samples)});");
+                writer.Line($"{plan.Span} {slice.Name} = {scratch}.Slice({Extent(slice.OffsetPerSample, slice.OffsetFixed, samples)}, {Extent(slice.PerSample, slice.Fixed, samples)});");
             }
         }
     }
@@ -157,20 +155,20 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>Declares <c>scratch</c>: on the stack when small, else rented (returned when the method exits).</summary>
-    private static void WriteScratch(CodeWriter writer, string lengthConstant, int length)
+    private static void WriteScratch(CodeWriter writer, NetworkPlan plan, string lengthConstant, int length)
     {
         if (length <= NetworkPlan.StackallocLimit)
         {
-            writer.Line($"{Span} scratch = stackalloc float[{lengthConstant}];");
+            writer.Line($"{plan.Span} scratch = stackalloc {plan.Element}[{lengthConstant}];");
         }
         else
         {
-            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent({lengthConstant}, out {Span} scratch);");
+            writer.Line($"using {Kernels}.ScratchBuffer scratchLease = {Kernels}.ScratchBuffer.Rent({lengthConstant}, out {plan.Span} scratch);");
         }
     }
 
-    private static void WriteLengthCheck(CodeWriter writer, string span, string constant) =>
-        writer.Line($"{Kernels}.Guard.Length({span}, {constant}, NetworkName, \"{constant}\", nameof({span}));");
+    private static void WriteLengthCheck(CodeWriter writer, NetworkPlan plan, string span, string constant) =>
+        writer.Line($"{Kernels}.Guard.Length<{plan.Element}>({span}, {constant}, NetworkName, \"{constant}\", nameof({span}));");
 
     private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -24,3 +24,10 @@ internal enum LossKind
     MeanSquaredError = 0,
     CrossEntropy = 1,
 }
+
+/// <summary>Mirror of <c>NetCompiler.Precision</c>.</summary>
+internal enum PrecisionKind
+{
+    Single = 0,
+    Double = 1,
+}

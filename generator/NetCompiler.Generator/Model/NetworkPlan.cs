@@ -43,6 +43,24 @@ internal sealed record NetworkPlan(
 
     public LayerPlan Output => Layers[Layers.Count - 1];
 
+    /// <summary>The C# keyword of the element type, <c>float</c> or <c>double</c>.</summary>
+    public string Element => Spec.Element;
+
+    /// <summary>Whether the network computes in double precision.</summary>
+    public bool IsDouble => Spec.Precision == PrecisionKind.Double;
+
+    /// <summary>A read-only span of the element type.</summary>
+    public string ReadOnlySpan => $"global::System.ReadOnlySpan<{Element}>";
+
+    /// <summary>A span of the element type.</summary>
+    public string Span => $"global::System.Span<{Element}>";
+
+    /// <summary>The class of the element type's math functions: <c>global::System.MathF</c> or <c>global::System.Math</c>.</summary>
+    public string MathClass => IsDouble ? "global::System.Math" : "global::System.MathF";
+
+    /// <summary>An integer literal of the element type: <c>1f</c> or <c>1d</c>.</summary>
+    public string Literal(int value) => value.ToString(CultureInfo.InvariantCulture) + (IsDouble ? "d" : "f");
+
     /// <summary>Whether a <c>[Dropout]</c> follows any layer: then the network also gets the training pass with dropout.</summary>
     public bool HasDropout => Layers.Any(layer => layer.Dropout > 0f);
 
@@ -68,6 +86,9 @@ internal sealed record NetworkPlan(
 
     public static NetworkPlan For(NetworkSpec spec)
     {
+        // The two-core row split and the in-register forward pass are written for floats; a double network runs on one core.
+        bool single = spec.Precision == PrecisionKind.Single;
+        bool twoCores = single;
         var layers = new List<LayerPlan>();
         int offset = 0;
         int previous = spec.InputSize;
@@ -79,8 +100,8 @@ internal sealed record NetworkPlan(
                 spec.Layers[i].Size,
                 spec.Layers[i].Activation,
                 offset,
-                RowTiles.For(spec.Layers[i].Size),
-                i == 0 ? null : RowTiles.For(previous),
+                RowTiles.For(spec.Layers[i].Size, twoCores),
+                i == 0 ? null : RowTiles.For(previous, twoCores),
                 spec.Layers[i].Dropout);
             layers.Add(layer);
             offset += layer.ParameterCount;
@@ -89,7 +110,7 @@ internal sealed record NetworkPlan(
 
         var output = layers[layers.Count - 1];
         bool batchOutputLayer = spec.Loss == LossKind.CrossEntropy && output.Activation == ActivationKind.Softmax;
-        bool inRegisters = offset >= RegisterLanes && layers.All(layer =>
+        bool inRegisters = single && offset >= RegisterLanes && layers.All(layer =>
             layer.Size <= RegisterLanes
             && layer.InputSize is 1 or 2 or 4 or 8 or 16
             && ActivationCatalog.Of(layer.Activation) is { InRegisters: true } definition
@@ -222,7 +243,7 @@ internal readonly record struct ScratchSlice(string Name, int OffsetPerSample, i
 /// two nearly equal ones (8 → 4 + 4 rather than 6 + 2), because a tile of 1–3 rows has too few accumulators to cover
 /// the FMA latency.
 /// </summary>
-internal sealed record RowTiles(int Rows, int FullRows, EquatableArray<int> EdgeTiles)
+internal sealed record RowTiles(int Rows, int FullRows, EquatableArray<int> EdgeTiles, bool TwoCores = true)
 {
     /// <summary>Rows of a full tile (<c>RowTile.FullRows</c> in the runtime).</summary>
     public const int FullTile = 12;
@@ -230,14 +251,14 @@ internal sealed record RowTiles(int Rows, int FullRows, EquatableArray<int> Edge
     /// <summary>The tallest edge tile that runs as one register block (<c>RowTile.BlockRows</c> in the runtime).</summary>
     public const int BlockRows = 6;
 
-    /// <summary>Whether two threads may share the product's rows: it has at least two full tiles, handed out whole.</summary>
-    public bool Splits => Rows >= 2 * FullTile;
+    /// <summary>Whether two threads may share the product's rows: it has at least two full tiles, handed out whole (and the network's products run on two cores).</summary>
+    public bool Splits => TwoCores && Rows >= 2 * FullTile;
 
-    public static RowTiles For(int rows)
+    public static RowTiles For(int rows, bool twoCores = true)
     {
         int rest = rows % FullTile;
         int[] edges = rest > BlockRows ? [(rest + 1) / 2, rest / 2] : rest > 0 ? [rest] : [];
-        return new RowTiles(rows, rows - rest, new EquatableArray<int>(edges));
+        return new RowTiles(rows, rows - rest, new EquatableArray<int>(edges), twoCores);
     }
 }
 

@@ -20,8 +20,12 @@ internal sealed record NetworkSpec(
     int InputSize,
     LossKind Loss,
     EquatableArray<LayerSpec> Layers,
-    BakedWeights? Weights = null)
+    BakedWeights? Weights = null,
+    PrecisionKind Precision = PrecisionKind.Single)
 {
+    /// <summary>The C# keyword of the element type: <c>float</c> or <c>double</c>.</summary>
+    public string Element => Precision == PrecisionKind.Double ? "double" : "float";
+
     /// <summary>The fully qualified name with <c>global::</c>, e.g. <c>global::Samples.IrisNet</c>.</summary>
     public string FullyQualifiedName =>
         "global::" + (Namespace is null ? string.Empty : Namespace + ".") + string.Join(".", ContainingTypeNames());

@@ -88,6 +88,7 @@ internal static class NetworkParser
         int inputSize = 0;
         bool inputsSet = false;
         int lossValue = (int)LossKind.MeanSquaredError;
+        int precisionValue = (int)PrecisionKind.Single;
         string? weightsFile = null;
         bool acceptLogits = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -121,6 +122,10 @@ internal static class NetworkParser
             {
                 lossValue = value;
             }
+            else if (argument.Key == "Precision")
+            {
+                precisionValue = value;
+            }
         }
 
         if (networkSyntax?.ArgumentList is { } arguments && arguments.Arguments.Count != network.NamedArguments.Length)
@@ -140,6 +145,12 @@ internal static class NetworkParser
         {
             var location = LocationInfo.From(NamedArgument(networkSyntax, "Loss")) ?? LocationInfo.From(networkSyntax);
             valueDiagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLoss, location, name, Number(lossValue)));
+        }
+
+        if (!Enum.IsDefined(typeof(PrecisionKind), precisionValue))
+        {
+            var location = LocationInfo.From(NamedArgument(networkSyntax, "Precision")) ?? LocationInfo.From(networkSyntax);
+            valueDiagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownPrecision, location, name, Number(precisionValue)));
         }
 
         var layers = new List<LayerSpec>();
@@ -235,7 +246,8 @@ internal static class NetworkParser
             name,
             inputSize,
             (LossKind)lossValue,
-            new EquatableArray<LayerSpec>(layers));
+            new EquatableArray<LayerSpec>(layers),
+            Precision: (PrecisionKind)precisionValue);
         var weights = weightsFile is null
             ? null
             : new WeightsReference(weightsFile, LocationInfo.From(NamedArgument(networkSyntax, WeightsArgument)) ?? LocationInfo.From(networkSyntax), acceptLogits);

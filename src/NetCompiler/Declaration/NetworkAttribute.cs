@@ -24,6 +24,20 @@ public sealed class NetworkAttribute : Attribute
     public Loss Loss { get; set; } = Loss.MeanSquaredError;
 
     /// <summary>
+    /// The element type of the network: <see cref="Precision.Single"/> (the default) generates a <c>float</c> network,
+    /// <see cref="Precision.Double"/> a <c>double</c> one (implementing <c>INeuralNetwork&lt;TSelf, double&gt;</c>).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Network(Inputs = 2, Precision = Precision.Double)]
+    /// [Dense(2, Activation.Sigmoid)]
+    /// [Dense(2, Activation.Sigmoid)]
+    /// public partial class WorkedExample;
+    /// </code>
+    /// </example>
+    public Precision Precision { get; set; } = Precision.Single;
+
+    /// <summary>
     /// A weights file to bake into the assembly at build time, or null (the default) for none: a NetCompiler model
     /// file saved with <see cref="ModelFile"/> (<c>.ncnet</c>), or an ONNX model of a chain of dense layers
     /// (<c>.onnx</c>, read as <see cref="Onnx.OnnxImporter"/> reads it). The file must be an <c>AdditionalFiles</c>

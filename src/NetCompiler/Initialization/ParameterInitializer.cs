@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace NetCompiler.Initialization;
 
 /// <summary>
@@ -10,13 +11,15 @@ namespace NetCompiler.Initialization;
 public static class ParameterInitializer
 {
     /// <summary>Fills <paramref name="parameters"/> for the network <paramref name="description"/>.</summary>
-    public static void Initialize(NetworkDescription description, Span<float> parameters, int seed)
+    /// <remarks>A double network draws the same numbers as a float one and widens them (exactly), so the same seed starts both from the same weights.</remarks>
+    public static void Initialize<T>(NetworkDescription description, Span<T> parameters, int seed)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(description);
         if (parameters.Length != description.ParameterCount)
         {
             throw new ArgumentException(
-                $"{description.Name}: parameters has {parameters.Length} floats but must have {description.ParameterCount}.", nameof(parameters));
+                $"{description.Name}: parameters has {parameters.Length} {Kernels.Guard.ElementNames<T>()} but must have {description.ParameterCount}.", nameof(parameters));
         }
 
         var random = new DeterministicRandom(seed);
@@ -26,7 +29,7 @@ public static class ParameterInitializer
             var weights = parameters.Slice(layer.WeightOffset, layer.WeightCount);
             for (int i = 0; i < weights.Length; i++)
             {
-                weights[i] = ((2f * random.NextSingle()) - 1f) * limit;
+                weights[i] = T.CreateTruncating(((2f * random.NextSingle()) - 1f) * limit);
             }
 
             parameters.Slice(layer.BiasOffset, layer.Size).Clear();

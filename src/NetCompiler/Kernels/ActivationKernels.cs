@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -21,80 +22,119 @@ namespace NetCompiler.Kernels;
 public static class ActivationKernels
 {
     /// <summary><c>a = z</c>.</summary>
-    public static void Identity(ReadOnlySpan<float> z, Span<float> a)
+    public static void Identity<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.SameLength(z, nameof(z), a, nameof(a));
         z.CopyTo(a);
     }
 
     /// <summary><c>a = σ(z) = 1 / (1 + e^-z)</c>.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> z, Span<float> a) => Apply<SigmoidFunction>(z, a);
+    public static void Sigmoid<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<SigmoidFunction, T>(z, a);
 
     /// <summary><c>a = tanh z</c>.</summary>
-    public static void Tanh(ReadOnlySpan<float> z, Span<float> a) => Apply<TanhFunction>(z, a);
+    public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<TanhFunction, T>(z, a);
 
     /// <summary><c>a = max(0, z)</c> (0 for NaN, like <see cref="Activations.ReLU"/>).</summary>
-    public static void ReLU(ReadOnlySpan<float> z, Span<float> a) => Apply<ReLUFunction>(z, a);
+    public static void ReLU<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<ReLUFunction, T>(z, a);
 
     /// <summary><c>a = z</c> for <c>z &gt; 0</c>, else <c>0.01 z</c>.</summary>
-    public static void LeakyReLU(ReadOnlySpan<float> z, Span<float> a) => Apply<LeakyReLUFunction>(z, a);
+    public static void LeakyReLU<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<LeakyReLUFunction, T>(z, a);
 
     /// <summary><c>a = z</c> for <c>z &gt; 0</c>, else <c>e^z - 1</c> (computed without cancellation near 0).</summary>
-    public static void ELU(ReadOnlySpan<float> z, Span<float> a) => Apply<ELUFunction>(z, a);
+    public static void ELU<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<ELUFunction, T>(z, a);
 
     /// <summary><c>a = ln(1 + e^z) = max(z, 0) + ln(1 + e^-|z|)</c>.</summary>
-    public static void Softplus(ReadOnlySpan<float> z, Span<float> a) => Apply<SoftplusFunction>(z, a);
+    public static void Softplus<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<SoftplusFunction, T>(z, a);
 
     /// <summary><c>a = z σ(z)</c>.</summary>
-    public static void SiLU(ReadOnlySpan<float> z, Span<float> a) => Apply<SiLUFunction>(z, a);
+    public static void SiLU<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<SiLUFunction, T>(z, a);
 
     /// <summary>
     /// <c>a = 0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³)))</c>, evaluated as <c>z σ(2u)</c> with
     /// <c>u = √(2/π) (z + 0.044715 z³)</c> (the same function: <c>1 + tanh u = 2 σ(2u)</c>).
     /// </summary>
-    public static void GELU(ReadOnlySpan<float> z, Span<float> a) => Apply<GELUFunction>(z, a);
+    public static void GELU<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Apply<GELUFunction, T>(z, a);
 
     /// <summary><c>δ ⊙= 1</c>: leaves <paramref name="delta"/> unchanged (the spans are still checked).</summary>
-    public static void MultiplyByIdentityDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
+    public static void MultiplyByIdentityDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Guard.SameLength(z, nameof(z), a, nameof(a), delta, nameof(delta));
 
     /// <summary><c>δ_i *= a_i (1 - a_i)</c>, σ'.</summary>
-    public static void MultiplyBySigmoidDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<SigmoidFunction>(z, a, delta);
+    public static void MultiplyBySigmoidDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<SigmoidFunction, T>(z, a, delta);
 
     /// <summary><c>δ_i *= 1 - a_i²</c>, tanh'.</summary>
-    public static void MultiplyByTanhDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<TanhFunction>(z, a, delta);
+    public static void MultiplyByTanhDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<TanhFunction, T>(z, a, delta);
 
     /// <summary><c>δ_i *= 1</c> for <c>z_i &gt; 0</c>, else <c>0</c>.</summary>
-    public static void MultiplyByReLUDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<ReLUFunction>(z, a, delta);
+    public static void MultiplyByReLUDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<ReLUFunction, T>(z, a, delta);
 
     /// <summary><c>δ_i *= 1</c> for <c>z_i &gt; 0</c>, else <c>0.01</c>.</summary>
-    public static void MultiplyByLeakyReLUDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<LeakyReLUFunction>(z, a, delta);
+    public static void MultiplyByLeakyReLUDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<LeakyReLUFunction, T>(z, a, delta);
 
     /// <summary><c>δ_i *= 1</c> for <c>z_i &gt; 0</c>, else <c>e^z_i = a_i + 1</c>.</summary>
-    public static void MultiplyByELUDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<ELUFunction>(z, a, delta);
+    public static void MultiplyByELUDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<ELUFunction, T>(z, a, delta);
 
     /// <summary><c>δ_i *= σ(z_i)</c>, softplus'.</summary>
-    public static void MultiplyBySoftplusDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<SoftplusFunction>(z, a, delta);
+    public static void MultiplyBySoftplusDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<SoftplusFunction, T>(z, a, delta);
 
     /// <summary><c>δ_i *= σ(z_i) (1 + z_i (1 - σ(z_i)))</c>, SiLU'.</summary>
-    public static void MultiplyBySiLUDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<SiLUFunction>(z, a, delta);
+    public static void MultiplyBySiLUDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<SiLUFunction, T>(z, a, delta);
 
     /// <summary><c>δ_i *= GELU'(z_i)</c>, the exact derivative of <see cref="GELU"/> (1 or 0 beyond |z| = 10, as in <see cref="Activations.GELUDerivative"/>).</summary>
-    public static void MultiplyByGELUDerivative(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta) =>
-        MultiplyByDerivative<GELUFunction>(z, a, delta);
+    public static void MultiplyByGELUDerivative<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        MultiplyByDerivative<GELUFunction, T>(z, a, delta);
 
     /// <summary>
     /// <c>a_i = e^(z_i - m) / Σ_j e^(z_j - m)</c> with <c>m = max_j z_j</c>, like <see cref="Activations.Softmax"/>
     /// (NaN anywhere gives NaN everywhere; any finite logits give finite probabilities that sum to 1).
     /// </summary>
-    public static void Softmax(ReadOnlySpan<float> z, Span<float> a)
+    public static void Softmax<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float))
+        {
+            // Doubles: the scalar definition, to double precision.
+            Activations.Softmax(z, a);
+            return;
+        }
+
+        Softmax(MemoryMarshal.Cast<T, float>(z), MemoryMarshal.Cast<T, float>(a));
+    }
+
+    private static void Softmax(ReadOnlySpan<float> z, Span<float> a)
     {
         Guard.SameLength(z, nameof(z), a, nameof(a));
         if (z.IsEmpty)
@@ -197,25 +237,48 @@ public static class ActivationKernels
         }
     }
 
-    private static void Apply<TFunction>(ReadOnlySpan<float> z, Span<float> a)
+    private static void Apply<TFunction, T>(ReadOnlySpan<T> z, Span<T> a)
         where TFunction : struct, IActivationFunction
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.SameLength(z, nameof(z), a, nameof(a));
+        if (typeof(T) != typeof(float))
+        {
+            // Doubles: the scalar definitions of Activations, element by element, to double precision.
+            for (int i = 0; i < z.Length; i++)
+            {
+                a[i] = TFunction.ScalarValue(z[i]);
+            }
+
+            return;
+        }
+
         var map = new ValueMap<TFunction>();
-        Map(ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(a), (nuint)z.Length, ref map);
+        Map(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(z)), ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(a)), (nuint)z.Length, ref map);
     }
 
     /// <summary>
     /// <c>δ_i *= f'(z_i, a_i)</c>: Vector512 blocks, at most one Vector256 and one Vector128 block, then the last
     /// 1–3 elements in one zero-padded Vector128, so every element gets the same vector function.
     /// </summary>
-    private static void MultiplyByDerivative<TFunction>(ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta)
+    private static void MultiplyByDerivative<TFunction, T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> delta)
         where TFunction : struct, IActivationFunction
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.SameLength(z, nameof(z), a, nameof(a), delta, nameof(delta));
-        ref float zs = ref MemoryMarshal.GetReference(z);
-        ref float activations = ref MemoryMarshal.GetReference(a);
-        ref float deltas = ref MemoryMarshal.GetReference(delta);
+        if (typeof(T) != typeof(float))
+        {
+            for (int k = 0; k < z.Length; k++)
+            {
+                delta[k] *= TFunction.ScalarDerivative(z[k], a[k]);
+            }
+
+            return;
+        }
+
+        ref float zs = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(z));
+        ref float activations = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(a));
+        ref float deltas = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(delta));
         nuint length = (nuint)z.Length;
         nuint i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -367,9 +430,18 @@ public static class ActivationKernels
             where TV : struct, IFloatVector<TV> => value * TV.Create(factor);
     }
 
-    /// <summary>One activation function on a vector: its value <c>f(z)</c> and its derivative <c>f'(z)</c> given <c>a = f(z)</c>.</summary>
+    /// <summary>
+    /// One activation function on a vector of floats, and on one double (the scalar definition of <see cref="Activations"/>):
+    /// its value <c>f(z)</c> and its derivative <c>f'(z)</c> given <c>a = f(z)</c>.
+    /// </summary>
     private interface IActivationFunction
     {
+        static abstract T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+
+        static abstract T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+
         static abstract TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV>;
 
@@ -379,6 +451,12 @@ public static class ActivationKernels
 
     private readonly struct SigmoidFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.Sigmoid(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.SigmoidDerivative(z, a);
+
         public static TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV> => VectorFunctions.Sigmoid(z);
 
@@ -389,6 +467,12 @@ public static class ActivationKernels
 
     private readonly struct TanhFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.Tanh(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.TanhDerivative(z, a);
+
         public static TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV> => VectorFunctions.Tanh(z);
 
@@ -399,6 +483,12 @@ public static class ActivationKernels
 
     private readonly struct ReLUFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.ReLU(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.ReLUDerivative(z, a);
+
         // z > 0 ? z : 0 (NaN > 0 is false, so NaN gives 0 as in the scalar function).
         public static TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV> => TV.ConditionalSelect(TV.GreaterThan(z, TV.Create(0f)), z, TV.Create(0f));
@@ -409,6 +499,12 @@ public static class ActivationKernels
 
     private readonly struct LeakyReLUFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.LeakyReLU(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.LeakyReLUDerivative(z, a);
+
         public static TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV> =>
             TV.ConditionalSelect(TV.GreaterThan(z, TV.Create(0f)), z, TV.Create(Activations.LeakyReLUSlope) * z);
@@ -420,6 +516,12 @@ public static class ActivationKernels
 
     private readonly struct ELUFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.ELU(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.ELUDerivative(z, a);
+
         public static TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV> =>
             TV.ConditionalSelect(TV.GreaterThan(z, TV.Create(0f)), z, VectorFunctions.ExpM1NonPositive(z));
@@ -432,6 +534,12 @@ public static class ActivationKernels
 
     private readonly struct SoftplusFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.Softplus(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.SoftplusDerivative(z, a);
+
         // max(z, 0) + ln(1 + e^-|z|): the logarithm's argument is in [1, 2], so nothing overflows; a NaN z
         // gives a NaN logarithm whatever the maximum makes of it.
         public static TV Value<TV>(TV z)
@@ -444,6 +552,12 @@ public static class ActivationKernels
 
     private readonly struct SiLUFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.SiLU(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.SiLUDerivative(z, a);
+
         public static TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV> => z * VectorFunctions.Sigmoid(z);
 
@@ -458,6 +572,12 @@ public static class ActivationKernels
 
     private readonly struct GELUFunction : IActivationFunction
     {
+        public static T ScalarValue<T>(T z)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.GELU(z);
+
+        public static T ScalarDerivative<T>(T z, T a)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T> => Activations.GELUDerivative(z, a);
+
         // 0.5 z (1 + tanh u) = z σ(2u): no cancellation where tanh u is close to -1.
         public static TV Value<TV>(TV z)
             where TV : struct, IFloatVector<TV>

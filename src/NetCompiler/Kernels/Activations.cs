@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Kernels;
@@ -12,114 +13,137 @@ namespace NetCompiler.Kernels;
 public static class Activations
 {
     /// <summary>The slope of <see cref="Activation.LeakyReLU"/> for negative inputs.</summary>
-    public const float LeakyReLUSlope = 0.01f;
+    public const float LeakyReLUSlope = (float)LeakyReLUSlopeExact;
 
     /// <summary><c>√(2/π)</c>, used by the tanh form of GELU.</summary>
-    public const float GeluScale = 0.7978845608028654f;
+    public const float GeluScale = (float)GeluScaleExact;
 
     /// <summary>The cubic coefficient of the tanh form of GELU.</summary>
-    public const float GeluCubic = 0.044715f;
+    public const float GeluCubic = (float)GeluCubicExact;
+
+    // The constants to the precision of a double network (the float ones are these, rounded).
+    private const double LeakyReLUSlopeExact = 0.01;
+    private const double GeluScaleExact = 0.7978845608028654;
+    private const double GeluCubicExact = 0.044715;
 
     /// <summary><c>f(z) = z</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Identity(float z) => z;
+    public static T Identity<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z;
 
     /// <summary><c>f'(z) = 1</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float IdentityDerivative(float z, float a) => 1f;
+    public static T IdentityDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.One;
 
     /// <summary><c>σ(z) = 1 / (1 + e^-z)</c>, evaluated without overflow for any finite z.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sigmoid(float z)
+    public static T Sigmoid<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (z >= 0f)
+        if (z >= T.Zero)
         {
-            return 1f / (1f + MathF.Exp(-z));
+            return T.One / (T.One + T.Exp(-z));
         }
 
-        float e = MathF.Exp(z);
-        return e / (1f + e);
+        T e = T.Exp(z);
+        return e / (T.One + e);
     }
 
     /// <summary><c>σ'(z) = a (1 - a)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float SigmoidDerivative(float z, float a) => a * (1f - a);
+    public static T SigmoidDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => a * (T.One - a);
 
     /// <summary><c>tanh z</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Tanh(float z) => MathF.Tanh(z);
+    public static T Tanh<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.Tanh(z);
 
     /// <summary><c>tanh'(z) = 1 - a²</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float TanhDerivative(float z, float a) => 1f - (a * a);
+    public static T TanhDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.One - (a * a);
 
     /// <summary><c>max(0, z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ReLU(float z) => z > 0f ? z : 0f;
+    public static T ReLU<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z > T.Zero ? z : T.Zero;
 
     /// <summary>1 for <c>z &gt; 0</c>, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ReLUDerivative(float z, float a) => z > 0f ? 1f : 0f;
+    public static T ReLUDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z > T.Zero ? T.One : T.Zero;
 
     /// <summary><c>z</c> for <c>z &gt; 0</c>, else <c>0.01 z</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LeakyReLU(float z) => z > 0f ? z : LeakyReLUSlope * z;
+    public static T LeakyReLU<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z > T.Zero ? z : T.CreateTruncating(LeakyReLUSlopeExact) * z;
 
     /// <summary>1 for <c>z &gt; 0</c>, else 0.01.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LeakyReLUDerivative(float z, float a) => z > 0f ? 1f : LeakyReLUSlope;
+    public static T LeakyReLUDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z > T.Zero ? T.One : T.CreateTruncating(LeakyReLUSlopeExact);
 
     /// <summary><c>z</c> for <c>z &gt; 0</c>, else <c>e^z - 1</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ELU(float z) => z > 0f ? z : MathF.Exp(z) - 1f;
+    public static T ELU<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z > T.Zero ? z : T.Exp(z) - T.One;
 
     /// <summary>1 for <c>z &gt; 0</c>, else <c>e^z = a + 1</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ELUDerivative(float z, float a) => z > 0f ? 1f : a + 1f;
+    public static T ELUDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z > T.Zero ? T.One : a + T.One;
 
     /// <summary><c>ln(1 + e^z)</c>, evaluated without overflow.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Softplus(float z) =>
-        z > 0f ? z + MathF.Log(1f + MathF.Exp(-z)) : MathF.Log(1f + MathF.Exp(z));
+    public static T Softplus<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        z > T.Zero ? z + T.Log(T.One + T.Exp(-z)) : T.Log(T.One + T.Exp(z));
 
     /// <summary><c>softplus'(z) = σ(z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float SoftplusDerivative(float z, float a) => Sigmoid(z);
+    public static T SoftplusDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => Sigmoid(z);
 
     /// <summary><c>z σ(z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float SiLU(float z) => z * Sigmoid(z);
+    public static T SiLU<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => z * Sigmoid(z);
 
     /// <summary><c>σ(z) (1 + z (1 - σ(z)))</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float SiLUDerivative(float z, float a)
+    public static T SiLUDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        float s = Sigmoid(z);
-        return s * (1f + (z * (1f - s)));
+        T s = Sigmoid(z);
+        return s * (T.One + (z * (T.One - s)));
     }
 
     /// <summary><c>0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³)))</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float GELU(float z)
+    public static T GELU<T>(T z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        float u = GeluScale * (z + (GeluCubic * z * z * z));
-        return 0.5f * z * (1f + MathF.Tanh(u));
+        T u = T.CreateTruncating(GeluScaleExact) * (z + (T.CreateTruncating(GeluCubicExact) * z * z * z));
+        return T.CreateTruncating(0.5) * z * (T.One + T.Tanh(u));
     }
 
-    /// <summary>The exact derivative of <see cref="GELU(float)"/>.</summary>
+    /// <summary>The exact derivative of <see cref="GELU{T}(T)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float GELUDerivative(float z, float a)
+    public static T GELUDerivative<T>(T z, T a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         // Beyond |z| = 10 tanh(u) is ±1 in float and the exact derivative rounds to 1 or 0; returning
         // those avoids 0 × ∞ once z² overflows.
-        if (MathF.Abs(z) > 10f)
+        if (T.Abs(z) > T.CreateTruncating(10.0))
         {
-            return z > 0f ? 1f : 0f;
+            return z > T.Zero ? T.One : T.Zero;
         }
 
-        float u = GeluScale * (z + (GeluCubic * z * z * z));
-        float t = MathF.Tanh(u);
-        return (0.5f * (1f + t)) + (0.5f * z * (1f - (t * t)) * GeluScale * (1f + (3f * GeluCubic * z * z)));
+        T u = T.CreateTruncating(GeluScaleExact) * (z + (T.CreateTruncating(GeluCubicExact) * z * z * z));
+        T t = T.Tanh(u);
+        return (T.CreateTruncating(0.5) * (T.One + t)) + (T.CreateTruncating(0.5) * z * (T.One - (t * t)) * T.CreateTruncating(GeluScaleExact) * (T.One + (T.CreateTruncating(3.0) * T.CreateTruncating(GeluCubicExact) * z * z)));
     }
 
     /// <summary>
@@ -127,24 +151,25 @@ public static class Activations
     /// finite probabilities that sum to 1. <paramref name="a"/> must have <c>z.Length</c> elements and may be <paramref name="z"/> itself.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="a"/> does not have as many elements as <paramref name="z"/>.</exception>
-    public static void Softmax(ReadOnlySpan<float> z, Span<float> a)
+    public static void Softmax<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.SameLength(z, nameof(z), a, nameof(a));
-        float max = float.NegativeInfinity;
-        foreach (float value in z)
+        T max = T.NegativeInfinity;
+        foreach (T value in z)
         {
-            max = MathF.Max(max, value);
+            max = T.Max(max, value);
         }
 
-        float sum = 0f;
+        T sum = T.Zero;
         for (int i = 0; i < z.Length; i++)
         {
-            float e = MathF.Exp(z[i] - max);
+            T e = T.Exp(z[i] - max);
             a[i] = e;
             sum += e;
         }
 
-        float scale = 1f / sum;
+        T scale = T.One / sum;
         for (int i = 0; i < z.Length; i++)
         {
             a[i] *= scale;

@@ -40,4 +40,23 @@ public static class BakedParameters
 
         return values;
     }
+
+    /// <summary>
+    /// The float32 parameters held in <paramref name="data"/>, widened (exactly) to doubles: what a double network
+    /// (<c>[Network(Precision = Precision.Double)]</c>) bakes in from a file of float32 parameters.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has an odd number of characters.</exception>
+    public static double[] DecodeWidened(string data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        float[]? bigEndianCopy = null;
+        ReadOnlySpan<float> values = View(data, ref bigEndianCopy);
+        var widened = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            widened[i] = values[i];
+        }
+
+        return widened;
+    }
 }

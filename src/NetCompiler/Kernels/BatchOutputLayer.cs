@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -20,7 +21,7 @@ public static class BatchOutputLayer
     /// Softmax cross-entropy of every sample: <c>a = softmax(z)</c> per sample (one exp per element),
     /// <c>J_s = Σ_k t_k (logsumexp(z_s) - z_k)</c> (finite for any finite logits) and the fused delta
     /// <c>δ = a - t</c>, which is written to <paramref name="deltas"/>. The loss of sample s goes to
-    /// <c>losses[s]</c>. Equal, within float rounding, to <see cref="OutputLayer.SoftmaxCrossEntropy"/> per sample.
+    /// <c>losses[s]</c>. Equal, within float rounding, to <see cref="OutputLayer.SoftmaxCrossEntropy{T}"/> per sample.
     /// </summary>
     /// <param name="logits">Z_L, <c>[outputs, samples]</c>.</param>
     /// <param name="targets">T transposed to <c>[outputs, samples]</c>.</param>
@@ -30,7 +31,8 @@ public static class BatchOutputLayer
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="outputs"/> is not positive.</exception>
     /// <exception cref="ArgumentException">A buffer does not hold <c>outputs × losses.Length</c> values. When logits, targets
     /// and deltas agree on a whole number of samples other than <c>losses.Length</c>, <paramref name="losses"/> is named.</exception>
-    public static void SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int outputs, Span<float> deltas, Span<float> losses)
+    public static void SoftmaxCrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int outputs, Span<T> deltas, Span<T> losses)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         int samples = losses.Length;
@@ -40,46 +42,27 @@ public static class BatchOutputLayer
             ThrowWrongSizes(logits.Length, targets.Length, deltas.Length, outputs, samples);
         }
 
-        ref float z = ref MemoryMarshal.GetReference(logits);
-        ref float t = ref MemoryMarshal.GetReference(targets);
-        ref float h = ref MemoryMarshal.GetReference(deltas);
+        ref T z = ref MemoryMarshal.GetReference(logits);
+        ref T t = ref MemoryMarshal.GetReference(targets);
+        ref T h = ref MemoryMarshal.GetReference(deltas);
         int s = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
         {
-            for (; s + Vector512<float>.Count <= samples; s += Vector512<float>.Count)
-            {
-                // e[k, s] = exp(z[k, s] - max_s), kept in the delta rows until the sum is known.
-                var sum = VectorOfExponentials(ref z, ref h, outputs, samples, s, out var max);
-
-                // logsumexp_s = max_s + ln Σ_k e[k, s]; J_s = Σ_k t_k (logsumexp_s - z_k), with 0 · ∞ counted as 0.
-                var logSumExp = max + Log(sum);
-                var inverse = Vector512<float>.One / sum;
-                var loss = Vector512<float>.Zero;
-                for (int k = 0; k < outputs; k++)
-                {
-                    nuint at = (nuint)((k * samples) + s);
-                    var target = Vector512.LoadUnsafe(ref t, at);
-                    var term = target * (logSumExp - Vector512.LoadUnsafe(ref z, at));
-                    loss += Vector512.ConditionalSelect(Vector512.Equals(target, Vector512<float>.Zero), Vector512<float>.Zero, term);
-                    ((Vector512.LoadUnsafe(ref h, at) * inverse) - target).StoreUnsafe(ref h, at);
-                }
-
-                loss.StoreUnsafe(ref MemoryMarshal.GetReference(losses), (nuint)s);
-            }
+            s = SoftmaxCrossEntropy512(ref Unsafe.As<T, float>(ref z), ref Unsafe.As<T, float>(ref t), ref Unsafe.As<T, float>(ref h), outputs, samples, ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(losses)));
         }
 
-        // The samples left over (or every sample without 512-bit vectors): the same steps one sample at a time.
+        // The samples left over (every sample of a double network, or without 512-bit vectors): the same steps one sample at a time.
         for (; s < samples; s++)
         {
-            float sum = SampleExponentials(ref z, ref h, outputs, samples, s, out float max);
-            float logSumExp = max + MathF.Log(sum);
-            float inverse = 1f / sum;
-            float loss = 0f;
+            T sum = SampleExponentials(ref z, ref h, outputs, samples, s, out T max);
+            T logSumExp = max + T.Log(sum);
+            T inverse = T.One / sum;
+            T loss = T.Zero;
             for (int k = 0; k < outputs; k++)
             {
                 int at = (k * samples) + s;
-                float target = Unsafe.Add(ref t, at);
-                if (target != 0f)
+                T target = Unsafe.Add(ref t, at);
+                if (target != T.Zero)
                 {
                     loss += target * (logSumExp - Unsafe.Add(ref z, at));
                 }
@@ -91,38 +74,69 @@ public static class BatchOutputLayer
         }
     }
 
+    /// <summary>The floats of <see cref="SoftmaxCrossEntropy{T}"/> 16 samples at a time; returns the first sample left over.</summary>
+    private static int SoftmaxCrossEntropy512(ref float z, ref float t, ref float h, int outputs, int samples, ref float losses)
+    {
+        int s = 0;
+        for (; s + Vector512<float>.Count <= samples; s += Vector512<float>.Count)
+        {
+            // e[k, s] = exp(z[k, s] - max_s), kept in the delta rows until the sum is known.
+            var sum = VectorOfExponentials(ref z, ref h, outputs, samples, s, out var max);
+
+            // logsumexp_s = max_s + ln Σ_k e[k, s]; J_s = Σ_k t_k (logsumexp_s - z_k), with 0 · ∞ counted as 0.
+            var logSumExp = max + Log(sum);
+            var inverse = Vector512<float>.One / sum;
+            var loss = Vector512<float>.Zero;
+            for (int k = 0; k < outputs; k++)
+            {
+                nuint at = (nuint)((k * samples) + s);
+                var target = Vector512.LoadUnsafe(ref t, at);
+                var term = target * (logSumExp - Vector512.LoadUnsafe(ref z, at));
+                loss += Vector512.ConditionalSelect(Vector512.Equals(target, Vector512<float>.Zero), Vector512<float>.Zero, term);
+                ((Vector512.LoadUnsafe(ref h, at) * inverse) - target).StoreUnsafe(ref h, at);
+            }
+
+            loss.StoreUnsafe(ref losses, (nuint)s);
+        }
+
+        return s;
+    }
+
     /// <summary>
     /// Softmax of every sample of a feature-major batch: <c>a[k, s] = exp(z[k, s] - max_s) / Σ_j exp(z[j, s] - max_s)</c>.
     /// <paramref name="activations"/> may be <paramref name="logits"/> itself.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="outputs"/> is not positive, or <paramref name="samples"/> is negative.</exception>
     /// <exception cref="ArgumentException"><paramref name="logits"/> or <paramref name="activations"/> does not hold exactly <c>outputs × samples</c> values.</exception>
-    public static void Softmax(ReadOnlySpan<float> logits, int outputs, int samples, Span<float> activations)
+    public static void Softmax<T>(ReadOnlySpan<T> logits, int outputs, int samples, Span<T> activations)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         ArgumentOutOfRangeException.ThrowIfNegative(samples);
         Guard.ProductLength(logits, nameof(logits), outputs, nameof(outputs), samples, nameof(samples));
         Guard.ProductLength(activations, nameof(activations), outputs, nameof(outputs), samples, nameof(samples));
 
-        ref float z = ref MemoryMarshal.GetReference(logits);
-        ref float a = ref MemoryMarshal.GetReference(activations);
+        ref T z = ref MemoryMarshal.GetReference(logits);
+        ref T a = ref MemoryMarshal.GetReference(activations);
         int s = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
         {
+            ref float zFloats = ref Unsafe.As<T, float>(ref z);
+            ref float aFloats = ref Unsafe.As<T, float>(ref a);
             for (; s + Vector512<float>.Count <= samples; s += Vector512<float>.Count)
             {
-                var inverse = Vector512<float>.One / VectorOfExponentials(ref z, ref a, outputs, samples, s, out _);
+                var inverse = Vector512<float>.One / VectorOfExponentials(ref zFloats, ref aFloats, outputs, samples, s, out _);
                 for (int k = 0; k < outputs; k++)
                 {
                     nuint at = (nuint)((k * samples) + s);
-                    (Vector512.LoadUnsafe(ref a, at) * inverse).StoreUnsafe(ref a, at);
+                    (Vector512.LoadUnsafe(ref aFloats, at) * inverse).StoreUnsafe(ref aFloats, at);
                 }
             }
         }
 
         for (; s < samples; s++)
         {
-            float inverse = 1f / SampleExponentials(ref z, ref a, outputs, samples, s, out _);
+            T inverse = T.One / SampleExponentials(ref z, ref a, outputs, samples, s, out _);
             for (int k = 0; k < outputs; k++)
             {
                 Unsafe.Add(ref a, (k * samples) + s) *= inverse;
@@ -155,18 +169,19 @@ public static class BatchOutputLayer
     }
 
     /// <summary>The same as the vector <see cref="VectorOfExponentials"/> for the one sample <paramref name="sample"/>.</summary>
-    private static float SampleExponentials(ref float z, ref float e, int outputs, int samples, int sample, out float max)
+    private static T SampleExponentials<T>(ref T z, ref T e, int outputs, int samples, int sample, out T max)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         max = Unsafe.Add(ref z, sample);
         for (int k = 1; k < outputs; k++)
         {
-            max = MathF.Max(max, Unsafe.Add(ref z, (k * samples) + sample));
+            max = T.Max(max, Unsafe.Add(ref z, (k * samples) + sample));
         }
 
-        float sum = 0f;
+        T sum = T.Zero;
         for (int k = 0; k < outputs; k++)
         {
-            float exponential = MathF.Exp(Unsafe.Add(ref z, (k * samples) + sample) - max);
+            T exponential = T.Exp(Unsafe.Add(ref z, (k * samples) + sample) - max);
             Unsafe.Add(ref e, (k * samples) + sample) = exponential;
             sum += exponential;
         }
@@ -175,7 +190,7 @@ public static class BatchOutputLayer
     }
 
     /// <summary>
-    /// The exception of <see cref="SoftmaxCrossEntropy"/>: when logits, targets and deltas agree with one another on a
+    /// The exception of <see cref="SoftmaxCrossEntropy{T}"/>: when logits, targets and deltas agree with one another on a
     /// whole number of samples, the sample count (the length of losses) is what is wrong; otherwise the first buffer
     /// that does not hold outputs × samples values is.
     /// </summary>

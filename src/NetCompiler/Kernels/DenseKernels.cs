@@ -10,8 +10,8 @@ namespace NetCompiler.Kernels;
 
 /// <summary>
 /// The vector primitives generated code uses for layers too large to unroll. Every span must have the length the others
-/// imply (the generated caller slices each to its compile-time length; only <see cref="Dot"/> and
-/// <see cref="AddScaled"/> accept a longer <c>y</c>); otherwise <see cref="ArgumentException"/> names the span that is
+/// imply (the generated caller slices each to its compile-time length; only <see cref="Dot{T}"/> and
+/// <see cref="AddScaled{T}"/> accept a longer <c>y</c>); otherwise <see cref="ArgumentException"/> names the span that is
 /// inconsistent with the others and gives the length it must have.
 /// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
@@ -20,18 +20,19 @@ public static class DenseKernels
 {
     /// <summary>Returns <c>Σ_i x_i y_i</c> over <c>x.Length</c> elements; <paramref name="y"/> may be longer than <paramref name="x"/> (its first <c>x.Length</c> elements are used).</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> has fewer elements than <paramref name="x"/>.</exception>
-    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.AtLeastLength(x, nameof(x), y, nameof(y));
         y = y[..x.Length];
         int i = 0;
-        float sum = 0f;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        T sum = T.Zero;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
         {
-            var xs = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var ys = MemoryMarshal.Cast<float, Vector<float>>(y);
-            var accumulator0 = Vector<float>.Zero;
-            var accumulator1 = Vector<float>.Zero;
+            var xs = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var ys = MemoryMarshal.Cast<T, Vector<T>>(y);
+            var accumulator0 = Vector<T>.Zero;
+            var accumulator1 = Vector<T>.Zero;
             int v = 0;
             for (; v + 1 < xs.Length; v += 2)
             {
@@ -45,7 +46,7 @@ public static class DenseKernels
             }
 
             sum = Vector.Sum(accumulator0 + accumulator1);
-            i = xs.Length * Vector<float>.Count;
+            i = xs.Length * Vector<T>.Count;
         }
 
         for (; i < x.Length; i++)
@@ -69,15 +70,17 @@ public static class DenseKernels
     /// <paramref name="x"/> when <paramref name="weights"/> is a whole number of rows of <c>bias.Length</c> of another width,
     /// else <paramref name="weights"/>.
     /// </exception>
-    public static void MatrixVector(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> z) =>
+    public static void MatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         MatrixVector(weights, x, bias, z, VectorWidth.Widest);
 
     /// <summary>
-    /// <see cref="MatrixVector(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with
+    /// <see cref="MatrixVector{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with
     /// vectors no wider than <paramref name="widest"/>: the widest accelerated width of at most
     /// <paramref name="widest"/> lanes that fits a row (so tests can reach every path on one machine).
     /// </summary>
-    internal static void MatrixVector(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> z, VectorWidth widest)
+    internal static void MatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> z, VectorWidth widest)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int rows = bias.Length;
         int columns = x.Length;
@@ -91,28 +94,29 @@ public static class DenseKernels
             return;
         }
 
-        ref float w = ref MemoryMarshal.GetReference(weights);
-        ref float input = ref MemoryMarshal.GetReference(x);
-        ref float b = ref MemoryMarshal.GetReference(bias);
-        ref float output = ref MemoryMarshal.GetReference(z);
-        if (widest >= VectorWidth.Vector512 && Vector512.IsHardwareAccelerated && columns >= Vector512<float>.Count)
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T input = ref MemoryMarshal.GetReference(x);
+        ref T b = ref MemoryMarshal.GetReference(bias);
+        ref T output = ref MemoryMarshal.GetReference(z);
+        if (typeof(T) == typeof(float) && widest >= VectorWidth.Vector512 && Vector512.IsHardwareAccelerated && columns >= Vector512<float>.Count)
         {
-            MatrixVector512(ref w, ref input, ref b, ref output, rows, columns);
+            MatrixVector512(ref Unsafe.As<T, float>(ref w), ref Unsafe.As<T, float>(ref input), ref Unsafe.As<T, float>(ref b), ref Unsafe.As<T, float>(ref output), rows, columns);
         }
-        else if (widest >= VectorWidth.Vector256 && Vector256.IsHardwareAccelerated && columns >= Vector256<float>.Count)
+        else if (widest >= VectorWidth.Vector256 && Vector256.IsHardwareAccelerated && columns >= Vector256<T>.Count)
         {
-            MatrixVectorFourRows<Lanes256, Vector256<float>>(ref w, ref input, ref b, ref output, rows, columns);
+            // Doubles take this path with AVX-512 too: 4 rows × 2 accumulators of 4 doubles.
+            MatrixVectorFourRows<T, Lanes256<T>, Vector256<T>>(ref w, ref input, ref b, ref output, rows, columns);
         }
-        else if (widest >= VectorWidth.Vector128 && Vector128.IsHardwareAccelerated && columns >= Vector128<float>.Count)
+        else if (widest >= VectorWidth.Vector128 && Vector128.IsHardwareAccelerated && columns >= Vector128<T>.Count)
         {
-            MatrixVectorFourRows<Lanes128, Vector128<float>>(ref w, ref input, ref b, ref output, rows, columns);
+            MatrixVectorFourRows<T, Lanes128<T>, Vector128<T>>(ref w, ref input, ref b, ref output, rows, columns);
         }
         else
         {
             for (int row = 0; row < rows; row++)
             {
-                ref float wRow = ref Unsafe.Add(ref w, (nint)row * columns);
-                float sum = 0f;
+                ref T wRow = ref Unsafe.Add(ref w, (nint)row * columns);
+                T sum = T.Zero;
                 for (int k = 0; k < columns; k++)
                 {
                     sum += Unsafe.Add(ref wRow, k) * Unsafe.Add(ref input, k);
@@ -256,7 +260,7 @@ public static class DenseKernels
         }
     }
 
-    /// <summary>Names the span of a <see cref="MatrixVector(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> call whose length the others contradict.</summary>
+    /// <summary>Names the span of a <see cref="MatrixVector{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> call whose length the others contradict.</summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowMatrixVectorLengths(int weights, int columns, int rows, int outputs)
@@ -335,8 +339,9 @@ public static class DenseKernels
     // accumulator lane. The columns left over are read as the row's last vector with the lanes already
     // summed masked off. Fewer than 4 rows left: the last row stands in for the missing ones (its loads
     // hit L1) and only the real rows are stored.
-    private static void MatrixVectorFourRows<TLanes, TVector>(ref float w, ref float x, ref float b, ref float z, int rows, int columns)
-        where TLanes : struct, ILanes<TVector>
+    private static void MatrixVectorFourRows<T, TLanes, TVector>(ref T w, ref T x, ref T b, ref T z, int rows, int columns)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TLanes : struct, ILanes<T, TVector>
         where TVector : struct
     {
         int lanes = TLanes.Count;
@@ -347,10 +352,10 @@ public static class DenseKernels
         for (int row = 0; row < rows; row += 4)
         {
             int remaining = rows - row;
-            ref float w0 = ref Unsafe.Add(ref w, (nint)row * columns);
-            ref float w1 = ref remaining > 1 ? ref Unsafe.Add(ref w0, columns) : ref w0;
-            ref float w2 = ref remaining > 2 ? ref Unsafe.Add(ref w1, columns) : ref w0;
-            ref float w3 = ref remaining > 3 ? ref Unsafe.Add(ref w2, columns) : ref w0;
+            ref T w0 = ref Unsafe.Add(ref w, (nint)row * columns);
+            ref T w1 = ref remaining > 1 ? ref Unsafe.Add(ref w0, columns) : ref w0;
+            ref T w2 = ref remaining > 2 ? ref Unsafe.Add(ref w1, columns) : ref w0;
+            ref T w3 = ref remaining > 3 ? ref Unsafe.Add(ref w2, columns) : ref w0;
             TVector c0 = default, c1 = default, c2 = default, c3 = default;
             TVector d0 = default, d1 = default, d2 = default, d3 = default;
             nuint k = 0;
@@ -386,12 +391,39 @@ public static class DenseKernels
                 d3 = TLanes.Select(tailLanes, TLanes.MultiplyAdd(TLanes.Load(ref w3, last), v, d3), d3);
             }
 
-            var sums = TLanes.Sum4(TLanes.Add(c0, d0), TLanes.Add(c1, d1), TLanes.Add(c2, d2), TLanes.Add(c3, d3));
-            StoreRows(sums, ref b, ref z, row, remaining);
+            StoreRows(TLanes.Add(c0, d0), TLanes.Add(c1, d1), TLanes.Add(c2, d2), TLanes.Add(c3, d3), ref b, ref z, row, remaining);
         }
     }
 
-    /// <summary><c>z[row + i] = b[row + i] + sums[i]</c> for the <c>min(4, remaining)</c> rows of a group.</summary>
+    /// <summary>
+    /// <c>z[row + i] = b[row + i] + Σ lanes of row i's accumulator</c> for the <c>min(4, remaining)</c> rows of a group:
+    /// floats by <see cref="Lanes.Sum4(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>'s fixed
+    /// shuffle tree, doubles by <see cref="Vector256.Sum{T}(Vector256{T})"/> per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRows<T, TVector>(TVector row0, TVector row1, TVector row2, TVector row3, ref T b, ref T z, int row, int remaining)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var sums = typeof(TVector) == typeof(Vector256<float>)
+                ? Lanes.Sum4(Unsafe.As<TVector, Vector256<float>>(ref row0), Unsafe.As<TVector, Vector256<float>>(ref row1), Unsafe.As<TVector, Vector256<float>>(ref row2), Unsafe.As<TVector, Vector256<float>>(ref row3))
+                : Lanes.Sum4(Unsafe.As<TVector, Vector128<float>>(ref row0), Unsafe.As<TVector, Vector128<float>>(ref row1), Unsafe.As<TVector, Vector128<float>>(ref row2), Unsafe.As<TVector, Vector128<float>>(ref row3));
+            StoreRows(sums, ref Unsafe.As<T, float>(ref b), ref Unsafe.As<T, float>(ref z), row, remaining);
+            return;
+        }
+
+        Span<TVector> rowSums = [row0, row1, row2, row3];
+        for (int i = 0; i < Math.Min(4, remaining); i++)
+        {
+            TVector sum = rowSums[i];
+            T total = typeof(TVector) == typeof(Vector256<T>) ? Vector256.Sum(Unsafe.As<TVector, Vector256<T>>(ref sum)) : Vector128.Sum(Unsafe.As<TVector, Vector128<T>>(ref sum));
+            Unsafe.Add(ref z, row + i) = Unsafe.Add(ref b, row + i) + total;
+        }
+    }
+
+    /// <summary><c>z[row + i] = b[row + i] + sums[i]</c> for the <c>min(4, remaining)</c> rows of a group of floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRows(Vector128<float> sums, ref float b, ref float z, int row, int remaining)
     {
@@ -418,26 +450,27 @@ public static class DenseKernels
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
-            Lanes256.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+            Lanes.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
     }
 
     /// <summary>Computes <c>y ← y + α x</c> over <c>x.Length</c> elements; <paramref name="y"/> may be longer than <paramref name="x"/> (the rest of it is left as it is).</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> has fewer elements than <paramref name="x"/>.</exception>
-    public static void AddScaled(float alpha, ReadOnlySpan<float> x, Span<float> y)
+    public static void AddScaled<T>(T alpha, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.AtLeastLength(x, nameof(x), y, nameof(y));
         // y + alpha·x element by element, a multiply then an add (not fused), so every width gives the same bits. At most
         // 256 bits even with AVX-512: y is a row of the gradient, which streams through L2 for a large layer, and from a
         // float[] (8-byte aligned) every unaligned 512-bit load and store splits across two cache lines, where a 256-bit
         // one splits every other time (the per-sample training step was 5-10 % slower with 512-bit vectors here).
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        ref float ys = ref MemoryMarshal.GetReference(y);
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ys = ref MemoryMarshal.GetReference(y);
         nuint length = (nuint)x.Length;
         nuint i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             var scale = Vector256.Create(alpha);
-            for (; i + (nuint)Vector256<float>.Count <= length; i += (nuint)Vector256<float>.Count)
+            for (; i + (nuint)Vector256<T>.Count <= length; i += (nuint)Vector256<T>.Count)
             {
                 (Vector256.LoadUnsafe(ref ys, i) + (scale * Vector256.LoadUnsafe(ref xs, i))).StoreUnsafe(ref ys, i);
             }
@@ -445,7 +478,7 @@ public static class DenseKernels
         else if (Vector128.IsHardwareAccelerated)
         {
             var scale = Vector128.Create(alpha);
-            for (; i + (nuint)Vector128<float>.Count <= length; i += (nuint)Vector128<float>.Count)
+            for (; i + (nuint)Vector128<T>.Count <= length; i += (nuint)Vector128<T>.Count)
             {
                 (Vector128.LoadUnsafe(ref ys, i) + (scale * Vector128.LoadUnsafe(ref xs, i))).StoreUnsafe(ref ys, i);
             }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -11,11 +12,12 @@ namespace NetCompiler.Kernels;
 public static class Guard
 {
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="span"/> has exactly <paramref name="expected"/> elements.</summary>
-    public static void Length(ReadOnlySpan<float> span, int expected, string network, string what, string parameterName)
+    public static void Length<T>(ReadOnlySpan<T> span, int expected, string network, string what, string parameterName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (span.Length != expected)
         {
-            ThrowWrongLength(span.Length, expected, network, what, parameterName);
+            ThrowWrongLength<T>(span.Length, expected, network, what, parameterName);
         }
     }
 
@@ -23,11 +25,12 @@ public static class Guard
     /// Checks a batch stored row-major (<c>[count, inputSize]</c> inputs and <c>[count, outputSize]</c>
     /// targets) and returns its sample count.
     /// </summary>
-    public static int BatchCount(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, string network, string targetsName = "targets")
+    public static int BatchCount<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int inputSize, int outputSize, string network, string targetsName = "targets")
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (inputs.IsEmpty)
         {
-            throw new ArgumentException($"{network}: the batch is empty; pass at least one sample ({inputSize} floats).", nameof(inputs));
+            throw new ArgumentException($"{network}: the batch is empty; pass at least one sample ({inputSize} {ElementNames<T>()}).", nameof(inputs));
         }
 
         return SampleCount(inputs.Length, targets.Length, inputSize, outputSize, network, nameof(inputs), targetsName, "InputSize", "OutputSize");
@@ -37,12 +40,13 @@ public static class Guard
     /// Checks an optional outputs buffer of a batch of <paramref name="count"/> samples: empty (no outputs wanted) or exactly
     /// <c>count × outputSize</c> floats; otherwise <see cref="ArgumentException"/> naming it.
     /// </summary>
-    public static void OptionalBatchOutputs(ReadOnlySpan<float> outputs, int count, int outputSize, string network)
+    public static void OptionalBatchOutputs<T>(ReadOnlySpan<T> outputs, int count, int outputSize, string network)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (!outputs.IsEmpty && outputs.Length != (long)count * outputSize)
         {
             throw new ArgumentException(
-                $"{network}: outputs has {outputs.Length} floats, but the batch of {count} samples has {(long)count * outputSize} outputs ({count} × OutputSize {outputSize}); pass that many, or none.",
+                $"{network}: outputs must have {(long)count * outputSize} values ({count} samples × OutputSize {outputSize}), or none; it has {outputs.Length}.",
                 nameof(outputs));
         }
     }
@@ -79,24 +83,26 @@ public static class Guard
     /// The checks of a training step over a batch: the batch's shape (returns the number of samples), every input and
     /// target finite, and a finite step <c>learningRate / count</c>. Throws before anything is computed.
     /// </summary>
-    public static int TrainingBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, float learningRate, string network) =>
+    public static int TrainingBatch<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int inputSize, int outputSize, T learningRate, string network)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         TrainingBatch(inputs, targets, inputSize, outputSize, learningRate, network, out _);
 
     /// <summary>
-    /// <see cref="TrainingBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, float, string)"/>, which also gives the
+    /// <see cref="TrainingBatch{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, T, string)"/>, which also gives the
     /// largest magnitude among the inputs (<paramref name="largestInput"/>), read in the same pass as their check, for the
     /// bound of a fused update (<see cref="GradientDescent.FusedUpdateStaysFinite"/>).
     /// </summary>
-    public static int TrainingBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, float learningRate, string network, out float largestInput)
+    public static int TrainingBatch<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int inputSize, int outputSize, T learningRate, string network, out T largestInput)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int count = BatchCount(inputs, targets, inputSize, outputSize, network);
         largestInput = MaxMagnitude(inputs);
-        if (!float.IsFinite(largestInput) || !AllFinite(targets))
+        if (!T.IsFinite(largestInput) || !AllFinite(targets))
         {
             ThrowIfBatchNotFinite(inputs, targets, inputSize, outputSize, network);
         }
 
-        GradientDescent.ThrowIfStepNotFinite(learningRate / count, network);
+        GradientDescent.ThrowIfStepNotFinite(learningRate / T.CreateTruncating(count), network);
         return count;
     }
 
@@ -106,7 +112,8 @@ public static class Guard
     /// (ReLU(NaN) = 0, tanh(∞) = 1) can hide a bad input from the loss and let it poison the gradient.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="inputs"/> is not whole samples, or <paramref name="targets"/> does not have as many samples.</exception>
-    public static void ThrowIfBatchNotFinite(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int inputSize, int outputSize, string network)
+    public static void ThrowIfBatchNotFinite<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int inputSize, int outputSize, string network)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         SampleCount(inputs.Length, targets.Length, inputSize, outputSize, network, nameof(inputs), nameof(targets), "InputSize", "OutputSize");
         if (FirstNonFinite(inputs) is int input)
@@ -126,14 +133,16 @@ public static class Guard
     /// Throws <see cref="TrainingDivergedException"/> for a sample whose loss is not finite, naming the
     /// first non-finite input or target when there is one.
     /// </summary>
-    public static void ThrowNonFiniteLoss(string network, int sample, float loss, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
+    public static void ThrowNonFiniteLoss<T>(string network, int sample, T loss, ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         throw new TrainingDivergedException(
             $"{network}: the loss of sample {sample} in the batch is {loss}; {NonFiniteLossCause(input, target)}. The parameters were not changed.");
     }
 
     /// <summary>Why a sample's loss is not finite: its first non-finite input or target, or else diverged parameters.</summary>
-    internal static string NonFiniteLossCause(ReadOnlySpan<float> input, ReadOnlySpan<float> target) =>
+    internal static string NonFiniteLossCause<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         FirstNonFinite(input) is int i
             ? $"input[{i}] of that sample is {input[i]}"
             : FirstNonFinite(target) is int t
@@ -141,7 +150,8 @@ public static class Guard
                 : "its inputs and targets are finite, so the parameters have diverged (lower the learning rate)";
 
     /// <summary>Throws <see cref="TrainingDivergedException"/> if <paramref name="values"/> holds a NaN or an infinity.</summary>
-    public static void ThrowIfNotFinite(ReadOnlySpan<float> values, string network, string what)
+    public static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string network, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (FirstNonFinite(values) is int bad)
         {
@@ -151,7 +161,8 @@ public static class Guard
     }
 
     /// <summary>Returns the index of the first NaN or infinite value, or null.</summary>
-    public static int? FirstNonFinite(ReadOnlySpan<float> values)
+    public static int? FirstNonFinite<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (AllFinite(values))
         {
@@ -160,7 +171,7 @@ public static class Guard
 
         for (int i = 0; i < values.Length; i++)
         {
-            if (!float.IsFinite(values[i]))
+            if (!T.IsFinite(values[i]))
             {
                 return i;
             }
@@ -172,33 +183,42 @@ public static class Guard
     /// <summary>
     /// The largest magnitude <c>|x|</c> in <paramref name="values"/> (0 when empty); +∞ when a value is infinite, and NaN
     /// when a value is NaN, so the result is finite exactly when every value is. One pass: with the sign bit cleared,
-    /// the bits of a float order as its magnitude does (and those of ∞ and NaN above every finite one), so an unsigned
-    /// integer maximum of <c>bits &amp; 0x7FFFFFFF</c> is the largest magnitude, one instruction per vector.
+    /// the bits of a float or double order as its magnitude does (and those of ∞ and NaN above every finite one), so an unsigned
+    /// integer maximum of the bits without the sign is the largest magnitude, one instruction per vector.
     /// </summary>
-    public static float MaxMagnitude(ReadOnlySpan<float> values)
+    public static T MaxMagnitude<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? Unsafe.BitCast<uint, T>(LargestMagnitudeBits(MemoryMarshal.Cast<T, uint>(values)))
+            : Unsafe.BitCast<ulong, T>(LargestMagnitudeBits(MemoryMarshal.Cast<T, ulong>(values)));
+
+    /// <summary>The largest of the IEEE 754 bit patterns in <paramref name="bits"/> with their sign bit cleared (0 when empty).</summary>
+    private static TBits LargestMagnitudeBits<TBits>(ReadOnlySpan<TBits> bits)
+        where TBits : unmanaged, IBinaryInteger<TBits>, IUnsignedNumber<TBits>, IMinMaxValue<TBits>
     {
-        ref uint start = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(values));
-        nuint length = (nuint)values.Length;
+        ref TBits start = ref MemoryMarshal.GetReference(bits);
+        nuint length = (nuint)bits.Length;
         nuint i = 0;
-        uint largest = 0;
-        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<uint>.Count)
+        TBits signless = TBits.MaxValue >>> 1;
+        TBits largest = TBits.Zero;
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<TBits>.Count)
         {
-            var magnitude = Vector512.Create(0x7FFF_FFFFu);
-            Vector512<uint> max0 = default, max1 = default;
-            for (; i + (2 * (nuint)Vector512<uint>.Count) <= length; i += 2 * (nuint)Vector512<uint>.Count)
+            var magnitude = Vector512.Create(signless);
+            Vector512<TBits> max0 = default, max1 = default;
+            for (; i + (2 * (nuint)Vector512<TBits>.Count) <= length; i += 2 * (nuint)Vector512<TBits>.Count)
             {
                 max0 = Vector512.Max(max0, Vector512.LoadUnsafe(ref start, i) & magnitude);
-                max1 = Vector512.Max(max1, Vector512.LoadUnsafe(ref start, i + (nuint)Vector512<uint>.Count) & magnitude);
+                max1 = Vector512.Max(max1, Vector512.LoadUnsafe(ref start, i + (nuint)Vector512<TBits>.Count) & magnitude);
             }
 
             var max = Vector512.Max(max0, max1);
             largest = LargestLane(Vector256.Max(max.GetLower(), max.GetUpper()));
         }
-        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<uint>.Count)
+        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<TBits>.Count)
         {
-            var magnitude = Vector256.Create(0x7FFF_FFFFu);
-            Vector256<uint> max = default;
-            for (; i + (nuint)Vector256<uint>.Count <= length; i += (nuint)Vector256<uint>.Count)
+            var magnitude = Vector256.Create(signless);
+            Vector256<TBits> max = default;
+            for (; i + (nuint)Vector256<TBits>.Count <= length; i += (nuint)Vector256<TBits>.Count)
             {
                 max = Vector256.Max(max, Vector256.LoadUnsafe(ref start, i) & magnitude);
             }
@@ -208,26 +228,34 @@ public static class Guard
 
         for (; i < length; i++)
         {
-            largest = Math.Max(largest, Unsafe.Add(ref start, i) & 0x7FFF_FFFFu);
+            largest = TBits.Max(largest, Unsafe.Add(ref start, i) & signless);
         }
 
-        return BitConverter.UInt32BitsToSingle(largest);
+        return largest;
     }
 
-    private static uint LargestLane(Vector256<uint> lanes)
+    private static TBits LargestLane<TBits>(Vector256<TBits> lanes)
+        where TBits : unmanaged, IBinaryInteger<TBits>
     {
         var half = Vector128.Max(lanes.GetLower(), lanes.GetUpper());
-        return Math.Max(Math.Max(half[0], half[1]), Math.Max(half[2], half[3]));
+        TBits largest = half[0];
+        for (int lane = 1; lane < Vector128<TBits>.Count; lane++)
+        {
+            largest = TBits.Max(largest, half[lane]);
+        }
+
+        return largest;
     }
 
     /// <summary>
     /// <see cref="MaxMagnitude"/> of values that must be finite: throws <see cref="TrainingDivergedException"/> as
     /// <see cref="ThrowIfNotFinite"/> does when one is not. One pass over the values for both.
     /// </summary>
-    public static float FiniteMaxMagnitude(ReadOnlySpan<float> values, string network, string what)
+    public static T FiniteMaxMagnitude<T>(ReadOnlySpan<T> values, string network, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        float largest = MaxMagnitude(values);
-        if (!float.IsFinite(largest))
+        T largest = MaxMagnitude(values);
+        if (!T.IsFinite(largest))
         {
             ThrowIfNotFinite(values, network, what);
         }
@@ -240,43 +268,44 @@ public static class Guard
     /// bits of v - v over the whole span leaves zero exactly when every value is finite: two vector instructions per
     /// 16 floats, with no branch until the end.
     /// </summary>
-    public static bool AllFinite(ReadOnlySpan<float> values)
+    public static bool AllFinite<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        ref float start = ref MemoryMarshal.GetReference(values);
+        ref T start = ref MemoryMarshal.GetReference(values);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<float>.Count)
+        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<T>.Count)
         {
-            Vector512<float> any0 = default, any1 = default;
-            for (; i + (2 * Vector512<float>.Count) <= values.Length; i += 2 * Vector512<float>.Count)
+            Vector512<T> any0 = default, any1 = default;
+            for (; i + (2 * Vector512<T>.Count) <= values.Length; i += 2 * Vector512<T>.Count)
             {
                 var v0 = Vector512.LoadUnsafe(ref start, (nuint)i);
-                var v1 = Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<float>.Count));
+                var v1 = Vector512.LoadUnsafe(ref start, (nuint)(i + Vector512<T>.Count));
                 any0 |= v0 - v0;
                 any1 |= v1 - v1;
             }
 
-            if (i + Vector512<float>.Count <= values.Length)
+            if (i + Vector512<T>.Count <= values.Length)
             {
                 var v = Vector512.LoadUnsafe(ref start, (nuint)i);
                 any0 |= v - v;
-                i += Vector512<float>.Count;
+                i += Vector512<T>.Count;
             }
 
-            if ((any0 | any1) != Vector512<float>.Zero)
+            if ((any0 | any1) != Vector512<T>.Zero)
             {
                 return false;
             }
         }
-        else if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        else if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<T>.Count)
         {
-            Vector256<float> any = default;
-            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            Vector256<T> any = default;
+            for (; i + Vector256<T>.Count <= values.Length; i += Vector256<T>.Count)
             {
                 var v = Vector256.LoadUnsafe(ref start, (nuint)i);
                 any |= v - v;
             }
 
-            if (any != Vector256<float>.Zero)
+            if (any != Vector256<T>.Zero)
             {
                 return false;
             }
@@ -284,7 +313,7 @@ public static class Guard
 
         for (; i < values.Length; i++)
         {
-            if (!float.IsFinite(Unsafe.Add(ref start, i)))
+            if (!T.IsFinite(Unsafe.Add(ref start, i)))
             {
                 return false;
             }
@@ -293,8 +322,11 @@ public static class Guard
         return true;
     }
 
-    private static void ThrowWrongLength(int actual, int expected, string network, string what, string parameterName) =>
-        throw new ArgumentException($"{network}: {parameterName} has {actual} floats but must have {expected} ({what}).", parameterName);
+    private static void ThrowWrongLength<T>(int actual, int expected, string network, string what, string parameterName) =>
+        throw new ArgumentException($"{network}: {parameterName} has {actual} {ElementNames<T>()} but must have {expected} ({what}).", parameterName);
+
+    /// <summary>What the messages call the elements of a span: "floats" or "doubles".</summary>
+    internal static string ElementNames<T>() => typeof(T) == typeof(double) ? "doubles" : "floats";
 
     // ---- The length checks of the public kernels. One rule for all of them: a span of the wrong length is an
     // ArgumentException whose ParamName is that span's parameter and whose message says "<name> has <n> floats but must
@@ -304,7 +336,8 @@ public static class Guard
 
     /// <summary>Throws unless <paramref name="second"/> has as many elements as <paramref name="first"/>; names <paramref name="secondName"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void SameLength(ReadOnlySpan<float> first, string firstName, ReadOnlySpan<float> second, string secondName)
+    internal static void SameLength<T>(ReadOnlySpan<T> first, string firstName, ReadOnlySpan<T> second, string secondName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (first.Length != second.Length)
         {
@@ -314,7 +347,8 @@ public static class Guard
 
     /// <summary>Throws unless <paramref name="second"/> has at least as many elements as <paramref name="first"/>; names <paramref name="secondName"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void AtLeastLength(ReadOnlySpan<float> first, string firstName, ReadOnlySpan<float> second, string secondName)
+    internal static void AtLeastLength<T>(ReadOnlySpan<T> first, string firstName, ReadOnlySpan<T> second, string secondName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (second.Length < first.Length)
         {
@@ -327,8 +361,9 @@ public static class Guard
     /// other two do not share, or, when all three differ, <paramref name="secondName"/> (measured against the first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void SameLength(
-        ReadOnlySpan<float> first, string firstName, ReadOnlySpan<float> second, string secondName, ReadOnlySpan<float> third, string thirdName)
+    internal static void SameLength<T>(
+        ReadOnlySpan<T> first, string firstName, ReadOnlySpan<T> second, string secondName, ReadOnlySpan<T> third, string thirdName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (first.Length != second.Length || first.Length != third.Length)
         {
@@ -338,7 +373,8 @@ public static class Guard
 
     /// <summary>Throws unless <paramref name="span"/> has exactly <c><paramref name="rows"/> × <paramref name="columns"/></c> elements (multiplied in 64 bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void ProductLength(ReadOnlySpan<float> span, string parameterName, int rows, string rowsName, int columns, string columnsName)
+    internal static void ProductLength<T>(ReadOnlySpan<T> span, string parameterName, int rows, string rowsName, int columns, string columnsName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (span.Length != (long)rows * columns)
         {
@@ -348,7 +384,8 @@ public static class Guard
 
     /// <summary>Throws unless <paramref name="span"/> has at least <c><paramref name="rows"/> × <paramref name="columns"/></c> elements (multiplied in 64 bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void MinimumProductLength(ReadOnlySpan<float> span, string parameterName, int rows, string rowsName, int columns, string columnsName)
+    internal static void MinimumProductLength<T>(ReadOnlySpan<T> span, string parameterName, int rows, string rowsName, int columns, string columnsName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (span.Length < (long)rows * columns)
         {

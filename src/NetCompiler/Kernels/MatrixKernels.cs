@@ -21,7 +21,8 @@ public static class MatrixKernels
     /// <summary>Writes the transpose of the row-major <c>[rows, columns]</c> matrix <paramref name="source"/> into <paramref name="destination"/> (<c>[columns, rows]</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
     /// <exception cref="ArgumentException">A buffer does not hold exactly <c>rows × columns</c> values.</exception>
-    public static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination) =>
+    public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         TransposeRows(source, rows, columns, destination, 0, rows);
 
     /// <summary>
@@ -31,7 +32,8 @@ public static class MatrixKernels
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the row range is not within <c>[0, rows]</c>.</exception>
     /// <exception cref="ArgumentException">A buffer does not hold exactly <c>rows × columns</c> values.</exception>
-    public static void TransposeRows(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination, int firstRow, int endRow)
+    public static void TransposeRows<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination, int firstRow, int endRow)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckTranspose(source, rows, columns, destination, firstRow, endRow, rows);
         TransposeRange(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), rows, columns, firstRow, endRow, 0, columns);
@@ -45,13 +47,15 @@ public static class MatrixKernels
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the column range is not within <c>[0, columns]</c>.</exception>
     /// <exception cref="ArgumentException">A buffer does not hold exactly <c>rows × columns</c> values.</exception>
-    public static void TransposeColumns(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination, int firstColumn, int endColumn)
+    public static void TransposeColumns<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination, int firstColumn, int endColumn)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckTranspose(source, rows, columns, destination, firstColumn, endColumn, columns);
         TransposeRange(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), rows, columns, 0, rows, firstColumn, endColumn);
     }
 
-    private static void CheckTranspose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination, int first, int end, int limit)
+    private static void CheckTranspose<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> destination, int first, int end, int limit)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
@@ -63,8 +67,16 @@ public static class MatrixKernels
     }
 
     /// <summary>Transposes the block of rows <c>[firstRow, endRow)</c> and columns <c>[firstColumn, endColumn)</c>.</summary>
-    private static void TransposeRange(ref float from, ref float to, int rows, int columns, int firstRow, int endRow, int firstColumn, int endColumn)
+    private static void TransposeRange<T>(ref T from, ref T to, int rows, int columns, int firstRow, int endRow, int firstColumn, int endColumn)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (typeof(T) != typeof(float))
+        {
+            // Doubles: element by element (the transposes are a small part of a batch's work).
+            TransposeScalar(ref from, ref to, rows, columns, firstRow, endRow, firstColumn, endColumn);
+            return;
+        }
+
         // Rows in groups of eight, then one group of four (a parallel pass's 12-row ranges are 8 + 4), then singly;
         // columns in groups of eight, then singly.
         int eightsEnd = Avx.IsSupported ? firstRow + ((endRow - firstRow) & ~7) : firstRow;
@@ -77,12 +89,12 @@ public static class MatrixKernels
         {
             for (int r = firstRow; r < eightsEnd; r += 8)
             {
-                Transpose8x8(ref Unsafe.Add(ref from, ((nint)r * columns) + c), columns, ref Unsafe.Add(ref to, ((nint)c * rows) + r), rows);
+                Transpose8x8(ref Unsafe.As<T, float>(ref Unsafe.Add(ref from, ((nint)r * columns) + c)), columns, ref Unsafe.As<T, float>(ref Unsafe.Add(ref to, ((nint)c * rows) + r)), rows);
             }
 
             if (foursEnd > eightsEnd)
             {
-                Transpose4x8(ref Unsafe.Add(ref from, ((nint)eightsEnd * columns) + c), columns, ref Unsafe.Add(ref to, ((nint)c * rows) + eightsEnd), rows);
+                Transpose4x8(ref Unsafe.As<T, float>(ref Unsafe.Add(ref from, ((nint)eightsEnd * columns) + c)), columns, ref Unsafe.As<T, float>(ref Unsafe.Add(ref to, ((nint)c * rows) + eightsEnd)), rows);
             }
         }
 
@@ -91,7 +103,8 @@ public static class MatrixKernels
         TransposeScalar(ref from, ref to, rows, columns, foursEnd, endRow, firstColumn, endColumn);
     }
 
-    private static void TransposeScalar(ref float from, ref float to, int rows, int columns, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    private static void TransposeScalar<T>(ref T from, ref T to, int rows, int columns, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         for (int r = rowStart; r < rowEnd; r++)
         {
@@ -156,7 +169,8 @@ public static class MatrixKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static unsafe void Prefetch(ref float start, nint rowStride, int rows, int bytesPerRow)
+    public static unsafe void Prefetch<T>(ref T start, nint rowStride, int rows, int bytesPerRow)
+        where T : unmanaged
     {
         if (!Sse.IsSupported)
         {
@@ -164,7 +178,7 @@ public static class MatrixKernels
         }
 
         byte* row = (byte*)Unsafe.AsPointer(ref start);
-        for (int r = 0; r < rows; r++, row += rowStride * sizeof(float))
+        for (int r = 0; r < rows; r++, row += rowStride * sizeof(T))
         {
             for (int offset = 0; offset < bytesPerRow; offset += 64)
             {
@@ -180,7 +194,8 @@ public static class MatrixKernels
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is negative.</exception>
     /// <exception cref="ArgumentException"><paramref name="matrix"/> holds fewer than <c>bias.Length × columns</c> values.</exception>
-    public static void FillRows(ReadOnlySpan<float> bias, Span<float> matrix, int columns)
+    public static void FillRows<T>(ReadOnlySpan<T> bias, Span<T> matrix, int columns)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
         Guard.MinimumProductLength(matrix, nameof(matrix), bias.Length, "bias.Length", columns, nameof(columns));
@@ -197,26 +212,27 @@ public static class MatrixKernels
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is negative.</exception>
     /// <exception cref="ArgumentException"><paramref name="h"/> holds fewer than <c>bias.Length × columns</c> values.</exception>
-    public static void AddScaledRowSums(ReadOnlySpan<float> h, int columns, float alpha, Span<float> bias)
+    public static void AddScaledRowSums<T>(ReadOnlySpan<T> h, int columns, T alpha, Span<T> bias)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
         Guard.MinimumProductLength(h, nameof(h), bias.Length, "bias.Length", columns, nameof(columns));
         for (int j = 0; j < bias.Length; j++)
         {
             var row = h.Slice(j * columns, columns);
-            float sum = 0f;
+            T sum = T.Zero;
             int i = 0;
-            if (Vector.IsHardwareAccelerated && row.Length >= Vector<float>.Count)
+            if (Vector.IsHardwareAccelerated && row.Length >= Vector<T>.Count)
             {
-                var accumulator = Vector<float>.Zero;
-                var vectors = MemoryMarshal.Cast<float, Vector<float>>(row);
+                var accumulator = Vector<T>.Zero;
+                var vectors = MemoryMarshal.Cast<T, Vector<T>>(row);
                 foreach (var v in vectors)
                 {
                     accumulator += v;
                 }
 
                 sum = Vector.Sum(accumulator);
-                i = vectors.Length * Vector<float>.Count;
+                i = vectors.Length * Vector<T>.Count;
             }
 
             for (; i < row.Length; i++)
@@ -232,7 +248,8 @@ public static class MatrixKernels
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="column"/> is not in <c>[0, columns)</c>.</exception>
     /// <exception cref="ArgumentException"><paramref name="matrix"/> does not hold <c>destination.Length × columns</c> values
     /// (<paramref name="destination"/> is named when the matrix is a whole number of rows of another count).</exception>
-    public static void GatherColumn(ReadOnlySpan<float> matrix, int columns, int column, Span<float> destination)
+    public static void GatherColumn<T>(ReadOnlySpan<T> matrix, int columns, int column, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckColumn(matrix, columns, column, destination.Length, nameof(destination));
         for (int k = 0; k < destination.Length; k++)
@@ -245,7 +262,8 @@ public static class MatrixKernels
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="column"/> is not in <c>[0, columns)</c>.</exception>
     /// <exception cref="ArgumentException"><paramref name="matrix"/> does not hold <c>source.Length × columns</c> values
     /// (<paramref name="source"/> is named when the matrix is a whole number of rows of another count).</exception>
-    public static void ScatterColumn(ReadOnlySpan<float> source, Span<float> matrix, int columns, int column)
+    public static void ScatterColumn<T>(ReadOnlySpan<T> source, Span<T> matrix, int columns, int column)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckColumn(matrix, columns, column, source.Length, nameof(source));
         for (int k = 0; k < source.Length; k++)
@@ -255,7 +273,8 @@ public static class MatrixKernels
     }
 
     /// <summary>The checks of <see cref="GatherColumn"/> and <see cref="ScatterColumn"/>: a column of the matrix, and a matrix of <paramref name="rows"/> × <paramref name="columns"/>.</summary>
-    private static void CheckColumn(ReadOnlySpan<float> matrix, int columns, int column, int rows, string rowsName)
+    private static void CheckColumn<T>(ReadOnlySpan<T> matrix, int columns, int column, int rows, string rowsName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(column);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, columns);

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Numerics;
+
 namespace NetCompiler.Kernels;
 
 /// <summary>
@@ -15,13 +17,14 @@ public static class OutputLayer
     /// Mean squared error of one sample, <c>J_x = ½ ‖a - t‖²</c>, and <c>δ = a - t</c>
     /// (the caller multiplies by <c>f'(z)</c> for a non-identity output activation).
     /// </summary>
-    public static float MeanSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
+    public static T MeanSquaredError<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> target, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLengths(output, target, delta);
-        float sum = 0f;
+        T sum = T.Zero;
         for (int k = 0; k < output.Length; k++)
         {
-            float error = output[k] - target[k];
+            T error = output[k] - target[k];
             sum += error * error;
             if (!delta.IsEmpty)
             {
@@ -29,21 +32,22 @@ public static class OutputLayer
             }
         }
 
-        return 0.5f * sum;
+        return T.CreateTruncating(0.5) * sum;
     }
 
     /// <summary>
     /// Mean squared error through a softmax output: <c>J_x = ½ ‖a - t‖²</c> and
     /// <c>δ_i = a_i (g_i - Σ_j g_j a_j)</c> with <c>g = a - t</c> (the softmax Jacobian applied to g).
     /// </summary>
-    public static float MeanSquaredErrorThroughSoftmax(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
+    public static T MeanSquaredErrorThroughSoftmax<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> target, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLengths(output, target, delta);
-        float loss = 0f;
-        float weighted = 0f;
+        T loss = T.Zero;
+        T weighted = T.Zero;
         for (int k = 0; k < output.Length; k++)
         {
-            float error = output[k] - target[k];
+            T error = output[k] - target[k];
             loss += error * error;
             weighted += error * output[k];
         }
@@ -56,33 +60,34 @@ public static class OutputLayer
             }
         }
 
-        return 0.5f * loss;
+        return T.CreateTruncating(0.5) * loss;
     }
 
     /// <summary>
     /// Cross-entropy of a softmax output, <c>J_x = -Σ_k t_k ln a_k</c>, computed from the logits as
     /// <c>Σ_k t_k (logsumexp(z) - z_k)</c> so it is finite for any finite logits; fused delta <c>δ = a - t</c>.
     /// </summary>
-    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
+    public static T SoftmaxCrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> output, ReadOnlySpan<T> target, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLengths(logits, output, target, delta);
-        float max = float.NegativeInfinity;
-        foreach (float z in logits)
+        T max = T.NegativeInfinity;
+        foreach (T z in logits)
         {
-            max = MathF.Max(max, z);
+            max = T.Max(max, z);
         }
 
-        float sum = 0f;
-        foreach (float z in logits)
+        T sum = T.Zero;
+        foreach (T z in logits)
         {
-            sum += MathF.Exp(z - max);
+            sum += T.Exp(z - max);
         }
 
-        float logSumExp = max + MathF.Log(sum);
-        float loss = 0f;
+        T logSumExp = max + T.Log(sum);
+        T loss = T.Zero;
         for (int k = 0; k < logits.Length; k++)
         {
-            if (target[k] != 0f)
+            if (target[k] != T.Zero)
             {
                 loss += target[k] * (logSumExp - logits[k]);
             }
@@ -100,14 +105,15 @@ public static class OutputLayer
     /// Binary cross-entropy of each sigmoid output, <c>J_x = -Σ_k [t_k ln a_k + (1 - t_k) ln(1 - a_k)]</c>,
     /// computed from the logits as <c>Σ_k max(z_k, 0) - z_k t_k + ln(1 + e^-|z_k|)</c>; fused delta <c>δ = a - t</c>.
     /// </summary>
-    public static float SigmoidCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> delta)
+    public static T SigmoidCrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> output, ReadOnlySpan<T> target, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLengths(logits, output, target, delta);
-        float loss = 0f;
+        T loss = T.Zero;
         for (int k = 0; k < logits.Length; k++)
         {
-            float z = logits[k];
-            loss += MathF.Max(z, 0f) - (z * target[k]) + MathF.Log(1f + MathF.Exp(-MathF.Abs(z)));
+            T z = logits[k];
+            loss += T.Max(z, T.Zero) - (z * target[k]) + T.Log(T.One + T.Exp(-T.Abs(z)));
             if (!delta.IsEmpty)
             {
                 delta[k] = output[k] - target[k];
@@ -118,7 +124,8 @@ public static class OutputLayer
     }
 
     /// <summary><paramref name="target"/> and a non-empty <paramref name="delta"/> have <c>output.Length</c> elements.</summary>
-    private static void CheckLengths(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> delta)
+    private static void CheckLengths<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (delta.IsEmpty)
         {
@@ -131,7 +138,8 @@ public static class OutputLayer
     }
 
     /// <summary><paramref name="output"/>, <paramref name="target"/> and a non-empty <paramref name="delta"/> have <c>logits.Length</c> elements.</summary>
-    private static void CheckLengths(ReadOnlySpan<float> logits, ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> delta)
+    private static void CheckLengths<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.SameLength(logits, nameof(logits), output, nameof(output), target, nameof(target));
         if (!delta.IsEmpty)

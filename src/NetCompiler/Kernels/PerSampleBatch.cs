@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Numerics;
 
 namespace NetCompiler.Kernels;
 
@@ -9,12 +10,14 @@ namespace NetCompiler.Kernels;
 /// through a checked gradient buffer. Called by generated code after its argument checks; use the network's methods.
 /// </summary>
 /// <typeparam name="TNet">The generated network.</typeparam>
+/// <typeparam name="T">Its element type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class PerSampleBatch<TNet>
-    where TNet : class, INeuralNetwork<TNet>
+public static class PerSampleBatch<TNet, T>
+    where TNet : class, INeuralNetwork<TNet, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Forward propagation of <paramref name="count"/> row-major samples, one by one.</summary>
-    public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int count)
+    public static void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, int count)
     {
         int inputSize = TNet.InputSize;
         int outputSize = TNet.OutputSize;
@@ -25,31 +28,31 @@ public static class PerSampleBatch<TNet>
     }
 
     /// <summary>The per-sample gradient-descent step (<c>TrainStep</c>) with a rented gradient buffer.</summary>
-    public static float TrainStep(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate)
+    public static T TrainStep(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate)
     {
-        using var gradientLease = ScratchBuffer.Rent(TNet.ParameterCount, out Span<float> gradient);
+        using var gradientLease = ScratchBuffer.Rent(TNet.ParameterCount, out Span<T> gradient);
         return TNet.TrainStep(parameters, gradient, inputs, targets, learningRate);
     }
 
     /// <summary>
-    /// <c>TrainStepBatch</c> through a gradient buffer: <c>AccumulateGradientBatch</c>, then <see cref="GradientDescent.Apply"/>,
+    /// <c>TrainStepBatch</c> through a gradient buffer: <c>AccumulateGradientBatch</c>, then <see cref="GradientDescent.Apply{T}"/>,
     /// which checks every updated parameter before writing any. The generated step takes this path when it cannot prove in
-    /// advance that its fused update stays finite (<see cref="GradientDescent.FusedUpdateStaysFinite"/>).
+    /// advance that its fused update stays finite (<see cref="GradientDescent.FusedUpdateStaysFinite{T}"/>).
     /// </summary>
-    public static float CheckedTrainStep(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate, int count)
+    public static T CheckedTrainStep(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate, int count)
     {
-        using var gradientLease = ScratchBuffer.Rent(TNet.ParameterCount, out Span<float> gradient);
+        using var gradientLease = ScratchBuffer.Rent(TNet.ParameterCount, out Span<T> gradient);
         gradient.Clear();
-        float loss = TNet.AccumulateGradientBatch(parameters, inputs, targets, gradient);
-        GradientDescent.Apply(parameters, gradient, learningRate / count, TNet.Description.Name);
-        return loss / count;
+        T loss = TNet.AccumulateGradientBatch(parameters, inputs, targets, gradient);
+        GradientDescent.Apply(parameters, gradient, learningRate / T.CreateTruncating(count), TNet.Description.Name);
+        return loss / T.CreateTruncating(count);
     }
 
     /// <summary>
     /// Adds the gradient of each of <paramref name="count"/> samples to <paramref name="gradient"/> and returns the sum of
     /// their losses; throws <see cref="TrainingDivergedException"/> at the first loss that is not finite, naming the sample.
     /// </summary>
-    public static float AccumulateGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, int count)
+    public static T AccumulateGradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient, int count)
     {
         int inputSize = TNet.InputSize;
         int outputSize = TNet.OutputSize;
@@ -58,15 +61,15 @@ public static class PerSampleBatch<TNet>
         {
             var input = inputs.Slice(sample * inputSize, inputSize);
             var target = targets.Slice(sample * outputSize, outputSize);
-            float loss = TNet.AccumulateGradient(parameters, input, target, gradient);
-            if (!float.IsFinite(loss))
+            T loss = TNet.AccumulateGradient(parameters, input, target, gradient);
+            if (!T.IsFinite(loss))
             {
                 Guard.ThrowNonFiniteLoss(TNet.Description.Name, sample, loss, input, target);
             }
 
-            sum += loss;
+            sum += double.CreateTruncating(loss);
         }
 
-        return (float)sum;
+        return T.CreateTruncating(sum);
     }
 }

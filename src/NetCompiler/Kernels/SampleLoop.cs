@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Kernels;
@@ -10,31 +11,33 @@ namespace NetCompiler.Kernels;
 /// the network's sizes as constants. Called by generated code (hidden from IntelliSense); use the network's methods.
 /// </summary>
 /// <typeparam name="TKernels">The network's file-local kernel struct.</typeparam>
+/// <typeparam name="T">The network's element type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class SampleLoop<TKernels>
-    where TKernels : struct, ISampleKernels
+public static class SampleLoop<TKernels, T>
+    where TKernels : struct, ISampleKernels<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>The mean loss over a batch stored row-major: <c>[count, InputSize]</c> inputs, <c>[count, OutputSize]</c> targets.</summary>
     [SkipLocalsInit]
-    public static float ComputeLoss(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    public static T ComputeLoss(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
     {
         Guard.Length(parameters, TKernels.ParameterCount, TKernels.NetworkName, "ParameterCount", nameof(parameters));
         int count = Guard.BatchCount(inputs, targets, TKernels.InputSize, TKernels.OutputSize, TKernels.NetworkName);
         int length = TKernels.ForwardScratchLength;
-        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
+        Span<T> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc T[length];
         using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
         double totalLoss = 0;
         for (int sample = 0; sample < count; sample++)
         {
-            totalLoss += TKernels.SampleLoss(parameters, Input(inputs, sample), Target(targets, sample), scratch);
+            totalLoss += double.CreateTruncating(TKernels.SampleLoss(parameters, Input(inputs, sample), Target(targets, sample), scratch));
         }
 
-        return (float)(totalLoss / count);
+        return T.CreateTruncating(totalLoss / count);
     }
 
     /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> and returns <c>J_x</c>.</summary>
     [SkipLocalsInit]
-    public static float AccumulateGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient)
+    public static T AccumulateGradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient)
     {
         string network = TKernels.NetworkName;
         Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
@@ -42,7 +45,7 @@ public static class SampleLoop<TKernels>
         Guard.Length(target, TKernels.OutputSize, network, "OutputSize", nameof(target));
         Guard.Length(gradient, TKernels.ParameterCount, network, "ParameterCount", nameof(gradient));
         int length = TKernels.BackpropagationScratchLength;
-        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
+        Span<T> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc T[length];
         using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
         return TKernels.BackpropagateSample(parameters, input, target, gradient, scratch);
     }
@@ -50,19 +53,19 @@ public static class SampleLoop<TKernels>
     /// <summary>
     /// One gradient-descent step over a batch, <c>θ ← θ - (η/N) Σ_x ∂J_x/∂θ</c> (the whole set, one sample, or a
     /// mini-batch): the sum of the samples' gradients into <paramref name="gradient"/>, then
-    /// <see cref="GradientDescent.Apply"/>, which changes nothing unless every updated parameter is finite. Returns the
+    /// <see cref="GradientDescent.Apply{T}"/>, which changes nothing unless every updated parameter is finite. Returns the
     /// mean loss before the update; a sample whose loss is not finite is a <see cref="TrainingDivergedException"/> that
     /// names it, with the parameters unchanged.
     /// </summary>
     [SkipLocalsInit]
-    public static float TrainStep(Span<float> parameters, Span<float> gradient, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate)
+    public static T TrainStep(Span<T> parameters, Span<T> gradient, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate)
     {
         string network = TKernels.NetworkName;
         Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
         Guard.Length(gradient, TKernels.ParameterCount, network, "ParameterCount", nameof(gradient));
         int count = Guard.TrainingBatch(inputs, targets, TKernels.InputSize, TKernels.OutputSize, learningRate, network);
         int length = TKernels.BackpropagationScratchLength;
-        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
+        Span<T> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc T[length];
         using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
 
         // Σ_x ∂J_x/∂θ over the batch.
@@ -72,21 +75,21 @@ public static class SampleLoop<TKernels>
         {
             var input = Input(inputs, sample);
             var target = Target(targets, sample);
-            float loss = TKernels.BackpropagateSample(parameters, input, target, gradient, scratch);
-            if (!float.IsFinite(loss))
+            T loss = TKernels.BackpropagateSample(parameters, input, target, gradient, scratch);
+            if (!T.IsFinite(loss))
             {
                 Guard.ThrowNonFiniteLoss(network, sample, loss, input, target);
             }
 
-            totalLoss += loss;
+            totalLoss += double.CreateTruncating(loss);
         }
 
         // The mean gradient, applied only if every component is finite.
-        GradientDescent.Apply(parameters, gradient, learningRate / count, network);
-        return (float)(totalLoss / count);
+        GradientDescent.Apply(parameters, gradient, learningRate / T.CreateTruncating(count), network);
+        return T.CreateTruncating(totalLoss / count);
     }
 
-    private static ReadOnlySpan<float> Input(ReadOnlySpan<float> inputs, int sample) => inputs.Slice(sample * TKernels.InputSize, TKernels.InputSize);
+    private static ReadOnlySpan<T> Input(ReadOnlySpan<T> inputs, int sample) => inputs.Slice(sample * TKernels.InputSize, TKernels.InputSize);
 
-    private static ReadOnlySpan<float> Target(ReadOnlySpan<float> targets, int sample) => targets.Slice(sample * TKernels.OutputSize, TKernels.OutputSize);
+    private static ReadOnlySpan<T> Target(ReadOnlySpan<T> targets, int sample) => targets.Slice(sample * TKernels.OutputSize, TKernels.OutputSize);
 }

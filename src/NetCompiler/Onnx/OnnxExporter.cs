@@ -13,7 +13,7 @@ namespace NetCompiler.Onnx;
 /// <item><c>Sigmoid</c>, <c>Tanh</c>, <c>Relu</c>, <c>Softplus</c>, <c>Elu(alpha = 1)</c>, <c>LeakyRelu(alpha = 0.01)</c>, <c>Softmax(axis = -1)</c>;</item>
 /// <item>SiLU as <c>Mul(z, Sigmoid(z))</c>;</item>
 /// <item>GELU (tanh form) as <c>Mul</c>/<c>Add</c>/<c>Tanh</c> nodes evaluating <c>0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³)))</c>
-/// in the order <see cref="Activations.GELU(float)"/> does;</item>
+/// in the order <see cref="Activations.GELU{T}(T)"/> does;</item>
 /// <item>Identity as no node at all.</item>
 /// </list>
 /// With a <see cref="Standardizer"/>, the model starts with the preprocessing it stands for, <c>Sub(input, mean)</c> then
@@ -194,7 +194,7 @@ public static class OnnxExporter
 
     /// <summary>
     /// <c>0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³)))</c> from primitives (opset 17 has no Gelu), in the
-    /// evaluation order of <see cref="Activations.GELU(float)"/>: <c>u = c1 (z + ((c3 z) z) z)</c>,
+    /// evaluation order of <see cref="Activations.GELU{T}(T)"/>: <c>u = c1 (z + ((c3 z) z) z)</c>,
     /// then <c>(0.5 z) (1 + tanh u)</c>.
     /// </summary>
     private static void AddGelu(GraphBuilder builder, string prefix, string z, string a)

@@ -31,7 +31,7 @@ namespace NetCompiler.Onnx;
 /// (or <c>Mul(·, 1 / std)</c>), constants with one value per feature, as <see cref="OnnxExporter.Export{TNet}(TNet, string, Standardizer?)"/>
 /// writes it: the overloads with an <c>out Standardizer?</c> give it back, and the others refuse such a graph rather than
 /// drop its preprocessing. Any other arithmetic on the input is refused.</para>
-/// <para>The layers found are compared with the network's <see cref="INeuralNetwork{TSelf}.Description"/>;
+/// <para>The layers found are compared with the network's <see cref="INeuralNetwork{TSelf, T}.Description"/>;
 /// any difference throws <see cref="OnnxModelMismatchException"/> listing all of them. Data that is
 /// not such a model throws <see cref="InvalidDataException"/> (with the byte offset for malformed
 /// protobuf). In every failure the network's parameters are left unchanged: they are written only

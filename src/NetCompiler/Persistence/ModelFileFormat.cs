@@ -24,7 +24,7 @@ namespace NetCompiler.Persistence;
 /// <item><term>28 + 8L</term><description>name, <c>N</c> bytes of UTF-8: the class that saved the file. Informational: loading does not compare it.</description></item>
 /// <item><term>28 + 8L + N</term><description>parameter count <c>P</c>, int32: must equal the count the layers imply.</description></item>
 /// <item><term>32 + 8L + N</term><description>header checksum, uint32: CRC-32 of bytes <c>0</c> to <c>31 + 8L + N</c>.</description></item>
-/// <item><term>36 + 8L + N</term><description>parameters, <c>P</c> IEEE-754 float32 values, little-endian, in the layout of <see cref="INeuralNetwork{TSelf}.Parameters"/>
+/// <item><term>36 + 8L + N</term><description>parameters, <c>P</c> IEEE-754 float32 values, little-endian, in the layout of <see cref="INeuralNetwork{TSelf, T}.Parameters"/>
 /// (for each layer its weights <c>[out, in]</c> row-major, then its biases). Stored bit for bit, including -0, subnormals, infinities and NaN payloads.</description></item>
 /// <item><term>36 + 8L + N + 4P</term><description>parameter checksum, uint32: CRC-32 of the <c>4P</c> parameter bytes.</description></item>
 /// </list>

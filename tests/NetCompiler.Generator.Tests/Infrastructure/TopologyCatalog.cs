@@ -23,8 +23,8 @@ internal sealed record CatalogNetwork(string Name, int Inputs, OutputPairing Out
 
     public string FullTypeName => $"{TopologyCatalog.Namespace}.{Name}";
 
-    /// <summary>The attributed declaration, wrapped in <c>#pragma warning disable NC0008</c> for Softmax under MSE.</summary>
-    public string Declaration()
+    /// <summary>The attributed declaration, wrapped in <c>#pragma warning disable NC0008</c> for Softmax under MSE; with <paramref name="precision"/> when it is not the default.</summary>
+    public string Declaration(Precision precision = Precision.Single)
     {
         var text = new StringBuilder();
         if (Output.DrawsWarning)
@@ -32,7 +32,8 @@ internal sealed record CatalogNetwork(string Name, int Inputs, OutputPairing Out
             text.AppendLine("#pragma warning disable NC0008 // MSE over Softmax is deliberate here: its gradient is checked too.");
         }
 
-        text.AppendLine($"[Network(Inputs = {Inputs}, Loss = Loss.{Output.Loss})]");
+        string precisionArgument = precision == Precision.Single ? string.Empty : $", Precision = Precision.{precision}";
+        text.AppendLine($"[Network(Inputs = {Inputs}, Loss = Loss.{Output.Loss}{precisionArgument})]");
         foreach (var (size, activation) in Layers)
         {
             text.AppendLine($"[Dense({size}, Activation.{activation})]");
@@ -82,15 +83,15 @@ internal static class TopologyCatalog
 
     public static readonly ImmutableArray<CatalogNetwork> Networks = Build();
 
-    /// <summary>One source file that declares every network of the catalog.</summary>
-    public static string Source()
+    /// <summary>One source file that declares every network of the catalog, in <paramref name="precision"/>.</summary>
+    public static string Source(Precision precision = Precision.Single)
     {
         var text = new StringBuilder();
         text.AppendLine("using NetCompiler;");
         text.AppendLine($"namespace {Namespace};");
         foreach (var network in Networks)
         {
-            text.AppendLine().Append(network.Declaration());
+            text.AppendLine().Append(network.Declaration(precision));
         }
 
         return text.ToString();
@@ -131,14 +132,16 @@ internal static class TopologyCatalog
 /// <summary>The catalog generated, compiled and loaded once per test run.</summary>
 internal sealed class CompiledCatalog
 {
-    private static readonly Lazy<CompiledCatalog> s_instance = new(() => new CompiledCatalog());
+    private static readonly Lazy<CompiledCatalog> s_instance = new(() => new CompiledCatalog(Precision.Single));
 
-    private CompiledCatalog()
+    private static readonly Lazy<CompiledCatalog> s_double = new(() => new CompiledCatalog(Precision.Double));
+
+    private CompiledCatalog(Precision precision)
     {
         // GeneratorHarness.CompileAndLoad rejects every NetCompiler diagnostic, even one a #pragma suppresses
         // (see GradientCheckTests.PragmaWarningDisableSuppressesNC0008), so this emits the harness's output
         // itself and accepts NC0008, and nothing else.
-        var generated = GeneratorHarness.Run(TopologyCatalog.Source());
+        var generated = GeneratorHarness.Run(TopologyCatalog.Source(precision));
         Assert.All(generated.Result.Results, r => Assert.Null(r.Exception));
         Warnings = generated.Diagnostics;
         Assert.All(Warnings, d => Assert.Equal("NC0008", d.Id));
@@ -154,6 +157,9 @@ internal sealed class CompiledCatalog
     }
 
     public static CompiledCatalog Instance => s_instance.Value;
+
+    /// <summary>The same catalog declared with <c>Precision = Precision.Double</c>.</summary>
+    public static CompiledCatalog Double => s_double.Value;
 
     public Assembly Assembly { get; }
 

@@ -77,13 +77,13 @@ namespace Samples.Dropout
         public DropoutNet(int seed = 0)
         {
             _parameters = new float[ParameterCount];
-            global::NetCompiler.Initialization.ParameterInitializer.Initialize(Description, _parameters, seed);
+            global::NetCompiler.Initialization.ParameterInitializer.Initialize<float>(Description, _parameters, seed);
         }
 
         /// <summary>Creates the network with a copy of <paramref name="parameters"/> (layout as in <see cref="Parameters"/>).</summary>
         public DropoutNet(global::System.ReadOnlySpan<float> parameters)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
             _parameters = parameters.ToArray();
         }
 
@@ -103,39 +103,39 @@ namespace Samples.Dropout
         /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Samples.Dropout.DropoutNetKernels.Forward(parameters, input, output);
         /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
-        public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Dropout.DropoutNetKernels>.AccumulateGradient(parameters, input, target, gradient);
+        public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Dropout.DropoutNetKernels, float>.AccumulateGradient(parameters, input, target, gradient);
         /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
-        public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Dropout.DropoutNetKernels>.ComputeLoss(parameters, inputs, targets);
-        /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
-        public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Dropout.DropoutNetKernels>.TrainStep(parameters, gradient, inputs, targets, learningRate);
+        public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Dropout.DropoutNetKernels, float>.ComputeLoss(parameters, inputs, targets);
+        /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> elements. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
+        public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.SampleLoop<global::Samples.Dropout.DropoutNetKernels, float>.TrainStep(parameters, gradient, inputs, targets, learningRate);
         /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
         public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Samples.Dropout.DropoutNetKernels.ForwardBatch(parameters, inputs, outputs);
         /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
         public static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::Samples.Dropout.DropoutNetKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
         /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
         public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient) => global::Samples.Dropout.DropoutNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, default);
+        /// <summary>Backpropagation of one sample with dropout: the [Dropout] layers drop activations with <paramref name="dropout"/>'s mask (the sample is row 0), then as <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>. The mask-free training methods train without dropout; the Trainer calls this form.</summary>
+        public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout) => global::NetCompiler.Kernels.DropoutSampleLoop<global::Samples.Dropout.DropoutNetKernels, float>.AccumulateGradient(parameters, input, target, gradient, dropout);
+        /// <summary>Backpropagation of a batch in matrix form with dropout (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name="gradient"/> and returns the sum of the losses. Equal to the samples one by one within float rounding. The Trainer calls this form.</summary>
+        public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout) => global::Samples.Dropout.DropoutNetKernels.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, default);
         /// <summary><see cref="ForwardBatch"/> on two cores. A batch of at least two whole tiles of <see cref="global::NetCompiler.Kernels.BatchLayout.TileSamples"/> samples is split by tiles between this thread and the library's worker thread; in a smaller batch, each layer product large enough to pay for it is split by rows. Bit-identical to <see cref="ForwardBatch"/> (same outputs, same exceptions); allocation-free after the worker has started; when another thread is using the worker, everything runs on this thread.</summary>
         public static void ForwardBatchParallel(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Dropout.DropoutNet>.ForwardBatch(parameters, inputs, outputs);
         /// <summary><see cref="TrainStepBatch"/> on two cores: each layer product large enough to pay for it is split by rows between this thread and the library's worker thread. Bit-identical to <see cref="TrainStepBatch"/> (same parameters, same loss, same exceptions); allocation-free after the worker has started.</summary>
         public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Dropout.DropoutNet>.TrainStep(parameters, inputs, targets, learningRate);
         /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
         public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Dropout.DropoutNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
-        /// <summary>Backpropagation of one sample with dropout: the [Dropout] layers drop activations with <paramref name="dropout"/>'s mask (the sample is row 0), then as <see cref="AccumulateGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/>. The mask-free training methods train without dropout; the Trainer calls this form.</summary>
-        public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout) => global::NetCompiler.Kernels.DropoutSampleLoop<global::Samples.Dropout.DropoutNetKernels>.AccumulateGradient(parameters, input, target, gradient, dropout);
-        /// <summary>Backpropagation of a batch in matrix form with dropout (sample k draws row k's mask): adds <c>Σ_x ∂J_x/∂θ</c> to <paramref name="gradient"/> and returns the sum of the losses. Equal to the samples one by one within float rounding. The Trainer calls this form.</summary>
-        public static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout) => global::Samples.Dropout.DropoutNetKernels.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, default);
 
         // global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>: the compile-time facts, for generic code.
-        static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>.InputSize => InputSize;
-        static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>.OutputSize => OutputSize;
-        static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>.ParameterCount => ParameterCount;
-        static global::Samples.Dropout.DropoutNet global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>.Create(int seed) => new global::Samples.Dropout.DropoutNet(seed);
-        static float global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::Samples.Dropout.DropoutNetKernels.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, outputs);
+        static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.InputSize => InputSize;
+        static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.OutputSize => OutputSize;
+        static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.ParameterCount => ParameterCount;
+        static global::Samples.Dropout.DropoutNet global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.Create(int seed) => new global::Samples.Dropout.DropoutNet(seed);
+        static float global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::Samples.Dropout.DropoutNetKernels.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, outputs);
     }
 
     /// <summary>The kernels of <see cref="global::Samples.Dropout.DropoutNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
-    file readonly struct DropoutNetKernels : global::NetCompiler.Kernels.IDropoutKernels
+    file readonly struct DropoutNetKernels : global::NetCompiler.Kernels.IDropoutKernels<float>
     {
         internal const string NetworkName = "DropoutNet";
         private const int InputSize = 4, OutputSize = 3, ParameterCount = 243;
@@ -148,20 +148,20 @@ namespace Samples.Dropout
         private const int ForwardScratchLength = 54, BackpropagationScratchLength = 81;
         private const int ForwardBatchScratchPerSample = 31, TrainBatchScratchPerSample = 137, TrainBatchScratchPerBatch = 0;
         // ISampleKernels: the sizes the runtime's per-sample loops (SampleLoop) run with; the passes are SampleLoss and BackpropagateSample.
-        static string global::NetCompiler.Kernels.ISampleKernels.NetworkName => NetworkName;
-        static int global::NetCompiler.Kernels.ISampleKernels.InputSize => InputSize;
-        static int global::NetCompiler.Kernels.ISampleKernels.OutputSize => OutputSize;
-        static int global::NetCompiler.Kernels.ISampleKernels.ParameterCount => ParameterCount;
-        static int global::NetCompiler.Kernels.ISampleKernels.ForwardScratchLength => ForwardScratchLength;
-        static int global::NetCompiler.Kernels.ISampleKernels.BackpropagationScratchLength => BackpropagationScratchLength;
+        static string global::NetCompiler.Kernels.ISampleKernels<float>.NetworkName => NetworkName;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.InputSize => InputSize;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.OutputSize => OutputSize;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.ParameterCount => ParameterCount;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.ForwardScratchLength => ForwardScratchLength;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.BackpropagationScratchLength => BackpropagationScratchLength;
 
         // ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----
 
         internal static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
-            global::NetCompiler.Kernels.Guard.Length(output, OutputSize, NetworkName, "OutputSize", nameof(output));
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length<float>(input, InputSize, NetworkName, "InputSize", nameof(input));
+            global::NetCompiler.Kernels.Guard.Length<float>(output, OutputSize, NetworkName, "OutputSize", nameof(output));
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
                 // Every layer has at most 16 neurons: z_l and a_l stay in one Vector512 register each.
@@ -193,7 +193,7 @@ namespace Samples.Dropout
             ForwardLayer1(parameters, input, z1, a1);
             ForwardLayer2(parameters, a1, z2, a2);
             ForwardLayer3(parameters, a2, z3, a3);
-            return global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy(z3, a3, target, default);
+            return global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy<float>(z3, a3, target, default);
         }
 
         // The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first; SampleLoop.TrainStep
@@ -216,17 +216,17 @@ namespace Samples.Dropout
             ForwardLayer3(parameters, a2, z3, a3);
 
             // BP1: delta3 = ∂J_x/∂z3 = a3 - t (fused with softmax; J_x = -Σ_k t_k ln a3_k, from the logits).
-            float loss = global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy(z3, a3, target, delta3);
+            float loss = global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy<float>(z3, a3, target, delta3);
 
             // BP3, BP4 for layer 3: ∂J/∂b3 += δ3, ∂J/∂W3 += δ3 a2ᵀ; then delta2 = W3ᵀ δ3.
             BackwardLayer3(parameters, a2, delta3, gradient, delta2);
             // BP2: δ2 = (W3ᵀ δ3) ⊙ f2'(z2).
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z2, a2, delta2);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative<float>(z2, a2, delta2);
 
             // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
             BackwardLayer2(parameters, a1, delta2, gradient, delta1);
             // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative(z1, a1, delta1);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative<float>(z1, a1, delta1);
 
             // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
             BackwardLayer1(input, delta1, gradient);
@@ -254,28 +254,28 @@ namespace Samples.Dropout
             // Forward pass with dropout, keeping z_l and a_l of every layer for the backward pass.
             ForwardLayer1(parameters, input, z1, a1);
             // Dropout after layer 1 (p1 = 0.2): dropped1 = a1 ⊙ m1 / (1 − p1), m1 drawn for (layer 1, this sample).
-            global::NetCompiler.Kernels.Dropout.Apply(mask, 1, sample, Layer1Dropout, a1, dropped1);
+            global::NetCompiler.Kernels.Dropout.Apply<float>(mask, 1, sample, Layer1Dropout, a1, dropped1);
             ForwardLayer2(parameters, dropped1, z2, a2);
             // Dropout after layer 2 (p2 = 0.5): dropped2 = a2 ⊙ m2 / (1 − p2), m2 drawn for (layer 2, this sample).
-            global::NetCompiler.Kernels.Dropout.Apply(mask, 2, sample, Layer2Dropout, a2, dropped2);
+            global::NetCompiler.Kernels.Dropout.Apply<float>(mask, 2, sample, Layer2Dropout, a2, dropped2);
             ForwardLayer3(parameters, dropped2, z3, a3);
 
             // BP1: delta3 = ∂J_x/∂z3 = a3 - t (fused with softmax; J_x = -Σ_k t_k ln a3_k, from the logits).
-            float loss = global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy(z3, a3, target, delta3);
+            float loss = global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy<float>(z3, a3, target, delta3);
 
             // BP3, BP4 for layer 3: ∂J/∂b3 += δ3, ∂J/∂W3 += δ3 dropped2ᵀ; then delta2 = W3ᵀ δ3.
             BackwardLayer3(parameters, dropped2, delta3, gradient, delta2);
             // Back through the dropout: delta2 ⊙= m2 / (1 − p2), the same mask as forward.
-            global::NetCompiler.Kernels.Dropout.Apply(mask, 2, sample, Layer2Dropout, delta2, delta2);
+            global::NetCompiler.Kernels.Dropout.Apply<float>(mask, 2, sample, Layer2Dropout, delta2, delta2);
             // BP2: δ2 = (W3ᵀ δ3) ⊙ f2'(z2).
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z2, a2, delta2);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative<float>(z2, a2, delta2);
 
             // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 dropped1ᵀ; then delta1 = W2ᵀ δ2.
             BackwardLayer2(parameters, dropped1, delta2, gradient, delta1);
             // Back through the dropout: delta1 ⊙= m1 / (1 − p1), the same mask as forward.
-            global::NetCompiler.Kernels.Dropout.Apply(mask, 1, sample, Layer1Dropout, delta1, delta1);
+            global::NetCompiler.Kernels.Dropout.Apply<float>(mask, 1, sample, Layer1Dropout, delta1, delta1);
             // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative(z1, a1, delta1);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative<float>(z1, a1, delta1);
 
             // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
             BackwardLayer1(input, delta1, gradient);
@@ -309,7 +309,7 @@ namespace Samples.Dropout
             z[15] = bias[15] + (weights[60] * layerInput[0]) + (weights[61] * layerInput[1]) + (weights[62] * layerInput[2]) + (weights[63] * layerInput[3]);
 
             // a1 = max(0, z1), vectorised.
-            global::NetCompiler.Kernels.ActivationKernels.ReLU(z, a);
+            global::NetCompiler.Kernels.ActivationKernels.ReLU<float>(z, a);
         }
 
         /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -344,10 +344,10 @@ namespace Samples.Dropout
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             global::System.ReadOnlySpan<float> bias = parameters.Slice(Layer2BiasOffset, Layer2Size);
             // z2 = W2 a1 + b2: z[j] = b[j] + (row j of W2) · layerInput, in one sequential pass through W2.
-            global::NetCompiler.Kernels.DenseKernels.MatrixVector(weights, layerInput, bias, z);
+            global::NetCompiler.Kernels.DenseKernels.MatrixVector<float>(weights, layerInput, bias, z);
 
             // a2 = tanh(z2), vectorised.
-            global::NetCompiler.Kernels.ActivationKernels.Tanh(z, a);
+            global::NetCompiler.Kernels.ActivationKernels.Tanh<float>(z, a);
         }
 
         /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
@@ -363,9 +363,9 @@ namespace Samples.Dropout
                 // BP3: ∂J/∂b[j] += δ[j].
                 biasGradient[j] += deltaJ;
                 // BP4: ∂J/∂W[j, :] += δ[j] layerInput.
-                global::NetCompiler.Kernels.DenseKernels.AddScaled(deltaJ, layerInput, weightGradient.Slice(j * Layer2InputSize, Layer2InputSize));
+                global::NetCompiler.Kernels.DenseKernels.AddScaled<float>(deltaJ, layerInput, weightGradient.Slice(j * Layer2InputSize, Layer2InputSize));
                 // BP2 (first half), one row at a time: propagatedDelta += δ[j] W[j, :], so after all rows it is Wᵀ δ.
-                global::NetCompiler.Kernels.DenseKernels.AddScaled(deltaJ, weights.Slice(j * Layer2InputSize, Layer2InputSize), propagatedDelta);
+                global::NetCompiler.Kernels.DenseKernels.AddScaled<float>(deltaJ, weights.Slice(j * Layer2InputSize, Layer2InputSize), propagatedDelta);
             }
         }
 
@@ -382,7 +382,7 @@ namespace Samples.Dropout
             z[2] = bias[2] + (weights[16] * layerInput[0]) + (weights[17] * layerInput[1]) + (weights[18] * layerInput[2]) + (weights[19] * layerInput[3]) + (weights[20] * layerInput[4]) + (weights[21] * layerInput[5]) + (weights[22] * layerInput[6]) + (weights[23] * layerInput[7]);
 
             // a3 = softmax(z3) = e^z3 / Σ e^z3 (max-subtracted), vectorised.
-            global::NetCompiler.Kernels.ActivationKernels.Softmax(z, a);
+            global::NetCompiler.Kernels.ActivationKernels.Softmax<float>(z, a);
         }
 
         /// <summary>Layer 3 backward: <c>∂J/∂b3 += δ3</c> (BP3), <c>∂J/∂W3 += δ3 a2ᵀ</c> (BP4), and <c>propagatedDelta = W3ᵀ δ3</c> (BP2 before the derivative).</summary>
@@ -475,12 +475,12 @@ namespace Samples.Dropout
                 return;
             }
 
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount<float>(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.
-                global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet>.Forward(parameters, inputs, outputs, count);
+                global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet, float>.Forward(parameters, inputs, outputs, count);
                 return;
             }
 
@@ -493,29 +493,29 @@ namespace Samples.Dropout
                 global::System.Span<float> z2 = scratch.Slice(20 * n, 8 * n);
                 global::System.Span<float> z3 = scratch.Slice(28 * n, 3 * n);
                 // a0 = inputsᵀ: feature-major.
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
                 BatchForwardLayer1(parameters, a0, z1, n);
                 // A1 = max(0, Z1), element by element (vectorized).
-                global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, z1);
+                global::NetCompiler.Kernels.ActivationKernels.ReLU<float>(z1, z1);
                 BatchForwardLayer2(parameters, z1, z2, n);
                 // A2 = tanh(Z2), element by element (vectorized).
-                global::NetCompiler.Kernels.ActivationKernels.Tanh(z2, z2);
+                global::NetCompiler.Kernels.ActivationKernels.Tanh<float>(z2, z2);
                 BatchForwardLayer3(parameters, z2, z3, n);
                 // A3 = softmax(Z3) of every sample (column), 16 samples per vector.
-                global::NetCompiler.Kernels.BatchOutputLayer.Softmax(z3, Layer3Size, n, z3);
+                global::NetCompiler.Kernels.BatchOutputLayer.Softmax<float>(z3, Layer3Size, n, z3);
                 // outputs = a_Lᵀ: back to sample-major.
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(z3, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(z3, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
             }
         }
 
         internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch<float>(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // No vectors (512, 256 or 128 bits) on this machine: the per-sample step.
-                return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet>.TrainStep(parameters, inputs, targets, learningRate);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet, float>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
@@ -526,11 +526,11 @@ namespace Samples.Dropout
             global::System.Span<float> a2SampleMajor = scratch.Slice(108 * n, 8 * n);
             global::System.Span<float> h3 = scratch.Slice(130 * n, 3 * n);
 
-            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a1SampleMajor));
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude<float>(a1SampleMajor));
             if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))
             {
                 // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
-                return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet, float>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
             }
 
             // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
@@ -544,16 +544,16 @@ namespace Samples.Dropout
         // outputs: empty, or [n, OutputSize] for the step's outputs a_L (the caller's training metrics, from this forward pass).
         internal static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::System.Span<float> outputs)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs(outputs, n, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length<float>(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            int n = global::NetCompiler.Kernels.Guard.BatchCount<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs<float>(outputs, n, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // No vectors (512, 256 or 128 bits) on this machine: one sample at a time, and the outputs by forward passes of their own.
-                float sampleLosses = global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
-                global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
+                float sampleLosses = global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet, float>.AccumulateGradient(parameters, inputs, targets, gradient, n);
+                global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet, float>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
                 return sampleLosses;
             }
 
@@ -573,8 +573,8 @@ namespace Samples.Dropout
             if (!outputs.IsEmpty)
             {
                 // outputs = A_Lᵀ, sample-major; BP1 kept only A_L - T, so A_L = softmax(Z_L) again, in place (Z_L is not needed any more).
-                global::NetCompiler.Kernels.BatchOutputLayer.Softmax(z3, OutputSize, n, z3);
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(z3, OutputSize, n, outputs);
+                global::NetCompiler.Kernels.BatchOutputLayer.Softmax<float>(z3, OutputSize, n, z3);
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(z3, OutputSize, n, outputs);
             }
             return (float)totalLoss;
         }
@@ -583,16 +583,16 @@ namespace Samples.Dropout
         // outputs: empty, or [n, OutputSize] for the step's outputs a_L (the caller's training metrics, from this forward pass).
         internal static float AccumulateGradientBatchWithDropout(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs(outputs, n, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length<float>(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            int n = global::NetCompiler.Kernels.Guard.BatchCount<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs<float>(outputs, n, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // No vectors (512, 256 or 128 bits) on this machine: one sample at a time, and the outputs by forward passes of their own.
-                float sampleLosses = global::NetCompiler.Kernels.DropoutSampleLoop<DropoutNetKernels>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
-                global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
+                float sampleLosses = global::NetCompiler.Kernels.DropoutSampleLoop<DropoutNetKernels, float>.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
+                global::NetCompiler.Kernels.PerSampleBatch<global::Samples.Dropout.DropoutNet, float>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
                 return sampleLosses;
             }
 
@@ -612,8 +612,8 @@ namespace Samples.Dropout
             if (!outputs.IsEmpty)
             {
                 // outputs = A_Lᵀ, sample-major; BP1 kept only A_L - T, so A_L = softmax(Z_L) again, in place (Z_L is not needed any more).
-                global::NetCompiler.Kernels.BatchOutputLayer.Softmax(z3, OutputSize, n, z3);
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(z3, OutputSize, n, outputs);
+                global::NetCompiler.Kernels.BatchOutputLayer.Softmax<float>(z3, OutputSize, n, z3);
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(z3, OutputSize, n, outputs);
             }
             return (float)totalLoss;
         }
@@ -643,40 +643,40 @@ namespace Samples.Dropout
             global::System.Span<float> losses = scratch.Slice(136 * n, n);
 
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = max(0, Z1), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.ReLU(z1, a1);
+            global::NetCompiler.Kernels.ActivationKernels.ReLU<float>(z1, a1);
             // Dropout after layer 1 when training with a mask: D1 = A1 ⊙ M1 / (1 − p1), column s with sample s's mask; layer 2 reads D1, BP2 reads A1.
             global::System.Span<float> layer2Input = a1;
             if (dropout.HasValue)
             {
-                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 1, Layer1Dropout, a1, dropped1, Layer1Size, n);
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor<float>(dropout.Value, 1, Layer1Dropout, a1, dropped1, Layer1Size, n);
                 layer2Input = dropped1;
             }
             // That input sample-major too, for the weight update of layer 2.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(layer2Input, Layer1Size, n, a1SampleMajor);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(layer2Input, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, layer2Input, z2, n);
             // A2 = tanh(Z2), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.Tanh(z2, a2);
+            global::NetCompiler.Kernels.ActivationKernels.Tanh<float>(z2, a2);
             // Dropout after layer 2 when training with a mask: D2 = A2 ⊙ M2 / (1 − p2), column s with sample s's mask; layer 3 reads D2, BP2 reads A2.
             global::System.Span<float> layer3Input = a2;
             if (dropout.HasValue)
             {
-                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 2, Layer2Dropout, a2, dropped2, Layer2Size, n);
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor<float>(dropout.Value, 2, Layer2Dropout, a2, dropped2, Layer2Size, n);
                 layer3Input = dropped2;
             }
             // That input sample-major too, for the weight update of layer 3.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(layer3Input, Layer2Size, n, a2SampleMajor);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(layer3Input, Layer2Size, n, a2SampleMajor);
             BatchForwardLayer3(parameters, layer3Input, z3, n);
 
             // BP1 for the whole batch (feature-major): A_L = softmax(Z_L) per sample, h3 = A_L - T, J_s = Σ_k t_k (logsumexp(z_s) - z_k).
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(targets, n, OutputSize, targetsFeatureMajor);
-            global::NetCompiler.Kernels.BatchOutputLayer.SoftmaxCrossEntropy(z3, targetsFeatureMajor, OutputSize, h3, losses);
-            if (!global::NetCompiler.Kernels.Guard.AllFinite(losses))
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(targets, n, OutputSize, targetsFeatureMajor);
+            global::NetCompiler.Kernels.BatchOutputLayer.SoftmaxCrossEntropy<float>(z3, targetsFeatureMajor, OutputSize, h3, losses);
+            if (!global::NetCompiler.Kernels.Guard.AllFinite<float>(losses))
             {
-                int sample = global::NetCompiler.Kernels.Guard.FirstNonFinite(losses).GetValueOrDefault();
-                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));
+                int sample = global::NetCompiler.Kernels.Guard.FirstNonFinite<float>(losses).GetValueOrDefault();
+                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss<float>(NetworkName, sample, losses[sample], inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize));
             }
             double totalLoss = 0;
             foreach (float loss in losses)
@@ -689,45 +689,45 @@ namespace Samples.Dropout
             // Back through the dropout after layer 2: H2 ⊙= M2 / (1 − p2), the forward masks.
             if (dropout.HasValue)
             {
-                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 2, Layer2Dropout, h2, h2, Layer2Size, n);
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor<float>(dropout.Value, 2, Layer2Dropout, h2, h2, Layer2Size, n);
             }
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z2, a2, h2);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative<float>(z2, a2, h2);
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
             // Back through the dropout after layer 1: H1 ⊙= M1 / (1 − p1), the forward masks.
             if (dropout.HasValue)
             {
-                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor(dropout.Value, 1, Layer1Dropout, h1, h1, Layer1Size, n);
+                global::NetCompiler.Kernels.Dropout.ApplyFeatureMajor<float>(dropout.Value, 1, Layer1Dropout, h1, h1, Layer1Size, n);
             }
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative(z1, a1, h1);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByReLUDerivative<float>(z1, a1, h1);
 
             // Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.
-            largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h1, NetworkName, "the deltas of layer 1");
-            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h2, NetworkName, "the deltas of layer 2"));
-            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h3, NetworkName, "the deltas of layer 3"));
+            largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h1, NetworkName, "the deltas of layer 1");
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h2, NetworkName, "the deltas of layer 2"));
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h3, NetworkName, "the deltas of layer 3"));
             return totalLoss;
         }
 
         /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
+            global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 12..15 of 16.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (12 * columns) + column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (12 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
         /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
@@ -736,9 +736,9 @@ namespace Samples.Dropout
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows12>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
                     // Edge tile: rows 12..15 of 16.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, (12 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (12 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(delta, (12 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (12 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -746,16 +746,16 @@ namespace Samples.Dropout
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
+            global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..3 of 8.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 4..7 of 8.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 4 * Layer2InputSize, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, (4 * columns) + column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 4 * Layer2InputSize, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, (4 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -767,16 +767,16 @@ namespace Samples.Dropout
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 12..15 of 16.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (12 * columns) + column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (12 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
         /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
@@ -786,9 +786,9 @@ namespace Samples.Dropout
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..3 of 8.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                     // Edge tile: rows 4..7 of 8.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, (4 * samples) + k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, (4 * Layer2InputSize) + column, Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(delta, (4 * samples) + k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, (4 * Layer2InputSize) + column, Layer2InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -796,14 +796,14 @@ namespace Samples.Dropout
         /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
+            global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..2 of 3.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, Layer3InputSize, 1, previous, column, columns, Layer3InputSize, z, column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, Layer3InputSize, 1, previous, column, columns, Layer3InputSize, z, column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -816,16 +816,16 @@ namespace Samples.Dropout
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..3 of 8.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 4..7 of 8.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 4, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, (4 * columns) + column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 4, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, (4 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
         /// <summary><c>W3 += step · H3 A2ᵀ</c> and <c>b3 += step · H3 1</c>; <c>previousSampleMajor</c> is <c>A2</c> stored sample-major, so row j of the product is <c>Σ_s H3[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
             global::System.Span<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer3InputSize; column += 64)
@@ -835,7 +835,7 @@ namespace Samples.Dropout
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..2 of 3.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer3InputSize) + column, Layer3InputSize, depth, weights, column, Layer3InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer3InputSize) + column, Layer3InputSize, depth, weights, column, Layer3InputSize, width, step, accumulate: true);
                 }
             }
         }

@@ -94,13 +94,13 @@ namespace Deep
                 public DeepNet(int seed = 0)
                 {
                     _parameters = new float[ParameterCount];
-                    global::NetCompiler.Initialization.ParameterInitializer.Initialize(Description, _parameters, seed);
+                    global::NetCompiler.Initialization.ParameterInitializer.Initialize<float>(Description, _parameters, seed);
                 }
 
                 /// <summary>Creates the network with a copy of <paramref name="parameters"/> (layout as in <see cref="Parameters"/>).</summary>
                 public DeepNet(global::System.ReadOnlySpan<float> parameters)
                 {
-                    global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
+                    global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
                     _parameters = parameters.ToArray();
                 }
 
@@ -120,11 +120,11 @@ namespace Deep
                 /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
                 public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Deep.DeepNetKernels.Forward(parameters, input, output);
                 /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
-                public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::NetCompiler.Kernels.SampleLoop<global::Deep.DeepNetKernels>.AccumulateGradient(parameters, input, target, gradient);
+                public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::NetCompiler.Kernels.SampleLoop<global::Deep.DeepNetKernels, float>.AccumulateGradient(parameters, input, target, gradient);
                 /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
-                public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::NetCompiler.Kernels.SampleLoop<global::Deep.DeepNetKernels>.ComputeLoss(parameters, inputs, targets);
-                /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
-                public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.SampleLoop<global::Deep.DeepNetKernels>.TrainStep(parameters, gradient, inputs, targets, learningRate);
+                public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::NetCompiler.Kernels.SampleLoop<global::Deep.DeepNetKernels, float>.ComputeLoss(parameters, inputs, targets);
+                /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> elements. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
+                public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.SampleLoop<global::Deep.DeepNetKernels, float>.TrainStep(parameters, gradient, inputs, targets, learningRate);
                 /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
                 public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::Deep.DeepNetKernels.ForwardBatch(parameters, inputs, outputs);
                 /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
@@ -139,18 +139,18 @@ namespace Deep
                 public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Deep.Models.Holder.DeepNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
 
                 // global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>: the compile-time facts, for generic code.
-                static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.InputSize => InputSize;
-                static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.OutputSize => OutputSize;
-                static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.ParameterCount => ParameterCount;
-                static global::Deep.Models.Holder.DeepNet global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.Create(int seed) => new global::Deep.Models.Holder.DeepNet(seed);
-                static float global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::Deep.DeepNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs);
+                static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet, float>.InputSize => InputSize;
+                static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet, float>.OutputSize => OutputSize;
+                static int global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet, float>.ParameterCount => ParameterCount;
+                static global::Deep.Models.Holder.DeepNet global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet, float>.Create(int seed) => new global::Deep.Models.Holder.DeepNet(seed);
+                static float global::NetCompiler.INeuralNetwork<global::Deep.Models.Holder.DeepNet, float>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::Deep.DeepNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs);
             }
         }
     }
 
     /// <summary>The kernels of <see cref="global::Deep.Models.Holder.DeepNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
-    file readonly struct DeepNetKernels : global::NetCompiler.Kernels.ISampleKernels
+    file readonly struct DeepNetKernels : global::NetCompiler.Kernels.ISampleKernels<float>
     {
         internal const string NetworkName = "DeepNet";
         private const int InputSize = 5, OutputSize = 2, ParameterCount = 156;
@@ -162,20 +162,20 @@ namespace Deep
         private const int ForwardScratchLength = 42, BackpropagationScratchLength = 63;
         private const int ForwardBatchScratchPerSample = 26, TrainBatchScratchPerSample = 87, TrainBatchScratchPerBatch = 6;
         // ISampleKernels: the sizes the runtime's per-sample loops (SampleLoop) run with; the passes are SampleLoss and BackpropagateSample.
-        static string global::NetCompiler.Kernels.ISampleKernels.NetworkName => NetworkName;
-        static int global::NetCompiler.Kernels.ISampleKernels.InputSize => InputSize;
-        static int global::NetCompiler.Kernels.ISampleKernels.OutputSize => OutputSize;
-        static int global::NetCompiler.Kernels.ISampleKernels.ParameterCount => ParameterCount;
-        static int global::NetCompiler.Kernels.ISampleKernels.ForwardScratchLength => ForwardScratchLength;
-        static int global::NetCompiler.Kernels.ISampleKernels.BackpropagationScratchLength => BackpropagationScratchLength;
+        static string global::NetCompiler.Kernels.ISampleKernels<float>.NetworkName => NetworkName;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.InputSize => InputSize;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.OutputSize => OutputSize;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.ParameterCount => ParameterCount;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.ForwardScratchLength => ForwardScratchLength;
+        static int global::NetCompiler.Kernels.ISampleKernels<float>.BackpropagationScratchLength => BackpropagationScratchLength;
 
         // ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----
 
         internal static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
-            global::NetCompiler.Kernels.Guard.Length(output, OutputSize, NetworkName, "OutputSize", nameof(output));
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length<float>(input, InputSize, NetworkName, "InputSize", nameof(input));
+            global::NetCompiler.Kernels.Guard.Length<float>(output, OutputSize, NetworkName, "OutputSize", nameof(output));
             global::System.Span<float> scratch = stackalloc float[ForwardScratchLength];
             global::System.Span<float> z1 = scratch.Slice(0, 9);
             global::System.Span<float> a1 = scratch.Slice(9, 9);
@@ -206,7 +206,7 @@ namespace Deep
             ForwardLayer2(parameters, a1, z2, a2);
             ForwardLayer3(parameters, a2, z3, a3);
             ForwardLayer4(parameters, a3, z4, a4);
-            return global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(a4, target, default);
+            return global::NetCompiler.Kernels.OutputLayer.MeanSquaredError<float>(a4, target, default);
         }
 
         // The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first; SampleLoop.TrainStep
@@ -233,23 +233,23 @@ namespace Deep
             ForwardLayer4(parameters, a3, z4, a4);
 
             // BP1: delta4 = ∂J_x/∂z4 = (a4 - t) ⊙ f'(z4); J_x = ½ ‖a4 - t‖².
-            float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(a4, target, delta4);
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(z4, a4, delta4);
+            float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError<float>(a4, target, delta4);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative<float>(z4, a4, delta4);
 
             // BP3, BP4 for layer 4: ∂J/∂b4 += δ4, ∂J/∂W4 += δ4 a3ᵀ; then delta3 = W4ᵀ δ4.
             BackwardLayer4(parameters, a3, delta4, gradient, delta3);
             // BP2: δ3 = (W4ᵀ δ4) ⊙ f3'(z3).
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, delta3);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative<float>(z3, a3, delta3);
 
             // BP3, BP4 for layer 3: ∂J/∂b3 += δ3, ∂J/∂W3 += δ3 a2ᵀ; then delta2 = W3ᵀ δ3.
             BackwardLayer3(parameters, a2, delta3, gradient, delta2);
             // BP2: δ2 = (W3ᵀ δ3) ⊙ f2'(z2).
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, delta2);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative<float>(z2, a2, delta2);
 
             // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
             BackwardLayer2(parameters, a1, delta2, gradient, delta1);
             // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, delta1);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative<float>(z1, a1, delta1);
 
             // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
             BackwardLayer1(input, delta1, gradient);
@@ -276,7 +276,7 @@ namespace Deep
             z[8] = bias[8] + (weights[40] * layerInput[0]) + (weights[41] * layerInput[1]) + (weights[42] * layerInput[2]) + (weights[43] * layerInput[3]) + (weights[44] * layerInput[4]);
 
             // a1 = z1 > 0 ? z1 : 0.01 z1, vectorised.
-            global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z, a);
+            global::NetCompiler.Kernels.ActivationKernels.LeakyReLU<float>(z, a);
         }
 
         /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -313,7 +313,7 @@ namespace Deep
             z[6] = bias[6] + (weights[54] * layerInput[0]) + (weights[55] * layerInput[1]) + (weights[56] * layerInput[2]) + (weights[57] * layerInput[3]) + (weights[58] * layerInput[4]) + (weights[59] * layerInput[5]) + (weights[60] * layerInput[6]) + (weights[61] * layerInput[7]) + (weights[62] * layerInput[8]);
 
             // a2 = GELU(z2) (tanh form), vectorised.
-            global::NetCompiler.Kernels.ActivationKernels.GELU(z, a);
+            global::NetCompiler.Kernels.ActivationKernels.GELU<float>(z, a);
         }
 
         /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
@@ -355,7 +355,7 @@ namespace Deep
             z[2] = bias[2] + (weights[14] * layerInput[0]) + (weights[15] * layerInput[1]) + (weights[16] * layerInput[2]) + (weights[17] * layerInput[3]) + (weights[18] * layerInput[4]) + (weights[19] * layerInput[5]) + (weights[20] * layerInput[6]);
 
             // a3 = z3 σ(z3), vectorised.
-            global::NetCompiler.Kernels.ActivationKernels.SiLU(z, a);
+            global::NetCompiler.Kernels.ActivationKernels.SiLU<float>(z, a);
         }
 
         /// <summary>Layer 3 backward: <c>∂J/∂b3 += δ3</c> (BP3), <c>∂J/∂W3 += δ3 a2ᵀ</c> (BP4), and <c>propagatedDelta = W3ᵀ δ3</c> (BP2 before the derivative).</summary>
@@ -390,7 +390,7 @@ namespace Deep
             z[1] = bias[1] + (weights[3] * layerInput[0]) + (weights[4] * layerInput[1]) + (weights[5] * layerInput[2]);
 
             // a4 = σ(z4) = 1 / (1 + e^-z4), vectorised.
-            global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
+            global::NetCompiler.Kernels.ActivationKernels.Sigmoid<float>(z, a);
         }
 
         /// <summary>Layer 4 backward: <c>∂J/∂b4 += δ4</c> (BP3), <c>∂J/∂W4 += δ4 a3ᵀ</c> (BP4), and <c>propagatedDelta = W4ᵀ δ4</c> (BP2 before the derivative).</summary>
@@ -418,12 +418,12 @@ namespace Deep
                 return;
             }
 
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int count = global::NetCompiler.Kernels.Guard.BatchCount<float>(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.
-                global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.Forward(parameters, inputs, outputs, count);
+                global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet, float>.Forward(parameters, inputs, outputs, count);
                 return;
             }
 
@@ -437,32 +437,32 @@ namespace Deep
                 global::System.Span<float> z3 = scratch.Slice(21 * n, 3 * n);
                 global::System.Span<float> z4 = scratch.Slice(24 * n, 2 * n);
                 // a0 = inputsᵀ: feature-major.
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
                 BatchForwardLayer1(parameters, a0, z1, n);
                 // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
-                global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, z1);
+                global::NetCompiler.Kernels.ActivationKernels.LeakyReLU<float>(z1, z1);
                 BatchForwardLayer2(parameters, z1, z2, n);
                 // A2 = GELU(Z2) (tanh form), element by element (vectorized).
-                global::NetCompiler.Kernels.ActivationKernels.GELU(z2, z2);
+                global::NetCompiler.Kernels.ActivationKernels.GELU<float>(z2, z2);
                 BatchForwardLayer3(parameters, z2, z3, n);
                 // A3 = Z3 σ(Z3), element by element (vectorized).
-                global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, z3);
+                global::NetCompiler.Kernels.ActivationKernels.SiLU<float>(z3, z3);
                 BatchForwardLayer4(parameters, z3, z4, n);
                 // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
-                global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, z4);
+                global::NetCompiler.Kernels.ActivationKernels.Sigmoid<float>(z4, z4);
                 // outputs = a_Lᵀ: back to sample-major.
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(z4, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(z4, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
             }
         }
 
         internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch<float>(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // No vectors (512, 256 or 128 bits) on this machine: the per-sample step.
-                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.TrainStep(parameters, inputs, targets, learningRate);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet, float>.TrainStep(parameters, inputs, targets, learningRate);
             }
 
             using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
@@ -475,13 +475,13 @@ namespace Deep
             global::System.Span<float> a3SampleMajor = scratch.Slice(78 * n, 3 * n);
             global::System.Span<float> h4 = scratch.Slice(85 * n, 2 * n);
 
-            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a1SampleMajor));
-            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a2SampleMajor));
-            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude(a3SampleMajor));
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude<float>(a1SampleMajor));
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude<float>(a2SampleMajor));
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude<float>(a3SampleMajor));
             if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))
             {
                 // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
-                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
+                return global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet, float>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
             }
 
             // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
@@ -496,16 +496,16 @@ namespace Deep
         // outputs: empty, or [n, OutputSize] for the step's outputs a_L (the caller's training metrics, from this forward pass).
         internal static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::System.Span<float> outputs)
         {
-            global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-            global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-            int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs(outputs, n, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            global::NetCompiler.Kernels.Guard.Length<float>(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+            int n = global::NetCompiler.Kernels.Guard.BatchCount<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs<float>(outputs, n, OutputSize, NetworkName);
             if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
             {
                 // No vectors (512, 256 or 128 bits) on this machine: one sample at a time, and the outputs by forward passes of their own.
-                float sampleLosses = global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
-                global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
+                float sampleLosses = global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet, float>.AccumulateGradient(parameters, inputs, targets, gradient, n);
+                global::NetCompiler.Kernels.PerSampleBatch<global::Deep.Models.Holder.DeepNet, float>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
                 return sampleLosses;
             }
 
@@ -528,7 +528,7 @@ namespace Deep
             if (!outputs.IsEmpty)
             {
                 // outputs = A_Lᵀ, sample-major.
-                global::NetCompiler.Kernels.MatrixKernels.Transpose(a4, OutputSize, n, outputs);
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(a4, OutputSize, n, outputs);
             }
             return (float)totalLoss;
         }
@@ -559,83 +559,83 @@ namespace Deep
             global::System.Span<float> outputDelta = scratch.Slice((87 * n) + 4, 2);
 
             // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs, n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = Z1 > 0 ? Z1 : 0.01 Z1, element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.LeakyReLU(z1, a1);
+            global::NetCompiler.Kernels.ActivationKernels.LeakyReLU<float>(z1, a1);
             // A1 sample-major too, for the weight update of layer 2.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(a1, Layer1Size, n, a1SampleMajor);
             BatchForwardLayer2(parameters, a1, z2, n);
             // A2 = GELU(Z2) (tanh form), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.GELU(z2, a2);
+            global::NetCompiler.Kernels.ActivationKernels.GELU<float>(z2, a2);
             // A2 sample-major too, for the weight update of layer 3.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, Layer2Size, n, a2SampleMajor);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(a2, Layer2Size, n, a2SampleMajor);
             BatchForwardLayer3(parameters, a2, z3, n);
             // A3 = Z3 σ(Z3), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.SiLU(z3, a3);
+            global::NetCompiler.Kernels.ActivationKernels.SiLU<float>(z3, a3);
             // A3 sample-major too, for the weight update of layer 4.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a3, Layer3Size, n, a3SampleMajor);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(a3, Layer3Size, n, a3SampleMajor);
             BatchForwardLayer4(parameters, a3, z4, n);
             // A4 = σ(Z4) = 1 / (1 + e^-Z4), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z4, a4);
+            global::NetCompiler.Kernels.ActivationKernels.Sigmoid<float>(z4, a4);
 
             // BP1 per sample: the loss and δ_L (column s of h4).
             double totalLoss = 0;
             for (int sample = 0; sample < n; sample++)
             {
                 global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z4, n, sample, outputZ);
-                global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a4, n, sample, outputA);
-                float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError(outputA, target, outputDelta);
-                global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative(outputZ, outputA, outputDelta);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn<float>(z4, n, sample, outputZ);
+                global::NetCompiler.Kernels.MatrixKernels.GatherColumn<float>(a4, n, sample, outputA);
+                float loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError<float>(outputA, target, outputDelta);
+                global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative<float>(outputZ, outputA, outputDelta);
                 if (!float.IsFinite(loss))
                 {
-                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
+                    global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss<float>(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
                 }
-                global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h4, n, sample);
+                global::NetCompiler.Kernels.MatrixKernels.ScatterColumn<float>(outputDelta, h4, n, sample);
                 totalLoss += loss;
             }
 
             // BP2: H3 = (W4ᵀ H4) ⊙ f3'(Z3).
             BatchPropagateLayer4(parameters, h4, h3, n);
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative(z3, a3, h3);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySiLUDerivative<float>(z3, a3, h3);
 
             // BP2: H2 = (W3ᵀ H3) ⊙ f2'(Z2).
             BatchPropagateLayer3(parameters, h3, h2, n);
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative(z2, a2, h2);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByGELUDerivative<float>(z2, a2, h2);
 
             // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
             BatchPropagateLayer2(parameters, h2, h1, n);
-            global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative(z1, a1, h1);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyByLeakyReLUDerivative<float>(z1, a1, h1);
 
             // Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.
-            largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h1, NetworkName, "the deltas of layer 1");
-            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h2, NetworkName, "the deltas of layer 2"));
-            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h3, NetworkName, "the deltas of layer 3"));
-            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h4, NetworkName, "the deltas of layer 4"));
+            largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h1, NetworkName, "the deltas of layer 1");
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h2, NetworkName, "the deltas of layer 2"));
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h3, NetworkName, "the deltas of layer 3"));
+            largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h4, NetworkName, "the deltas of layer 4"));
             return totalLoss;
         }
 
         /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
+            global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..4 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows5>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 5..8 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 5 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (5 * columns) + column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 5 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (5 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
         /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer1InputSize; column += 64)
@@ -645,9 +645,9 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..4 of 9.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows5>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
                     // Edge tile: rows 5..8 of 9.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, (5 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (5 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(delta, (5 * samples) + k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, (5 * Layer1InputSize) + column, Layer1InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -655,16 +655,16 @@ namespace Deep
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
+            global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..3 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 4..6 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 4 * Layer2InputSize, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, (4 * columns) + column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(weights, 4 * Layer2InputSize, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, (4 * columns) + column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -677,16 +677,16 @@ namespace Deep
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..4 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows5>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows5>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 5..8 of 9.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 5, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (5 * columns) + column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 5, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (5 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
         /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer2InputSize; column += 64)
@@ -696,9 +696,9 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..3 of 7.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                     // Edge tile: rows 4..6 of 7.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(delta, (4 * samples) + k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, (4 * Layer2InputSize) + column, Layer2InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(delta, (4 * samples) + k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, (4 * Layer2InputSize) + column, Layer2InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -706,14 +706,14 @@ namespace Deep
         /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
+            global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..2 of 3.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, Layer3InputSize, 1, previous, column, columns, Layer3InputSize, z, column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, Layer3InputSize, 1, previous, column, columns, Layer3InputSize, z, column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -726,16 +726,16 @@ namespace Deep
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..3 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 4..6 of 7.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 4, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, (4 * columns) + column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(weights, 4, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, (4 * columns) + column, columns, width, 1f, accumulate: false);
             }
         }
 
         /// <summary><c>W3 += step · H3 A2ᵀ</c> and <c>b3 += step · H3 1</c>; <c>previousSampleMajor</c> is <c>A2</c> stored sample-major, so row j of the product is <c>Σ_s H3[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
             global::System.Span<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer3InputSize; column += 64)
@@ -745,7 +745,7 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..2 of 3.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer3InputSize) + column, Layer3InputSize, depth, weights, column, Layer3InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer3InputSize) + column, Layer3InputSize, depth, weights, column, Layer3InputSize, width, step, accumulate: true);
                 }
             }
         }
@@ -753,14 +753,14 @@ namespace Deep
         /// <summary><c>Z4 = W4 A3 + b4 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
-            global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer4BiasOffset, Layer4Size), z, columns);
+            global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer4BiasOffset, Layer4Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
             // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < columns; column += 64)
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..1 of 2.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(weights, 0, Layer4InputSize, 1, previous, column, columns, Layer4InputSize, z, column, columns, width, 1f, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows2>(weights, 0, Layer4InputSize, 1, previous, column, columns, Layer4InputSize, z, column, columns, width, 1f, accumulate: true);
             }
         }
 
@@ -773,14 +773,14 @@ namespace Deep
             {
                 int width = global::System.Math.Min(64, columns - column);
                 // Edge tile: rows 0..2 of 3.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, 1, Layer4InputSize, delta, column, columns, Layer4Size, propagated, column, columns, width, 1f, accumulate: false);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, 1, Layer4InputSize, delta, column, columns, Layer4Size, propagated, column, columns, width, 1f, accumulate: false);
             }
         }
 
         /// <summary><c>W4 += step · H4 A3ᵀ</c> and <c>b4 += step · H4 1</c>; <c>previousSampleMajor</c> is <c>A3</c> stored sample-major, so row j of the product is <c>Σ_s H4[j, s] · (row s of it)</c>.</summary>
         private static void BatchUpdateLayer4(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
         {
-            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer4BiasOffset, Layer4Size));
+            global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer4BiasOffset, Layer4Size));
             global::System.Span<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
             // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
             for (int column = 0; column < Layer4InputSize; column += 64)
@@ -790,7 +790,7 @@ namespace Deep
                 {
                     int depth = global::System.Math.Min(128, samples - k);
                     // Edge tile: rows 0..1 of 2.
-                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer4InputSize) + column, Layer4InputSize, depth, weights, column, Layer4InputSize, width, step, accumulate: true);
+                    global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer4InputSize) + column, Layer4InputSize, depth, weights, column, Layer4InputSize, width, step, accumulate: true);
                 }
             }
         }

@@ -62,13 +62,13 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     public XorNet(int seed = 0)
     {
         _parameters = new float[ParameterCount];
-        global::NetCompiler.Initialization.ParameterInitializer.Initialize(Description, _parameters, seed);
+        global::NetCompiler.Initialization.ParameterInitializer.Initialize<float>(Description, _parameters, seed);
     }
 
     /// <summary>Creates the network with a copy of <paramref name="parameters"/> (layout as in <see cref="Parameters"/>).</summary>
     public XorNet(global::System.ReadOnlySpan<float> parameters)
     {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
+        global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, Description.Name, "ParameterCount", nameof(parameters));
         _parameters = parameters.ToArray();
     }
 
@@ -88,11 +88,11 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
     public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::XorNetKernels.Forward(parameters, input, output);
     /// <summary>Backpropagation of one sample: adds <c>∂J_x/∂θ</c> to <paramref name="gradient"/> (same layout as the parameters) and returns the sample's loss <c>J_x</c>. Allocation-free and thread-safe.</summary>
-    public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::NetCompiler.Kernels.SampleLoop<global::XorNetKernels>.AccumulateGradient(parameters, input, target, gradient);
+    public static float AccumulateGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient) => global::NetCompiler.Kernels.SampleLoop<global::XorNetKernels, float>.AccumulateGradient(parameters, input, target, gradient);
     /// <summary>The mean loss over a batch stored row-major: <c>inputs</c> is <c>[count, InputSize]</c>, <c>targets</c> is <c>[count, OutputSize]</c>.</summary>
-    public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::NetCompiler.Kernels.SampleLoop<global::XorNetKernels>.ComputeLoss(parameters, inputs, targets);
-    /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> floats. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
-    public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.SampleLoop<global::XorNetKernels>.TrainStep(parameters, gradient, inputs, targets, learningRate);
+    public static float ComputeLoss(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets) => global::NetCompiler.Kernels.SampleLoop<global::XorNetKernels, float>.ComputeLoss(parameters, inputs, targets);
+    /// <summary>One gradient-descent step over a batch stored row-major: <c>θ ← θ - η (1/N) Σ_x ∂J_x/∂θ</c>. <paramref name="gradient"/> is scratch of <c>ParameterCount</c> elements. Returns the mean loss before the update. If the learning rate, a loss or a gradient is not finite it throws and leaves <paramref name="parameters"/> unchanged.</summary>
+    public static float TrainStep(global::System.Span<float> parameters, global::System.Span<float> gradient, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.SampleLoop<global::XorNetKernels, float>.TrainStep(parameters, gradient, inputs, targets, learningRate);
     /// <summary>Forward propagation of a batch: <c>inputs</c> is row-major <c>[count, InputSize]</c>, <c>outputs</c> row-major <c>[count, OutputSize]</c>. Equal to calling <see cref="Forward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> per sample, within float rounding. Allocation-free once the array pool is warm; thread-safe.</summary>
     public static void ForwardBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => global::XorNetKernels.ForwardBatch(parameters, inputs, outputs);
     /// <summary>One gradient-descent step over a batch in matrix form: forward for all samples at once, the deltas H_l of every layer, then <c>W_l ← W_l - (η/N) H_l A_(l-1)ᵀ</c> and <c>b_l ← b_l - (η/N) H_l 1</c> fused into one pass per layer. Same result as <see cref="TrainStep(global::System.Span{float}, global::System.Span{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> within float rounding; needs no gradient buffer. If the learning rate, a loss or a delta is not finite it throws before any parameter changes.</summary>
@@ -107,16 +107,16 @@ partial class XorNet : global::NetCompiler.INeuralNetwork<global::XorNet>
     public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::XorNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
 
     // global::NetCompiler.INeuralNetwork<global::XorNet>: the compile-time facts, for generic code.
-    static int global::NetCompiler.INeuralNetwork<global::XorNet>.InputSize => InputSize;
-    static int global::NetCompiler.INeuralNetwork<global::XorNet>.OutputSize => OutputSize;
-    static int global::NetCompiler.INeuralNetwork<global::XorNet>.ParameterCount => ParameterCount;
-    static global::XorNet global::NetCompiler.INeuralNetwork<global::XorNet>.Create(int seed) => new global::XorNet(seed);
-    static float global::NetCompiler.INeuralNetwork<global::XorNet>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::XorNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs);
+    static int global::NetCompiler.INeuralNetwork<global::XorNet, float>.InputSize => InputSize;
+    static int global::NetCompiler.INeuralNetwork<global::XorNet, float>.OutputSize => OutputSize;
+    static int global::NetCompiler.INeuralNetwork<global::XorNet, float>.ParameterCount => ParameterCount;
+    static global::XorNet global::NetCompiler.INeuralNetwork<global::XorNet, float>.Create(int seed) => new global::XorNet(seed);
+    static float global::NetCompiler.INeuralNetwork<global::XorNet, float>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::XorNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs);
 }
 
 /// <summary>The kernels of <see cref="global::XorNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
 [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
-file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
+file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels<float>
 {
     internal const string NetworkName = "XorNet";
     private const int InputSize = 2, OutputSize = 1, ParameterCount = 17;
@@ -126,20 +126,20 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
     private const int ForwardScratchLength = 10, BackpropagationScratchLength = 15;
     private const int ForwardBatchScratchPerSample = 7, TrainBatchScratchPerSample = 21, TrainBatchScratchPerBatch = 3;
     // ISampleKernels: the sizes the runtime's per-sample loops (SampleLoop) run with; the passes are SampleLoss and BackpropagateSample.
-    static string global::NetCompiler.Kernels.ISampleKernels.NetworkName => NetworkName;
-    static int global::NetCompiler.Kernels.ISampleKernels.InputSize => InputSize;
-    static int global::NetCompiler.Kernels.ISampleKernels.OutputSize => OutputSize;
-    static int global::NetCompiler.Kernels.ISampleKernels.ParameterCount => ParameterCount;
-    static int global::NetCompiler.Kernels.ISampleKernels.ForwardScratchLength => ForwardScratchLength;
-    static int global::NetCompiler.Kernels.ISampleKernels.BackpropagationScratchLength => BackpropagationScratchLength;
+    static string global::NetCompiler.Kernels.ISampleKernels<float>.NetworkName => NetworkName;
+    static int global::NetCompiler.Kernels.ISampleKernels<float>.InputSize => InputSize;
+    static int global::NetCompiler.Kernels.ISampleKernels<float>.OutputSize => OutputSize;
+    static int global::NetCompiler.Kernels.ISampleKernels<float>.ParameterCount => ParameterCount;
+    static int global::NetCompiler.Kernels.ISampleKernels<float>.ForwardScratchLength => ForwardScratchLength;
+    static int global::NetCompiler.Kernels.ISampleKernels<float>.BackpropagationScratchLength => BackpropagationScratchLength;
 
     // ---- One sample at a time: a_l = f_l(W_l a_(l-1) + b_l), then BP1–BP4 from the output layer back. ----
 
     internal static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        global::NetCompiler.Kernels.Guard.Length(input, InputSize, NetworkName, "InputSize", nameof(input));
-        global::NetCompiler.Kernels.Guard.Length(output, OutputSize, NetworkName, "OutputSize", nameof(output));
+        global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+        global::NetCompiler.Kernels.Guard.Length<float>(input, InputSize, NetworkName, "InputSize", nameof(input));
+        global::NetCompiler.Kernels.Guard.Length<float>(output, OutputSize, NetworkName, "OutputSize", nameof(output));
         if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
             // Every layer has at most 16 neurons: z_l and a_l stay in one Vector512 register each.
@@ -165,7 +165,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         global::System.Span<float> a2 = scratch.Slice(9, 1);
         ForwardLayer1(parameters, input, z1, a1);
         ForwardLayer2(parameters, a1, z2, a2);
-        return global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(z2, a2, target, default);
+        return global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy<float>(z2, a2, target, default);
     }
 
     // The forward pass keeping every z_l and a_l, then BP1–BP4 from the output layer back to the first; SampleLoop.TrainStep
@@ -184,12 +184,12 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         ForwardLayer2(parameters, a1, z2, a2);
 
         // BP1: delta2 = ∂J_x/∂z2 = a2 - t (fused with sigmoid; J_x = binary cross-entropy, from the logits).
-        float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(z2, a2, target, delta2);
+        float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy<float>(z2, a2, target, delta2);
 
         // BP3, BP4 for layer 2: ∂J/∂b2 += δ2, ∂J/∂W2 += δ2 a1ᵀ; then delta1 = W2ᵀ δ2.
         BackwardLayer2(parameters, a1, delta2, gradient, delta1);
         // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1).
-        global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, delta1);
+        global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative<float>(z1, a1, delta1);
 
         // BP3, BP4 for layer 1: ∂J/∂b1 += δ1, ∂J/∂W1 += δ1 inputᵀ.
         BackwardLayer1(input, delta1, gradient);
@@ -211,7 +211,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         z[3] = bias[3] + (weights[6] * layerInput[0]) + (weights[7] * layerInput[1]);
 
         // a1 = tanh(z1), vectorised.
-        global::NetCompiler.Kernels.ActivationKernels.Tanh(z, a);
+        global::NetCompiler.Kernels.ActivationKernels.Tanh<float>(z, a);
     }
 
     /// <summary>Layer 1 backward: <c>∂J/∂b1 += δ1</c> (BP3), <c>∂J/∂W1 += δ1 inputᵀ</c> (BP4).</summary>
@@ -237,7 +237,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         z[0] = bias[0] + (weights[0] * layerInput[0]) + (weights[1] * layerInput[1]) + (weights[2] * layerInput[2]) + (weights[3] * layerInput[3]);
 
         // a2 = σ(z2) = 1 / (1 + e^-z2), vectorised.
-        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z, a);
+        global::NetCompiler.Kernels.ActivationKernels.Sigmoid<float>(z, a);
     }
 
     /// <summary>Layer 2 backward: <c>∂J/∂b2 += δ2</c> (BP3), <c>∂J/∂W2 += δ2 a1ᵀ</c> (BP4), and <c>propagatedDelta = W2ᵀ δ2</c> (BP2 before the derivative).</summary>
@@ -295,12 +295,12 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
             return;
         }
 
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        int count = global::NetCompiler.Kernels.Guard.BatchCount(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
+        global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+        int count = global::NetCompiler.Kernels.Guard.BatchCount<float>(inputs, outputs, InputSize, OutputSize, NetworkName, nameof(outputs));
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // No vectors (512, 256 or 128 bits) on this machine: the per-sample kernels.
-            global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.Forward(parameters, inputs, outputs, count);
+            global::NetCompiler.Kernels.PerSampleBatch<global::XorNet, float>.Forward(parameters, inputs, outputs, count);
             return;
         }
 
@@ -312,26 +312,26 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
             global::System.Span<float> z1 = scratch.Slice(2 * n, 4 * n);
             global::System.Span<float> z2 = scratch.Slice(6 * n, n);
             // a0 = inputsᵀ: feature-major.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
             BatchForwardLayer1(parameters, a0, z1, n);
             // A1 = tanh(Z1), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, z1);
+            global::NetCompiler.Kernels.ActivationKernels.Tanh<float>(z1, z1);
             BatchForwardLayer2(parameters, z1, z2, n);
             // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element (vectorized).
-            global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z2, z2);
+            global::NetCompiler.Kernels.ActivationKernels.Sigmoid<float>(z2, z2);
             // outputs = a_Lᵀ: back to sample-major.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(z2, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(z2, OutputSize, n, outputs.Slice(first * OutputSize, n * OutputSize));
         }
     }
 
     internal static float TrainStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
     {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        int n = global::NetCompiler.Kernels.Guard.TrainingBatch(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
+        global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+        int n = global::NetCompiler.Kernels.Guard.TrainingBatch<float>(inputs, targets, InputSize, OutputSize, learningRate, NetworkName, out float largestInput);
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // No vectors (512, 256 or 128 bits) on this machine: the per-sample step.
-            return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.TrainStep(parameters, inputs, targets, learningRate);
+            return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet, float>.TrainStep(parameters, inputs, targets, learningRate);
         }
 
         using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
@@ -343,7 +343,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))
         {
             // The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.
-            return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
+            return global::NetCompiler.Kernels.PerSampleBatch<global::XorNet, float>.CheckedTrainStep(parameters, inputs, targets, learningRate, n);
         }
 
         // W_l ← W_l - (η/N) H_l A_(l-1)ᵀ and b_l ← b_l - (η/N) H_l 1, the gradient product fused with the update.
@@ -356,16 +356,16 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
     // outputs: empty, or [n, OutputSize] for the step's outputs a_L (the caller's training metrics, from this forward pass).
     internal static float AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::System.Span<float> outputs)
     {
-        global::NetCompiler.Kernels.Guard.Length(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
-        global::NetCompiler.Kernels.Guard.Length(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
-        int n = global::NetCompiler.Kernels.Guard.BatchCount(inputs, targets, InputSize, OutputSize, NetworkName);
-        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite(inputs, targets, InputSize, OutputSize, NetworkName);
-        global::NetCompiler.Kernels.Guard.OptionalBatchOutputs(outputs, n, OutputSize, NetworkName);
+        global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+        global::NetCompiler.Kernels.Guard.Length<float>(gradient, ParameterCount, NetworkName, "ParameterCount", nameof(gradient));
+        int n = global::NetCompiler.Kernels.Guard.BatchCount<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+        global::NetCompiler.Kernels.Guard.ThrowIfBatchNotFinite<float>(inputs, targets, InputSize, OutputSize, NetworkName);
+        global::NetCompiler.Kernels.Guard.OptionalBatchOutputs<float>(outputs, n, OutputSize, NetworkName);
         if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
         {
             // No vectors (512, 256 or 128 bits) on this machine: one sample at a time, and the outputs by forward passes of their own.
-            float sampleLosses = global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.AccumulateGradient(parameters, inputs, targets, gradient, n);
-            global::NetCompiler.Kernels.PerSampleBatch<global::XorNet>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
+            float sampleLosses = global::NetCompiler.Kernels.PerSampleBatch<global::XorNet, float>.AccumulateGradient(parameters, inputs, targets, gradient, n);
+            global::NetCompiler.Kernels.PerSampleBatch<global::XorNet, float>.Forward(parameters, inputs, outputs, outputs.IsEmpty ? 0 : n);
             return sampleLosses;
         }
 
@@ -382,7 +382,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         if (!outputs.IsEmpty)
         {
             // outputs = A_Lᵀ, sample-major.
-            global::NetCompiler.Kernels.MatrixKernels.Transpose(a2, OutputSize, n, outputs);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(a2, OutputSize, n, outputs);
         }
         return (float)totalLoss;
     }
@@ -405,60 +405,60 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         global::System.Span<float> outputDelta = scratch.Slice((21 * n) + 2, 1);
 
         // Forward: A_0 = inputsᵀ; Z_l = W_l A_(l-1) + b_l 1ᵀ; A_l = f_l(Z_l). Hidden A_l are also kept sample-major for the weight update.
-        global::NetCompiler.Kernels.MatrixKernels.Transpose(inputs, n, InputSize, a0);
+        global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs, n, InputSize, a0);
         BatchForwardLayer1(parameters, a0, z1, n);
         // A1 = tanh(Z1), element by element (vectorized).
-        global::NetCompiler.Kernels.ActivationKernels.Tanh(z1, a1);
+        global::NetCompiler.Kernels.ActivationKernels.Tanh<float>(z1, a1);
         // A1 sample-major too, for the weight update of layer 2.
-        global::NetCompiler.Kernels.MatrixKernels.Transpose(a1, Layer1Size, n, a1SampleMajor);
+        global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(a1, Layer1Size, n, a1SampleMajor);
         BatchForwardLayer2(parameters, a1, z2, n);
         // A2 = σ(Z2) = 1 / (1 + e^-Z2), element by element (vectorized).
-        global::NetCompiler.Kernels.ActivationKernels.Sigmoid(z2, a2);
+        global::NetCompiler.Kernels.ActivationKernels.Sigmoid<float>(z2, a2);
 
         // BP1 per sample: the loss and δ_L (column s of h2).
         double totalLoss = 0;
         for (int sample = 0; sample < n; sample++)
         {
             global::System.ReadOnlySpan<float> target = targets.Slice(sample * OutputSize, OutputSize);
-            global::NetCompiler.Kernels.MatrixKernels.GatherColumn(z2, n, sample, outputZ);
-            global::NetCompiler.Kernels.MatrixKernels.GatherColumn(a2, n, sample, outputA);
-            float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy(outputZ, outputA, target, outputDelta);
+            global::NetCompiler.Kernels.MatrixKernels.GatherColumn<float>(z2, n, sample, outputZ);
+            global::NetCompiler.Kernels.MatrixKernels.GatherColumn<float>(a2, n, sample, outputA);
+            float loss = global::NetCompiler.Kernels.OutputLayer.SigmoidCrossEntropy<float>(outputZ, outputA, target, outputDelta);
             if (!float.IsFinite(loss))
             {
-                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
+                global::NetCompiler.Kernels.Guard.ThrowNonFiniteLoss<float>(NetworkName, sample, loss, inputs.Slice(sample * InputSize, InputSize), target);
             }
-            global::NetCompiler.Kernels.MatrixKernels.ScatterColumn(outputDelta, h2, n, sample);
+            global::NetCompiler.Kernels.MatrixKernels.ScatterColumn<float>(outputDelta, h2, n, sample);
             totalLoss += loss;
         }
 
         // BP2: H1 = (W2ᵀ H2) ⊙ f1'(Z1).
         BatchPropagateLayer2(parameters, h2, h1, n);
-        global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative(z1, a1, h1);
+        global::NetCompiler.Kernels.ActivationKernels.MultiplyByTanhDerivative<float>(z1, a1, h1);
 
         // Nothing has been written yet: refuse deltas that are not finite. The largest bounds a fused update.
-        largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h1, NetworkName, "the deltas of layer 1");
-        largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude(h2, NetworkName, "the deltas of layer 2"));
+        largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h1, NetworkName, "the deltas of layer 1");
+        largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h2, NetworkName, "the deltas of layer 2"));
         return totalLoss;
     }
 
     /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
     private static void BatchForwardLayer1(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
     {
-        global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
+        global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
         global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
         // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
         for (int column = 0; column < columns; column += 64)
         {
             int width = global::System.Math.Min(64, columns - column);
             // Edge tile: rows 0..3 of 4.
-            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
+            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
         }
     }
 
     /// <summary><c>W1 += step · H1 inputsᵀ</c> and <c>b1 += step · H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major, so row j of the product is <c>Σ_s H1[j, s] · (row s of it)</c>.</summary>
     private static void BatchUpdateLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
     {
-        global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
+        global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
         global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
         // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
         for (int column = 0; column < Layer1InputSize; column += 64)
@@ -468,7 +468,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
             {
                 int depth = global::System.Math.Min(128, samples - k);
                 // Edge tile: rows 0..3 of 4.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
             }
         }
     }
@@ -476,14 +476,14 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
     /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
     private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
     {
-        global::NetCompiler.Kernels.MatrixKernels.FillRows(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
+        global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
         global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
         // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
         for (int column = 0; column < columns; column += 64)
         {
             int width = global::System.Math.Min(64, columns - column);
             // Edge tile: rows 0..0 of 1.
-            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
+            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows1>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
         }
     }
 
@@ -496,14 +496,14 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
         {
             int width = global::System.Math.Min(64, columns - column);
             // Edge tile: rows 0..3 of 4.
-            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
+            global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
         }
     }
 
     /// <summary><c>W2 += step · H2 A1ᵀ</c> and <c>b2 += step · H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major, so row j of the product is <c>Σ_s H2[j, s] · (row s of it)</c>.</summary>
     private static void BatchUpdateLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, float step)
     {
-        global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
+        global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
         global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
         // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
         for (int column = 0; column < Layer2InputSize; column += 64)
@@ -513,7 +513,7 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels
             {
                 int depth = global::System.Math.Min(128, samples - k);
                 // Edge tile: rows 0..0 of 1.
-                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<global::NetCompiler.Kernels.Blocks.Rows1>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
+                global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows1>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -17,9 +18,10 @@ public static class ColumnTail
     /// <c>C[r, c] = alpha · Σ_t S[r·rowStride + t·depthStride] · M[t·ldm + c] (+ C[r, c] when accumulate)</c>
     /// for r &lt; <paramref name="rows"/> and c &lt; <paramref name="columns"/>.
     /// </summary>
-    public static void MultiplyAdd(int rows, ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+    public static void MultiplyAdd<T>(int rows, ref T s, nint rowStride, nint depthStride, ref T m, nint ldm, int depth, ref T c, nint ldc, int columns, T alpha, bool accumulate)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (Avx512F.IsSupported && columns < Vector512<float>.Count)
+        if (Avx512F.IsSupported && columns < Vector512<T>.Count)
         {
             MaskedBlock.Run(rows, ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
             return;
@@ -27,17 +29,17 @@ public static class ColumnTail
 
         for (int r = 0; r < rows; r++)
         {
-            ref float sRow = ref Unsafe.Add(ref s, r * rowStride);
-            ref float cRow = ref Unsafe.Add(ref c, r * ldc);
+            ref T sRow = ref Unsafe.Add(ref s, r * rowStride);
+            ref T cRow = ref Unsafe.Add(ref c, r * ldc);
             for (int column = 0; column < columns; column++)
             {
-                float sum = 0f;
+                T sum = T.Zero;
                 for (int t = 0; t < depth; t++)
                 {
                     sum += Unsafe.Add(ref sRow, t * depthStride) * Unsafe.Add(ref m, (t * ldm) + column);
                 }
 
-                ref float target = ref Unsafe.Add(ref cRow, column);
+                ref T target = ref Unsafe.Add(ref cRow, column);
                 target = accumulate ? target + (alpha * sum) : alpha * sum;
             }
         }

@@ -6,8 +6,8 @@ namespace NetCompiler.Kernels.Blocks;
 
 /// <summary>
 /// Register-blocked products with the narrower vectors, written once for both widths: <see cref="Vector256{T}"/> on
-/// x64 without AVX-512 (<see cref="Lanes256"/>) and <see cref="Vector128{T}"/> on machines with neither AVX-512 nor AVX
-/// (Arm64, x64 without AVX, NativeAOT builds for x64's default instruction set; <see cref="Lanes128"/>). 16 vector
+/// x64 without AVX-512 (<see cref="Lanes256{T}"/>) and <see cref="Vector128{T}"/> on machines with neither AVX-512 nor AVX
+/// (Arm64, x64 without AVX, NativeAOT builds for x64's default instruction set; <see cref="Lanes128{T}"/>). 16 vector
 /// registers (AVX2, SSE) bound the block sizes. Called through <see cref="RowTile"/>.
 /// </summary>
 /// <remarks>
@@ -16,10 +16,12 @@ namespace NetCompiler.Kernels.Blocks;
 /// broadcast of S is used right away, so the live registers are the accumulators, the row vectors of M, one broadcast
 /// and alpha.
 /// </remarks>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <typeparam name="TLanes">The width's operations.</typeparam>
 /// <typeparam name="TVector">The width's vector type.</typeparam>
-internal static class NarrowBlock<TLanes, TVector>
-    where TLanes : struct, ILanes<TVector>
+internal static class NarrowBlock<T, TLanes, TVector>
+    where T : unmanaged
+    where TLanes : struct, ILanes<T, TVector>
     where TVector : struct
 {
     /// <summary>
@@ -29,7 +31,7 @@ internal static class NarrowBlock<TLanes, TVector>
     /// blocks would spill in the loop.
     /// </summary>
     /// <typeparam name="TRows">The number of rows, 1 to 6: a constant for the JIT, so the rows the block does not have are compiled out.</typeparam>
-    public static void TwoVectors<TRows>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    public static void TwoVectors<TRows>(ref T s, nint rowStride, nint depthStride, ref T m, nint ldm, int depth, ref T c, nint ldc, T alpha, bool accumulate)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value;
@@ -38,7 +40,7 @@ internal static class NarrowBlock<TLanes, TVector>
         if (accumulate)
         {
             // The old C is read after the depth loop: ask for its lines now.
-            MatrixKernels.Prefetch(ref c, ldc, rows, 2 * TLanes.Count * sizeof(float));
+            MatrixKernels.Prefetch(ref c, ldc, rows, 2 * TLanes.Count * Unsafe.SizeOf<T>());
         }
 
         TVector c0_0 = default, c0_1 = default;
@@ -49,10 +51,10 @@ internal static class NarrowBlock<TLanes, TVector>
         TVector c5_0 = default, c5_1 = default;
         for (int t = 0; t < depth; t++)
         {
-            ref float mRow = ref Unsafe.Add(ref m, t * ldm);
+            ref T mRow = ref Unsafe.Add(ref m, t * ldm);
             TVector m0 = TLanes.Load(ref mRow, 0);
             TVector m1 = TLanes.Load(ref mRow, lanes);
-            ref float sColumn = ref Unsafe.Add(ref s, t * depthStride);
+            ref T sColumn = ref Unsafe.Add(ref s, t * depthStride);
             TVector s0 = TLanes.Broadcast(sColumn); c0_0 = TLanes.MultiplyAdd(s0, m0, c0_0); c0_1 = TLanes.MultiplyAdd(s0, m1, c0_1);
             if (rows > 1) { TVector s1 = TLanes.Broadcast(Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = TLanes.MultiplyAdd(s1, m0, c1_0); c1_1 = TLanes.MultiplyAdd(s1, m1, c1_1); }
             if (rows > 2) { TVector s2 = TLanes.Broadcast(Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = TLanes.MultiplyAdd(s2, m0, c2_0); c2_1 = TLanes.MultiplyAdd(s2, m1, c2_1); }
@@ -64,72 +66,72 @@ internal static class NarrowBlock<TLanes, TVector>
         TVector scale = TLanes.Broadcast(alpha);
         if (accumulate)
         {
-            ref float c0 = ref c;
+            ref T c0 = ref c;
             TLanes.Store(TLanes.MultiplyAdd(scale, c0_0, TLanes.Load(ref c0, 0)), ref c0, 0);
             TLanes.Store(TLanes.MultiplyAdd(scale, c0_1, TLanes.Load(ref c0, lanes)), ref c0, lanes);
             if (rows > 1)
             {
-                ref float c1 = ref Unsafe.Add(ref c, 1 * ldc);
+                ref T c1 = ref Unsafe.Add(ref c, 1 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c1_0, TLanes.Load(ref c1, 0)), ref c1, 0);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c1_1, TLanes.Load(ref c1, lanes)), ref c1, lanes);
             }
             if (rows > 2)
             {
-                ref float c2 = ref Unsafe.Add(ref c, 2 * ldc);
+                ref T c2 = ref Unsafe.Add(ref c, 2 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c2_0, TLanes.Load(ref c2, 0)), ref c2, 0);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c2_1, TLanes.Load(ref c2, lanes)), ref c2, lanes);
             }
             if (rows > 3)
             {
-                ref float c3 = ref Unsafe.Add(ref c, 3 * ldc);
+                ref T c3 = ref Unsafe.Add(ref c, 3 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c3_0, TLanes.Load(ref c3, 0)), ref c3, 0);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c3_1, TLanes.Load(ref c3, lanes)), ref c3, lanes);
             }
             if (rows > 4)
             {
-                ref float c4 = ref Unsafe.Add(ref c, 4 * ldc);
+                ref T c4 = ref Unsafe.Add(ref c, 4 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c4_0, TLanes.Load(ref c4, 0)), ref c4, 0);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c4_1, TLanes.Load(ref c4, lanes)), ref c4, lanes);
             }
             if (rows > 5)
             {
-                ref float c5 = ref Unsafe.Add(ref c, 5 * ldc);
+                ref T c5 = ref Unsafe.Add(ref c, 5 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c5_0, TLanes.Load(ref c5, 0)), ref c5, 0);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c5_1, TLanes.Load(ref c5, lanes)), ref c5, lanes);
             }
         }
         else
         {
-            ref float c0 = ref c;
+            ref T c0 = ref c;
             TLanes.Store(TLanes.Multiply(scale, c0_0), ref c0, 0);
             TLanes.Store(TLanes.Multiply(scale, c0_1), ref c0, lanes);
             if (rows > 1)
             {
-                ref float c1 = ref Unsafe.Add(ref c, 1 * ldc);
+                ref T c1 = ref Unsafe.Add(ref c, 1 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c1_0), ref c1, 0);
                 TLanes.Store(TLanes.Multiply(scale, c1_1), ref c1, lanes);
             }
             if (rows > 2)
             {
-                ref float c2 = ref Unsafe.Add(ref c, 2 * ldc);
+                ref T c2 = ref Unsafe.Add(ref c, 2 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c2_0), ref c2, 0);
                 TLanes.Store(TLanes.Multiply(scale, c2_1), ref c2, lanes);
             }
             if (rows > 3)
             {
-                ref float c3 = ref Unsafe.Add(ref c, 3 * ldc);
+                ref T c3 = ref Unsafe.Add(ref c, 3 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c3_0), ref c3, 0);
                 TLanes.Store(TLanes.Multiply(scale, c3_1), ref c3, lanes);
             }
             if (rows > 4)
             {
-                ref float c4 = ref Unsafe.Add(ref c, 4 * ldc);
+                ref T c4 = ref Unsafe.Add(ref c, 4 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c4_0), ref c4, 0);
                 TLanes.Store(TLanes.Multiply(scale, c4_1), ref c4, lanes);
             }
             if (rows > 5)
             {
-                ref float c5 = ref Unsafe.Add(ref c, 5 * ldc);
+                ref T c5 = ref Unsafe.Add(ref c, 5 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c5_0), ref c5, 0);
                 TLanes.Store(TLanes.Multiply(scale, c5_1), ref c5, lanes);
             }
@@ -141,7 +143,7 @@ internal static class NarrowBlock<TLanes, TVector>
     /// 1 vector = 12 accumulators + 1 + 1 + 1 = 15 of the 16 registers.
     /// </summary>
     /// <typeparam name="TRows">The number of rows, 1 to 12: a constant for the JIT, so the rows the block does not have are compiled out.</typeparam>
-    public static void OneVector<TRows>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, float alpha, bool accumulate)
+    public static void OneVector<TRows>(ref T s, nint rowStride, nint depthStride, ref T m, nint ldm, int depth, ref T c, nint ldc, T alpha, bool accumulate)
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value;
@@ -150,7 +152,7 @@ internal static class NarrowBlock<TLanes, TVector>
         if (accumulate)
         {
             // The old C is read after the depth loop: ask for its lines now.
-            MatrixKernels.Prefetch(ref c, ldc, rows, 1 * TLanes.Count * sizeof(float));
+            MatrixKernels.Prefetch(ref c, ldc, rows, 1 * TLanes.Count * Unsafe.SizeOf<T>());
         }
 
         TVector c0_0 = default;
@@ -167,9 +169,9 @@ internal static class NarrowBlock<TLanes, TVector>
         TVector c11_0 = default;
         for (int t = 0; t < depth; t++)
         {
-            ref float mRow = ref Unsafe.Add(ref m, t * ldm);
+            ref T mRow = ref Unsafe.Add(ref m, t * ldm);
             TVector m0 = TLanes.Load(ref mRow, 0);
-            ref float sColumn = ref Unsafe.Add(ref s, t * depthStride);
+            ref T sColumn = ref Unsafe.Add(ref s, t * depthStride);
             TVector s0 = TLanes.Broadcast(sColumn); c0_0 = TLanes.MultiplyAdd(s0, m0, c0_0);
             if (rows > 1) { TVector s1 = TLanes.Broadcast(Unsafe.Add(ref sColumn, 1 * rowStride)); c1_0 = TLanes.MultiplyAdd(s1, m0, c1_0); }
             if (rows > 2) { TVector s2 = TLanes.Broadcast(Unsafe.Add(ref sColumn, 2 * rowStride)); c2_0 = TLanes.MultiplyAdd(s2, m0, c2_0); }
@@ -187,121 +189,121 @@ internal static class NarrowBlock<TLanes, TVector>
         TVector scale = TLanes.Broadcast(alpha);
         if (accumulate)
         {
-            ref float c0 = ref c;
+            ref T c0 = ref c;
             TLanes.Store(TLanes.MultiplyAdd(scale, c0_0, TLanes.Load(ref c0, 0)), ref c0, 0);
             if (rows > 1)
             {
-                ref float c1 = ref Unsafe.Add(ref c, 1 * ldc);
+                ref T c1 = ref Unsafe.Add(ref c, 1 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c1_0, TLanes.Load(ref c1, 0)), ref c1, 0);
             }
             if (rows > 2)
             {
-                ref float c2 = ref Unsafe.Add(ref c, 2 * ldc);
+                ref T c2 = ref Unsafe.Add(ref c, 2 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c2_0, TLanes.Load(ref c2, 0)), ref c2, 0);
             }
             if (rows > 3)
             {
-                ref float c3 = ref Unsafe.Add(ref c, 3 * ldc);
+                ref T c3 = ref Unsafe.Add(ref c, 3 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c3_0, TLanes.Load(ref c3, 0)), ref c3, 0);
             }
             if (rows > 4)
             {
-                ref float c4 = ref Unsafe.Add(ref c, 4 * ldc);
+                ref T c4 = ref Unsafe.Add(ref c, 4 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c4_0, TLanes.Load(ref c4, 0)), ref c4, 0);
             }
             if (rows > 5)
             {
-                ref float c5 = ref Unsafe.Add(ref c, 5 * ldc);
+                ref T c5 = ref Unsafe.Add(ref c, 5 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c5_0, TLanes.Load(ref c5, 0)), ref c5, 0);
             }
             if (rows > 6)
             {
-                ref float c6 = ref Unsafe.Add(ref c, 6 * ldc);
+                ref T c6 = ref Unsafe.Add(ref c, 6 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c6_0, TLanes.Load(ref c6, 0)), ref c6, 0);
             }
             if (rows > 7)
             {
-                ref float c7 = ref Unsafe.Add(ref c, 7 * ldc);
+                ref T c7 = ref Unsafe.Add(ref c, 7 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c7_0, TLanes.Load(ref c7, 0)), ref c7, 0);
             }
             if (rows > 8)
             {
-                ref float c8 = ref Unsafe.Add(ref c, 8 * ldc);
+                ref T c8 = ref Unsafe.Add(ref c, 8 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c8_0, TLanes.Load(ref c8, 0)), ref c8, 0);
             }
             if (rows > 9)
             {
-                ref float c9 = ref Unsafe.Add(ref c, 9 * ldc);
+                ref T c9 = ref Unsafe.Add(ref c, 9 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c9_0, TLanes.Load(ref c9, 0)), ref c9, 0);
             }
             if (rows > 10)
             {
-                ref float c10 = ref Unsafe.Add(ref c, 10 * ldc);
+                ref T c10 = ref Unsafe.Add(ref c, 10 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c10_0, TLanes.Load(ref c10, 0)), ref c10, 0);
             }
             if (rows > 11)
             {
-                ref float c11 = ref Unsafe.Add(ref c, 11 * ldc);
+                ref T c11 = ref Unsafe.Add(ref c, 11 * ldc);
                 TLanes.Store(TLanes.MultiplyAdd(scale, c11_0, TLanes.Load(ref c11, 0)), ref c11, 0);
             }
         }
         else
         {
-            ref float c0 = ref c;
+            ref T c0 = ref c;
             TLanes.Store(TLanes.Multiply(scale, c0_0), ref c0, 0);
             if (rows > 1)
             {
-                ref float c1 = ref Unsafe.Add(ref c, 1 * ldc);
+                ref T c1 = ref Unsafe.Add(ref c, 1 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c1_0), ref c1, 0);
             }
             if (rows > 2)
             {
-                ref float c2 = ref Unsafe.Add(ref c, 2 * ldc);
+                ref T c2 = ref Unsafe.Add(ref c, 2 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c2_0), ref c2, 0);
             }
             if (rows > 3)
             {
-                ref float c3 = ref Unsafe.Add(ref c, 3 * ldc);
+                ref T c3 = ref Unsafe.Add(ref c, 3 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c3_0), ref c3, 0);
             }
             if (rows > 4)
             {
-                ref float c4 = ref Unsafe.Add(ref c, 4 * ldc);
+                ref T c4 = ref Unsafe.Add(ref c, 4 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c4_0), ref c4, 0);
             }
             if (rows > 5)
             {
-                ref float c5 = ref Unsafe.Add(ref c, 5 * ldc);
+                ref T c5 = ref Unsafe.Add(ref c, 5 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c5_0), ref c5, 0);
             }
             if (rows > 6)
             {
-                ref float c6 = ref Unsafe.Add(ref c, 6 * ldc);
+                ref T c6 = ref Unsafe.Add(ref c, 6 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c6_0), ref c6, 0);
             }
             if (rows > 7)
             {
-                ref float c7 = ref Unsafe.Add(ref c, 7 * ldc);
+                ref T c7 = ref Unsafe.Add(ref c, 7 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c7_0), ref c7, 0);
             }
             if (rows > 8)
             {
-                ref float c8 = ref Unsafe.Add(ref c, 8 * ldc);
+                ref T c8 = ref Unsafe.Add(ref c, 8 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c8_0), ref c8, 0);
             }
             if (rows > 9)
             {
-                ref float c9 = ref Unsafe.Add(ref c, 9 * ldc);
+                ref T c9 = ref Unsafe.Add(ref c, 9 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c9_0), ref c9, 0);
             }
             if (rows > 10)
             {
-                ref float c10 = ref Unsafe.Add(ref c, 10 * ldc);
+                ref T c10 = ref Unsafe.Add(ref c, 10 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c10_0), ref c10, 0);
             }
             if (rows > 11)
             {
-                ref float c11 = ref Unsafe.Add(ref c, 11 * ldc);
+                ref T c11 = ref Unsafe.Add(ref c, 11 * ldc);
                 TLanes.Store(TLanes.Multiply(scale, c11_0), ref c11, 0);
             }
         }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -24,7 +25,7 @@ namespace NetCompiler.Kernels.Blocks;
 public static class RowTile
 {
     /// <summary>
-    /// The height of a full tile: two 6-row blocks at 64 columns, or one 12-row block at 32 or 16 columns, where
+    /// The height of a full tile: two 6-row blocks at 4 vectors of columns, or one 12-row block at 2 or 1, where
     /// each loaded row vector of M feeds 12 FMAs.
     /// </summary>
     public const int FullRows = 12;
@@ -32,13 +33,14 @@ public static class RowTile
     /// <summary>The tallest edge tile: 1 to 6 rows run as one block at every width.</summary>
     public const int BlockRows = 6;
 
-    /// <summary>The columns of the widest register block (4 <see cref="Vector512{T}"/>), and of a cache panel of the generated kernels.</summary>
+    /// <summary>The columns of a cache panel of the generated kernels: the widest register block of floats (4 <see cref="Vector512{T}"/>).</summary>
     public const int WideColumns = 64;
 
     /// <summary>
     /// <c>C[r, 0..columns) = alpha · Σ_t S[r, t] M[t, 0..columns)</c>, plus the old C when <paramref name="accumulate"/>,
     /// for the <typeparamref name="TRows"/> rows of the tile.
     /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>: the element type of every operand.</typeparam>
     /// <typeparam name="TRows">1 to 6 rows (an edge tile) or <see cref="Rows12"/> (a full tile).</typeparam>
     /// <param name="s">S: its row r, depth index t is at <c>sOffset + r·rowStride + t·depthStride</c>.</param>
     /// <param name="sOffset">Where the tile's first row of S starts.</param>
@@ -56,10 +58,11 @@ public static class RowTile
     /// <param name="accumulate">Whether the product is added to C rather than written over it.</param>
     /// <remarks>Spans for the operands, but no bounds checks in the register blocks: the generated code that calls this proves the extents when it is generated; debug builds assert them.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyAdd<TRows>(
-        ReadOnlySpan<float> s, nint sOffset, nint rowStride, nint depthStride,
-        ReadOnlySpan<float> m, nint mOffset, nint ldm, int depth,
-        Span<float> c, nint cOffset, nint ldc, int columns, float alpha, bool accumulate)
+    public static void MultiplyAdd<T, TRows>(
+        ReadOnlySpan<T> s, nint sOffset, nint rowStride, nint depthStride,
+        ReadOnlySpan<T> m, nint mOffset, nint ldm, int depth,
+        Span<T> c, nint cOffset, nint ldc, int columns, T alpha, bool accumulate)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value;
@@ -68,52 +71,54 @@ public static class RowTile
         Debug.Assert(depth == 0 || sOffset + ((rows - 1) * rowStride) + ((depth - 1) * depthStride) < s.Length, "S is too short for the tile.");
         Debug.Assert(depth == 0 || columns == 0 || mOffset + ((depth - 1) * ldm) + columns <= m.Length, "M is too short for the tile.");
         Debug.Assert(columns == 0 || cOffset + ((rows - 1) * ldc) + columns <= c.Length, "C is too short for the tile.");
-        MultiplyAdd<TRows>(
+        MultiplyAdd<T, TRows>(
             ref Unsafe.Add(ref MemoryMarshal.GetReference(s), sOffset), rowStride, depthStride,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(m), mOffset), ldm, depth,
             ref Unsafe.Add(ref MemoryMarshal.GetReference(c), cOffset), ldc, columns, alpha, accumulate);
     }
 
-    private static void MultiplyAdd<TRows>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+    private static void MultiplyAdd<T, TRows>(ref T s, nint rowStride, nint depthStride, ref T m, nint ldm, int depth, ref T c, nint ldc, int columns, T alpha, bool accumulate)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TRows : struct, IRowCount
     {
         int rows = TRows.Value;
         int column = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            // 64 columns: 6 rows × 4 vectors fill the 32 registers, so a full tile is two 6-row blocks.
-            for (; column + 64 <= columns; column += 64)
+            // 4 vectors (64 floats, 32 doubles): 6 rows × 4 vectors fill the 32 registers, so a full tile is two 6-row blocks.
+            int lanes = Vector512<T>.Count;
+            for (; column + (4 * lanes) <= columns; column += 4 * lanes)
             {
                 if (rows == FullRows)
                 {
-                    Vector512Block.Columns64<Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                    Vector512Block.Columns64<Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
+                    Vector512Block.FourVectors<T, Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block.FourVectors<T, Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
                 }
                 else
                 {
-                    Vector512Block.Columns64<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                    Vector512Block.FourVectors<T, TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
                 }
             }
 
-            if (column + 32 <= columns)
+            if (column + (2 * lanes) <= columns)
             {
-                Vector512Block.Columns32<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 32;
+                Vector512Block.TwoVectors<T, TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += 2 * lanes;
             }
 
-            if (column + 16 <= columns)
+            if (column + lanes <= columns)
             {
-                Vector512Block.Columns16<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                column += 16;
+                Vector512Block.OneVector<T, TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                column += lanes;
             }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            column = Narrow<TRows, Lanes256, Vector256<float>>(ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
+            column = Narrow<T, TRows, Lanes256<T>, Vector256<T>>(ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            column = Narrow<TRows, Lanes128, Vector128<float>>(ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
+            column = Narrow<T, TRows, Lanes128<T>, Vector128<T>>(ref s, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
         }
 
         if (column < columns)
@@ -123,14 +128,15 @@ public static class RowTile
     }
 
     /// <summary>
-    /// The columns of the tile that fill <see cref="NarrowBlock{TLanes, TVector}"/> blocks of one width: blocks of two
+    /// The columns of the tile that fill <see cref="NarrowBlock{T, TLanes, TVector}"/> blocks of one width: blocks of two
     /// vectors (6 rows × 2 vectors fill the 16 registers, so a full tile is two 6-row blocks), then at most one block of
     /// one vector. Returns the first column left over.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Narrow<TRows, TLanes, TVector>(ref float s, nint rowStride, nint depthStride, ref float m, nint ldm, int depth, ref float c, nint ldc, int columns, float alpha, bool accumulate)
+    private static int Narrow<T, TRows, TLanes, TVector>(ref T s, nint rowStride, nint depthStride, ref T m, nint ldm, int depth, ref T c, nint ldc, int columns, T alpha, bool accumulate)
+        where T : unmanaged
         where TRows : struct, IRowCount
-        where TLanes : struct, ILanes<TVector>
+        where TLanes : struct, ILanes<T, TVector>
         where TVector : struct
     {
         int lanes = TLanes.Count;
@@ -139,18 +145,18 @@ public static class RowTile
         {
             if (TRows.Value == FullRows)
             {
-                NarrowBlock<TLanes, TVector>.TwoVectors<Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
-                NarrowBlock<TLanes, TVector>.TwoVectors<Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
+                NarrowBlock<T, TLanes, TVector>.TwoVectors<Rows6>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                NarrowBlock<T, TLanes, TVector>.TwoVectors<Rows6>(ref Unsafe.Add(ref s, BlockRows * rowStride), rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, (BlockRows * ldc) + column), ldc, alpha, accumulate);
             }
             else
             {
-                NarrowBlock<TLanes, TVector>.TwoVectors<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+                NarrowBlock<T, TLanes, TVector>.TwoVectors<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
             }
         }
 
         if (column + lanes <= columns)
         {
-            NarrowBlock<TLanes, TVector>.OneVector<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
+            NarrowBlock<T, TLanes, TVector>.OneVector<TRows>(ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, alpha, accumulate);
             column += lanes;
         }
 
