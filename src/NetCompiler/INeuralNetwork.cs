@@ -108,6 +108,26 @@ public interface INeuralNetwork<TSelf>
     static virtual float AccumulateGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, DropoutMask dropout) =>
         TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient);
 
+    // ---- Derivatives with respect to the input (inference semantics: a [Dropout] layer is the identity). ----
+
+    /// <summary>The vector–Jacobian product <c>inputGradient = (∂a_L/∂x)ᵀ outputGradient</c> at <paramref name="input"/> (reverse mode: BP2 carried through <c>W_1ᵀ</c>).</summary>
+    static abstract void InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient);
+
+    /// <summary><see cref="InputGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> for each row of a row-major batch (<c>[count, InputSize]</c>, <c>[count, OutputSize]</c>, <c>[count, InputSize]</c>).</summary>
+    static abstract void InputGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> inputGradients);
+
+    /// <summary>The Jacobian <c>∂a_L/∂x</c> at <paramref name="input"/>, row-major <c>[OutputSize, InputSize]</c>, in the mode the generator chose for the topology.</summary>
+    static abstract void Jacobian(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> jacobian);
+
+    /// <summary>The Jacobian <c>∂a_L/∂x</c> at <paramref name="input"/>, row-major <c>[OutputSize, InputSize]</c>, in the given <paramref name="mode"/>.</summary>
+    static abstract void Jacobian(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> jacobian, JacobianMode mode);
+
+    /// <summary>The gradient of the sample's loss with respect to its input, <c>∂J_x/∂x</c>, into <paramref name="inputGradient"/>; returns <c>J_x</c>.</summary>
+    static abstract float LossInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> inputGradient);
+
+    /// <summary><see cref="LossInputGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> for each row of a row-major batch; returns the sum of the samples' losses.</summary>
+    static abstract float LossInputGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> inputGradients);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 

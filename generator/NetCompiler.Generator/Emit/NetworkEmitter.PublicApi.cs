@@ -21,8 +21,10 @@ internal static partial class NetworkEmitter
             WriteConstruction(writer, plan);
             writer.Line();
             WriteInstanceApi(writer);
+            WriteInputDerivativeInstanceApi(writer);
             writer.Line();
             WriteStaticApi(writer, plan);
+            WriteInputDerivativeStaticApi(writer, plan);
             WritePretrainedApi(writer, plan);
             writer.Line();
             WriteInterfaceImplementation(writer, plan);

@@ -102,6 +102,8 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
+            WriteInputDerivativeKernels(writer, plan);
+            writer.Line();
             WriteBatchKernels(writer, plan);
             WriteBatchDrivers(writer, plan);
             WriteBakedData(writer, plan);
