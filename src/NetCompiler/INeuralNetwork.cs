@@ -128,6 +128,15 @@ public interface INeuralNetwork<TSelf>
     /// <summary><see cref="LossInputGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> for each row of a row-major batch; returns the sum of the samples' losses.</summary>
     static abstract float LossInputGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> inputGradients);
 
+    /// <summary><see cref="InputGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with this network's parameters.</summary>
+    void InputGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient);
+
+    /// <summary><see cref="Jacobian(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with this network's parameters.</summary>
+    void Jacobian(ReadOnlySpan<float> input, Span<float> jacobian);
+
+    /// <summary><see cref="LossInputGradient(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> with this network's parameters; returns <c>J_x</c>.</summary>
+    float LossInputGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> inputGradient);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<float> Parameters { get; }
 
