@@ -88,7 +88,7 @@ internal static partial class NetworkEmitter
         var spec = plan.Spec;
         writer.Summary($"The kernels of <see cref=\"{spec.FullyQualifiedName}\"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        using (writer.Block($"file readonly struct {KernelClassName(spec)} : {Kernels}.{(plan.HasDropout ? "IDropoutKernels" : "ISampleKernels")}"))
+        using (writer.Block($"file readonly struct {KernelClassName(spec)} : {Kernels}.{(plan.HasDropout ? "IDropoutKernels" : "ISampleKernels")}, {Kernels}.IInputDerivativeKernels"))
         {
             WriteKernelConstants(writer, plan);
             writer.Line();

@@ -43,8 +43,8 @@ internal sealed partial record NetworkPlan
     /// <summary>The names of the two derivative buffers in generated code.</summary>
     public static readonly string[] DerivativeBuffers = ["rows0", "rows1"];
 
-    /// <summary>Floats of scratch of an input-derivative kernel that sweeps <paramref name="rows"/> rows.</summary>
-    public int InputDerivativeScratchLength(int rows) => ScratchSlice.Total(InputDerivativeScratch, rows);
+    /// <summary>Floats of z and a of every layer at the start of the input-derivative scratch.</summary>
+    public int InputDerivativeActivationsLength => 2 * Layers.Sum(layer => layer.Size);
 
     /// <summary>The derivative buffer that holds layer <paramref name="layer"/>'s rows in a sweep that starts in <c>rows0</c> at layer <paramref name="first"/>.</summary>
     public static string DerivativeBuffer(int layer, int first) => DerivativeBuffers[System.Math.Abs(layer - first) % 2];

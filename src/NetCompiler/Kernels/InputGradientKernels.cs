@@ -52,29 +52,48 @@ public static class InputGradientKernels
     }
 
     /// <summary>
-    /// Multiplies each of <paramref name="count"/> rows <c>v</c> by the softmax Jacobian <c>diag(a) − a aᵀ</c> (symmetric,
-    /// so the same for forward and reverse mode): <c>v_i ← a_i (v_i − Σ_k a_k v_k)</c>. <paramref name="softmax"/> is the
-    /// layer's output <c>a</c>.
+    /// Multiplies each of <paramref name="count"/> rows <c>v</c> (width <c>z.Length</c>) of <paramref name="rows"/> by the
+    /// Jacobian of <paramref name="activation"/> at <paramref name="z"/> (<paramref name="a"/> = f(z)), which is symmetric,
+    /// so the same step serves forward and reverse mode: <c>v ⊙= f'(z)</c> for an element-wise activation, the full
+    /// softmax Jacobian <c>diag(a) − a aᵀ</c> for softmax, <c>v_i ← a_i (v_i − Σ_k a_k v_k)</c>.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="count"/> rows of <c>softmax.Length</c>.</exception>
-    public static void MultiplyBySoftmaxJacobian(ReadOnlySpan<float> softmax, Span<float> rows, int count)
+    /// <exception cref="ArgumentException"><paramref name="rows"/> is shorter than <paramref name="count"/> rows, or <paramref name="a"/> is not as long as <paramref name="z"/>.</exception>
+    public static void MultiplyRowsByJacobian(Activation activation, ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> rows, int count)
     {
-        int size = softmax.Length;
+        int size = z.Length;
+        Guard.SameLength(z, nameof(z), a, nameof(a));
         CheckRows(rows, count, size, nameof(rows));
         for (int r = 0; r < count; r++)
         {
             Span<float> row = rows.Slice(r * size, size);
-            float weighted = DenseKernels.Dot(softmax, row);
-            for (int i = 0; i < size; i++)
+            switch (activation)
             {
-                row[i] = softmax[i] * (row[i] - weighted);
+                case Activation.Identity:
+                    return;
+                case Activation.Softmax:
+                    float weighted = DenseKernels.Dot(a, row);
+                    for (int i = 0; i < size; i++)
+                    {
+                        row[i] = a[i] * (row[i] - weighted);
+                    }
+
+                    break;
+                case Activation.Sigmoid: ActivationKernels.MultiplyBySigmoidDerivative(z, a, row); break;
+                case Activation.Tanh: ActivationKernels.MultiplyByTanhDerivative(z, a, row); break;
+                case Activation.ReLU: ActivationKernels.MultiplyByReLUDerivative(z, a, row); break;
+                case Activation.LeakyReLU: ActivationKernels.MultiplyByLeakyReLUDerivative(z, a, row); break;
+                case Activation.ELU: ActivationKernels.MultiplyByELUDerivative(z, a, row); break;
+                case Activation.Softplus: ActivationKernels.MultiplyBySoftplusDerivative(z, a, row); break;
+                case Activation.SiLU: ActivationKernels.MultiplyBySiLUDerivative(z, a, row); break;
+                case Activation.GELU: ActivationKernels.MultiplyByGELUDerivative(z, a, row); break;
+                default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an activation NetCompiler defines.");
             }
         }
     }
 
     /// <summary>Writes the <c>[size, size]</c> identity into the first <c>size²</c> floats of <paramref name="matrix"/>: the seed rows of a reverse-mode Jacobian.</summary>
     /// <exception cref="ArgumentException"><paramref name="matrix"/> is shorter than <c>size²</c>.</exception>
-    public static void Identity(Span<float> matrix, int size)
+    internal static void Identity(Span<float> matrix, int size)
     {
         CheckRows(matrix, size, size, nameof(matrix));
         matrix = matrix[..(size * size)];
@@ -84,15 +103,6 @@ public static class InputGradientKernels
             matrix[(i * size) + i] = 1f;
         }
     }
-
-    /// <summary>Whether <paramref name="mode"/> is <see cref="JacobianMode.Forward"/>; throws for a value that is not a member of the enum.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is neither <see cref="JacobianMode.Forward"/> nor <see cref="JacobianMode.Reverse"/>.</exception>
-    public static bool IsForward(JacobianMode mode, string network) => mode switch
-    {
-        JacobianMode.Forward => true,
-        JacobianMode.Reverse => false,
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"{network}: the Jacobian mode must be JacobianMode.Forward or JacobianMode.Reverse."),
-    };
 
     private static void CheckShapes(ReadOnlySpan<float> rows, int count, int rowWidth, ReadOnlySpan<float> weights, int outputs, int inputs, ReadOnlySpan<float> result, int resultWidth)
     {

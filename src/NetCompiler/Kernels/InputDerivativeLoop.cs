@@ -1,0 +1,154 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace NetCompiler.Kernels;
+
+/// <summary>
+/// The input-derivative entry points of every generated network, <c>InputGradient</c>, <c>Jacobian</c>,
+/// <c>LossInputGradient</c> and their batched forms: the argument checks, the scratch and the choice of sweep, around the
+/// network's own passes (<typeparamref name="TKernels"/>). Inference semantics: a <c>[Dropout]</c> layer is the identity.
+/// Allocation-free (scratch on the stack up to <see cref="ScratchBuffer.StackallocLimit"/> floats, else from the pool).
+/// Called by generated code (hidden from IntelliSense); use the network's methods.
+/// </summary>
+/// <typeparam name="TKernels">The network's file-local kernel struct.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class InputDerivativeLoop<TKernels>
+    where TKernels : struct, IInputDerivativeKernels
+{
+    /// <summary><c>inputGradient = (∂a_L/∂x)ᵀ outputGradient</c>: rows0 = <c>J_f(z_L)ᵀ g</c>, then BP2 down to the input.</summary>
+    [SkipLocalsInit]
+    public static void InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
+        string network = TKernels.NetworkName;
+        Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
+        Guard.Length(input, TKernels.InputSize, network, "InputSize", nameof(input));
+        Guard.Length(outputGradient, TKernels.OutputSize, network, "OutputSize", nameof(outputGradient));
+        Guard.Length(inputGradient, TKernels.InputSize, network, "InputSize", nameof(inputGradient));
+        int length = ScratchLength(1);
+        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
+        using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
+        TKernels.ForwardKeepingActivations(parameters, input, scratch);
+        outputGradient.CopyTo(scratch[TKernels.ActivationsLength..]);
+        TKernels.MultiplyByOutputJacobian(scratch, 1);
+        TKernels.BackwardToInput(parameters, scratch, 1, inputGradient);
+    }
+
+    /// <summary><c>inputGradient = ∂J_x/∂x</c>: BP1 into rows0, then BP2 down to the input; returns <c>J_x</c>.</summary>
+    [SkipLocalsInit]
+    public static float LossInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> inputGradient)
+    {
+        string network = TKernels.NetworkName;
+        Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
+        Guard.Length(input, TKernels.InputSize, network, "InputSize", nameof(input));
+        Guard.Length(target, TKernels.OutputSize, network, "OutputSize", nameof(target));
+        Guard.Length(inputGradient, TKernels.InputSize, network, "InputSize", nameof(inputGradient));
+        int length = ScratchLength(1);
+        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
+        using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
+        TKernels.ForwardKeepingActivations(parameters, input, scratch);
+        float loss = TKernels.OutputDelta(target, scratch);
+        TKernels.BackwardToInput(parameters, scratch, 1, inputGradient);
+        return loss;
+    }
+
+    /// <summary>
+    /// The Jacobian <c>∂a_L/∂x</c>, row-major <c>[OutputSize, InputSize]</c>. Forward mode sweeps <c>InputSize</c> tangent
+    /// rows from the input (the network's <see cref="IInputDerivativeKernels.ForwardJacobian"/>); reverse mode seeds rows0
+    /// with the identity, one row per output, multiplies it by <c>J_f(z_L)</c> and sweeps BP2 down to the input.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a member of <see cref="JacobianMode"/>.</exception>
+    [SkipLocalsInit]
+    public static void Jacobian(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> jacobian, JacobianMode mode)
+    {
+        string network = TKernels.NetworkName;
+        Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
+        Guard.Length(input, TKernels.InputSize, network, "InputSize", nameof(input));
+        Guard.Length(jacobian, JacobianLength(network), network, "OutputSize × InputSize", nameof(jacobian));
+        bool forward = mode switch
+        {
+            JacobianMode.Forward => true,
+            JacobianMode.Reverse => false,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"{network}: the Jacobian mode must be JacobianMode.Forward or JacobianMode.Reverse."),
+        };
+
+        int rows = forward ? TKernels.InputSize : TKernels.OutputSize;
+        int length = ScratchLength(rows);
+        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
+        using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
+        TKernels.ForwardKeepingActivations(parameters, input, scratch);
+        if (forward)
+        {
+            TKernels.ForwardJacobian(parameters, scratch, rows, jacobian);
+            return;
+        }
+
+        InputGradientKernels.Identity(scratch[TKernels.ActivationsLength..], rows);
+        TKernels.MultiplyByOutputJacobian(scratch, rows);
+        TKernels.BackwardToInput(parameters, scratch, rows, jacobian);
+    }
+
+    /// <summary>
+    /// <see cref="InputGradient"/> for each row of a row-major batch: <paramref name="inputs"/> and
+    /// <paramref name="inputGradients"/> are <c>[count, InputSize]</c>, <paramref name="outputGradients"/> <c>[count, OutputSize]</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch is empty, or a span is not <c>count</c> whole rows; the message names the span.</exception>
+    public static void InputGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> inputGradients)
+    {
+        int count = BatchCount(inputs, outputGradients, nameof(outputGradients), inputGradients);
+        for (int sample = 0; sample < count; sample++)
+        {
+            InputGradient(parameters, Input(inputs, sample), Output(outputGradients, sample), InputGradientRow(inputGradients, sample));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="LossInputGradient"/> for each row of a row-major batch: row s of <paramref name="inputGradients"/> is
+    /// <c>∂J_x/∂x</c> of sample s (its own loss, not divided by the batch size). Returns the sum of the samples' losses.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch is empty, or a span is not <c>count</c> whole rows; the message names the span.</exception>
+    public static float LossInputGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> inputGradients)
+    {
+        int count = BatchCount(inputs, targets, nameof(targets), inputGradients);
+        double sum = 0;
+        for (int sample = 0; sample < count; sample++)
+        {
+            sum += LossInputGradient(parameters, Input(inputs, sample), Output(targets, sample), InputGradientRow(inputGradients, sample));
+        }
+
+        return (float)sum;
+    }
+
+    /// <summary>z and a of every layer, then rows0 and rows1 of <paramref name="rows"/> rows each.</summary>
+    /// <exception cref="InvalidOperationException">The network is too large for that many rows of scratch in one array.</exception>
+    private static int ScratchLength(int rows)
+    {
+        long length = TKernels.ActivationsLength + (2L * rows * TKernels.WidestLayer);
+        return length <= Array.MaxLength - 64
+            ? (int)length
+            : throw new InvalidOperationException($"{TKernels.NetworkName}: {rows} derivative rows of its widest layer ({TKernels.WidestLayer} neurons) need {length} floats of scratch, more than one array can hold; use InputGradient for fewer rows.");
+    }
+
+    /// <summary><c>OutputSize × InputSize</c>, or an exception naming <c>jacobian</c> when no span can be that long.</summary>
+    private static int JacobianLength(string network)
+    {
+        long length = (long)TKernels.OutputSize * TKernels.InputSize;
+        return length <= Array.MaxLength
+            ? (int)length
+            : throw new ArgumentException($"{network}: the Jacobian has {TKernels.OutputSize} × {TKernels.InputSize} = {length} entries, more than a span can hold; use InputGradient for the rows you need.", "jacobian");
+    }
+
+    /// <summary>The number of samples; <paramref name="perOutput"/> and <paramref name="inputGradients"/> must have as many rows as <paramref name="inputs"/>.</summary>
+    private static int BatchCount(ReadOnlySpan<float> inputs, ReadOnlySpan<float> perOutput, string perOutputName, ReadOnlySpan<float> inputGradients)
+    {
+        string network = TKernels.NetworkName;
+        int count = Guard.BatchCount(inputs, perOutput, TKernels.InputSize, TKernels.OutputSize, network, perOutputName);
+        Guard.SampleCount(inputs.Length, inputGradients.Length, TKernels.InputSize, TKernels.InputSize, network, nameof(inputs), nameof(inputGradients), "InputSize", "InputSize");
+        return count;
+    }
+
+    private static ReadOnlySpan<float> Input(ReadOnlySpan<float> inputs, int sample) => inputs.Slice(sample * TKernels.InputSize, TKernels.InputSize);
+
+    private static ReadOnlySpan<float> Output(ReadOnlySpan<float> perOutput, int sample) => perOutput.Slice(sample * TKernels.OutputSize, TKernels.OutputSize);
+
+    private static Span<float> InputGradientRow(Span<float> inputGradients, int sample) => inputGradients.Slice(sample * TKernels.InputSize, TKernels.InputSize);
+}
