@@ -19,11 +19,7 @@ public static class InputDerivativeLoop<TKernels>
     [SkipLocalsInit]
     public static void InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
-        string network = TKernels.NetworkName;
-        Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
-        Guard.Length(input, TKernels.InputSize, network, "InputSize", nameof(input));
-        Guard.Length(outputGradient, TKernels.OutputSize, network, "OutputSize", nameof(outputGradient));
-        Guard.Length(inputGradient, TKernels.InputSize, network, "InputSize", nameof(inputGradient));
+        CheckSample(parameters, input, outputGradient, nameof(outputGradient), inputGradient);
         int length = ScratchLength(1);
         Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
         using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
@@ -37,11 +33,7 @@ public static class InputDerivativeLoop<TKernels>
     [SkipLocalsInit]
     public static float LossInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> inputGradient)
     {
-        string network = TKernels.NetworkName;
-        Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
-        Guard.Length(input, TKernels.InputSize, network, "InputSize", nameof(input));
-        Guard.Length(target, TKernels.OutputSize, network, "OutputSize", nameof(target));
-        Guard.Length(inputGradient, TKernels.InputSize, network, "InputSize", nameof(inputGradient));
+        CheckSample(parameters, input, target, nameof(target), inputGradient);
         int length = ScratchLength(1);
         Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
         using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
@@ -116,6 +108,16 @@ public static class InputDerivativeLoop<TKernels>
         }
 
         return (float)sum;
+    }
+
+    /// <summary>The lengths of one sample's spans: <paramref name="perOutput"/> (named <paramref name="perOutputName"/>) has <c>OutputSize</c> floats.</summary>
+    private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> perOutput, string perOutputName, ReadOnlySpan<float> inputGradient)
+    {
+        string network = TKernels.NetworkName;
+        Guard.Length(parameters, TKernels.ParameterCount, network, "ParameterCount", nameof(parameters));
+        Guard.Length(input, TKernels.InputSize, network, "InputSize", nameof(input));
+        Guard.Length(perOutput, TKernels.OutputSize, network, "OutputSize", perOutputName);
+        Guard.Length(inputGradient, TKernels.InputSize, network, "InputSize", nameof(inputGradient));
     }
 
     /// <summary>z and a of every layer, then rows0 and rows1 of <paramref name="rows"/> rows each.</summary>
