@@ -18,6 +18,28 @@ public sealed class InputGradientKernelTests
     }
 
     [Fact]
+    public void MultiplyRowsGivesTheBitsOfOneAddScaledPerWeightRow()
+    {
+        // 7 neurons (one block of four weight rows, then three single rows) over 21 inputs (vectors, then a scalar tail).
+        const int Outputs = 7, Inputs = 21, Count = 3;
+        var random = new Random(5);
+        float[] weights = [.. Enumerable.Range(0, Outputs * Inputs).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        float[] rows = [.. Enumerable.Range(0, Count * Outputs).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        float[] expected = new float[Count * Inputs];
+        for (int r = 0; r < Count; r++)
+        {
+            for (int j = 0; j < Outputs; j++)
+            {
+                DenseKernels.AddScaled(rows[(r * Outputs) + j], weights.AsSpan(j * Inputs, Inputs), expected.AsSpan(r * Inputs, Inputs));
+            }
+        }
+
+        float[] result = new float[Count * Inputs];
+        InputGradientKernels.MultiplyRows(rows, Count, weights, Outputs, Inputs, result);
+        Assert.Equal(expected, result);
+    }
+
+    [Fact]
     public void MultiplyRowsByTransposedIsWTimesEachTangentRow()
     {
         // W [1, -1] = [-1, -1, -1]; W [0, 2] = [4, 8, 12].

@@ -1,4 +1,7 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetCompiler.Kernels;
 
@@ -22,8 +25,20 @@ public static class InputGradientKernels
         CheckShapes(rows, count, outputs, weights, outputs, inputs, result, inputs);
         result = result[..(count * inputs)];
         result.Clear();
-        // One weight row at a time, added into every result row: W streams through once, whatever the number of rows.
-        for (int j = 0; j < outputs; j++)
+        // Four weight rows at a time, added into every result row: W streams through once whatever the number of rows,
+        // and each result row is loaded and stored once per four weight rows rather than once per row.
+        int j = 0;
+        for (; j + 4 <= outputs; j += 4)
+        {
+            ReadOnlySpan<float> weightRows = weights.Slice(j * inputs, 4 * inputs);
+            for (int r = 0; r < count; r++)
+            {
+                int at = (r * outputs) + j;
+                AddScaledRows4(rows[at], rows[at + 1], rows[at + 2], rows[at + 3], weightRows, result.Slice(r * inputs, inputs));
+            }
+        }
+
+        for (; j < outputs; j++)
         {
             ReadOnlySpan<float> weightRow = weights.Slice(j * inputs, inputs);
             for (int r = 0; r < count; r++)
@@ -101,6 +116,43 @@ public static class InputGradientKernels
         for (int i = 0; i < size; i++)
         {
             matrix[(i * size) + i] = 1f;
+        }
+    }
+
+    /// <summary>
+    /// <c>y ← (((y + a0 w0) + a1 w1) + a2 w2) + a3 w3</c> for the four consecutive rows <c>w0 … w3</c> of width
+    /// <c>y.Length</c> in <paramref name="weightRows"/>: four <see cref="DenseKernels.AddScaled"/> in one pass over
+    /// <paramref name="y"/>, with the same roundings (a multiply, then an add, in that order).
+    /// </summary>
+    private static void AddScaledRows4(float a0, float a1, float a2, float a3, ReadOnlySpan<float> weightRows, Span<float> y)
+    {
+        ref float w = ref MemoryMarshal.GetReference(weightRows);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        nuint width = (nuint)y.Length;
+        nuint i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s0 = Vector256.Create(a0);
+            var s1 = Vector256.Create(a1);
+            var s2 = Vector256.Create(a2);
+            var s3 = Vector256.Create(a3);
+            for (; i + (nuint)Vector256<float>.Count <= width; i += (nuint)Vector256<float>.Count)
+            {
+                var sum = Vector256.LoadUnsafe(ref ys, i) + (s0 * Vector256.LoadUnsafe(ref w, i));
+                sum += s1 * Vector256.LoadUnsafe(ref w, width + i);
+                sum += s2 * Vector256.LoadUnsafe(ref w, (2 * width) + i);
+                sum += s3 * Vector256.LoadUnsafe(ref w, (3 * width) + i);
+                sum.StoreUnsafe(ref ys, i);
+            }
+        }
+
+        for (; i < width; i++)
+        {
+            float sum = Unsafe.Add(ref ys, i) + (a0 * Unsafe.Add(ref w, i));
+            sum += a1 * Unsafe.Add(ref w, width + i);
+            sum += a2 * Unsafe.Add(ref w, (2 * width) + i);
+            sum += a3 * Unsafe.Add(ref w, (3 * width) + i);
+            Unsafe.Add(ref ys, i) = sum;
         }
     }
 
