@@ -16,31 +16,17 @@ public static class InputDerivativeLoop<TKernels>
     where TKernels : struct, IInputDerivativeKernels
 {
     /// <summary><c>inputGradient = (∂a_L/∂x)ᵀ outputGradient</c>: rows0 = <c>J_f(z_L)ᵀ g</c>, then BP2 down to the input.</summary>
-    [SkipLocalsInit]
     public static void InputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         CheckSample(parameters, input, outputGradient, nameof(outputGradient), inputGradient);
-        int length = ScratchLength(1);
-        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
-        using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
-        TKernels.ForwardKeepingActivations(parameters, input, scratch);
-        outputGradient.CopyTo(scratch[TKernels.ActivationsLength..]);
-        TKernels.MultiplyByOutputJacobian(scratch, 1);
-        TKernels.BackwardToInput(parameters, scratch, 1, inputGradient);
+        SweepOneRow(parameters, input, outputGradient, inputGradient, fromLoss: false);
     }
 
     /// <summary><c>inputGradient = ∂J_x/∂x</c>: BP1 into rows0, then BP2 down to the input; returns <c>J_x</c>.</summary>
-    [SkipLocalsInit]
     public static float LossInputGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> inputGradient)
     {
         CheckSample(parameters, input, target, nameof(target), inputGradient);
-        int length = ScratchLength(1);
-        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
-        using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
-        TKernels.ForwardKeepingActivations(parameters, input, scratch);
-        float loss = TKernels.OutputDelta(target, scratch);
-        TKernels.BackwardToInput(parameters, scratch, 1, inputGradient);
-        return loss;
+        return SweepOneRow(parameters, input, target, inputGradient, fromLoss: true);
     }
 
     /// <summary>
@@ -108,6 +94,33 @@ public static class InputDerivativeLoop<TKernels>
         }
 
         return (float)sum;
+    }
+
+    /// <summary>
+    /// The forward pass, then one row into rows0, <c>δ_L</c> of the loss against <paramref name="perOutput"/> (BP1) when
+    /// <paramref name="fromLoss"/>, else <c>J_f(z_L)ᵀ g</c> for the output gradient <paramref name="perOutput"/>; then BP2
+    /// down to the input. Returns the loss (0 for an output gradient). Arguments are already checked.
+    /// </summary>
+    [SkipLocalsInit]
+    private static float SweepOneRow(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> perOutput, Span<float> inputGradient, bool fromLoss)
+    {
+        int length = ScratchLength(1);
+        Span<float> scratch = length > ScratchBuffer.StackallocLimit ? default : stackalloc float[length];
+        using var lease = length > ScratchBuffer.StackallocLimit ? ScratchBuffer.Rent(length, out scratch) : default;
+        TKernels.ForwardKeepingActivations(parameters, input, scratch);
+        float loss = 0f;
+        if (fromLoss)
+        {
+            loss = TKernels.OutputDelta(perOutput, scratch);
+        }
+        else
+        {
+            perOutput.CopyTo(scratch[TKernels.ActivationsLength..]);
+            TKernels.MultiplyByOutputJacobian(scratch, 1);
+        }
+
+        TKernels.BackwardToInput(parameters, scratch, 1, inputGradient);
+        return loss;
     }
 
     /// <summary>The lengths of one sample's spans: <paramref name="perOutput"/> (named <paramref name="perOutputName"/>) has <c>OutputSize</c> floats.</summary>
