@@ -131,6 +131,35 @@ public interface INeuralNetwork<TSelf, T>
         return loss;
     }
 
+    // ---- Derivatives with respect to the input (inference semantics: a [Dropout] layer is the identity). ----
+
+    /// <summary>The vector–Jacobian product <c>inputGradient = (∂a_L/∂x)ᵀ outputGradient</c> at <paramref name="input"/> (reverse mode: BP2 carried through <c>W_1ᵀ</c>).</summary>
+    static abstract void InputGradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> outputGradient, Span<T> inputGradient);
+
+    /// <summary><see cref="InputGradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> for each row of a row-major batch (<c>[count, InputSize]</c>, <c>[count, OutputSize]</c>, <c>[count, InputSize]</c>).</summary>
+    static abstract void InputGradientBatch(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> outputGradients, Span<T> inputGradients);
+
+    /// <summary>The Jacobian <c>∂a_L/∂x</c> at <paramref name="input"/>, row-major <c>[OutputSize, InputSize]</c>, in the mode the generator chose for the topology.</summary>
+    static abstract void Jacobian(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> jacobian);
+
+    /// <summary>The Jacobian <c>∂a_L/∂x</c> at <paramref name="input"/>, row-major <c>[OutputSize, InputSize]</c>, in the given <paramref name="mode"/>.</summary>
+    static abstract void Jacobian(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> jacobian, JacobianMode mode);
+
+    /// <summary>The gradient of the sample's loss with respect to its input, <c>∂J_x/∂x</c>, into <paramref name="inputGradient"/>; returns <c>J_x</c>.</summary>
+    static abstract T LossInputGradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> inputGradient);
+
+    /// <summary><see cref="LossInputGradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> for each row of a row-major batch; returns the sum of the samples' losses.</summary>
+    static abstract T LossInputGradientBatch(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> inputGradients);
+
+    /// <summary><see cref="InputGradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with this network's parameters.</summary>
+    void InputGradient(ReadOnlySpan<T> input, ReadOnlySpan<T> outputGradient, Span<T> inputGradient);
+
+    /// <summary><see cref="Jacobian(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with this network's parameters.</summary>
+    void Jacobian(ReadOnlySpan<T> input, Span<T> jacobian);
+
+    /// <summary><see cref="LossInputGradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with this network's parameters; returns <c>J_x</c>.</summary>
+    T LossInputGradient(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> inputGradient);
+
     /// <summary>The network's parameters: for each layer its weights <c>[out, in]</c> row-major, then its biases.</summary>
     Span<T> Parameters { get; }
 

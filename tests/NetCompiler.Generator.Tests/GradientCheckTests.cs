@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.ExceptionServices;
 using NetCompiler.Generator.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -21,7 +19,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     private const double ReferenceStep = 1e-5;
 
     private const float LearningRate = 0.25f;
-    private const int SamplesPerNetwork = 3;
+    internal const int SamplesPerNetwork = 3;
 
     /// <summary>Forward and loss against the double reference: float rounding only.</summary>
     private static readonly Tolerance ForwardTolerance = new(Absolute: 1e-5, Relative: 1e-4);
@@ -405,20 +403,8 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
         (NetworkDescription)CompiledCatalog.Instance.Types[network.Name].GetProperty(nameof(INeuralNetwork<>.Description))!.GetValue(null)!;
 
     /// <summary>Calls the generic check <paramref name="method"/> with the generated class of <paramref name="network"/> as TNet.</summary>
-    private static T RunCheck<T>(string method, CatalogNetwork network, params object?[] arguments)
-    {
-        var generic = typeof(GradientCheckTests).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(CompiledCatalog.Instance.Types[network.Name]);
-        try
-        {
-            return (T)generic.Invoke(null, arguments)!;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-            throw;
-        }
-    }
+    private static T RunCheck<T>(string method, CatalogNetwork network, params object?[] arguments) =>
+        CompiledCatalog.Run<T>(typeof(GradientCheckTests), method, network, arguments);
 
     /// <summary>Names parameter <paramref name="index"/> by the layout, e.g. <c>W2[3, 0]</c> or <c>b1[4]</c>.</summary>
     private static string ParameterName(NetworkDescription network, int index)
@@ -465,7 +451,7 @@ public sealed class GradientCheckTests(ITestOutputHelper output)
     }
 
     /// <summary>Parameters, three inputs and targets for one network, all drawn from one seed.</summary>
-    private sealed record Problem(float[] Parameters, float[][] Inputs, float[][] Targets)
+    internal sealed record Problem(float[] Parameters, float[][] Inputs, float[][] Targets)
     {
         public float[] BatchInputs => [.. Inputs.SelectMany(x => x)];
 

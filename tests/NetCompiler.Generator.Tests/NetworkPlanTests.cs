@@ -143,6 +143,24 @@ public sealed class NetworkPlanTests
         Assert.Equal(rows >= 24, tiles.Splits);
     }
 
+    [Fact]
+    public void TheJacobianRunsOnTheSmallerSideAndItsScratchHoldsActivationsThenTwoRowBuffers()
+    {
+        // 4 inputs, 3 outputs: reverse mode (3 rows); 2 inputs, 2 outputs: forward mode (a tie, and T_1 = W_1 is a copy).
+        var iris = Plan(4, LossKind.CrossEntropy, (16, ActivationKind.Tanh), (3, ActivationKind.Softmax));
+        var square = Plan(2, LossKind.MeanSquaredError, (5, ActivationKind.ReLU), (2, ActivationKind.Identity));
+        var wide = Plan(3, LossKind.MeanSquaredError, (7, ActivationKind.Tanh), (9, ActivationKind.Identity));
+
+        Assert.False(iris.JacobianInForwardMode);
+        Assert.True(square.JacobianInForwardMode);
+        Assert.True(wide.JacobianInForwardMode);
+        Assert.Equal(16, iris.WidestLayer);
+        Assert.Equal(38, iris.InputDerivativeActivationsLength);
+        Assert.Equal(
+            [("z1", 0, 0, 0, 16), ("a1", 0, 16, 0, 16), ("z2", 0, 32, 0, 3), ("a2", 0, 35, 0, 3), ("rows0", 0, 38, 16, 0), ("rows1", 16, 38, 16, 0)],
+            iris.InputDerivativeScratch.Select(s => (s.Name, s.OffsetPerSample, s.OffsetFixed, s.PerSample, s.Fixed)));
+    }
+
     private static NetworkPlan Plan(int inputs, LossKind loss, params (int Size, ActivationKind Activation)[] layers) =>
         NetworkPlan.For(new NetworkSpec(
             "Plans",

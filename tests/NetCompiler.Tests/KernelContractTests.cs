@@ -51,6 +51,14 @@ public sealed class KernelContractTests
         [("MatrixKernels.FillRows", "bias", -1)] = "matrix may be longer than bias.Length × columns",
         [("MatrixKernels.AddScaledRowSums", "h", +1)] = "h may be longer than bias.Length × columns",
         [("MatrixKernels.AddScaledRowSums", "bias", -1)] = "h may be longer than bias.Length × columns",
+
+        // The input-derivative row products work on the first count rows of row buffers sized for the widest layer: the
+        // buffers and the result may be longer (documented on the class).
+        [("InputGradientKernels.MultiplyRows", "rows", +1)] = "rows may hold more than count rows",
+        [("InputGradientKernels.MultiplyRows", "result", +1)] = "result may hold more than count rows",
+        [("InputGradientKernels.MultiplyRowsByTransposed", "rows", +1)] = "rows may hold more than count rows",
+        [("InputGradientKernels.MultiplyRowsByTransposed", "result", +1)] = "result may hold more than count rows",
+        [("InputGradientKernels.MultiplyRowsByJacobian", "rows", +1)] = "rows may hold more than count rows",
     };
 
     /// <summary>
@@ -74,7 +82,7 @@ public sealed class KernelContractTests
 
         // The classes the rule covers, and the number of methods: a new class or method fails here first.
         Assert.Equal(
-            ["ActivationKernels", "Activations", "BakedParameters", "BatchOutputLayer", "DenseKernels", "Dropout", "GradientDescent", "Guard", "MatrixKernels", "OutputLayer", "VectorMath"],
+            ["ActivationKernels", "Activations", "BakedParameters", "BatchOutputLayer", "DenseKernels", "Dropout", "GradientDescent", "Guard", "InputGradientKernels", "MatrixKernels", "OutputLayer", "VectorMath"],
             methods.Select(m => m.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(Cases.Count, methods.Count(HasSpans));
     }
@@ -366,6 +374,11 @@ public sealed class KernelContractTests
             new(() => [F(3), new float[21], 7, 2], (parameter, _) => (parameter, parameter == "matrix" ? "21" : "3"));
 
         // OutputLayer: five outputs; an empty delta (loss only) is valid too, see OutputLayerTests.
+        // Two rows of a layer of 3 neurons over 4 inputs (W is [3, 4]).
+        cases["InputGradientKernels.MultiplyRows(rows, count, weights, outputs, inputs, result)"] = new(() => [F(6), 2, F(12), 3, 4, new float[8]]);
+        cases["InputGradientKernels.MultiplyRowsByTransposed(rows, count, weights, outputs, inputs, result)"] = new(() => [F(8), 2, F(12), 3, 4, new float[6]]);
+        cases["InputGradientKernels.MultiplyRowsByJacobian(activation, z, a, rows, count)"] =
+            new(() => [Activation.Tanh, F(5), F(5), F(10), 2], (parameter, length) => parameter == "z" ? ("a", $"{length}") : (parameter, parameter == "rows" ? "10" : "5"));
         cases["OutputLayer.MeanSquaredError(output, target, delta)"] = new(() => [F(5), F(5), new float[5]]);
         cases["OutputLayer.MeanSquaredErrorThroughSoftmax(output, target, delta)"] = new(() => [F(5), F(5), new float[5]]);
         cases["OutputLayer.SoftmaxCrossEntropy(logits, output, target, delta)"] = new(() => [F(5), F(5), F(5), new float[5]]);

@@ -27,8 +27,10 @@ internal static partial class NetworkEmitter
             WriteConstruction(writer, plan);
             writer.Line();
             WriteInstanceApi(writer, plan);
+            WriteInputDerivativeInstanceApi(writer, plan);
             writer.Line();
             WriteStaticApi(writer, plan);
+            WriteInputDerivativeStaticApi(writer, plan);
             WritePretrainedApi(writer, plan);
             writer.Line();
             WriteInterfaceImplementation(writer, plan);

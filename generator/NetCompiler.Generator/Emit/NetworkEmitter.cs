@@ -86,7 +86,7 @@ internal static partial class NetworkEmitter
         var spec = plan.Spec;
         writer.Summary($"The kernels of <see cref=\"{spec.FullyQualifiedName}\"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        using (writer.Block($"file readonly struct {KernelClassName(spec)} : {Kernels}.{(plan.HasDropout ? "IDropoutKernels" : "ISampleKernels")}<{plan.Element}>"))
+        using (writer.Block($"file readonly struct {KernelClassName(spec)} : {Kernels}.{(plan.HasDropout ? "IDropoutKernels" : "ISampleKernels")}<{plan.Element}>, {Kernels}.IInputDerivativeKernels<{plan.Element}>"))
         {
             WriteKernelConstants(writer, plan);
             writer.Line();
@@ -99,6 +99,8 @@ internal static partial class NetworkEmitter
                 WriteForwardInRegisters(writer, plan);
             }
 
+            writer.Line();
+            WriteInputDerivativeKernels(writer, plan);
             writer.Line();
             WriteBatchKernels(writer, plan);
             WriteBatchDrivers(writer, plan);

@@ -22,6 +22,7 @@ internal static class GeneratedMembers
         "Forward", "AccumulateGradient", "ComputeLoss", "TrainStep",
         "ForwardBatch", "TrainStepBatch", "AccumulateGradientBatch",
         "ForwardBatchParallel", "TrainStepBatchParallel", "TrainStepBatchDataParallel",
+        "InputGradient", "InputGradientBatch", "Jacobian", "LossInputGradient", "LossInputGradientBatch",
     ];
 
     /// <summary>The members added to a network with baked-in weights (<c>[Network(Weights = "...")]</c>).</summary>
@@ -47,6 +48,11 @@ internal static class GeneratedMembers
         ["ForwardBatchParallel"] = [[ReadOnlySpan, ReadOnlySpan, Span]],
         ["TrainStepBatchParallel"] = [[Span, ReadOnlySpan, ReadOnlySpan, "float"]],
         ["TrainStepBatchDataParallel"] = [[Span, ReadOnlySpan, ReadOnlySpan, "float"]],
+        ["InputGradient"] = [[ReadOnlySpan, ReadOnlySpan, Span], [ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span]],
+        ["InputGradientBatch"] = [[ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span]],
+        ["Jacobian"] = [[ReadOnlySpan, Span], [ReadOnlySpan, ReadOnlySpan, Span], [ReadOnlySpan, ReadOnlySpan, Span, "NetCompiler.JacobianMode"]],
+        ["LossInputGradient"] = [[ReadOnlySpan, ReadOnlySpan, Span], [ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span]],
+        ["LossInputGradientBatch"] = [[ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span]],
         ["CreatePretrained"] = [[]],
     };
 

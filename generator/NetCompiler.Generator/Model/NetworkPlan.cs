@@ -10,7 +10,7 @@ namespace NetCompiler.Generator.Model;
 /// panels of the batched products, which products two cores may share, and the scratch layout. A plain equatable
 /// value; the emitter prints it and decides nothing.
 /// </summary>
-internal sealed record NetworkPlan(
+internal sealed partial record NetworkPlan(
     NetworkSpec Spec,
     EquatableArray<LayerPlan> Layers,
     int ParameterCount,

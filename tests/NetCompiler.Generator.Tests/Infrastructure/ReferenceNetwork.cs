@@ -13,12 +13,19 @@ internal static class ReferenceNetwork
     /// </summary>
     public static double[] Forward(NetworkDescription network, ReadOnlySpan<double> parameters, ReadOnlySpan<float> input, List<double[]>? preActivations = null)
     {
-        double[] a = new double[input.Length];
+        double[] x = new double[input.Length];
         for (int i = 0; i < input.Length; i++)
         {
-            a[i] = input[i];
+            x[i] = input[i];
         }
 
+        return Forward(network, parameters, x, preActivations);
+    }
+
+    /// <summary>The output a_L for an input given in double precision (to differentiate with respect to it).</summary>
+    public static double[] Forward(NetworkDescription network, ReadOnlySpan<double> parameters, double[] input, List<double[]>? preActivations = null)
+    {
+        double[] a = input;
         foreach (var layer in network.Layers)
         {
             double[] z = new double[layer.Size];

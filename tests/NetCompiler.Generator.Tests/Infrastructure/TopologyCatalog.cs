@@ -171,4 +171,20 @@ internal sealed class CompiledCatalog
 
     /// <summary>The generated class of each catalog network, by name.</summary>
     public ImmutableDictionary<string, Type> Types { get; }
+
+    /// <summary>Calls the private static generic check <paramref name="method"/> of <paramref name="owner"/> with the generated class of <paramref name="network"/> as its type argument, rethrowing what it throws.</summary>
+    public static T Run<T>(Type owner, string method, CatalogNetwork network, params object?[] arguments)
+    {
+        var generic = owner.GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(Instance.Types[network.Name]);
+        try
+        {
+            return (T)generic.Invoke(null, arguments)!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
+    }
 }

@@ -86,6 +86,12 @@ namespace Samples.Worked
         /// <summary>One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.</summary>
         public double TrainStep(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, double learningRate) =>
             TrainStep(_parameters, _gradient ??= new double[ParameterCount], inputs, targets, learningRate);
+        /// <summary>The input gradient <c>(∂a_L/∂x)ᵀ outputGradient</c> with this network's parameters (see the static form). Allocation-free; thread-safe.</summary>
+        public void InputGradient(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> outputGradient, global::System.Span<double> inputGradient) => InputGradient(_parameters, input, outputGradient, inputGradient);
+        /// <summary>The Jacobian <c>∂a_L/∂x</c>, row-major <c>[OutputSize, InputSize]</c>, with this network's parameters (see the static form). Allocation-free; thread-safe.</summary>
+        public void Jacobian(global::System.ReadOnlySpan<double> input, global::System.Span<double> jacobian) => Jacobian(_parameters, input, jacobian);
+        /// <summary>The gradient of the sample's loss with respect to its input, <c>∂J_x/∂x</c>, with this network's parameters; returns <c>J_x</c>. Allocation-free; thread-safe.</summary>
+        public double LossInputGradient(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGradient) => LossInputGradient(_parameters, input, target, inputGradient);
 
         /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
         public static void Forward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.Span<double> output) => global::Samples.Worked.WorkedNetKernels.Forward(parameters, input, output);
@@ -101,6 +107,18 @@ namespace Samples.Worked
         public static double TrainStepBatch(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, double learningRate) => global::Samples.Worked.WorkedNetKernels.TrainStepBatch(parameters, inputs, targets, learningRate);
         /// <summary>Backpropagation of a batch in matrix form: adds <c>Σ_x ∂J_x/∂θ</c> over the samples to <paramref name="gradient"/> (<c>H_l A_(l-1)ᵀ</c> to the weights, <c>H_l 1</c> to the biases) and returns the sum of the samples' losses, for optimizers that need the gradient itself. Equal to calling <see cref="AccumulateGradient(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.Span{double})"/> per sample within float rounding. If an input, target, loss or delta is not finite it throws <see cref="global::NetCompiler.TrainingDivergedException"/>; <paramref name="gradient"/> is then unchanged (on machines without 512- or 256-bit vectors, where the samples run one by one, it may hold part of the sum).</summary>
         public static double AccumulateGradientBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient) => global::Samples.Worked.WorkedNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, default);
+        /// <summary>The vector–Jacobian product <c>inputGradient = (∂a_L/∂x)ᵀ outputGradient</c> at <paramref name="input"/>, in reverse mode: BP2 carried one layer further, through <c>W_1ᵀ</c>. With a one-hot <paramref name="outputGradient"/> it is a saliency map of that output. Allocation-free and thread-safe.</summary>
+        public static void InputGradient(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> outputGradient, global::System.Span<double> inputGradient) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Worked.WorkedNetKernels, double>.InputGradient(parameters, input, outputGradient, inputGradient);
+        /// <summary><see cref="InputGradient(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.Span{double})"/> for each row of a row-major batch: <c>inputs</c> and <c>inputGradients</c> are <c>[count, InputSize]</c>, <c>outputGradients</c> <c>[count, OutputSize]</c>. Allocation-free; thread-safe.</summary>
+        public static void InputGradientBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> outputGradients, global::System.Span<double> inputGradients) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Worked.WorkedNetKernels, double>.InputGradientBatch(parameters, inputs, outputGradients, inputGradients);
+        /// <summary>The Jacobian <c>∂a_L/∂x</c> at <paramref name="input"/> into <paramref name="jacobian"/>, row-major <c>[OutputSize, InputSize]</c> (row k is the input gradient of output k), in forward mode: this network has 2 inputs and 2 outputs. Allocation-free once the array pool is warm; thread-safe.</summary>
+        public static void Jacobian(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.Span<double> jacobian) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Worked.WorkedNetKernels, double>.Jacobian(parameters, input, jacobian, global::NetCompiler.JacobianMode.Forward);
+        /// <summary>The Jacobian <c>∂a_L/∂x</c> in the given <paramref name="mode"/>: forward propagates the sensitivities <c>T_l = ∂z_l/∂x</c> from the input, one column per input; reverse sweeps BP2 back from the output, one row per output. Equal within float rounding.</summary>
+        public static void Jacobian(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.Span<double> jacobian, global::NetCompiler.JacobianMode mode) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Worked.WorkedNetKernels, double>.Jacobian(parameters, input, jacobian, mode);
+        /// <summary>The gradient of the sample's loss with respect to its input, <c>∂J_x/∂x = W_1ᵀ δ_1</c> (BP1, then BP2 down to layer 1, then through <c>W_1ᵀ</c>), into <paramref name="inputGradient"/>; returns <c>J_x</c>. What saliency maps and adversarial examples use. Allocation-free and thread-safe.</summary>
+        public static double LossInputGradient(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> inputGradient) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Worked.WorkedNetKernels, double>.LossInputGradient(parameters, input, target, inputGradient);
+        /// <summary><see cref="LossInputGradient(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, global::System.Span{double})"/> for each row of a row-major batch: row s of <c>inputGradients</c> is <c>∂J_x/∂x</c> of sample s (not divided by the batch size). Returns the sum of the samples' losses. Allocation-free; thread-safe.</summary>
+        public static double LossInputGradientBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> inputGradients) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Worked.WorkedNetKernels, double>.LossInputGradientBatch(parameters, inputs, targets, inputGradients);
 
         // global::NetCompiler.INeuralNetwork<global::Samples.Worked.WorkedNet, double>: the compile-time facts, for generic code.
         static int global::NetCompiler.INeuralNetwork<global::Samples.Worked.WorkedNet, double>.InputSize => InputSize;
@@ -112,7 +130,7 @@ namespace Samples.Worked
 
     /// <summary>The kernels of <see cref="global::Samples.Worked.WorkedNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
-    file readonly struct WorkedNetKernels : global::NetCompiler.Kernels.ISampleKernels<double>
+    file readonly struct WorkedNetKernels : global::NetCompiler.Kernels.ISampleKernels<double>, global::NetCompiler.Kernels.IInputDerivativeKernels<double>
     {
         internal const string NetworkName = "WorkedNet";
         private const int InputSize = 2, OutputSize = 2, ParameterCount = 12;
@@ -239,6 +257,78 @@ namespace Samples.Worked
             // BP2 (first half): propagatedDelta[k] = Σ_j W[j, k] δ[j].
             propagatedDelta[0] = (weights[0] * delta[0]) + (weights[2] * delta[1]);
             propagatedDelta[1] = (weights[1] * delta[0]) + (weights[3] * delta[1]);
+        }
+
+        // ---- Derivatives with respect to the input x; InputDerivativeLoop runs these passes. After the forward pass, rows0 and
+        // rows1 hold blocks of rows over a layer's neurons, each row one derivative: an adjoint ∂(·)/∂z_l in reverse mode (BP2,
+        // one row per output gradient) or a tangent ∂z_l/∂x_r in forward mode (row r of T_l = ∂z_l/∂x, one row per input). ----
+        // Jacobian: forward mode by default, since InputSize 2 ≤ OutputSize 2: 2 tangent rows cost no more than 2 adjoint rows.
+        static int global::NetCompiler.Kernels.IInputDerivativeKernels<double>.ActivationsLength => 8; // z and a of every layer; rows0 follows
+        static int global::NetCompiler.Kernels.IInputDerivativeKernels<double>.WidestLayer => 2; // the width of a row of rows0 and rows1
+
+        /// <summary>The forward pass <c>a_l = f_l(W_l a_(l-1) + b_l)</c>, keeping z_l and a_l of every layer at the start of scratch for the sweeps.</summary>
+        public static void ForwardKeepingActivations(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.Span<double> scratch)
+        {
+            global::System.Span<double> z1 = scratch.Slice(0, 2);
+            global::System.Span<double> a1 = scratch.Slice(2, 2);
+            global::System.Span<double> z2 = scratch.Slice(4, 2);
+            global::System.Span<double> a2 = scratch.Slice(6, 2);
+            ForwardLayer1(parameters, input, z1, a1);
+            ForwardLayer2(parameters, a1, z2, a2);
+        }
+
+        /// <summary>Each of <c>rows</c> rows v of rows0 (width OutputSize) becomes <c>J_f2(z2) v</c>: the step through the output activation.</summary>
+        public static void MultiplyByOutputJacobian(global::System.Span<double> scratch, int rows)
+        {
+            global::System.Span<double> z2 = scratch.Slice(4, 2);
+            global::System.Span<double> a2 = scratch.Slice(6, 2);
+            global::System.Span<double> rows0 = scratch.Slice(8, 2 * rows);
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<double>(global::NetCompiler.Activation.Sigmoid, z2, a2, rows0, rows);
+        }
+
+        /// <summary>BP1 into row 0 of rows0, as in training; returns the sample's loss J_x.</summary>
+        public static double OutputDelta(global::System.ReadOnlySpan<double> target, global::System.Span<double> scratch)
+        {
+            global::System.Span<double> z2 = scratch.Slice(4, 2);
+            global::System.Span<double> a2 = scratch.Slice(6, 2);
+            global::System.Span<double> outputDelta = scratch.Slice(8, OutputSize); // row 0 of rows0
+            // BP1: δ_L = ∂J_x/∂z2 = (a2 - t) ⊙ f'(z2); J_x = ½ ‖a2 - t‖².
+            double loss = global::NetCompiler.Kernels.OutputLayer.MeanSquaredError<double>(a2, target, outputDelta);
+            global::NetCompiler.Kernels.ActivationKernels.MultiplyBySigmoidDerivative<double>(z2, a2, outputDelta);
+            return loss;
+        }
+
+        /// <summary>BP2 for <c>rows</c> rows at once, from rows0 (each row a δ_L = ∂(·)/∂z_L) down to layer 1, then through W_1ᵀ into <c>result</c> (<c>[rows, InputSize]</c>): <c>δ_(l-1) = (W_lᵀ δ_l) ⊙ f_(l-1)'(z_(l-1))</c>, row by row.</summary>
+        public static void BackwardToInput(global::System.ReadOnlySpan<double> parameters, global::System.Span<double> scratch, int rows, global::System.Span<double> result)
+        {
+            global::System.Span<double> z1 = scratch.Slice(0, 2);
+            global::System.Span<double> a1 = scratch.Slice(2, 2);
+            global::System.Span<double> rows0 = scratch.Slice(8, 2 * rows);
+            global::System.Span<double> rows1 = scratch.Slice((2 * rows) + 8, 2 * rows);
+            // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1) for every row: rows1 = rows0 W2, then ⊙ f1'.
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRows<double>(rows0, rows, parameters.Slice(Layer2WeightOffset, Layer2WeightCount), Layer2Size, Layer2InputSize, rows1);
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<double>(global::NetCompiler.Activation.Sigmoid, z1, a1, rows1, rows);
+            // ∂/∂x = W1ᵀ δ1 for every row: BP2 carried one layer further, result = rows1 W1.
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRows<double>(rows1, rows, parameters.Slice(Layer1WeightOffset, Layer1WeightCount), Layer1Size, InputSize, result);
+        }
+
+        /// <summary>Forward mode with <c>rows</c> = InputSize rows: row r of the buffers is ∂z_l/∂x_r (column r of T_l = ∂z_l/∂x), from T_1 = W_1 through T_l = W_l diag(f_(l-1)'(z_(l-1))) T_(l-1) to ∂a_L/∂x = J_f(z_L) T_L, transposed into <c>jacobian</c>.</summary>
+        public static void ForwardJacobian(global::System.ReadOnlySpan<double> parameters, global::System.Span<double> scratch, int rows, global::System.Span<double> jacobian)
+        {
+            global::System.Span<double> z1 = scratch.Slice(0, 2);
+            global::System.Span<double> a1 = scratch.Slice(2, 2);
+            global::System.Span<double> z2 = scratch.Slice(4, 2);
+            global::System.Span<double> a2 = scratch.Slice(6, 2);
+            global::System.Span<double> rows0 = scratch.Slice(8, 2 * rows);
+            global::System.Span<double> rows1 = scratch.Slice((2 * rows) + 8, 2 * rows);
+            // T1 = ∂z1/∂x = W1: row r of rows0 is column r of W1.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<double>(parameters.Slice(Layer1WeightOffset, Layer1WeightCount), Layer1Size, rows, rows0.Slice(0, Layer1WeightCount));
+            // T2 = W2 diag(f1'(z1)) T1: each row ⊙= f1'(z1), then rows1 = rows0 W2ᵀ.
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<double>(global::NetCompiler.Activation.Sigmoid, z1, a1, rows0, rows);
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByTransposed<double>(rows0, rows, parameters.Slice(Layer2WeightOffset, Layer2WeightCount), Layer2Size, Layer2InputSize, rows1);
+            // ∂a_L/∂x = J_f2(z2) T2: each row through the output activation's Jacobian, then transposed to [OutputSize, InputSize].
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<double>(global::NetCompiler.Activation.Sigmoid, z2, a2, rows1, rows);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<double>(rows1.Slice(0, rows * OutputSize), rows, OutputSize, jacobian);
         }
 
         // ---- Batches in matrix form. Feature-major activations: row f of a buffer holds feature f of every sample. ----

@@ -86,6 +86,12 @@ namespace Samples.Iris
         /// <summary>One mini-batch gradient-descent step on this network (not thread-safe); returns the batch's mean loss before the update.</summary>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) =>
             TrainStep(_parameters, _gradient ??= new float[ParameterCount], inputs, targets, learningRate);
+        /// <summary>The input gradient <c>(∂a_L/∂x)ᵀ outputGradient</c> with this network's parameters (see the static form). Allocation-free; thread-safe.</summary>
+        public void InputGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => InputGradient(_parameters, input, outputGradient, inputGradient);
+        /// <summary>The Jacobian <c>∂a_L/∂x</c>, row-major <c>[OutputSize, InputSize]</c>, with this network's parameters (see the static form). Allocation-free; thread-safe.</summary>
+        public void Jacobian(global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian) => Jacobian(_parameters, input, jacobian);
+        /// <summary>The gradient of the sample's loss with respect to its input, <c>∂J_x/∂x</c>, with this network's parameters; returns <c>J_x</c>. Allocation-free; thread-safe.</summary>
+        public float LossInputGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGradient) => LossInputGradient(_parameters, input, target, inputGradient);
 
         /// <summary>Forward propagation of one sample: <c>output = a_L</c> where <c>a_l = f_l(W_l a_(l-1) + b_l)</c> and <c>a_0 = input</c>. Allocation-free and thread-safe.</summary>
         public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => global::Samples.Iris.IrisNetKernels.Forward(parameters, input, output);
@@ -107,6 +113,18 @@ namespace Samples.Iris
         public static float TrainStepBatchParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Iris.IrisNet>.TrainStep(parameters, inputs, targets, learningRate);
         /// <summary><see cref="TrainStepBatch"/> on two cores split by samples: this thread computes the gradient of the first half of the batch and the library's worker thread that of the second (each with <see cref="AccumulateGradientBatch"/>), then both add the two into the parameters. The cores exchange only the gradients, once per step. Deterministic (the halves depend on the batch size alone), equal to <see cref="TrainStepBatch"/> within float rounding but not bit-identical to it; same exceptions, and the parameters are unchanged when one is thrown. Batches under <see cref="global::NetCompiler.Kernels.Parallel.SampleHalves.MinimumBatch"/> samples, small networks and one-core machines run <see cref="TrainStepBatch"/>. Allocation-free after the worker has started.</summary>
         public static float TrainStepBatchDataParallel(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate) => global::NetCompiler.Kernels.Parallel.ParallelBatch<global::Samples.Iris.IrisNet>.TrainStepBySamples(parameters, inputs, targets, learningRate);
+        /// <summary>The vector–Jacobian product <c>inputGradient = (∂a_L/∂x)ᵀ outputGradient</c> at <paramref name="input"/>, in reverse mode: BP2 carried one layer further, through <c>W_1ᵀ</c>. With a one-hot <paramref name="outputGradient"/> it is a saliency map of that output. Allocation-free and thread-safe.</summary>
+        public static void InputGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Iris.IrisNetKernels, float>.InputGradient(parameters, input, outputGradient, inputGradient);
+        /// <summary><see cref="InputGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for each row of a row-major batch: <c>inputs</c> and <c>inputGradients</c> are <c>[count, InputSize]</c>, <c>outputGradients</c> <c>[count, OutputSize]</c>. Allocation-free; thread-safe.</summary>
+        public static void InputGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Iris.IrisNetKernels, float>.InputGradientBatch(parameters, inputs, outputGradients, inputGradients);
+        /// <summary>The Jacobian <c>∂a_L/∂x</c> at <paramref name="input"/> into <paramref name="jacobian"/>, row-major <c>[OutputSize, InputSize]</c> (row k is the input gradient of output k), in reverse mode: this network has 4 inputs and 3 outputs. Allocation-free once the array pool is warm; thread-safe.</summary>
+        public static void Jacobian(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Iris.IrisNetKernels, float>.Jacobian(parameters, input, jacobian, global::NetCompiler.JacobianMode.Reverse);
+        /// <summary>The Jacobian <c>∂a_L/∂x</c> in the given <paramref name="mode"/>: forward propagates the sensitivities <c>T_l = ∂z_l/∂x</c> from the input, one column per input; reverse sweeps BP2 back from the output, one row per output. Equal within float rounding.</summary>
+        public static void Jacobian(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> jacobian, global::NetCompiler.JacobianMode mode) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Iris.IrisNetKernels, float>.Jacobian(parameters, input, jacobian, mode);
+        /// <summary>The gradient of the sample's loss with respect to its input, <c>∂J_x/∂x = W_1ᵀ δ_1</c> (BP1, then BP2 down to layer 1, then through <c>W_1ᵀ</c>), into <paramref name="inputGradient"/>; returns <c>J_x</c>. What saliency maps and adversarial examples use. Allocation-free and thread-safe.</summary>
+        public static float LossInputGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> inputGradient) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Iris.IrisNetKernels, float>.LossInputGradient(parameters, input, target, inputGradient);
+        /// <summary><see cref="LossInputGradient(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float})"/> for each row of a row-major batch: row s of <c>inputGradients</c> is <c>∂J_x/∂x</c> of sample s (not divided by the batch size). Returns the sum of the samples' losses. Allocation-free; thread-safe.</summary>
+        public static float LossInputGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> inputGradients) => global::NetCompiler.Kernels.InputDerivativeLoop<global::Samples.Iris.IrisNetKernels, float>.LossInputGradientBatch(parameters, inputs, targets, inputGradients);
 
         // global::NetCompiler.INeuralNetwork<global::Samples.Iris.IrisNet>: the compile-time facts, for generic code.
         static int global::NetCompiler.INeuralNetwork<global::Samples.Iris.IrisNet, float>.InputSize => InputSize;
@@ -118,7 +136,7 @@ namespace Samples.Iris
 
     /// <summary>The kernels of <see cref="global::Samples.Iris.IrisNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generator", "{version}")]
-    file readonly struct IrisNetKernels : global::NetCompiler.Kernels.ISampleKernels<float>
+    file readonly struct IrisNetKernels : global::NetCompiler.Kernels.ISampleKernels<float>, global::NetCompiler.Kernels.IInputDerivativeKernels<float>
     {
         internal const string NetworkName = "IrisNet";
         private const int InputSize = 4, OutputSize = 3, ParameterCount = 131;
@@ -335,6 +353,79 @@ namespace Samples.Iris
             result = global::System.Runtime.Intrinsics.Vector128.GetElement(a2, 0);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref result, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a2, 1);
             global::System.Runtime.CompilerServices.Unsafe.Add(ref result, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a2, 2);
+        }
+
+        // ---- Derivatives with respect to the input x; InputDerivativeLoop runs these passes. After the forward pass, rows0 and
+        // rows1 hold blocks of rows over a layer's neurons, each row one derivative: an adjoint ∂(·)/∂z_l in reverse mode (BP2,
+        // one row per output gradient) or a tangent ∂z_l/∂x_r in forward mode (row r of T_l = ∂z_l/∂x, one row per input). ----
+        // Jacobian: reverse mode by default, since OutputSize 3 < InputSize 4: 3 adjoint rows cost less than 4 tangent rows.
+        static int global::NetCompiler.Kernels.IInputDerivativeKernels<float>.ActivationsLength => 38; // z and a of every layer; rows0 follows
+        static int global::NetCompiler.Kernels.IInputDerivativeKernels<float>.WidestLayer => 16; // the width of a row of rows0 and rows1
+
+        /// <summary>The forward pass <c>a_l = f_l(W_l a_(l-1) + b_l)</c>, keeping z_l and a_l of every layer at the start of scratch for the sweeps.</summary>
+        public static void ForwardKeepingActivations(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> scratch)
+        {
+            global::System.Span<float> z1 = scratch.Slice(0, 16);
+            global::System.Span<float> a1 = scratch.Slice(16, 16);
+            global::System.Span<float> z2 = scratch.Slice(32, 3);
+            global::System.Span<float> a2 = scratch.Slice(35, 3);
+            ForwardLayer1(parameters, input, z1, a1);
+            ForwardLayer2(parameters, a1, z2, a2);
+        }
+
+        /// <summary>Each of <c>rows</c> rows v of rows0 (width OutputSize) becomes <c>J_f2(z2) v</c>: the step through the output activation.</summary>
+        public static void MultiplyByOutputJacobian(global::System.Span<float> scratch, int rows)
+        {
+            global::System.Span<float> z2 = scratch.Slice(32, 3);
+            global::System.Span<float> a2 = scratch.Slice(35, 3);
+            global::System.Span<float> rows0 = scratch.Slice(38, 16 * rows);
+            // Softmax: the full Jacobian diag(a2) - a2 a2ᵀ (not its diagonal): each row v becomes a2 ⊙ (v - a2·v).
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<float>(global::NetCompiler.Activation.Softmax, z2, a2, rows0, rows);
+        }
+
+        /// <summary>BP1 into row 0 of rows0, as in training; returns the sample's loss J_x.</summary>
+        public static float OutputDelta(global::System.ReadOnlySpan<float> target, global::System.Span<float> scratch)
+        {
+            global::System.Span<float> z2 = scratch.Slice(32, 3);
+            global::System.Span<float> a2 = scratch.Slice(35, 3);
+            global::System.Span<float> outputDelta = scratch.Slice(38, OutputSize); // row 0 of rows0
+            // BP1: δ_L = ∂J_x/∂z2 = a2 - t (fused with softmax; J_x = -Σ_k t_k ln a2_k, from the logits).
+            float loss = global::NetCompiler.Kernels.OutputLayer.SoftmaxCrossEntropy<float>(z2, a2, target, outputDelta);
+            return loss;
+        }
+
+        /// <summary>BP2 for <c>rows</c> rows at once, from rows0 (each row a δ_L = ∂(·)/∂z_L) down to layer 1, then through W_1ᵀ into <c>result</c> (<c>[rows, InputSize]</c>): <c>δ_(l-1) = (W_lᵀ δ_l) ⊙ f_(l-1)'(z_(l-1))</c>, row by row.</summary>
+        public static void BackwardToInput(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> scratch, int rows, global::System.Span<float> result)
+        {
+            global::System.Span<float> z1 = scratch.Slice(0, 16);
+            global::System.Span<float> a1 = scratch.Slice(16, 16);
+            global::System.Span<float> rows0 = scratch.Slice(38, 16 * rows);
+            global::System.Span<float> rows1 = scratch.Slice((16 * rows) + 38, 16 * rows);
+            // BP2: δ1 = (W2ᵀ δ2) ⊙ f1'(z1) for every row: rows1 = rows0 W2, then ⊙ f1'.
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRows<float>(rows0, rows, parameters.Slice(Layer2WeightOffset, Layer2WeightCount), Layer2Size, Layer2InputSize, rows1);
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<float>(global::NetCompiler.Activation.Tanh, z1, a1, rows1, rows);
+            // ∂/∂x = W1ᵀ δ1 for every row: BP2 carried one layer further, result = rows1 W1.
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRows<float>(rows1, rows, parameters.Slice(Layer1WeightOffset, Layer1WeightCount), Layer1Size, InputSize, result);
+        }
+
+        /// <summary>Forward mode with <c>rows</c> = InputSize rows: row r of the buffers is ∂z_l/∂x_r (column r of T_l = ∂z_l/∂x), from T_1 = W_1 through T_l = W_l diag(f_(l-1)'(z_(l-1))) T_(l-1) to ∂a_L/∂x = J_f(z_L) T_L, transposed into <c>jacobian</c>.</summary>
+        public static void ForwardJacobian(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> scratch, int rows, global::System.Span<float> jacobian)
+        {
+            global::System.Span<float> z1 = scratch.Slice(0, 16);
+            global::System.Span<float> a1 = scratch.Slice(16, 16);
+            global::System.Span<float> z2 = scratch.Slice(32, 3);
+            global::System.Span<float> a2 = scratch.Slice(35, 3);
+            global::System.Span<float> rows0 = scratch.Slice(38, 16 * rows);
+            global::System.Span<float> rows1 = scratch.Slice((16 * rows) + 38, 16 * rows);
+            // T1 = ∂z1/∂x = W1: row r of rows0 is column r of W1.
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(parameters.Slice(Layer1WeightOffset, Layer1WeightCount), Layer1Size, rows, rows0.Slice(0, Layer1WeightCount));
+            // T2 = W2 diag(f1'(z1)) T1: each row ⊙= f1'(z1), then rows1 = rows0 W2ᵀ.
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<float>(global::NetCompiler.Activation.Tanh, z1, a1, rows0, rows);
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByTransposed<float>(rows0, rows, parameters.Slice(Layer2WeightOffset, Layer2WeightCount), Layer2Size, Layer2InputSize, rows1);
+            // ∂a_L/∂x = J_f2(z2) T2: each row through the output activation's Jacobian, then transposed to [OutputSize, InputSize].
+            // Softmax: the full Jacobian diag(a2) - a2 a2ᵀ (not its diagonal): each row v becomes a2 ⊙ (v - a2·v).
+            global::NetCompiler.Kernels.InputGradientKernels.MultiplyRowsByJacobian<float>(global::NetCompiler.Activation.Softmax, z2, a2, rows1, rows);
+            global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(rows1.Slice(0, rows * OutputSize), rows, OutputSize, jacobian);
         }
 
         // ---- Batches in matrix form. Feature-major activations: row f of a buffer holds feature f of every sample. ----
