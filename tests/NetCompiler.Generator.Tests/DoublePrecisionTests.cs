@@ -40,6 +40,25 @@ public sealed class DoublePrecisionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EveryCatalogInputDerivativeMatchesDoubleCentralDifferencesToOneInTenMillion()
+    {
+        int checkedCount = 0, skipped = 0;
+        double worst = 0;
+        for (int i = 0; i < TopologyCatalog.Networks.Length; i++)
+        {
+            var network = TopologyCatalog.Networks[i];
+            var (c, s, w) = Run<(int, int, double)>(nameof(CheckInputDerivatives), network, TopologyCatalog.Seed + i);
+            checkedCount += c;
+            skipped += s;
+            worst = Math.Max(worst, w);
+        }
+
+        output.WriteLine($"{checkedCount} input derivatives checked, {skipped} samples skipped near a kink, worst share of the tolerance {worst:F3}");
+        Assert.True(checkedCount > 5_000, $"only {checkedCount} input derivatives checked");
+        Assert.True(worst <= 1, $"an input derivative is off by {worst:F2} times the tolerance");
+    }
+
+    [Fact]
     public void BatchedKernelsAgreeWithThePerSampleOnesInDouble()
     {
         for (int i = 0; i < TopologyCatalog.Networks.Length; i++)
@@ -140,6 +159,86 @@ public sealed class DoublePrecisionTests(ITestOutputHelper output)
                 double allowed = Absolute + (Relative * Math.Max(Math.Abs(difference), Math.Abs(gradient[p])));
                 worst = Math.Max(worst, Math.Abs(difference - gradient[p]) / allowed);
                 checkedCount++;
+            }
+        }
+
+        return (checkedCount, skipped, worst);
+    }
+
+    /// <summary>
+    /// For a few samples of a double network: both Jacobian modes against central differences of its own Forward, the two
+    /// modes against each other, InputGradient against gᵀJ, and LossInputGradient against central differences of its loss.
+    /// Returns the derivatives checked, the samples skipped near a ReLU-family kink, and the worst share of the tolerance.
+    /// </summary>
+    private static (int Checked, int Skipped, double Worst) CheckInputDerivatives<TNet>(int seed)
+        where TNet : class, INeuralNetwork<TNet, double>
+    {
+        var random = new Random(seed);
+        var description = TNet.Description;
+        double[] parameters = [.. TNet.Create(seed).Parameters.ToArray()];
+        int inputs = TNet.InputSize, outputs = TNet.OutputSize;
+        int checkedCount = 0, skipped = 0;
+        double worst = 0;
+        void Compare(double expected, double actual)
+        {
+            double allowed = Absolute + (Relative * Math.Max(Math.Abs(expected), Math.Abs(actual)));
+            worst = Math.Max(worst, Math.Abs(expected - actual) / allowed);
+            checkedCount++;
+        }
+
+        for (int sample = 0; sample < 3; sample++)
+        {
+            float[] inputFloats = [.. Enumerable.Range(0, inputs).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+            double[] input = [.. inputFloats.Select(x => (double)x)];
+            double[] target = Target(description, random);
+            var preActivations = new List<double[]>();
+            ReferenceNetwork.Forward(description, [.. parameters], inputFloats, preActivations);
+            if (description.Layers.Select((layer, l) => ReferenceNetwork.HasKinkAtZero(layer.Activation) && preActivations[l].Any(z => Math.Abs(z) < 1e-3)).Any(kinked => kinked))
+            {
+                skipped++;
+                continue;
+            }
+
+            double[] forward = new double[outputs * inputs];
+            double[] reverse = new double[outputs * inputs];
+            TNet.Jacobian(parameters, input, forward, JacobianMode.Forward);
+            TNet.Jacobian(parameters, input, reverse, JacobianMode.Reverse);
+            double[] plus = new double[outputs], minus = new double[outputs];
+            double[] lossGradient = new double[inputs];
+            TNet.LossInputGradient(parameters, input, target, lossGradient);
+            for (int i = 0; i < inputs; i++)
+            {
+                double saved = input[i];
+                input[i] = saved + Step;
+                TNet.Forward(parameters, input, plus);
+                double lossPlus = TNet.ComputeLoss(parameters, input, target);
+                input[i] = saved - Step;
+                TNet.Forward(parameters, input, minus);
+                double lossMinus = TNet.ComputeLoss(parameters, input, target);
+                input[i] = saved;
+                for (int k = 0; k < outputs; k++)
+                {
+                    double difference = (plus[k] - minus[k]) / (2 * Step);
+                    Compare(difference, forward[(k * inputs) + i]);
+                    Compare(difference, reverse[(k * inputs) + i]);
+                }
+
+                Compare((lossPlus - lossMinus) / (2 * Step), lossGradient[i]);
+            }
+
+            // InputGradient is gᵀJ for any g.
+            double[] g = [.. Enumerable.Range(0, outputs).Select(_ => (random.NextDouble() * 2) - 1)];
+            double[] vjp = new double[inputs];
+            TNet.InputGradient(parameters, input, g, vjp);
+            for (int i = 0; i < inputs; i++)
+            {
+                double expected = 0;
+                for (int k = 0; k < outputs; k++)
+                {
+                    expected += g[k] * reverse[(k * inputs) + i];
+                }
+
+                Compare(expected, vjp[i]);
             }
         }
 
