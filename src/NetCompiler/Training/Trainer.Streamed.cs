@@ -64,7 +64,7 @@ public sealed partial class Trainer<TNet>
 
         var random = new DeterministicRandom(options.Seed);
         int batchSize = (int)Math.Min(options.BatchSize, source.Count);
-        using var batches = new StreamedBatches(training, batchSize, options.Epochs, options.Shuffle, random, options.Seed);
+        using var batches = new StreamedBatches(training, batchSize, options.Epochs, options.Shuffle, random);
         var run = new Run(options, batches, batchSize, validation is not null);
         return run.Execute(network.Parameters, validation, progress, run.CreateState([]), ref random, cancellationToken);
     }
