@@ -13,6 +13,7 @@ public class StreamedBatchesTests
     {
         var data = new StreamedTrainingData(source, window);
         using var batches = new StreamedBatches(data, batchSize, epochs, shuffle, new DeterministicRandom(seed));
+        batches.Start();
         var result = new List<long[]>();
         batchSizes = [];
         var random = new DeterministicRandom(seed);
@@ -105,6 +106,7 @@ public class StreamedBatchesTests
         var source = new FailingChunks(new NumberedChunks([4, 4, 4, 4]), failingChunk: 2);
         var data = new StreamedTrainingData(source, 4);
         using var batches = new StreamedBatches(data, 4, 1, shuffle: false, new DeterministicRandom(0));
+        batches.Start();
         Assert.Equal(4, batches.Next(out _, out _, out _));
         Assert.Equal(4, batches.Next(out _, out _, out _));
         var error = Assert.Throws<IOException>(() => batches.Next(out _, out _, out _));

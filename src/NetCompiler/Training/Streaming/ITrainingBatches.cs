@@ -19,6 +19,13 @@ internal interface ITrainingBatches
     /// </summary>
     int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows);
 
+    /// <summary>
+    /// After epoch <paramref name="epoch"/> (1-based), before a checkpoint: puts the shuffle state the checkpoint must
+    /// hold into <paramref name="order"/> (the training state's order) and <paramref name="random"/>. In memory they
+    /// are that state already; streamed, the reader thread recorded it ahead of the trainer.
+    /// </summary>
+    void EndEpoch(int epoch, Span<int> order, ref Initialization.DeterministicRandom random);
+
     /// <summary>The metric over all the training samples (<see cref="Evaluation"/>'s definition), with an output buffer of <c>OutputSize</c> floats.</summary>
     float Evaluate<TNet>(Metric metric, ReadOnlySpan<float> parameters, Span<float> output)
         where TNet : class, INeuralNetwork<TNet>;

@@ -8,6 +8,15 @@ namespace NetCompiler.Training.Streaming;
 internal sealed record ShuffleState(int EpochsCompleted, ulong Random, int[] Order);
 
 /// <summary>
+/// What a checkpoint of a streamed run records of its data, so it resumes only on data streamed the same way: the
+/// sample count, the chunk count and the shuffle window (which together fix the batches a seed gives).
+/// </summary>
+internal readonly record struct StreamedShape(long Samples, int Chunks, int ShuffleWindow)
+{
+    public override string ToString() => $"{Samples} samples in {Chunks} chunks, shuffle window {ShuffleWindow}";
+}
+
+/// <summary>
 /// The shuffle states the reader thread records ahead of the trainer, one per epoch, taken by the trainer when it
 /// finishes that epoch. Thread-safe.
 /// </summary>

@@ -32,7 +32,6 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     private readonly int[] _chunkOrder;
     private readonly Window[] _windows;
     private readonly int[] _residentOrder;
-    private readonly int _epochsDone;
     private readonly ShuffleStates? _shuffleStates;
     private readonly BatchRing _ring;
     private readonly CancellationTokenSource _stop = new();
@@ -40,6 +39,8 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     private readonly float[] _metricFeatures;
     private readonly float[] _metricTargets;
     private DeterministicRandom _random;
+    private int _epochsDone;
+    private bool _started;
     private int _planEpoch;
     private int _planPosition;
     private BatchRing.Batch? _filling;
@@ -49,9 +50,9 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     /// <param name="epochs">The epochs to prepare; the reader stops after them, or when disposed.</param>
     /// <param name="shuffle">Whether to shuffle (chunk order and windows).</param>
     /// <param name="random">The generator of the chunk orders and window permutations (the in-memory trainer's).</param>
-    /// <param name="resumeFrom">The shuffle state after the epochs a checkpoint holds, to continue after them; null to start at the first epoch.</param>
-    /// <param name="keepShuffleStates">Whether to record the shuffle state after each epoch for checkpoints (<see cref="ShuffleStateAfter"/>).</param>
-    public StreamedBatches(StreamedTrainingData data, int batchSize, int epochs, bool shuffle, DeterministicRandom random, ShuffleState? resumeFrom = null, bool keepShuffleStates = false)
+    /// <param name="keepShuffleStates">Whether to record the shuffle state after each epoch for checkpoints (<see cref="EndEpoch"/>).</param>
+    /// <remarks>The reader thread starts with <see cref="Start"/>.</remarks>
+    public StreamedBatches(StreamedTrainingData data, int batchSize, int epochs, bool shuffle, DeterministicRandom random, bool keepShuffleStates = false)
     {
         _source = data.Source;
         _featureCount = _source.FeatureCount;
@@ -61,9 +62,8 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         _shuffle = shuffle;
         _resident = data.IsResident;
         _windowCapacity = data.ShuffleWindow;
-        _random = resumeFrom is null ? random : DeterministicRandom.FromState(resumeFrom.Random);
-        _epochsDone = resumeFrom?.EpochsCompleted ?? 0;
-        _planEpoch = _epochsDone - 1;
+        _random = random;
+        _planEpoch = -1;
         _shuffleStates = keepShuffleStates ? new ShuffleStates() : null;
         long batches = (_source.Count + batchSize - 1) / batchSize;
         if (batches > int.MaxValue)
@@ -89,14 +89,11 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         {
             _residentOrder[i] = i;
         }
-
-        resumeFrom?.Order.CopyTo(_residentOrder, 0);
         _ring = new BatchRing(batchSize, _featureCount, _targetCount);
 
         _metricFeatures = _resident ? [] : new float[(long)data.LargestChunk * _featureCount];
         _metricTargets = _resident ? [] : new float[(long)data.LargestChunk * _targetCount];
         _reader = new Thread(Produce) { IsBackground = true, Name = "NetCompiler streamed batches" };
-        _reader.Start();
     }
 
     public int BatchesPerEpoch { get; }
@@ -107,13 +104,52 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     }
 
     /// <summary>
-    /// The shuffle state after epoch <paramref name="epochsCompleted"/> (1-based), which the reader recorded before
-    /// publishing that epoch's last batch; only with <c>keepShuffleStates</c>.
+    /// Takes the shuffle state after <paramref name="epoch"/>, which the reader recorded before publishing that epoch's
+    /// last batch (only with <c>keepShuffleStates</c>; otherwise nothing happens).
     /// </summary>
-    public ShuffleState ShuffleStateAfter(int epochsCompleted) => _shuffleStates!.Take(epochsCompleted);
+    public void EndEpoch(int epoch, Span<int> order, ref DeterministicRandom random)
+    {
+        if (_shuffleStates is null)
+        {
+            return;
+        }
+
+        ShuffleState state = _shuffleStates.Take(epoch);
+        state.Order.CopyTo(order);
+        random = DeterministicRandom.FromState(state.Random);
+    }
+
+    /// <summary>How the data is streamed, for checkpoints.</summary>
+    public StreamedShape Shape => new(_source.Count, _source.ChunkCount, _windowCapacity);
+
+    /// <summary>The length of the sample order a checkpoint holds: every sample's when one window holds them all, else none.</summary>
+    public int OrderLength => _resident ? _windowCapacity : 0;
+
+    /// <summary>
+    /// Starts the reader thread: at the first epoch, or after the epochs of <paramref name="resumeFrom"/> (a
+    /// checkpoint's shuffle state) exactly where an uninterrupted run would be.
+    /// </summary>
+    public void Start(ShuffleState? resumeFrom = null)
+    {
+        if (resumeFrom is not null)
+        {
+            _random = DeterministicRandom.FromState(resumeFrom.Random);
+            _epochsDone = resumeFrom.EpochsCompleted;
+            _planEpoch = _epochsDone - 1;
+            resumeFrom.Order.CopyTo(_residentOrder, 0);
+        }
+
+        _reader.Start();
+        _started = true;
+    }
 
     public int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows)
     {
+        if (!_started)
+        {
+            throw new InvalidOperationException("The streamed batches' reader was not started.");
+        }
+
         BatchRing.Batch batch = _ring.Take();
         int count = batch.Count;
         features = batch.Features.AsSpan(0, count * _featureCount);
@@ -150,7 +186,11 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _reader.Join();
+        if (_started)
+        {
+            _reader.Join();
+        }
+
         _stop.Dispose();
         _ring.Dispose();
     }
