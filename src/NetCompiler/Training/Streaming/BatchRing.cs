@@ -4,10 +4,12 @@ namespace NetCompiler.Training.Streaming;
 
 /// <summary>
 /// The batch buffers one producer thread (the reader) fills and one consumer thread (the trainer) takes in order: a
-/// ring of slots with a counter per side. Neither side spins. A full ring puts the producer to sleep until half of it
-/// is free again, so it wakes once per half ring of batches rather than once per batch; an empty ring puts the consumer
-/// to sleep until the next batch is published. (Spinning waits would burn the second core while the trainer has
-/// batches in hand, which on a busy machine is time taken from the trainer itself.)
+/// ring of slots with a counter per side. Neither side spins, and each sleeps for half a ring: a full ring puts the
+/// producer to sleep until half of it is free again, an empty ring puts the consumer to sleep until half of it is
+/// published again (or the producer is done), so each side wakes once per half ring of batches rather than once per
+/// batch. (Spinning waits would burn the second core while the trainer has batches in hand, which on a busy machine
+/// is time taken from the trainer itself; and when both threads share one core, waking for every batch would cost two
+/// thread switches per batch.)
 /// </summary>
 internal sealed class BatchRing : IDisposable
 {
@@ -22,6 +24,7 @@ internal sealed class BatchRing : IDisposable
     private long _released;
     private int _producerWaits;
     private int _consumerWaits;
+    private long _wakeConsumerAt;
     private bool _holding;
     private ExceptionDispatchInfo? _failure;
 
@@ -71,12 +74,16 @@ internal sealed class BatchRing : IDisposable
     /// <summary>Producer: hands the slot from <see cref="BeginFill"/> to the consumer.</summary>
     public void Publish()
     {
-        Interlocked.Exchange(ref _published, _published + 1);
-        if (Volatile.Read(ref _consumerWaits) != 0)
+        long published = _published + 1;
+        Interlocked.Exchange(ref _published, published);
+        if (Volatile.Read(ref _consumerWaits) != 0 && published >= Volatile.Read(ref _wakeConsumerAt))
         {
             _ready.Set();
         }
     }
+
+    /// <summary>Producer: no more batches will come; the consumer takes those published.</summary>
+    public void Complete() => _ready.Set();
 
     /// <summary>Producer: no more batches will come; the consumer takes those published, then <paramref name="failure"/> is thrown to it.</summary>
     public void Fail(ExceptionDispatchInfo failure)
@@ -108,6 +115,7 @@ internal sealed class BatchRing : IDisposable
         {
             Volatile.Read(ref _failure)?.Throw();
             _ready.Reset();
+            Volatile.Write(ref _wakeConsumerAt, next + _half);
             Interlocked.Exchange(ref _consumerWaits, 1);
             if (Volatile.Read(ref _published) == next && Volatile.Read(ref _failure) is null)
             {

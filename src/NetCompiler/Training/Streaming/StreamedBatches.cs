@@ -202,29 +202,13 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
             if (_resident)
             {
                 ProduceResident();
-                return;
             }
-
-            Window current = _windows[0];
-            Window upcoming = _windows[1];
-            if (!PlanNextWindow(current))
+            else
             {
-                return;
+                ProduceWindows();
             }
 
-            Prepare(current);
-            while (true)
-            {
-                bool more = PlanNextWindow(upcoming);
-                Cut(current, current.Order, more ? upcoming : null);
-                if (!more)
-                {
-                    return;
-                }
-
-                Prepare(upcoming);
-                (current, upcoming) = (upcoming, current);
-            }
+            _ring.Complete();
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -234,6 +218,31 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         {
             // The trainer takes the batches published so far, then this exception.
             _ring.Fail(ExceptionDispatchInfo.Capture(exception));
+        }
+    }
+
+    /// <summary>Windows smaller than the data: cuts one while the next is read and shuffled, epoch after epoch.</summary>
+    private void ProduceWindows()
+    {
+        Window current = _windows[0];
+        Window upcoming = _windows[1];
+        if (!PlanNextWindow(current))
+        {
+            return;
+        }
+
+        Prepare(current);
+        while (true)
+        {
+            bool more = PlanNextWindow(upcoming);
+            Cut(current, current.Order, more ? upcoming : null);
+            if (!more)
+            {
+                return;
+            }
+
+            Prepare(upcoming);
+            (current, upcoming) = (upcoming, current);
         }
     }
 
