@@ -84,11 +84,12 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 
         _planPosition = _chunkOrder.Length;
         _windows = _resident ? [new Window(_windowCapacity, _featureCount, _targetCount)] : [new Window(_windowCapacity, _featureCount, _targetCount), new Window(_windowCapacity, _featureCount, _targetCount)];
-        _residentOrder = _resident ? new int[_windowCapacity] : [];
+        _residentOrder = _resident ? _windows[0].Order : [];
         for (int i = 0; i < _residentOrder.Length; i++)
         {
             _residentOrder[i] = i;
         }
+
         _ring = new BatchRing(batchSize, _featureCount, _targetCount);
 
         _metricFeatures = _resident ? [] : new float[(long)data.LargestChunk * _featureCount];
