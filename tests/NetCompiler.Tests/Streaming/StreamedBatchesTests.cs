@@ -68,6 +68,23 @@ public class StreamedBatchesTests
     }
 
     [Fact]
+    public void ARingOfFourLargeBatchesHandsOverEverySampleInOrderAcrossManyRefills()
+    {
+        // 8 × 40,001 floats a batch: over the ring's 1 MiB, so it holds its minimum of four batches, and 50 batches an
+        // epoch refill it many times over, each side sleeping for half the ring.
+        var source = new NumberedChunks([100, 100, 100, 100], featureCount: 40_000, targetCount: 1);
+        using (var ring = new BatchRing(8, 40_000, 1))
+        {
+            Assert.Equal(4, ring.Capacity);
+        }
+
+        var epochs = Epochs(source, window: 150, batchSize: 8, epochs: 2, shuffle: true, seed: 3, out var sizes);
+
+        Assert.All(epochs, order => Assert.Equal(Enumerable.Range(0, 400).Select(i => (long)i), order.Order()));
+        Assert.Equal(Enumerable.Repeat(8, 100), sizes);
+    }
+
+    [Fact]
     public void AnEpochsLastBatchHoldsTheRemainder()
     {
         Epochs(new NumberedChunks([5, 5, 3]), window: 5, batchSize: 4, epochs: 2, shuffle: true, seed: 1, out var sizes);
