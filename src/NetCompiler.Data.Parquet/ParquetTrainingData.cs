@@ -30,7 +30,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
     private readonly Lock _lock = new();
     private double[] _column = [];
 
-    private ParquetTrainingData(string path, ParquetReader reader, ParquetColumns columns)
+    private ParquetTrainingData(string path, ParquetReader reader, ParquetColumns columns, bool findClasses)
     {
         _path = path;
         _reader = reader;
@@ -118,7 +118,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
         _rowGroups = [.. rowGroups];
         _rowCounts = [.. rowCounts];
 
-        if (_label is not null)
+        if (_label is not null && (columns.ClassNames is not null || findClasses))
         {
             string[] classes = columns.ClassNames is { } fixedNames ? [.. fixedNames] : [.. ReadAllLabels().Distinct().Order(StringComparer.Ordinal)];
             ClassNames = classes;
@@ -148,14 +148,21 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
 
     /// <summary>Opens <paramref name="path"/> and resolves <paramref name="columns"/> (defaults when null).</summary>
     /// <exception cref="DataFormatException">A column is missing, nullable, not numeric, or a label is not one of the given classes.</exception>
-    public static ParquetTrainingData Open(string path, ParquetColumns? columns = null)
+    public static ParquetTrainingData Open(string path, ParquetColumns? columns = null) => Open(path, columns, findClasses: true);
+
+    /// <summary>
+    /// <see cref="Open(string, ParquetColumns?)"/>; with <paramref name="findClasses"/> false a label column without
+    /// <see cref="ParquetColumns.ClassNames"/> is not read to find the classes: <see cref="ClassNames"/> stays null, and
+    /// only <see cref="ReadFeaturesAndLabels"/> reads the chunks (one pass that finds the classes as it goes).
+    /// </summary>
+    internal static ParquetTrainingData Open(string path, ParquetColumns? columns, bool findClasses)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         columns ??= ParquetColumns.Default;
         ParquetReader reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
         try
         {
-            return new ParquetTrainingData(path, reader, columns);
+            return new ParquetTrainingData(path, reader, columns, findClasses);
         }
         catch
         {
@@ -180,11 +187,7 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
         lock (_lock)
         {
             using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(_rowGroups[chunk]);
-            for (int j = 0; j < _features.Length; j++)
-            {
-                ReadNumbers(rowGroup, _features[j], rows, features, j, FeatureCount);
-            }
-
+            ReadFeatures(rowGroup, rows, features);
             if (_label is null)
             {
                 for (int j = 0; j < _targets.Length; j++)
@@ -210,8 +213,45 @@ public sealed class ParquetTrainingData : IChunkedTrainingData, IDisposable
         }
     }
 
+    /// <summary>
+    /// For a file opened without finding its classes: reads chunk <paramref name="chunk"/>'s features and, into
+    /// <paramref name="labels"/>, each row's label as its index in <paramref name="classes"/> (the labels in the order
+    /// first met, which it extends), so a loader reads the label column once.
+    /// </summary>
+    internal void ReadFeaturesAndLabels(int chunk, Span<float> features, Span<int> labels, Dictionary<string, int> classes)
+    {
+        int rows = _rowCounts[chunk];
+        lock (_lock)
+        {
+            using ParquetRowGroupReader rowGroup = _reader.OpenRowGroupReader(_rowGroups[chunk]);
+            ReadFeatures(rowGroup, rows, features);
+            string[] text = ReadLabels(rowGroup, rows);
+            for (int row = 0; row < rows; row++)
+            {
+                if (!classes.TryGetValue(text[row], out int index))
+                {
+                    index = classes.Count;
+                    classes.Add(text[row], index);
+                }
+
+                labels[row] = index;
+            }
+        }
+    }
+
+    /// <summary>Whether the file has a label column whose classes were not found when it was opened.</summary>
+    internal bool HasUnreadClasses => _label is not null && ClassNames is null;
+
     /// <summary>Closes the file.</summary>
     public void Dispose() => _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void ReadFeatures(ParquetRowGroupReader rowGroup, int rows, Span<float> features)
+    {
+        for (int j = 0; j < _features.Length; j++)
+        {
+            ReadNumbers(rowGroup, _features[j], rows, features, j, FeatureCount);
+        }
+    }
 
     /// <summary>Parquet.Net gives text columns as strings or, from files, as <c>ReadOnlyMemory&lt;char&gt;</c>.</summary>
     private static bool IsText(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);

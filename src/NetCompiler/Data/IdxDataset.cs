@@ -21,10 +21,14 @@ public static class IdxDataset
     /// <summary>The magic number of an IDX file of unsigned bytes with 1 dimension (labels).</summary>
     public const uint LabelsMagic = 0x00000801;
 
-    private const int ImagesHeaderSize = 16;
-    private const int LabelsHeaderSize = 8;
+    /// <summary>The bytes of an image file's header.</summary>
+    internal const int ImagesHeaderSize = 16;
 
-    private static readonly float[] PixelValues = CreatePixelValues();
+    /// <summary>The bytes of a label file's header.</summary>
+    internal const int LabelsHeaderSize = 8;
+
+    /// <summary>The feature of each pixel byte: <c>p / 255</c>.</summary>
+    internal static readonly float[] PixelValues = CreatePixelValues();
 
     /// <summary>Loads the images of <paramref name="imagesPath"/> with the labels of <paramref name="labelsPath"/>.</summary>
     /// <param name="imagesPath">An IDX image file, plain or gzip-compressed.</param>
@@ -41,13 +45,7 @@ public static class IdxDataset
 
         using IdxReader images = IdxReader.Open(imagesPath);
         using IdxReader labels = IdxReader.Open(labelsPath);
-        var (count, rows, columns) = ReadImagesHeader(images);
-        uint labelCount = ReadLabelsHeader(labels, classCount);
-        if (labelCount != count)
-        {
-            throw new DataFormatException(
-                $"{imagesPath} holds {count} images but {labelsPath} holds {labelCount} labels; they must describe the same samples.", imagesPath);
-        }
+        var (count, rows, columns) = ReadHeaders(images, labels, classCount, inOneArray: true);
 
         int pixelsPerImage = rows * columns;
         float[] features = ReadPixels(images, count, rows, columns);
@@ -56,7 +54,28 @@ public static class IdxDataset
         return new Dataset(features, pixelsPerImage, targets, classCount, classNames);
     }
 
-    private static (int Count, int Rows, int Columns) ReadImagesHeader(IdxReader reader)
+    /// <summary>
+    /// Reads and checks both headers (and, for plain files, the lengths), and that the files hold as many images as labels.
+    /// <paramref name="inOneArray"/>: whether all the pixels and one-hot labels must fit one array (to load them in memory).
+    /// </summary>
+    internal static (int Count, int Rows, int Columns) ReadHeaders(IdxReader images, IdxReader labels, int classCount, bool inOneArray)
+    {
+        var (count, rows, columns) = ReadImagesHeader(images, inOneArray);
+        uint labelCount = ReadLabelsHeader(labels, classCount, inOneArray);
+        if (labelCount != count)
+        {
+            throw new DataFormatException(
+                $"{images.Name} holds {count} images but {labels.Name} holds {labelCount} labels; they must describe the same samples.", images.Name);
+        }
+
+        return (count, rows, columns);
+    }
+
+    /// <summary>The message for a label byte that names no class.</summary>
+    internal static string LabelOutOfRange(long offset, byte label, int classCount) =>
+        $"the label at offset {offset} is {label}, but there are {classCount} classes (0 to {classCount - 1}).";
+
+    private static (int Count, int Rows, int Columns) ReadImagesHeader(IdxReader reader, bool inOneArray)
     {
         const string Header = "the 16-byte header of an IDX image file";
         uint magic = reader.ReadUInt32(ImagesHeaderSize, Header);
@@ -77,7 +96,7 @@ public static class IdxDataset
 
         // rows × columns fits 64 bits; once it is below Array.MaxLength (< 2^31), count × it fits too.
         ulong pixelsPerImage = (ulong)rows * columns;
-        if (pixelsPerImage > (ulong)Array.MaxLength || (ulong)count * pixelsPerImage > (ulong)Array.MaxLength)
+        if (pixelsPerImage > (ulong)Array.MaxLength || (inOneArray && (ulong)count * pixelsPerImage > (ulong)Array.MaxLength))
         {
             throw reader.Error(
                 $"the header says {images}, more pixels than one array can hold ({Array.MaxLength}); the header is corrupt.", 4);
@@ -87,7 +106,7 @@ public static class IdxDataset
         return ((int)count, (int)rows, (int)columns);
     }
 
-    private static uint ReadLabelsHeader(IdxReader reader, int classCount)
+    private static uint ReadLabelsHeader(IdxReader reader, int classCount, bool inOneArray)
     {
         const string Header = "the 8-byte header of an IDX label file";
         uint magic = reader.ReadUInt32(LabelsHeaderSize, Header);
@@ -98,7 +117,7 @@ public static class IdxDataset
         }
 
         uint count = reader.ReadUInt32(LabelsHeaderSize, Header);
-        if (count == 0 || (ulong)count * (ulong)classCount > (ulong)Array.MaxLength)
+        if (count == 0 || (inOneArray && (ulong)count * (ulong)classCount > (ulong)Array.MaxLength))
         {
             throw reader.Error($"the header says {count} labels, which is not a usable count; the header is corrupt.", 4);
         }
@@ -135,7 +154,7 @@ public static class IdxDataset
                 if (chunk[i] >= classCount)
                 {
                     long offset = LabelsHeaderSize + index + i;
-                    throw reader.Error($"the label at offset {offset} is {chunk[i]}, but there are {classCount} classes (0 to {classCount - 1}).", offset);
+                    throw reader.Error(LabelOutOfRange(offset, chunk[i], classCount), offset);
                 }
 
                 oneHot[((index + i) * classCount) + chunk[i]] = 1f;

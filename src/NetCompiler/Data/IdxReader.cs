@@ -64,6 +64,13 @@ internal sealed class IdxReader : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="path"/> starts with the gzip signature.</summary>
+    public static bool IsCompressed(string path)
+    {
+        using IdxReader reader = Open(path);
+        return reader.Length is null;
+    }
+
     /// <summary>Reads a big-endian 32-bit header field; <paramref name="headerSize"/> and <paramref name="what"/> describe the header for a truncation message.</summary>
     public uint ReadUInt32(int headerSize, string what)
     {

@@ -1,21 +1,21 @@
 namespace NetCompiler.Training;
 
 /// <summary>
-/// Training data streamed from an <see cref="IChunkedTrainingData"/> (a sample file, Parquet row groups): the
-/// <see cref="Trainer{TNet}"/> reads it chunk by chunk on a second thread while it trains, holding at most two
-/// shuffle windows and a few batches in memory, whatever the data's size.
+/// Training data streamed from an <see cref="IChunkedTrainingData"/> (a sample file, Parquet row groups, IDX or CSV
+/// files): the <see cref="Trainer{TNet}"/> reads it chunk by chunk on a second thread while it trains, holding at most
+/// two shuffle windows and a few batches in memory, whatever the data's size.
 /// </summary>
 /// <remarks>
 /// <para>
 /// <b>The shuffle</b> (when <see cref="TrainerOptions.Shuffle"/> is on, deterministic for a given
-/// <see cref="TrainerOptions.Seed"/>): each epoch the chunk order is shuffled (Fisher–Yates, with a generator seeded
-/// by the bitwise complement of the seed), and the chunks, in that order, are read into windows of at most
-/// <see cref="ShuffleWindow"/> samples (whole chunks; a window takes chunks while they fit). The samples of each
-/// window are permuted (Fisher–Yates over the window's positions, with the trainer's own generator seeded by the seed)
-/// and batches are cut from the permuted window, continuing into the next window until the epoch's samples are used:
-/// every batch but an epoch's last holds <see cref="TrainerOptions.BatchSize"/> samples. A sample never leaves its
-/// window, so the shuffle mixes samples across about <see cref="ShuffleWindow"/> neighbours (and across chunks in
-/// any order), not across the whole file: write files whose rows are not sorted by class.
+/// <see cref="TrainerOptions.Seed"/>): each epoch the chunk order is a new Fisher–Yates permutation of the chunks, and
+/// the chunks, in that order, are read into windows of at most <see cref="ShuffleWindow"/> samples (whole chunks; a
+/// window takes chunks while they fit). The samples of each window are permuted (a Fisher–Yates permutation of the
+/// window's positions) and batches are cut from the permuted window, continuing into the next window until the
+/// epoch's samples are used: every batch but an epoch's last holds <see cref="TrainerOptions.BatchSize"/> samples. All
+/// the permutations are drawn, in that order, from one generator seeded with the seed. A sample never leaves its
+/// window, so the shuffle mixes samples across about <see cref="ShuffleWindow"/> neighbours (and across chunks in any
+/// order), not across the whole file: write files whose rows are not sorted by class.
 /// </para>
 /// <para>
 /// When the window holds every sample the data is read once and stays in memory, the chunk order is not shuffled
@@ -24,21 +24,26 @@ namespace NetCompiler.Training;
 /// </para>
 /// <para>
 /// <b>Memory</b>: two windows (the one batches are cut from and the next, read meanwhile), each
-/// <c>ShuffleWindow × (FeatureCount + TargetCount) × 4</c> bytes plus 8 bytes per sample for the sample indexes
-/// named in divergence messages; sixteen batches in flight; one chunk for the epoch's training metric. Nothing grows
-/// with the data's size.
+/// <c>ShuffleWindow × (FeatureCount + TargetCount) × 4</c> bytes plus 12 bytes per sample (its index in the data,
+/// named in divergence messages, and its place in the window's permutation); about 1 MiB of batches in flight (4 to
+/// 256 batches); one chunk for the epoch's training metric. Nothing grows with the data's size.
 /// </para>
 /// <para>
-/// <b>The reader thread</b> reads the next window's chunks one per batch it prepares and copies the shuffled rows of
-/// each batch into one of sixteen batch buffers, so the training step finds its batch ready and trains on it in place;
-/// the trainer hands buffers back eight at a time, so the reader wakes once per eight batches, not once per batch. It is a dedicated
-/// thread, started by <see cref="Trainer{TNet}.FitStreamed"/> and ended when it returns or throws. A chunk that fails to read (a corrupt
-/// sample file) makes the step that would use it throw the reader's exception.
+/// <b>The reader thread</b> copies the shuffled rows of each batch into a ring of batch buffers, so the training step
+/// finds its batch ready and trains on it in place. After each batch it prepares a little of the next window (reads
+/// one of its chunks, or once they are read, takes a few thousand steps of its permutation), so the next window is
+/// ready when the current one is used up. Neither thread spins: the reader sleeps while the ring is full and wakes when
+/// half of it is free, once per half ring of batches, so on a busy machine it takes little time from the trainer. It is
+/// a dedicated thread, started by <see cref="Trainer{TNet}.FitStreamed"/> and ended when it returns or throws. Every
+/// chunk is checked as it is read (a sample file's checksum, a label's class), each time it is read: a chunk that fails
+/// (a corrupt sample file) makes the step that would use it throw the reader's exception, naming the file and chunk.
 /// </para>
 /// <para>
 /// The training metric of each epoch (<see cref="TrainerOptions.EvaluateTrainingMetric"/>) comes from the training steps'
 /// own outputs, so the data is read once per epoch. A validation set is passed to <c>FitStreamed</c> in memory;
-/// <see cref="TrainerOptions.ValidationSplit"/> does not apply to streamed data.
+/// <see cref="TrainerOptions.ValidationSplit"/> does not apply to streamed data. Checkpoints
+/// (<see cref="CheckpointOptions.LatestPath"/>) record the shuffle's state after each epoch, and
+/// <see cref="Trainer{TNet}.ResumeStreamed"/> continues from one bit for bit, on the same data streamed with the same window.
 /// </para>
 /// </remarks>
 public sealed class StreamedTrainingData

@@ -9,7 +9,8 @@ public sealed partial class Trainer<TNet>
     /// <summary>
     /// Trains <paramref name="network"/> in place on samples read chunk by chunk while it trains (a sample file, Parquet
     /// row groups), in bounded memory. Everything else is as in the in-memory <c>Fit</c>: the options, the events, the
-    /// result, divergence and cancellation. How the data is read and shuffled: <see cref="StreamedTrainingData"/>.
+    /// result, divergence, cancellation and checkpoints (resumed with <see cref="ResumeStreamed"/>). How the data is read and
+    /// shuffled: <see cref="StreamedTrainingData"/>.
     /// </summary>
     /// <param name="network">The network whose <c>Parameters</c> are trained.</param>
     /// <param name="training">The streamed training samples.</param>
@@ -24,7 +25,35 @@ public sealed partial class Trainer<TNet>
         StreamedTrainingData training,
         ITrainingData? validation = null,
         IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        TrainStreamed(network, training, validation, progress, resumeFrom: null, cancellationToken);
+
+    /// <summary>
+    /// Continues the streamed run that wrote the checkpoint <paramref name="checkpointPath"/>, as <see cref="Resume"/>
+    /// continues one in memory: with the same options and the same data streamed the same way (sample and chunk counts,
+    /// shuffle window), the parameters at the end are bit for bit those of a run that was never interrupted.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file is not a checkpoint of this network, or is truncated or corrupted; nothing was changed.</exception>
+    /// <exception cref="ArgumentException">The checkpoint was made with other options or data, or in memory; nothing was changed.</exception>
+    public TrainingResult ResumeStreamed(
+        string checkpointPath,
+        TNet network,
+        StreamedTrainingData training,
+        ITrainingData? validation = null,
+        IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        return TrainStreamed(network, training, validation, progress, checkpointPath, cancellationToken);
+    }
+
+    private TrainingResult TrainStreamed(
+        TNet network,
+        StreamedTrainingData training,
+        ITrainingData? validation,
+        IProgress<TrainingProgress>? progress,
+        string? resumeFrom,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(training);
@@ -55,17 +84,20 @@ public sealed partial class Trainer<TNet>
             throw new ArgumentException($"{name}: early stopping watches a validation value; pass a validation set.", nameof(validation));
         }
 
-        if (options.Checkpoints is { LatestPath: not null })
-        {
-            throw new ArgumentException(
-                $"{name}: a streamed run cannot be resumed from a checkpoint (the reader's shuffle state is not saved); set only CheckpointOptions.BestModelPath, or train in memory.",
-                nameof(training));
-        }
-
         var random = new DeterministicRandom(options.Seed);
         int batchSize = (int)Math.Min(options.BatchSize, source.Count);
-        using var batches = new StreamedBatches(training, batchSize, options.Epochs, options.Shuffle, random, options.Seed);
+        bool checkpointed = options.Checkpoints is { LatestPath: not null };
+        using var batches = new StreamedBatches(training, batchSize, options.Epochs, options.Shuffle, random, keepShuffleStates: checkpointed);
         var run = new Run(options, batches, batchSize, validation is not null);
-        return run.Execute(network.Parameters, validation, progress, run.CreateState([]), ref random, cancellationToken);
+        var state = run.CreateState(new int[batches.OrderLength], batches.Shape);
+        ShuffleState? shuffle = null;
+        if (resumeFrom is not null)
+        {
+            random = Checkpoint.Read<TNet>(resumeFrom, network.Parameters, run.Optimizer, state, options, state.Order.Length);
+            shuffle = new ShuffleState(state.EpochsCompleted, random.State, state.Order);
+        }
+
+        batches.Start(shuffle);
+        return run.Execute(network.Parameters, validation, progress, state, ref random, cancellationToken);
     }
 }

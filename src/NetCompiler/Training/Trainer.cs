@@ -184,8 +184,9 @@ public sealed partial class Trainer<TNet>
         /// <summary>The optimizer of the run: the options' one, or a new plain <see cref="Sgd"/>.</summary>
         public Optimizer Optimizer { get; }
 
-        /// <summary>The state of a run that has not started yet, whose batches shuffle <paramref name="order"/> (empty when streamed).</summary>
-        public TrainingState CreateState(int[] order) => new(order, _options.Epochs, TNet.ParameterCount, _keepsBestParameters);
+        /// <summary>The state of a run that has not started yet, whose batches shuffle <paramref name="order"/>; <paramref name="streamed"/> for a streamed run.</summary>
+        public TrainingState CreateState(int[] order, StreamedShape? streamed = null) =>
+            new(order, _options.Epochs, TNet.ParameterCount, _keepsBestParameters) { Streamed = streamed };
 
         public TrainingResult Execute(
             Span<float> parameters,
@@ -300,7 +301,11 @@ public sealed partial class Trainer<TNet>
                     stoppedEarly = true;
                 }
 
-                checkpoints?.AfterEpoch(parameters, Optimizer, state, random, record);
+                if (checkpoints is not null)
+                {
+                    _batches.EndEpoch(epoch, state.Order, ref random);
+                    checkpoints.AfterEpoch(parameters, Optimizer, state, random, record);
+                }
             }
 
             bool restored = false;

@@ -77,6 +77,33 @@ public class SampleFileTests
     }
 
     [Fact]
+    public void Crc32CInThreeChainsEqualsTheByteAtATimeTableAtEveryLength()
+    {
+        var random = new Initialization.DeterministicRandom(3);
+        byte[] data = new byte[(3 * 8192 * 2) + (3 * 256 * 3) + 100];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = (byte)random.NextInt32(256);
+        }
+
+        uint[] table = global::NetCompiler.Persistence.ReflectedCrc.CreateTable(0x82F63B78u);
+        foreach (int length in (int[])[0, 1, 7, 8, 255, 768, 769, 3 * 256 * 2, 8191, 3 * 8192, (3 * 8192) + 1, (3 * 8192) + 777, 2 * 3 * 8192, data.Length - 3, data.Length])
+        {
+            foreach (int start in (int[])[0, 1, 3])
+            {
+                if (start + length > data.Length)
+                {
+                    continue;
+                }
+
+                ReadOnlySpan<byte> part = data.AsSpan(start, length);
+                Assert.Equal(~global::NetCompiler.Persistence.ReflectedCrc.Update(table, ~0u, part), Crc32C.Compute(part));
+                Assert.Equal(Crc32C.Compute(part), Crc32C.Append(Crc32C.Compute(part[..(length / 3)]), part[(length / 3)..]));
+            }
+        }
+    }
+
+    [Fact]
     public void AFlippedByteInAChunkIsReportedWithTheChunkAndItsOffset()
     {
         using var directory = new TempDirectory();

@@ -12,7 +12,8 @@ public class StreamedBatchesTests
     private static List<long[]> Epochs(IChunkedTrainingData source, int window, int batchSize, int epochs, bool shuffle, int seed, out List<int> batchSizes)
     {
         var data = new StreamedTrainingData(source, window);
-        using var batches = new StreamedBatches(data, batchSize, epochs, shuffle, new DeterministicRandom(seed), seed);
+        using var batches = new StreamedBatches(data, batchSize, epochs, shuffle, new DeterministicRandom(seed));
+        batches.Start();
         var result = new List<long[]>();
         batchSizes = [];
         var random = new DeterministicRandom(seed);
@@ -67,6 +68,23 @@ public class StreamedBatchesTests
     }
 
     [Fact]
+    public void ARingOfFourLargeBatchesHandsOverEverySampleInOrderAcrossManyRefills()
+    {
+        // 8 × 40,001 floats a batch: over the ring's 1 MiB, so it holds its minimum of four batches, and 50 batches an
+        // epoch refill it many times over, each side sleeping for half the ring.
+        var source = new NumberedChunks([100, 100, 100, 100], featureCount: 40_000, targetCount: 1);
+        using (var ring = new BatchRing(8, 40_000, 1))
+        {
+            Assert.Equal(4, ring.Capacity);
+        }
+
+        var epochs = Epochs(source, window: 150, batchSize: 8, epochs: 2, shuffle: true, seed: 3, out var sizes);
+
+        Assert.All(epochs, order => Assert.Equal(Enumerable.Range(0, 400).Select(i => (long)i), order.Order()));
+        Assert.Equal(Enumerable.Repeat(8, 100), sizes);
+    }
+
+    [Fact]
     public void AnEpochsLastBatchHoldsTheRemainder()
     {
         Epochs(new NumberedChunks([5, 5, 3]), window: 5, batchSize: 4, epochs: 2, shuffle: true, seed: 1, out var sizes);
@@ -104,7 +122,8 @@ public class StreamedBatchesTests
     {
         var source = new FailingChunks(new NumberedChunks([4, 4, 4, 4]), failingChunk: 2);
         var data = new StreamedTrainingData(source, 4);
-        using var batches = new StreamedBatches(data, 4, 1, shuffle: false, new DeterministicRandom(0), 0);
+        using var batches = new StreamedBatches(data, 4, 1, shuffle: false, new DeterministicRandom(0));
+        batches.Start();
         Assert.Equal(4, batches.Next(out _, out _, out _));
         Assert.Equal(4, batches.Next(out _, out _, out _));
         var error = Assert.Throws<IOException>(() => batches.Next(out _, out _, out _));

@@ -91,17 +91,61 @@ public class StreamedTrainingTests
         Assert.StartsWith("TrainerBlobNet: TrainerOptions.ValidationSplit (0.2) does not apply to streamed data", error.Message);
     }
 
-    [Fact]
-    public void AResumableCheckpointIsRefusedForStreamedData()
+    [Theory]
+    [InlineData(128, true)]
+    [InlineData(1000, true)]
+    [InlineData(100, false)]
+    public void AResumedStreamedRunGivesTheWeightsOfAnUninterruptedOneBitForBit(int window, bool shuffle)
     {
-        // The reader's shuffle state is not in a checkpoint, so a streamed run could not resume where it stopped.
-        var net = new TrainerBlobNet(seed: 1);
-        float[] before = net.Parameters.ToArray();
-        var error = Assert.Throws<ArgumentException>(() =>
-            new Trainer<TrainerBlobNet>(new TrainerOptions { Checkpoints = new CheckpointOptions { LatestPath = "latest.ncckpt" } })
-                .FitStreamed(net, new StreamedTrainingData(new NumberedChunks([4, 4], featureCount: 2, targetCount: 3))));
+        using var directory = new TempDirectory();
+        string path = Path.Combine(directory.Path, "blobs.ncsamples");
+        string latest = Path.Combine(directory.Path, "latest" + CheckpointOptions.Extension);
+        SampleFile.Write(path, TrainingTestData.Blobs(1000, seed: 2), samplesPerChunk: 64);
+        using var file = SampleFile.Open(path);
+        TrainerOptions Options(int epochs) => new()
+        {
+            Epochs = epochs,
+            BatchSize = 24,
+            Seed = 5,
+            Shuffle = shuffle,
+            Optimizer = new Adam(TrainerBlobNet.ParameterCount),
+            Schedule = new StepDecay(0.01f, stepSize: 40, gamma: 0.5f),
+            ScheduleUnit = ScheduleUnit.Batch,
+        };
 
-        Assert.StartsWith("TrainerBlobNet: a streamed run cannot be resumed from a checkpoint", error.Message);
+        var uninterrupted = new TrainerBlobNet(seed: 1);
+        var expected = new Trainer<TrainerBlobNet>(Options(5)).FitStreamed(uninterrupted, new StreamedTrainingData(file, window));
+
+        new Trainer<TrainerBlobNet>(Options(2) with { Checkpoints = new CheckpointOptions { LatestPath = latest } })
+            .FitStreamed(new TrainerBlobNet(seed: 1), new StreamedTrainingData(file, window));
+        var resumed = new TrainerBlobNet(seed: 77);
+        var result = new Trainer<TrainerBlobNet>(Options(5)).ResumeStreamed(latest, resumed, new StreamedTrainingData(file, window));
+
+        Assert.Equal(uninterrupted.Parameters.ToArray(), resumed.Parameters.ToArray());
+        Assert.Equal(expected.Steps, result.Steps);
+        Assert.Equal(expected.History.Select(e => (e.Epoch, e.TrainingLoss, e.TrainingMetric)), result.History.Select(e => (e.Epoch, e.TrainingLoss, e.TrainingMetric)));
+    }
+
+    [Fact]
+    public void AStreamedCheckpointResumesOnlyOnDataStreamedTheSameWay()
+    {
+        using var directory = new TempDirectory();
+        string path = Path.Combine(directory.Path, "blobs.ncsamples");
+        string latest = Path.Combine(directory.Path, "latest" + CheckpointOptions.Extension);
+        var data = TrainingTestData.Blobs(1000, seed: 2);
+        SampleFile.Write(path, data, samplesPerChunk: 64);
+        using var file = SampleFile.Open(path);
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 24, Seed = 5, Checkpoints = new CheckpointOptions { LatestPath = latest } };
+        new Trainer<TrainerBlobNet>(options).FitStreamed(new TrainerBlobNet(seed: 1), new StreamedTrainingData(file, 128));
+        var net = new TrainerBlobNet(seed: 3);
+        float[] before = net.Parameters.ToArray();
+
+        var otherWindow = Assert.Throws<ArgumentException>(() =>
+            new Trainer<TrainerBlobNet>(options).ResumeStreamed(latest, net, new StreamedTrainingData(file, 256)));
+        var inMemory = Assert.Throws<ArgumentException>(() => new Trainer<TrainerBlobNet>(options).Resume(latest, net, data));
+
+        Assert.Contains("data: checkpoint streamed, 1000 samples in 16 chunks, shuffle window 128, this run streamed, 1000 samples in 16 chunks, shuffle window 256", otherWindow.Message);
+        Assert.Contains("data: checkpoint streamed, 1000 samples in 16 chunks, shuffle window 128, this run in memory", inMemory.Message);
         Assert.Equal(before, net.Parameters.ToArray());
     }
 }

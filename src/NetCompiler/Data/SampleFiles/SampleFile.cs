@@ -8,7 +8,7 @@ namespace NetCompiler.Data;
 /// <summary>
 /// A file of training samples in NetCompiler's binary sample format (FORMAT.md beside this file): little-endian
 /// float32 features and targets in fixed-size chunks, each with a CRC-32C, after a 64-byte header with the feature
-/// and target counts. Convert data to it once (<see cref="Write"/>, <see cref="ConvertCsv"/>, <see cref="ConvertIdx"/>,
+/// and target counts. Convert data to it once (<see cref="Write(string, ITrainingData, int)"/>, <see cref="ConvertCsv"/>, <see cref="ConvertIdx"/>,
 /// or the Parquet package), then load it in memory or train on it streamed, chunk by chunk, without parsing again.
 /// </summary>
 /// <remarks>
@@ -110,6 +110,39 @@ public sealed class SampleFile : IChunkedTrainingData, IDisposable
     }
 
     /// <summary>
+    /// Writes the chunks of <paramref name="data"/>, in order, to a new sample file at <paramref name="path"/> (replaced
+    /// atomically), in the memory of one chunk: how a streamed source (IDX files, Parquet row groups, another sample
+    /// file) is converted.
+    /// </summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="data">The samples.</param>
+    /// <param name="samplesPerChunk">Samples per chunk of the new file; 0 for <see cref="DefaultSamplesPerChunk"/>.</param>
+    /// <exception cref="DataFormatException">A chunk of <paramref name="data"/> could not be read.</exception>
+    public static void Write(string path, IChunkedTrainingData data, int samplesPerChunk = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Create(path, data.FeatureCount, data.TargetCount, writer =>
+        {
+            float[] features = [];
+            float[] targets = [];
+            for (int chunk = 0; chunk < data.ChunkCount; chunk++)
+            {
+                int n = data.ChunkSampleCount(chunk);
+                if (features.Length < n * data.FeatureCount)
+                {
+                    features = new float[n * data.FeatureCount];
+                    targets = new float[n * data.TargetCount];
+                }
+
+                Span<float> chunkFeatures = features.AsSpan(0, n * data.FeatureCount);
+                Span<float> chunkTargets = targets.AsSpan(0, n * data.TargetCount);
+                data.ReadChunk(chunk, chunkFeatures, chunkTargets);
+                writer.Write(chunkFeatures, chunkTargets);
+            }
+        }, samplesPerChunk);
+    }
+
+    /// <summary>
     /// Creates a sample file at <paramref name="path"/> from the samples <paramref name="write"/> appends to the writer it is
     /// given, in memory of one chunk. The file appears complete or not at all: it is written to a temporary file that
     /// replaces <paramref name="path"/> only when <paramref name="write"/> returns.
@@ -193,10 +226,22 @@ public sealed class SampleFile : IChunkedTrainingData, IDisposable
         return classNames;
     }
 
-    /// <summary>Converts an IDX image file and its label file (see <see cref="IdxDataset"/>) to a sample file.</summary>
+    /// <summary>
+    /// Converts an IDX image file and its label file (see <see cref="IdxDataset"/>) to a sample file: uncompressed files
+    /// chunk by chunk (<see cref="IdxTrainingData"/>), gzip-compressed ones through memory.
+    /// </summary>
     /// <exception cref="DataFormatException">A file is malformed, or the two do not match.</exception>
-    public static void ConvertIdx(string imagesPath, string labelsPath, string samplePath, int classCount = 10, int samplesPerChunk = 0) =>
-        Write(samplePath, IdxDataset.Load(imagesPath, labelsPath, classCount), samplesPerChunk);
+    public static void ConvertIdx(string imagesPath, string labelsPath, string samplePath, int classCount = 10, int samplesPerChunk = 0)
+    {
+        if (IdxReader.IsCompressed(imagesPath) || IdxReader.IsCompressed(labelsPath))
+        {
+            Write(samplePath, IdxDataset.Load(imagesPath, labelsPath, classCount), samplesPerChunk);
+            return;
+        }
+
+        using var data = IdxTrainingData.Open(imagesPath, labelsPath, classCount);
+        Write(samplePath, data, samplesPerChunk);
+    }
 
     /// <summary>The number of samples of chunk <paramref name="chunk"/>.</summary>
     public int ChunkSampleCount(int chunk)
@@ -282,7 +327,9 @@ public sealed class SampleFile : IChunkedTrainingData, IDisposable
         BinaryPrimitives.ReverseEndianness(words, words);
     }
 
-    private static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset)
+    /// <summary>Reads exactly <paramref name="destination"/>'s length at <paramref name="offset"/>.</summary>
+    /// <exception cref="EndOfStreamException">The file ends first (it was cut after it was opened).</exception>
+    internal static void ReadExactly(SafeFileHandle handle, Span<byte> destination, long offset)
     {
         while (!destination.IsEmpty)
         {

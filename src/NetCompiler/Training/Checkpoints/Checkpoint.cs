@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using NetCompiler.Initialization;
 using NetCompiler.Persistence;
+using NetCompiler.Training.Streaming;
 
 namespace NetCompiler.Training;
 
@@ -10,10 +11,11 @@ namespace NetCompiler.Training;
 /// <see cref="Trainer{TNet}.Resume"/> reads. Little-endian:
 /// <list type="table">
 /// <item><term>8 bytes</term><description>signature <c>4E 43 43 4B 50 0D 0A 1A</c> (<c>"NCCKP\r\n"</c>, Ctrl-Z)</description></item>
-/// <item><term>4 bytes</term><description>checkpoint version, uint32 1</description></item>
+/// <item><term>4 bytes</term><description>checkpoint version, uint32: 1, or 2 for a streamed run (its state also records how the data is streamed)</description></item>
 /// <item><term>model</term><description>the network as a <c>.ncnet</c> model (FORMAT.md), with its own checksums</description></item>
 /// <item><term>4 bytes</term><description>length S of the training state, int32</description></item>
-/// <item><term>S bytes</term><description>the training state: the options it depends on (seed, batch size, sample count, shuffle),
+/// <item><term>S bytes</term><description>the training state: the options it depends on (seed, batch size, sample count, shuffle; in version 2
+/// then the streamed sample count as int64, chunk count and shuffle window as int32),
 /// the optimizer (type name, step count, last gradient norm, state buffers), the random generator, the step count,
 /// the best-epoch and early-stopping bookkeeping, the best parameters when kept, the sample order and the history</description></item>
 /// <item><term>4 bytes</term><description>CRC-32 of the S bytes</description></item>
@@ -22,8 +24,11 @@ namespace NetCompiler.Training;
 /// </summary>
 internal static class Checkpoint
 {
-    /// <summary>The checkpoint format version this library writes and reads.</summary>
+    /// <summary>The checkpoint format version of a run on data in memory.</summary>
     public const uint Version = 1;
+
+    /// <summary>The checkpoint format version of a streamed run: version 1 with the streamed data's shape after the options.</summary>
+    public const uint StreamedVersion = 2;
 
     /// <summary>The most bytes of training state a checkpoint may declare (2 GiB − 1).</summary>
     private const int MaxStateBytes = int.MaxValue;
@@ -41,7 +46,7 @@ internal static class Checkpoint
         {
             Span<byte> word = stackalloc byte[sizeof(uint)];
             stream.Write(Signature);
-            BinaryPrimitives.WriteUInt32LittleEndian(word, Version);
+            BinaryPrimitives.WriteUInt32LittleEndian(word, state.Streamed is null ? Version : StreamedVersion);
             stream.Write(word);
             ModelFileFormat.Write(stream, TNet.Description, model);
             BinaryPrimitives.WriteInt32LittleEndian(word, training.Length);
@@ -73,9 +78,9 @@ internal static class Checkpoint
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != Version)
+        if (version != Version && version != StreamedVersion)
         {
-            throw Corrupt(path, 8, $"is checkpoint version {version}; this library reads version {Version}");
+            throw Corrupt(path, 8, $"is checkpoint version {version}; this library reads versions {Version} and {StreamedVersion}");
         }
 
         var model = new ModelReader(stream, path, intoNetwork: true);
@@ -106,7 +111,7 @@ internal static class Checkpoint
             throw Corrupt(path, stream.Position, "has bytes after the training state");
         }
 
-        var random = ReadState(training, path, optimizer, state, options, trainingCount, TNet.Description.Name);
+        var random = ReadState(training, version == StreamedVersion, path, optimizer, state, options, trainingCount, TNet.Description.Name);
         modelParameters.CopyTo(parameters);
         return random;
     }
@@ -120,6 +125,12 @@ internal static class Checkpoint
             writer.Write(options.BatchSize);
             writer.Write(state.Order.Length);
             writer.Write(options.Shuffle);
+            if (state.Streamed is { } streamed)
+            {
+                writer.Write(streamed.Samples);
+                writer.Write(streamed.Chunks);
+                writer.Write(streamed.ShuffleWindow);
+            }
 
             writer.Write(optimizer.GetType().FullName ?? optimizer.GetType().Name);
             writer.Write(optimizer.StepCount);
@@ -164,7 +175,7 @@ internal static class Checkpoint
         return memory.ToArray();
     }
 
-    private static DeterministicRandom ReadState(byte[] training, string path, Optimizer optimizer, TrainingState state, TrainerOptions options, int trainingCount, string network)
+    private static DeterministicRandom ReadState(byte[] training, bool streamed, string path, Optimizer optimizer, TrainingState state, TrainerOptions options, int trainingCount, string network)
     {
         using var reader = new BinaryReader(new MemoryStream(training), Encoding.UTF8);
         try
@@ -178,6 +189,8 @@ internal static class Checkpoint
             AddDifference(differences, "BatchSize", batchSize, options.BatchSize);
             AddDifference(differences, "training samples", count, trainingCount);
             AddDifference(differences, "Shuffle", shuffle, options.Shuffle);
+            StreamedShape? shape = streamed ? new StreamedShape(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt32()) : null;
+            AddDifference(differences, "data", Describe(shape), Describe(state.Streamed));
 
             string optimizerType = reader.ReadString();
             AddDifference(differences, "optimizer", optimizerType, optimizer.GetType().FullName ?? optimizer.GetType().Name);
@@ -271,6 +284,8 @@ internal static class Checkpoint
             throw Corrupt(path, null, "ends inside its training state");
         }
     }
+
+    private static string Describe(StreamedShape? shape) => shape is { } streamed ? $"streamed, {streamed}" : "in memory";
 
     private static void AddDifference<T>(List<string> differences, string what, T checkpoint, T run)
     {

@@ -9,7 +9,7 @@ internal sealed class TrainingState
 {
     /// <summary>
     /// The state at the start of a run whose batches shuffle <paramref name="order"/> (the identity order of the training
-    /// samples in memory; empty for streamed data, whose order the reader keeps): no epochs yet (room for <paramref name="epochs"/>).
+    /// samples in memory, or of a streamed window that holds them all; empty for other streamed data, whose chunk and window orders start afresh each epoch): no epochs yet (room for <paramref name="epochs"/>).
     /// </summary>
     public TrainingState(int[] order, int epochs, int parameterCount, bool keepsBestParameters)
     {
@@ -17,6 +17,9 @@ internal sealed class TrainingState
         Order = order;
         BestParameters = keepsBestParameters ? new float[parameterCount] : null;
     }
+
+    /// <summary>For a streamed run, how its data is streamed (a checkpoint records it); null in memory.</summary>
+    public Streaming.StreamedShape? Streamed { get; init; }
 
     /// <summary>The sample order, shuffled in place at the start of each epoch (each shuffle starts from the previous order).</summary>
     public int[] Order { get; }

@@ -19,4 +19,10 @@ internal interface ITrainingBatches
     /// </summary>
     int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows);
 
+    /// <summary>
+    /// After epoch <paramref name="epoch"/> (1-based), before a checkpoint: puts the shuffle state the checkpoint must
+    /// hold into <paramref name="order"/> (the training state's order) and <paramref name="random"/>. In memory they
+    /// are that state already; streamed, the reader thread recorded it ahead of the trainer.
+    /// </summary>
+    void EndEpoch(int epoch, Span<int> order, ref Initialization.DeterministicRandom random);
 }

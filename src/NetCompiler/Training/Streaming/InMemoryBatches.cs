@@ -47,6 +47,11 @@ internal sealed class InMemoryBatches : ITrainingBatches
         _next = 0;
     }
 
+    public void EndEpoch(int epoch, Span<int> order, ref Initialization.DeterministicRandom random)
+    {
+        // The order is the training state's own array and the generator the trainer's: nothing to copy.
+    }
+
     public int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows)
     {
         int count = _data.Count;

@@ -1,24 +1,24 @@
 using System.Runtime.ExceptionServices;
+using System.Runtime.Intrinsics.X86;
 using NetCompiler.Initialization;
 
 namespace NetCompiler.Training.Streaming;
 
 /// <summary>
 /// Batches of streamed samples, prepared on a reader thread: it reads the chunks into shuffle windows, permutes each
-/// window and copies the rows of each batch into one of <see cref="BatchesInFlight"/> batch buffers, which the
-/// trainer takes in order and trains on in place (it gives a buffer back when it asks for the next). The algorithm and the memory it holds are described on <see cref="StreamedTrainingData"/>.
+/// window and copies the rows of each batch into a slot of a <see cref="BatchRing"/>, which the trainer takes in order
+/// and trains on in place. The algorithm and the memory it holds are described on <see cref="StreamedTrainingData"/>.
 /// </summary>
 internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 {
-    /// <summary>The batch buffers shared by the reader and the trainer.</summary>
-    public const int BatchesInFlight = 16;
-
     /// <summary>
-    /// The trainer gives used buffers back in groups of this many, so a reader waiting for a free buffer is woken once
-    /// per group rather than once per batch. Below <see cref="BatchesInFlight"/> − 1, so while the reader waits at least
-    /// one batch is ready for the trainer.
+    /// The steps of the next window's shuffle taken after each batch once its chunks are read: a few microseconds
+    /// each time, so a window of 2<sup>17</sup> samples is shuffled over 32 batches and never stalls the trainer at once.
     /// </summary>
-    private const int ReleaseEvery = 8;
+    private const int ShuffleStepsPerBatch = 4096;
+
+    /// <summary>How many samples ahead the gather prefetches a sample's row: enough loads in flight to cover memory's latency.</summary>
+    private const int PrefetchDistance = 8;
 
     private readonly IChunkedTrainingData _source;
     private readonly int _featureCount;
@@ -31,31 +31,26 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     private readonly long[] _chunkFirstSample;
     private readonly int[] _chunkOrder;
     private readonly Window[] _windows;
-    private readonly int[] _order;
-    private readonly Batch[] _batches = new Batch[BatchesInFlight];
-    private readonly SemaphoreSlim _free = new(BatchesInFlight, BatchesInFlight);
-    private readonly SemaphoreSlim _ready = new(0, BatchesInFlight + 1);
+    private readonly int[] _residentOrder;
+    private readonly ShuffleStates? _shuffleStates;
+    private readonly BatchRing _ring;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _reader;
-    private DeterministicRandom _sampleRandom;
-    private DeterministicRandom _chunkRandom;
-    private int _orderLength = -1;
-    private int _planEpoch = -1;
+    private DeterministicRandom _random;
+    private int _epochsDone;
+    private bool _started;
+    private int _planEpoch;
     private int _planPosition;
-    private Batch? _filling;
-    private long _published;
-    private long _consumed;
-    private bool _holding;
-    private int _used;
-    private ExceptionDispatchInfo? _failure;
+    private BatchRing.Batch? _filling;
 
     /// <param name="data">The samples and the shuffle window.</param>
     /// <param name="batchSize">Samples per batch (at most the sample count).</param>
     /// <param name="epochs">The epochs to prepare; the reader stops after them, or when disposed.</param>
     /// <param name="shuffle">Whether to shuffle (chunk order and windows).</param>
-    /// <param name="sampleRandom">The generator of the window permutations (the in-memory trainer's).</param>
-    /// <param name="seed">The seed; the chunk order's generator is seeded with its complement.</param>
-    public StreamedBatches(StreamedTrainingData data, int batchSize, int epochs, bool shuffle, DeterministicRandom sampleRandom, int seed)
+    /// <param name="random">The generator of the chunk orders and window permutations (the in-memory trainer's).</param>
+    /// <param name="keepShuffleStates">Whether to record the shuffle state after each epoch for checkpoints (<see cref="EndEpoch"/>).</param>
+    /// <remarks>The reader thread starts with <see cref="Start"/>.</remarks>
+    public StreamedBatches(StreamedTrainingData data, int batchSize, int epochs, bool shuffle, DeterministicRandom random, bool keepShuffleStates = false)
     {
         _source = data.Source;
         _featureCount = _source.FeatureCount;
@@ -65,8 +60,9 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         _shuffle = shuffle;
         _resident = data.IsResident;
         _windowCapacity = data.ShuffleWindow;
-        _sampleRandom = sampleRandom;
-        _chunkRandom = new DeterministicRandom(~seed);
+        _random = random;
+        _planEpoch = -1;
+        _shuffleStates = keepShuffleStates ? new ShuffleStates() : null;
         long batches = (_source.Count + batchSize - 1) / batchSize;
         if (batches > int.MaxValue)
         {
@@ -86,14 +82,14 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 
         _planPosition = _chunkOrder.Length;
         _windows = _resident ? [new Window(_windowCapacity, _featureCount, _targetCount)] : [new Window(_windowCapacity, _featureCount, _targetCount), new Window(_windowCapacity, _featureCount, _targetCount)];
-        _order = new int[_windowCapacity];
-        for (int i = 0; i < _batches.Length; i++)
+        _residentOrder = _resident ? _windows[0].Order : [];
+        for (int i = 0; i < _residentOrder.Length; i++)
         {
-            _batches[i] = new Batch(batchSize, _featureCount, _targetCount);
+            _residentOrder[i] = i;
         }
 
+        _ring = new BatchRing(batchSize, _featureCount, _targetCount);
         _reader = new Thread(Produce) { IsBackground = true, Name = "NetCompiler streamed batches" };
-        _reader.Start();
     }
 
     public int BatchesPerEpoch { get; }
@@ -103,29 +99,55 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         // The reader thread shuffles, with its own copy of the generator.
     }
 
+    /// <summary>
+    /// Takes the shuffle state after <paramref name="epoch"/>, which the reader recorded before publishing that epoch's
+    /// last batch (only with <c>keepShuffleStates</c>; otherwise nothing happens).
+    /// </summary>
+    public void EndEpoch(int epoch, Span<int> order, ref DeterministicRandom random)
+    {
+        if (_shuffleStates is null)
+        {
+            return;
+        }
+
+        ShuffleState state = _shuffleStates.Take(epoch);
+        state.Order.CopyTo(order);
+        random = DeterministicRandom.FromState(state.Random);
+    }
+
+    /// <summary>How the data is streamed, for checkpoints.</summary>
+    public StreamedShape Shape => new(_source.Count, _source.ChunkCount, _windowCapacity);
+
+    /// <summary>The length of the sample order a checkpoint holds: every sample's when one window holds them all, else none.</summary>
+    public int OrderLength => _resident ? _windowCapacity : 0;
+
+    /// <summary>
+    /// Starts the reader thread: at the first epoch, or after the epochs of <paramref name="resumeFrom"/> (a
+    /// checkpoint's shuffle state) exactly where an uninterrupted run would be.
+    /// </summary>
+    public void Start(ShuffleState? resumeFrom = null)
+    {
+        if (resumeFrom is not null)
+        {
+            _random = DeterministicRandom.FromState(resumeFrom.Random);
+            _epochsDone = resumeFrom.EpochsCompleted;
+            _planEpoch = _epochsDone - 1;
+            resumeFrom.Order.CopyTo(_residentOrder, 0);
+        }
+
+        _reader.Start();
+        _started = true;
+    }
+
     public int Next(out ReadOnlySpan<float> features, out ReadOnlySpan<float> targets, out ReadOnlySpan<long> rows)
     {
-        // The batch handed out last time is done with: the reader may refill it.
-        if (_holding)
+        if (!_started)
         {
-            _consumed++;
-            _holding = false;
-            if (++_used == ReleaseEvery)
-            {
-                _free.Release(_used);
-                _used = 0;
-            }
+            throw new InvalidOperationException("The streamed batches' reader was not started.");
         }
 
-        _ready.Wait();
-        if (_consumed == Volatile.Read(ref _published))
-        {
-            _failure!.Throw();
-        }
-
-        Batch batch = _batches[_consumed % BatchesInFlight];
+        BatchRing.Batch batch = _ring.Take();
         int count = batch.Count;
-        _holding = true;
         features = batch.Features.AsSpan(0, count * _featureCount);
         targets = batch.Targets.AsSpan(0, count * _targetCount);
         rows = batch.Rows.AsSpan(0, count);
@@ -136,10 +158,13 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _reader.Join();
+        if (_started)
+        {
+            _reader.Join();
+        }
+
         _stop.Dispose();
-        _free.Dispose();
-        _ready.Dispose();
+        _ring.Dispose();
     }
 
     private void Produce()
@@ -148,46 +173,14 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         {
             if (_resident)
             {
-                Window all = _windows[0];
-                BeginLoad(all, 0, _chunkOrder.Length, lastOfEpoch: true);
-                while (LoadNextChunk(all))
-                {
-                }
-
-                for (int epoch = 0; epoch < _epochs; epoch++)
-                {
-                    Cut(all, next: null);
-                }
-
-                return;
+                ProduceResident();
             }
-
-            Window current = _windows[0];
-            Window upcoming = _windows[1];
-            if (!PlanNextWindow(current))
+            else
             {
-                return;
+                ProduceWindows();
             }
 
-            while (LoadNextChunk(current))
-            {
-            }
-
-            while (true)
-            {
-                bool more = PlanNextWindow(upcoming);
-                Cut(current, more ? upcoming : null);
-                if (!more)
-                {
-                    return;
-                }
-
-                while (LoadNextChunk(upcoming))
-                {
-                }
-
-                (current, upcoming) = (upcoming, current);
-            }
+            _ring.Complete();
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -196,56 +189,91 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         catch (Exception exception)
         {
             // The trainer takes the batches published so far, then this exception.
-            _failure = ExceptionDispatchInfo.Capture(exception);
-            _ready.Release();
+            _ring.Fail(ExceptionDispatchInfo.Capture(exception));
+        }
+    }
+
+    /// <summary>Windows smaller than the data: cuts one while the next is read and shuffled, epoch after epoch.</summary>
+    private void ProduceWindows()
+    {
+        Window current = _windows[0];
+        Window upcoming = _windows[1];
+        if (!PlanNextWindow(current))
+        {
+            return;
+        }
+
+        Prepare(current);
+        while (true)
+        {
+            bool more = PlanNextWindow(upcoming);
+            Cut(current, current.Order, more ? upcoming : null);
+            if (!more)
+            {
+                return;
+            }
+
+            Prepare(upcoming);
+            (current, upcoming) = (upcoming, current);
         }
     }
 
     /// <summary>
-    /// Permutes the window's samples and cuts them into batches, continuing the batch the previous window left
-    /// unfinished; publishes an epoch's last, partial batch. After each full batch, reads one chunk of the next window.
+    /// One window holds every sample: read once, then each epoch shuffles the one sample order, carried over from the
+    /// epoch before, as the in-memory trainer does (<see cref="SampleShuffle"/> with the same generator).
     /// </summary>
-    private void Cut(Window window, Window? next)
+    private void ProduceResident()
     {
-        int count = window.Count;
-        Span<int> order = _order.AsSpan(0, count);
-        if (_orderLength != count)
+        Window all = _windows[0];
+        BeginLoad(all, 0, _chunkOrder.Length, lastOfEpoch: true);
+        while (LoadNextChunk(all))
         {
-            for (int i = 0; i < count; i++)
+        }
+
+        for (int epoch = _epochsDone; epoch < _epochs; epoch++)
+        {
+            if (_shuffle)
             {
-                order[i] = i;
+                SampleShuffle.Shuffle(_residentOrder, ref _random);
             }
 
-            _orderLength = count;
+            _shuffleStates?.Add(epoch + 1, _random, _residentOrder);
+            Cut(all, _residentOrder, next: null);
         }
+    }
 
-        if (_shuffle)
+    /// <summary>Finishes reading <paramref name="window"/>'s chunks and shuffling its order.</summary>
+    private void Prepare(Window window)
+    {
+        while (LoadNextChunk(window))
         {
-            SampleShuffle.Shuffle(order, ref _sampleRandom);
         }
 
+        ShuffleSome(window, int.MaxValue);
+    }
+
+    /// <summary>
+    /// Cuts the samples of <paramref name="window"/>, in <paramref name="order"/>, into batches, continuing the batch the
+    /// previous window left unfinished; publishes an epoch's last, partial batch. After each full batch it prepares a
+    /// little of the next window: reads one chunk of it, or once all are read, takes a few steps of its shuffle, so the
+    /// next window is ready when this one is used up.
+    /// </summary>
+    private void Cut(Window window, int[] order, Window? next)
+    {
+        int count = window.Count;
         int position = 0;
         while (position < count)
         {
-            Batch batch = _filling ??= TakeFreeBatch();
+            BatchRing.Batch batch = _filling ??= _ring.BeginFill(_stop.Token);
             int take = Math.Min(_batchSize - batch.Count, count - position);
-            for (int k = 0; k < take; k++)
-            {
-                int row = order[position + k];
-                int slot = batch.Count + k;
-                window.Features.AsSpan(row * _featureCount, _featureCount).CopyTo(batch.Features.AsSpan(slot * _featureCount));
-                window.Targets.AsSpan(row * _targetCount, _targetCount).CopyTo(batch.Targets.AsSpan(slot * _targetCount));
-                batch.Rows[slot] = window.Rows[row];
-            }
-
-            batch.Count += take;
+            Gather(window, order.AsSpan(0, count), position, take, batch);
             position += take;
             if (batch.Count == _batchSize)
             {
                 Publish();
-                if (next is not null)
+                if (next is not null && !LoadNextChunk(next))
                 {
-                    LoadNextChunk(next);
+                    ShuffleSome(next, ShuffleStepsPerBatch);
                 }
             }
         }
@@ -256,38 +284,76 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         }
     }
 
-    private Batch TakeFreeBatch()
+    /// <summary>
+    /// Copies the window's samples <c>order[position ..]</c> after those the batch holds, <paramref name="take"/> of them.
+    /// The rows are scattered over a window larger than the caches, so each copy would wait for memory: the rows
+    /// <see cref="PrefetchDistance"/> places ahead are fetched first, and their loads overlap the copies.
+    /// </summary>
+    private unsafe void Gather(Window window, ReadOnlySpan<int> order, int position, int take, BatchRing.Batch batch)
     {
-        _free.Wait(_stop.Token);
-        Batch batch = _batches[_published % BatchesInFlight];
-        batch.Count = 0;
-        return batch;
+        int featureCount = _featureCount;
+        int targetCount = _targetCount;
+        Span<float> features = batch.Features.AsSpan(batch.Count * featureCount, take * featureCount);
+        Span<float> targets = batch.Targets.AsSpan(batch.Count * targetCount, take * targetCount);
+        Span<long> indexes = batch.Rows.AsSpan(batch.Count, take);
+        fixed (float* windowFeatures = window.Features)
+        fixed (float* windowTargets = window.Targets)
+        {
+            for (int k = 0; k < take; k++)
+            {
+                if (Sse.IsSupported && position + k + PrefetchDistance < order.Length)
+                {
+                    int ahead = order[position + k + PrefetchDistance];
+                    float* row = windowFeatures + ((long)ahead * featureCount);
+                    Sse.Prefetch0(row);
+                    Sse.Prefetch0(row + featureCount - 1);
+                    Sse.Prefetch0(windowTargets + ((long)ahead * targetCount));
+                }
+
+                int source = order[position + k];
+                window.Features.AsSpan(source * featureCount, featureCount).CopyTo(features.Slice(k * featureCount, featureCount));
+                window.Targets.AsSpan(source * targetCount, targetCount).CopyTo(targets.Slice(k * targetCount, targetCount));
+                indexes[k] = window.Rows[source];
+            }
+        }
+
+        batch.Count += take;
     }
 
     private void Publish()
     {
         _filling = null;
-        Volatile.Write(ref _published, _published + 1);
-        _ready.Release();
+        _ring.Publish();
     }
 
     /// <summary>
     /// Chooses the chunks of the next window (shuffling the chunk order at each epoch's start) and prepares
-    /// <paramref name="window"/> to read them; false after the last epoch.
+    /// <paramref name="window"/> to read and shuffle them; false after the last epoch.
     /// </summary>
     private bool PlanNextWindow(Window window)
     {
         if (_planPosition == _chunkOrder.Length)
         {
+            // Every draw of the epochs before has been made: what a checkpoint after them must hold.
+            if (_planEpoch >= _epochsDone)
+            {
+                _shuffleStates?.Add(_planEpoch + 1, _random, []);
+            }
+
             if (++_planEpoch >= _epochs)
             {
                 return false;
             }
 
             _planPosition = 0;
+            for (int i = 0; i < _chunkOrder.Length; i++)
+            {
+                _chunkOrder[i] = i;
+            }
+
             if (_shuffle)
             {
-                SampleShuffle.Shuffle(_chunkOrder, ref _chunkRandom);
+                SampleShuffle.Shuffle(_chunkOrder, ref _random);
             }
         }
 
@@ -302,7 +368,22 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 
         _planPosition = end;
         BeginLoad(window, start, end, lastOfEpoch: end == _chunkOrder.Length);
+        window.Planned = (int)samples;
+        for (int i = 0; i < window.Planned; i++)
+        {
+            window.Order[i] = i;
+        }
+
+        window.ShuffleNext = _shuffle ? window.Planned - 1 : 0;
         return true;
+    }
+
+    /// <summary>Takes up to <paramref name="steps"/> steps of the window's shuffle.</summary>
+    private void ShuffleSome(Window window, int steps)
+    {
+        int next = window.ShuffleNext;
+        SampleShuffle.Steps(window.Order.AsSpan(0, window.Planned), ref next, steps, ref _random);
+        window.ShuffleNext = next;
     }
 
     private static void BeginLoad(Window window, int start, int end, bool lastOfEpoch)
@@ -347,6 +428,15 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
 
         public long[] Rows { get; } = GC.AllocateUninitializedArray<long>(capacity);
 
+        /// <summary>The order the window's samples are cut into batches in: a permutation of its positions, shuffled in steps.</summary>
+        public int[] Order { get; } = GC.AllocateUninitializedArray<int>(capacity);
+
+        /// <summary>The number of samples of the chunks planned for the window (<see cref="Count"/> once they are read).</summary>
+        public int Planned { get; set; }
+
+        /// <summary>The next position of the Fisher–Yates shuffle of <see cref="Order"/>; 0 when it is shuffled.</summary>
+        public int ShuffleNext { get; set; }
+
         public int Count { get; set; }
 
         public int NextChunk { get; set; }
@@ -354,17 +444,5 @@ internal sealed class StreamedBatches : ITrainingBatches, IDisposable
         public int EndChunk { get; set; }
 
         public bool LastOfEpoch { get; set; }
-    }
-
-    /// <summary>A batch buffer: rows gathered by the reader, taken by the trainer.</summary>
-    private sealed class Batch(int batchSize, int featureCount, int targetCount)
-    {
-        public float[] Features { get; } = new float[batchSize * featureCount];
-
-        public float[] Targets { get; } = new float[batchSize * targetCount];
-
-        public long[] Rows { get; } = new long[batchSize];
-
-        public int Count { get; set; }
     }
 }
