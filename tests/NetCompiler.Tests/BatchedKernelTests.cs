@@ -9,8 +9,8 @@ namespace NetCompiler.Tests;
 /// </summary>
 public sealed class BatchedKernelTests
 {
-    // Around the 16-, 32- and 64-column blocks, and the single-sample path.
-    public static readonly TheoryData<int> BatchSizes = new() { 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 130 };
+    // Around the 16-, 32- and 64-column blocks, past the 256-column cache panel, and the single-sample path.
+    public static readonly TheoryData<int> BatchSizes = new() { 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 130, 257, 300 };
 
     [Theory]
     [MemberData(nameof(BatchSizes))]

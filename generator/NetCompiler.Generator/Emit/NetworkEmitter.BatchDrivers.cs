@@ -98,17 +98,17 @@ internal static partial class NetworkEmitter
     /// <summary>
     /// Writes the cache blocking around a product's row tiles: columns (samples) in slices of
     /// <see cref="NetworkPlan.ColumnPanel"/> and, when <paramref name="depthPanels"/>, the depth in panels of
-    /// <see cref="NetworkPlan.DepthPanel"/>, so the panel of the right-hand matrix (at most 128 × 64 floats, 32 KB) stays
-    /// in L1 while every row tile passes over it. <paramref name="body"/> gets the expressions of the panel's first depth
-    /// index and its length.
+    /// <see cref="NetworkPlan.DepthPanel"/>, so the panel of the right-hand matrix (at most 128 × 256 floats, 128 KB) stays
+    /// in L2 and each row tile's slice of the left-hand matrix (12 × 128) in L1 while the tile crosses the panel's 256
+    /// columns. <paramref name="body"/> gets the expressions of the panel's first depth index and its length.
     /// </summary>
     private static void WritePanels(CodeWriter writer, string columns, bool depthPanels, string depthConstant, System.Action<string, string> body)
     {
         int wide = NetworkPlan.ColumnPanel;
         int deep = NetworkPlan.DepthPanel;
         writer.Line(depthPanels
-            ? $"// Cache blocking: {wide}-column slices and {deep}-deep panels, so the right-hand panel stays in L1 while every row tile passes over it."
-            : $"// Cache blocking: {wide}-column slices, so the right-hand panel stays in L1 while every row tile passes over it.");
+            ? $"// Cache blocking: {wide}-column slices and {deep}-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it."
+            : $"// Cache blocking: {wide}-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.");
         using (writer.Block($"for (int column = 0; column < {columns}; column += {wide})"))
         {
             writer.Line($"int width = global::System.Math.Min({wide}, {columns} - column);");

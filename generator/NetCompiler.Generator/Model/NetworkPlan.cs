@@ -29,11 +29,16 @@ internal sealed partial record NetworkPlan(
     /// <summary>Vector512 lanes: the widest layer the in-register forward pass holds in one register.</summary>
     public const int RegisterLanes = 16;
 
-    /// <summary>Depth of a cache panel of the batched products: at most 128 × 64 floats (32 KB) of the right-hand matrix stay in L1.</summary>
+    /// <summary>Depth of a cache panel of the batched products: a row tile's slice of the left-hand matrix (12 × 128 values) stays in L1 while it crosses the panel.</summary>
     public const int DepthPanel = 128;
 
-    /// <summary>Columns (samples) of a cache panel, and of the widest register block (<c>RowTile.WideColumns</c> in the runtime).</summary>
-    public const int ColumnPanel = 64;
+    /// <summary>
+    /// Columns of a cache panel: four of the widest register blocks (<c>RowTile.WideColumns</c>, 64 floats), so each row
+    /// tile reuses its slice of W across 256 columns, and the right-hand panel (at most 128 × 256 floats, 128 KB) stays in
+    /// L2. Narrower panels (64) kept the right-hand panel in L1 but streamed all of W once per 64 columns, which cost
+    /// layers whose weights exceed L2 up to 18 % (docs/design/kernels.md, "Cache panels").
+    /// </summary>
+    public const int ColumnPanel = 256;
 
     /// <summary>Samples in a tile of the batched forward pass (<c>BatchLayout.TileSamples</c> in the runtime).</summary>
     public const int TileSamples = 64;

@@ -493,10 +493,10 @@ namespace Samples.Worked
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<double>(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
             global::System.ReadOnlySpan<double> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 // Edge tile: rows 0..1 of 2.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<double, global::NetCompiler.Kernels.Blocks.Rows2>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1d, accumulate: true);
             }
@@ -507,10 +507,10 @@ namespace Samples.Worked
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<double>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
             global::System.Span<double> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < Layer1InputSize; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer1InputSize; column += 256)
             {
-                int width = global::System.Math.Min(64, Layer1InputSize - column);
+                int width = global::System.Math.Min(256, Layer1InputSize - column);
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
@@ -525,10 +525,10 @@ namespace Samples.Worked
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<double>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             global::System.ReadOnlySpan<double> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 // Edge tile: rows 0..1 of 2.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<double, global::NetCompiler.Kernels.Blocks.Rows2>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1d, accumulate: true);
             }
@@ -538,10 +538,10 @@ namespace Samples.Worked
         private static void BatchPropagateLayer2(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> delta, global::System.Span<double> propagated, int columns)
         {
             global::System.ReadOnlySpan<double> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 // Edge tile: rows 0..1 of 2.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<double, global::NetCompiler.Kernels.Blocks.Rows2>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1d, accumulate: false);
             }
@@ -552,10 +552,10 @@ namespace Samples.Worked
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<double>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<double> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < Layer2InputSize; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer2InputSize; column += 256)
             {
-                int width = global::System.Math.Min(64, Layer2InputSize - column);
+                int width = global::System.Math.Min(256, Layer2InputSize - column);
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);

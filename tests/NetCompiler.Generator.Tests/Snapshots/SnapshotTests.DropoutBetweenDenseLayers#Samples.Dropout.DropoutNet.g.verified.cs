@@ -819,10 +819,10 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer1BiasOffset, Layer1Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 12..15 of 16.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12 * Layer1InputSize, Layer1InputSize, 1, previous, column, columns, Layer1InputSize, z, (12 * columns) + column, columns, width, 1f, accumulate: true);
@@ -834,10 +834,10 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < Layer1InputSize; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer1InputSize; column += 256)
             {
-                int width = global::System.Math.Min(64, Layer1InputSize - column);
+                int width = global::System.Math.Min(256, Layer1InputSize - column);
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
@@ -853,10 +853,10 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 // Edge tile: rows 0..3 of 8.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, Layer2InputSize, 1, previous, column, columns, Layer2InputSize, z, column, columns, width, 1f, accumulate: true);
                 // Edge tile: rows 4..7 of 8.
@@ -868,10 +868,10 @@ namespace Samples.Dropout
         private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows12>(weights, 0, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 12..15 of 16.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 12, 1, Layer2InputSize, delta, column, columns, Layer2Size, propagated, (12 * columns) + column, columns, width, 1f, accumulate: false);
@@ -883,10 +883,10 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < Layer2InputSize; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer2InputSize; column += 256)
             {
-                int width = global::System.Math.Min(64, Layer2InputSize - column);
+                int width = global::System.Math.Min(256, Layer2InputSize - column);
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
@@ -903,10 +903,10 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer3BiasOffset, Layer3Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 // Edge tile: rows 0..2 of 3.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(weights, 0, Layer3InputSize, 1, previous, column, columns, Layer3InputSize, z, column, columns, width, 1f, accumulate: true);
             }
@@ -916,10 +916,10 @@ namespace Samples.Dropout
         private static void BatchPropagateLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns)
         {
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 // Edge tile: rows 0..3 of 8.
                 global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(weights, 0, 1, Layer3InputSize, delta, column, columns, Layer3Size, propagated, column, columns, width, 1f, accumulate: false);
                 // Edge tile: rows 4..7 of 8.
@@ -932,10 +932,10 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
             global::System.Span<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < Layer3InputSize; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer3InputSize; column += 256)
             {
-                int width = global::System.Math.Min(64, Layer3InputSize - column);
+                int width = global::System.Math.Min(256, Layer3InputSize - column);
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);

@@ -502,10 +502,10 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow), z.Slice(firstRow * columns), columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 int tilesEnd = global::System.Math.Min(endRow, 1992);
                 for (int row = firstRow; row < tilesEnd; row += 12)
                 {
@@ -529,10 +529,10 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta.Slice(firstRow * samples), samples, step, parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < Layer1InputSize; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer1InputSize; column += 256)
             {
-                int width = global::System.Math.Min(64, Layer1InputSize - column);
+                int width = global::System.Math.Min(256, Layer1InputSize - column);
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
@@ -558,10 +558,10 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 for (int k = 0; k < Layer2InputSize; k += 128)
                 {
                     int depth = global::System.Math.Min(128, Layer2InputSize - k);
@@ -577,10 +577,10 @@ namespace Wide
         private static void BatchPropagateLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.Span<float> propagated, int columns, float alpha, int firstRow, int endRow)
         {
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < columns; column += 64)
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < columns; column += 256)
             {
-                int width = global::System.Math.Min(64, columns - column);
+                int width = global::System.Math.Min(256, columns - column);
                 int tilesEnd = global::System.Math.Min(endRow, 1992);
                 for (int row = firstRow; row < tilesEnd; row += 12)
                 {
@@ -602,10 +602,10 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 64-column slices and 128-deep panels, so the right-hand panel stays in L1 while every row tile passes over it.
-            for (int column = 0; column < Layer2InputSize; column += 64)
+            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer2InputSize; column += 256)
             {
-                int width = global::System.Math.Min(64, Layer2InputSize - column);
+                int width = global::System.Math.Min(256, Layer2InputSize - column);
                 for (int k = 0; k < samples; k += 128)
                 {
                     int depth = global::System.Math.Min(128, samples - k);
