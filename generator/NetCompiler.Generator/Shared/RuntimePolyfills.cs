@@ -55,6 +55,14 @@ namespace NetCompiler.Generator.Shared
                     destination[i] = BinaryPrimitives.ReverseEndianness(source[i]);
                 }
             }
+
+            public static void ReverseEndianness(ReadOnlySpan<long> source, Span<long> destination)
+            {
+                for (int i = 0; i < source.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReverseEndianness(source[i]);
+                }
+            }
         }
 
         extension(GC)

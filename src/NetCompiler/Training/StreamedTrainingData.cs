@@ -32,7 +32,7 @@ namespace NetCompiler.Training;
 /// <b>The reader thread</b> reads the next window's chunks one per batch it prepares and copies the shuffled rows of
 /// each batch into one of sixteen batch buffers, so the training step finds its batch ready and trains on it in place;
 /// the trainer hands buffers back eight at a time, so the reader wakes once per eight batches, not once per batch. It is a dedicated
-/// thread, started by <see cref="Trainer{TNet}.FitStreamed"/> and ended when it returns or throws. A chunk that fails to read (a corrupt
+/// thread, started by <see cref="Trainer{TNet, T}.FitStreamed"/> and ended when it returns or throws. A chunk that fails to read (a corrupt
 /// sample file) makes the step that would use it throw the reader's exception.
 /// </para>
 /// <para>
