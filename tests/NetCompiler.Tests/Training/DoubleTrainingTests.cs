@@ -75,6 +75,9 @@ public class DoubleTrainingTests
 
         Assert.Equal(manual, net.Parameters.ToArray());
         Assert.Equal(1f, Evaluation.Accuracy(net, data));
+        double[] output = new double[1];
+        DoubleXorNet.Forward(net.Parameters, [1.0, 0.0], output);
+        Assert.Equal(new Prediction(1, (float)output[0]), net.Classify([1.0, 0.0]));
         Assert.Equal(1f, result.History[^1].TrainingMetric);
         Assert.True(Evaluation.Loss(net, data) < 0.05f, $"loss {Evaluation.Loss(net, data)}");
         Assert.Equal(Evaluation.Loss(net, data), Evaluation.Compute<DoubleXorNet, double>(Metric.Loss, net.Parameters, data));
