@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace NetCompiler;
 
 /// <summary>The class a classifier predicts for one sample, and the network's probability for it.</summary>
@@ -21,39 +23,50 @@ public static class Inference
     /// <example><code>Prediction p = net.Classify(features); Console.WriteLine($"{names[p.Class]} ({p.Probability:P1})");</code></example>
     /// <exception cref="ArgumentException"><paramref name="input"/> does not hold <c>InputSize</c> floats.</exception>
     public static Prediction Classify<TNet>(this TNet network, ReadOnlySpan<float> input)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Classify<TNet, float>(network, input);
+
+    /// <summary><see cref="Classify{TNet}(TNet, ReadOnlySpan{float})"/> for a network of any precision (a double network's probability is rounded to float).</summary>
+    public static Prediction Classify<TNet, T>(this INeuralNetwork<TNet, T> network, ReadOnlySpan<T> input)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        return Classify<TNet>(network.Parameters, input);
+        return Classify<TNet, T>(network.Parameters, input);
     }
 
     /// <summary><see cref="Classify{TNet}(TNet, ReadOnlySpan{float})"/> with any parameter buffer of the network type.</summary>
     public static Prediction Classify<TNet>(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Classify<TNet, float>(parameters, input);
+
+    /// <summary><see cref="Classify{TNet}(ReadOnlySpan{float}, ReadOnlySpan{float})"/> for a network of any precision.</summary>
+    public static Prediction Classify<TNet, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int outputSize = TNet.OutputSize;
         if (outputSize > StackOutputLimit)
         {
-            float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(outputSize);
+            T[] rented = System.Buffers.ArrayPool<T>.Shared.Rent(outputSize);
             try
             {
-                return ClassifyInto<TNet>(parameters, input, rented.AsSpan(0, outputSize));
+                return ClassifyInto<TNet, T>(parameters, input, rented.AsSpan(0, outputSize));
             }
             finally
             {
-                System.Buffers.ArrayPool<float>.Shared.Return(rented);
+                System.Buffers.ArrayPool<T>.Shared.Return(rented);
             }
         }
 
-        return ClassifyInto<TNet>(parameters, input, stackalloc float[outputSize]);
+        return ClassifyInto<TNet, T>(parameters, input, stackalloc T[outputSize]);
     }
 
-    private static Prediction ClassifyInto<TNet>(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output)
-        where TNet : class, INeuralNetwork<TNet>
+    private static Prediction ClassifyInto<TNet, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> output)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TNet.Forward(parameters, input, output);
-        int predicted = Training.Evaluation.ClassOf(output);
-        float probability = output.Length == 1 && predicted == 0 ? 1f - output[0] : output[output.Length == 1 ? 0 : predicted];
-        return new Prediction(predicted, probability);
+        int predicted = Training.Evaluation.ClassIndex<T>(output);
+        T probability = output.Length == 1 && predicted == 0 ? T.One - output[0] : output[output.Length == 1 ? 0 : predicted];
+        return new Prediction(predicted, float.CreateTruncating(probability));
     }
 }

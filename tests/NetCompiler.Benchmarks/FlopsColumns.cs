@@ -6,8 +6,8 @@ using BenchmarkDotNet.Running;
 namespace NetCompiler.Benchmarks;
 
 /// <summary>
-/// GFLOP/s of a benchmark and its share of the FMA peak measured by <see cref="PeakBenchmark"/> in the
-/// same run. FLOPs count the multiply-adds of the dense products (2 per weight and sample): forward
+/// GFLOP/s of a benchmark and its share of the FMA peak measured in the same run: <see cref="PeakBenchmark"/> (FP32), or
+/// for a double network's benchmark <see cref="DoublePeakBenchmark"/> (FP64). FLOPs count the multiply-adds of the dense products (2 per weight and sample): forward
 /// W a, and for training also the weight gradient H Aᵀ and the propagation Wᵀ H of every layer but the first.
 /// </summary>
 public sealed class FlopsColumn(bool percentOfPeak) : IColumn
@@ -49,7 +49,8 @@ public sealed class FlopsColumn(bool percentOfPeak) : IColumn
             return gflops.Value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var peakCase = summary.BenchmarksCases.FirstOrDefault(c => c.Descriptor.Type == typeof(PeakBenchmark));
+        var peakType = IsDouble(benchmarkCase.Descriptor.Type) ? typeof(DoublePeakBenchmark) : typeof(PeakBenchmark);
+        var peakCase = summary.BenchmarksCases.FirstOrDefault(c => c.Descriptor.Type == peakType);
         double? peak = peakCase is null ? null : GigaFlops(summary, peakCase);
         return peak is null ? "-" : (100 * gflops.Value / peak.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "%";
     }
@@ -74,6 +75,11 @@ public sealed class FlopsColumn(bool percentOfPeak) : IColumn
             return PeakBenchmark.FlopsPerCall;
         }
 
+        if (type == typeof(DoublePeakBenchmark))
+        {
+            return DoublePeakBenchmark.FlopsPerCall;
+        }
+
         if (!type.IsGenericType)
         {
             return null;
@@ -86,7 +92,11 @@ public sealed class FlopsColumn(bool percentOfPeak) : IColumn
         double weights = description.Layers.Sum(l => (double)l.WeightCount);
         double firstLayer = description.Layers[0].WeightCount;
         var definition = type.GetGenericTypeDefinition();
-        bool training = definition == typeof(TrainingBenchmark<>) || definition == typeof(BigLayerBenchmark<>);
+        bool training = definition == typeof(TrainingBenchmark<>) || definition == typeof(BigLayerBenchmark<>) || definition == typeof(DoubleTrainingBenchmark<>);
         return 2 * batch * (training ? (3 * weights) - firstLayer : weights);
     }
+
+    /// <summary>Whether <paramref name="type"/> measures double arithmetic (its share is of the FP64 peak).</summary>
+    private static bool IsDouble(Type type) =>
+        type == typeof(DoublePeakBenchmark) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(DoubleTrainingBenchmark<>));
 }

@@ -83,7 +83,7 @@ public class MalformedModelTests
         string w = author.Initializer(new OnnxTensor { Name = "fc.weight", DataType = 11, RawData = new byte[48], Dims = { 2, 3 } });
         var model = author.Build(author.Node("Gemm", [author.InputName, w], OnnxAttribute.Int("transB", 1)), 2);
 
-        AssertInvalid(model, "Tensor 'fc.weight' has data type DOUBLE (11); NetCompiler reads FLOAT (1) weights only.");
+        AssertInvalid(model, "The weight tensor 'fc.weight' has data type DOUBLE (11), but the graph input is FLOAT (1); a model's weights have the element type of its input.");
     }
 
     [Fact]

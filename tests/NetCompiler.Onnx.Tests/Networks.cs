@@ -47,3 +47,26 @@ public partial class LinearBottleneckNet;
 [Dense(16, Activation.Tanh)]
 [Dense(3, Activation.Softmax)]
 public partial class IrisShapedNet;
+
+/// <summary>Sigmoid, Tanh and ReLU hidden layers, Softmax output, in double precision: exported with DOUBLE tensors.</summary>
+[Network(Inputs = 5, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+[Dense(7, Activation.Sigmoid)]
+[Dense(6, Activation.Tanh)]
+[Dense(4, Activation.ReLU)]
+[Dense(3, Activation.Softmax)]
+public partial class DoubleSigmoidTanhReluSoftmaxNet;
+
+/// <summary>SiLU and GELU hidden layers (built from Sigmoid, Mul, Add and Tanh nodes), identity output, in double precision.</summary>
+[Network(Inputs = 4, Precision = Precision.Double)]
+[Dense(8, Activation.SiLU)]
+[Dense(7, Activation.GELU)]
+[Dense(2)]
+public partial class DoubleSiluGeluNet;
+
+/// <summary><see cref="SigmoidTanhReluNet"/>'s topology in double precision.</summary>
+[Network(Inputs = 5, Precision = Precision.Double)]
+[Dense(7, Activation.Sigmoid)]
+[Dense(6, Activation.Tanh)]
+[Dense(4, Activation.ReLU)]
+[Dense(3)]
+public partial class DoubleSigmoidTanhReluNet;

@@ -59,11 +59,12 @@ internal static partial class NetworkEmitter
         }
 
         string checksum = "0x" + weights.Checksum.ToString("X8", CultureInfo.InvariantCulture);
+        bool fileIsDouble = weights.ElementBytes == 8;
         writer.Line();
         writer.Line($"// ---- Parameters baked in at build time from the weights file {CommentText(weights.FileName)} ({SingleLine(weights.Origin)}), ----");
-        writer.Line($"// checked against this topology; the CRC-32 of the parameters (as little-endian float32) is {checksum}.");
+        writer.Line($"// checked against this topology; the CRC-32 of the parameters (as little-endian {(fileIsDouble ? "float64" : "float32")}) is {checksum}.");
         writer.Line();
-        if (layout.IsDouble)
+        if (layout.IsDouble && !fileIsDouble)
         {
             writer.Line("// Widened (exactly) from the file's float32 values on first use.");
             writer.Line("private static double[]? s_pretrainedParameters;");
@@ -72,23 +73,25 @@ internal static partial class NetworkEmitter
         }
         else
         {
-            writer.Line("// Decoded only on a big-endian machine, where the characters' bytes are not the floats' bytes.");
-            writer.Line("private static float[]? s_bigEndianPretrainedParameters;");
+            writer.Line($"// Decoded only on a big-endian machine, where the characters' bytes are not the {layout.Element}s' bytes.");
+            writer.Line($"private static {layout.Element}[]? s_bigEndianPretrainedParameters;");
             writer.Line();
-            writer.Line($"internal static {layout.ReadOnlySpan} PretrainedParameters => {Kernels}.BakedParameters.View(PretrainedParameterData, ref s_bigEndianPretrainedParameters);");
+            string view = fileIsDouble ? "ViewDoubles" : "View";
+            writer.Line($"internal static {layout.ReadOnlySpan} PretrainedParameters => {Kernels}.BakedParameters.{view}(PretrainedParameterData, ref s_bigEndianPretrainedParameters);");
         }
 
+        int words = weights.WordsPerParameter;
         writer.Line();
-        writer.Line("// The parameters' IEEE-754 bit patterns, exactly as in the file (-0, subnormals and NaN payloads included), two");
-        writer.Line("// UTF-16 code units per parameter, low half first (see BakedParameters).");
+        writer.Line($"// The parameters' IEEE-754 bit patterns, exactly as in the file (-0, subnormals and NaN payloads included), {(words == 1 ? "two" : "four")}");
+        writer.Line($"// UTF-16 code units per parameter, {(words == 1 ? "low half" : "lowest")} first (see BakedParameters).");
         writer.Line("private const string PretrainedParameterData =");
         // Each section (a layer's W or b) is a run of literals, 32 parameters a line; runs of 64 lines are parenthesised,
         // so the expression is never more than a few hundred operators deep and tools that walk it recursively stay fast.
         var sections = new List<(string Comment, List<List<string>> Blocks)>();
         foreach (var layer in layout.Layers)
         {
-            sections.Add(($"// W{layer.Number}: [{layer.Size}, {layer.InputSize}] at {layer.WeightOffset}", DataBlocks(weights.ParameterBits, layer.WeightOffset, layer.WeightCount)));
-            sections.Add(($"// b{layer.Number}: [{layer.Size}] at {layer.BiasOffset}", DataBlocks(weights.ParameterBits, layer.BiasOffset, layer.Size)));
+            sections.Add(($"// W{layer.Number}: [{layer.Size}, {layer.InputSize}] at {layer.WeightOffset}", DataBlocks(weights.ParameterBits, layer.WeightOffset * words, layer.WeightCount * words)));
+            sections.Add(($"// b{layer.Number}: [{layer.Size}] at {layer.BiasOffset}", DataBlocks(weights.ParameterBits, layer.BiasOffset * words, layer.Size * words)));
         }
 
         for (int section = 0; section < sections.Count; section++)
@@ -111,8 +114,8 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// The <paramref name="count"/> values from <paramref name="start"/> as string literals of up to
-    /// <see cref="BakedValuesPerLine"/> parameters, in blocks of up to <see cref="BakedLinesPerBlock"/> literals.
+    /// The <paramref name="count"/> 32-bit words from <paramref name="start"/> as string literals of up to
+    /// <see cref="BakedValuesPerLine"/> words, in blocks of up to <see cref="BakedLinesPerBlock"/> literals.
     /// </summary>
     private static List<List<string>> DataBlocks(EquatableArray<uint> bits, int start, int count)
     {

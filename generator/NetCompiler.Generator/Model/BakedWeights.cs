@@ -38,12 +38,13 @@ internal sealed record WeightsFileTopology(int InputSize, LossKind? Loss, Equata
 /// <param name="Format">How the file was read.</param>
 /// <param name="Error">Why the file cannot be used (the reader's message, naming the byte offset where it has one), or null.</param>
 /// <param name="Topology">The topology the file describes; null when <paramref name="Error"/> is set or side files are still to be read.</param>
-/// <param name="ParameterBits">The parameters' IEEE-754 bit patterns in NetCompiler's layout (per layer, W[out, in] row-major, then b).</param>
+/// <param name="ParameterBits">The parameters' IEEE-754 bit patterns in NetCompiler's layout (per layer, W[out, in] row-major, then b): one 32-bit word per float32 parameter, two (low word first) per float64 one.</param>
 /// <param name="Checksum">The CRC-32 of the parameters as little-endian bytes (for a model file, the checksum it stores).</param>
 /// <param name="SideFiles">The side files (external data) an ONNX model keeps its weights in, as locations relative to it; empty for none.</param>
 /// <param name="PendingModel">The bytes of an ONNX model that waits for its <paramref name="SideFiles"/>; empty otherwise.</param>
 /// <param name="MissingSideFile">A side file that is not an AdditionalFiles item (NC0021), or null.</param>
 /// <param name="StandardizedFeatures">How many input features the file standardises: an ONNX graph before its first dense layer (NC0029, not baked), a model file in its standardizer block (NC0023, baked without it); 0 for none.</param>
+/// <param name="ElementBytes">The size of a parameter in the file: 4 (float32) or 8 (float64: a double network's model file, or a DOUBLE ONNX model).</param>
 internal sealed record WeightsFile(
     string Path,
     WeightsFormat Format,
@@ -54,7 +55,8 @@ internal sealed record WeightsFile(
     EquatableArray<string> SideFiles = default,
     EquatableArray<byte> PendingModel = default,
     string? MissingSideFile = null,
-    int StandardizedFeatures = 0)
+    int StandardizedFeatures = 0,
+    int ElementBytes = 4)
 {
     public static WeightsFile Failed(string path, WeightsFormat format, string error) =>
         new(path, format, error, null, EquatableArray<uint>.Empty, 0);
@@ -76,6 +78,7 @@ internal sealed record WeightsFile(
         && Error == other.Error
         && MissingSideFile == other.MissingSideFile
         && StandardizedFeatures == other.StandardizedFeatures
+        && ElementBytes == other.ElementBytes
         && Equals(Topology, other.Topology)
         && SideFiles.Equals(other.SideFiles)
         && ParameterBits.Equals(other.ParameterBits)
@@ -103,9 +106,13 @@ internal sealed record SideFile(string Path, EquatableArray<byte> Bytes, string?
 /// <param name="Format">How the file was read.</param>
 /// <param name="Origin">Where the file comes from, e.g. <c>saved from IrisNet</c>.</param>
 /// <param name="Checksum">The CRC-32 of the parameters as little-endian bytes.</param>
-/// <param name="ParameterBits">The parameters' IEEE-754 bit patterns, as many as the network has parameters.</param>
-internal sealed record BakedWeights(string FileName, WeightsFormat Format, string Origin, uint Checksum, EquatableArray<uint> ParameterBits)
+/// <param name="ParameterBits">The parameters' IEEE-754 bit patterns, one 32-bit word per parameter of a float32 file, two (low word first) per parameter of a float64 one.</param>
+/// <param name="ElementBytes">The size of a parameter in the file: 4 (float32) or 8 (float64).</param>
+internal sealed record BakedWeights(string FileName, WeightsFormat Format, string Origin, uint Checksum, EquatableArray<uint> ParameterBits, int ElementBytes = 4)
 {
+    /// <summary>The 32-bit words of <see cref="ParameterBits"/> per parameter: 1 for float32, 2 for float64.</summary>
+    public int WordsPerParameter => ElementBytes / 4;
+
     /// <summary>An ONNX model that standardises its <paramref name="features"/> input features before the first dense layer (NC0029).</summary>
     public static WeightsFile Standardized(string path, int features) =>
         new(path, WeightsFormat.Onnx, null, null, EquatableArray<uint>.Empty, 0, StandardizedFeatures: features);
@@ -117,6 +124,7 @@ internal sealed record BakedWeights(string FileName, WeightsFormat Format, strin
         && FileName == other.FileName
         && Format == other.Format
         && Origin == other.Origin
+        && ElementBytes == other.ElementBytes
         && ParameterBits.Equals(other.ParameterBits);
 
     /// <summary>Hashes the checksum rather than every parameter.</summary>

@@ -24,6 +24,9 @@ internal static class WeightsBinder
 
     private const uint ExponentMask = 0x7F80_0000u;
 
+    /// <summary>The exponent bits of a float64 in its high 32-bit word.</summary>
+    private const uint DoubleExponentMask = 0x7FF0_0000u;
+
     /// <summary>
     /// The network to generate, with its baked-in weights when the file fits, and the diagnostics about the weights file
     /// only (NC0013 to NC0018): the declaration's own diagnostics are <see cref="NetworkDeclarationAnalyzer"/>'s to report.
@@ -95,21 +98,29 @@ internal static class WeightsBinder
         }
 
         var differences = Differences(spec, file.Topology, file.Format, reference.AcceptLogits);
+        if (file.ElementBytes == 8 && spec.Precision != PrecisionKind.Double)
+        {
+            // A float network cannot hold float64 parameters without rounding them; a float32 file widens exactly into a double network.
+            differences.Insert(0, file.Format == WeightsFormat.Onnx ? "element type: ONNX DOUBLE, network float (Precision.Single)" : "element type: file float64 (double), network float32 (float)");
+        }
+
         if (differences.Count > 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsTopologyMismatch, location, network, name, string.Join("; ", differences)));
             return null;
         }
 
-        if (file.ParameterBits.Count > MaxBakedParameters)
+        int words = file.ElementBytes / 4;
+        int parameterCount = file.ParameterBits.Count / words;
+        if (parameterCount > MaxBakedParameters)
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.WeightsTooLarge, location, network, name, Invariant($"{file.ParameterBits.Count}"), Invariant($"{MaxBakedParameters}")));
+                DiagnosticDescriptors.WeightsTooLarge, location, network, name, Invariant($"{parameterCount}"), Invariant($"{MaxBakedParameters}")));
             return null;
         }
 
-        ReportNonFinite(spec, reference, file.ParameterBits, diagnostics);
-        return new BakedWeights(name, file.Format, file.Topology.Origin, file.Checksum, file.ParameterBits);
+        ReportNonFinite(spec, reference, file.ParameterBits, words, diagnostics);
+        return new BakedWeights(name, file.Format, file.Topology.Origin, file.Checksum, file.ParameterBits, file.ElementBytes);
     }
 
     /// <summary>
@@ -168,13 +179,15 @@ internal static class WeightsBinder
     }
 
     /// <summary>Warns (NC0017) when the parameters hold NaN or infinities: such a network computes NaN.</summary>
-    private static void ReportNonFinite(NetworkSpec spec, WeightsReference reference, EquatableArray<uint> bits, List<DiagnosticInfo> diagnostics)
+    private static void ReportNonFinite(NetworkSpec spec, WeightsReference reference, EquatableArray<uint> bits, int words, List<DiagnosticInfo> diagnostics)
     {
+        // The exponent is in the high word of a float64 (the second, low word first) and in the only word of a float32.
+        uint mask = words == 2 ? DoubleExponentMask : ExponentMask;
         int count = 0;
         int first = -1;
-        for (int i = 0; i < bits.Count; i++)
+        for (int i = 0; i < bits.Count / words; i++)
         {
-            if ((bits[i] & ExponentMask) == ExponentMask)
+            if ((bits[(i * words) + words - 1] & mask) == mask)
             {
                 first = first < 0 ? i : first;
                 count++;

@@ -208,15 +208,23 @@ internal static class WeightsFileReader
     {
         using var stream = new MemoryStream(bytes, writable: false);
         var reader = new ModelReader(stream, name, intoNetwork: false);
-        var header = ModelFileFormat.ReadHeader(reader, out int standardizerFeatures);
+        var header = ModelFileFormat.ReadHeader(reader, out int standardizerFeatures, out int elementBytes);
         ModelFileFormat.ReadStandardizer(reader, standardizerFeatures);
         int start = checked((int)reader.Offset);
-        ModelFileFormat.ReadParameters(reader, header.ParameterCount);
+        if (elementBytes == ModelFileFormat.DoubleBytes)
+        {
+            ModelFileFormat.ReadParameters<double>(reader, header.ParameterCount);
+        }
+        else
+        {
+            ModelFileFormat.ReadParameters(reader, header.ParameterCount);
+        }
+
         reader.RequireEnd();
 
-        // The parameter bytes have passed their checksum; their bit patterns are taken as they are in the file.
-        var parameters = bytes.AsSpan(start, header.ParameterCount * sizeof(float));
-        var bits = new uint[header.ParameterCount];
+        // The parameter bytes have passed their checksum; their bit patterns are taken as they are in the file, 32 bits a word.
+        var parameters = bytes.AsSpan(start, checked(header.ParameterCount * elementBytes));
+        var bits = new uint[parameters.Length / sizeof(uint)];
         for (int i = 0; i < bits.Length; i++)
         {
             bits[i] = BinaryPrimitives.ReadUInt32LittleEndian(parameters.Slice(i * sizeof(float)));
@@ -225,7 +233,7 @@ internal static class WeightsFileReader
         var layers = header.Layers.Select(l => new WeightsFileLayer(l.Size, l.Activation, l.Activation.ToString()));
         string origin = header.Name.Length > 0 ? $"NetCompiler model file saved from {header.Name}" : "NetCompiler model file";
         var topology = new WeightsFileTopology(header.InputSize, header.Loss, new EquatableArray<WeightsFileLayer>(layers), origin);
-        return new WeightsFile(path, WeightsFormat.ModelFile, null, topology, new EquatableArray<uint>(bits), Crc32.Compute(parameters), StandardizedFeatures: standardizerFeatures);
+        return new WeightsFile(path, WeightsFormat.ModelFile, null, topology, new EquatableArray<uint>(bits), Crc32.Compute(parameters), StandardizedFeatures: standardizerFeatures, ElementBytes: elementBytes);
     }
 
     private static WeightsFile ReadOnnx(string path, byte[] bytes)
@@ -251,14 +259,23 @@ internal static class WeightsFileReader
             throw new InvalidDataException($"The model has {count} parameters, more than a network can hold ({int.MaxValue}).");
         }
 
-        var bits = new uint[count];
+        // A FLOAT model's values are its floats widened: narrowing them back gives the stored bits. A DOUBLE model's take two words each.
+        int words = mlp.IsDouble ? 2 : 1;
+        var bits = new uint[checked(count * words)];
         int offset = 0;
-        foreach (var layer in layers)
+        foreach (var values in layers.SelectMany(l => new[] { l.Weights, l.Bias }))
         {
-            MemoryMarshal.Cast<float, uint>(layer.Weights.AsSpan()).CopyTo(bits.AsSpan(offset));
-            offset += layer.Weights.Length;
-            MemoryMarshal.Cast<float, uint>(layer.Bias.AsSpan()).CopyTo(bits.AsSpan(offset));
-            offset += layer.Bias.Length;
+            if (mlp.IsDouble)
+            {
+                MemoryMarshal.Cast<double, uint>(values.AsSpan()).CopyTo(bits.AsSpan(offset));
+            }
+            else
+            {
+                float[] narrowed = [.. values.Select(v => (float)v)];
+                MemoryMarshal.Cast<float, uint>(narrowed.AsSpan()).CopyTo(bits.AsSpan(offset));
+            }
+
+            offset += values.Length * words;
         }
 
         string producer = string.Join(" ", new[] { model.ProducerName, model.ProducerVersion }.Where(s => s.Length > 0));
@@ -268,7 +285,7 @@ internal static class WeightsFileReader
             Loss: null,
             new EquatableArray<WeightsFileLayer>(layers.Select(l => new WeightsFileLayer(l.Size, l.Activation.Match, l.Activation.Description))),
             origin);
-        return new WeightsFile(path, WeightsFormat.Onnx, null, topology, new EquatableArray<uint>(bits), Checksum(bits));
+        return new WeightsFile(path, WeightsFormat.Onnx, null, topology, new EquatableArray<uint>(bits), Checksum(bits), ElementBytes: words * sizeof(float));
     }
 
     /// <summary>The CRC-32 of <paramref name="bits"/> written as little-endian bytes, as a model file's parameter checksum.</summary>

@@ -48,7 +48,24 @@ namespace NetCompiler.Generator.Shared
                 }
             }
 
+            public static void WriteDoubleLittleEndian(Span<byte> destination, double value)
+            {
+                MemoryMarshal.Write(destination, ref value);
+                if (!BitConverter.IsLittleEndian)
+                {
+                    destination.Slice(0, sizeof(double)).Reverse();
+                }
+            }
+
             public static void ReverseEndianness(ReadOnlySpan<int> source, Span<int> destination)
+            {
+                for (int i = 0; i < source.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReverseEndianness(source[i]);
+                }
+            }
+
+            public static void ReverseEndianness(ReadOnlySpan<long> source, Span<long> destination)
             {
                 for (int i = 0; i < source.Length; i++)
                 {

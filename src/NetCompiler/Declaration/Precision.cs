@@ -2,7 +2,7 @@ namespace NetCompiler;
 
 /// <summary>
 /// The element type of a network's parameters, inputs, outputs and arithmetic, chosen in its declaration with
-/// <c>[Network(Precision = ...)]</c>. The numeric values are part of the saved-model format; never renumber them.
+/// <c>[Network(Precision = ...)]</c>. The generator reads the numeric values from the attribute; never renumber them.
 /// </summary>
 public enum Precision
 {

@@ -22,9 +22,9 @@ public static class Activations
     public const float GeluCubic = (float)GeluCubicExact;
 
     // The constants to the precision of a double network (the float ones are these, rounded).
-    private const double LeakyReLUSlopeExact = 0.01;
-    private const double GeluScaleExact = 0.7978845608028654;
-    private const double GeluCubicExact = 0.044715;
+    internal const double LeakyReLUSlopeExact = 0.01;
+    internal const double GeluScaleExact = 0.7978845608028654;
+    internal const double GeluCubicExact = 0.044715;
 
     /// <summary><c>f(z) = z</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

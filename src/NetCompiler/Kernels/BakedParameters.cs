@@ -42,6 +42,41 @@ public static class BakedParameters
     }
 
     /// <summary>
+    /// The float64 parameters held in <paramref name="data"/> (four characters each, lowest first): a view of the string on a
+    /// little-endian machine, otherwise <paramref name="bigEndianCopy"/>, decoded on first use. What a double network bakes in
+    /// from a file of float64 parameters.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> does not have a multiple of four characters.</exception>
+    public static ReadOnlySpan<double> ViewDoubles(string data, ref double[]? bigEndianCopy)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length % 4 != 0)
+        {
+            throw new ArgumentException($"Baked double parameters take four characters each; got {data.Length} characters.", nameof(data));
+        }
+
+        if (BitConverter.IsLittleEndian)
+        {
+            return MemoryMarshal.Cast<char, double>(data.AsSpan());
+        }
+
+        if (bigEndianCopy is null)
+        {
+            var values = new double[data.Length / 4];
+            for (int i = 0; i < values.Length; i++)
+            {
+                ulong low = data[4 * i] | ((uint)data[(4 * i) + 1] << 16);
+                ulong high = data[(4 * i) + 2] | ((uint)data[(4 * i) + 3] << 16);
+                values[i] = BitConverter.UInt64BitsToDouble(low | (high << 32));
+            }
+
+            bigEndianCopy = values;
+        }
+
+        return bigEndianCopy;
+    }
+
+    /// <summary>
     /// The float32 parameters held in <paramref name="data"/>, widened (exactly) to doubles: what a double network
     /// (<c>[Network(Precision = Precision.Double)]</c>) bakes in from a file of float32 parameters.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using NetCompiler.Data;
 using NetCompiler.Kernels;
 
@@ -20,6 +21,9 @@ namespace NetCompiler.Onnx;
 /// <c>Div(·, std)</c> (initializers <c>preprocess.mean</c> and <c>preprocess.std</c>, <c>[InputSize]</c>; a constant
 /// feature, whose standard deviation is 0, is divided by 1 as <see cref="Standardizer.Transform(ReadOnlySpan{float}, Span{float})"/>
 /// does), so it takes raw inputs: ONNX Runtime on raw inputs computes <c>Forward</c> of the standardised ones.
+/// A double network (<c>[Network(Precision = Precision.Double)]</c>) is written with DOUBLE tensors throughout (input, output,
+/// weights, constants), so ONNX Runtime computes it in double; only LeakyRelu's slope is an ONNX float attribute
+/// (0.01f, where the network's kernels use 0.01).
 /// </summary>
 /// <example>
 /// <code>
@@ -46,21 +50,11 @@ public static class OnnxExporter
 
     /// <summary>Writes <paramref name="net"/> (its topology and current parameters) as an ONNX model to <paramref name="stream"/>.</summary>
     public static void Export<TNet>(TNet net, Stream stream)
-        where TNet : class, INeuralNetwork<TNet>
-    {
-        ArgumentNullException.ThrowIfNull(net);
-        ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters)));
-    }
+        where TNet : class, INeuralNetwork<TNet> => Export<TNet, float>(net, stream, standardizer: null);
 
     /// <summary>Writes <paramref name="net"/> as an ONNX model to the file <paramref name="path"/> (created or overwritten).</summary>
     public static void Export<TNet>(TNet net, string path)
-        where TNet : class, INeuralNetwork<TNet>
-    {
-        ArgumentNullException.ThrowIfNull(net);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters)));
-    }
+        where TNet : class, INeuralNetwork<TNet> => Export<TNet, float>(net, path, standardizer: null);
 
     /// <summary>
     /// Writes <paramref name="net"/> as an ONNX model to <paramref name="stream"/>, with the preprocessing of its inputs,
@@ -68,11 +62,20 @@ public static class OnnxExporter
     /// </summary>
     /// <exception cref="ArgumentException">The standardiser's feature count is not the network's <c>InputSize</c>.</exception>
     public static void Export<TNet>(TNet net, Stream stream, Standardizer? standardizer)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Export<TNet, float>(net, stream, standardizer);
+
+    /// <summary>
+    /// Writes a network of any precision as an ONNX model to <paramref name="stream"/> (FLOAT tensors for a float network, DOUBLE
+    /// for a double one), with the preprocessing of its inputs, <paramref name="standardizer"/>, when it is not null.
+    /// </summary>
+    /// <exception cref="ArgumentException">The standardiser's feature count is not the network's <c>InputSize</c>.</exception>
+    public static void Export<TNet, T>(INeuralNetwork<TNet, T> net, Stream stream, Standardizer? standardizer = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters, standardizer)));
+        stream.Write(OnnxSerializer.Encode(BuildModel<T>(TNet.Description, net.Parameters, standardizer)));
     }
 
     /// <summary>
@@ -88,19 +91,30 @@ public static class OnnxExporter
     /// </example>
     /// <exception cref="ArgumentException">The standardiser's feature count is not the network's <c>InputSize</c>.</exception>
     public static void Export<TNet>(TNet net, string path, Standardizer? standardizer)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Export<TNet, float>(net, path, standardizer);
+
+    /// <summary>
+    /// Writes a network of any precision as an ONNX model to the file <paramref name="path"/> (created or overwritten): FLOAT
+    /// tensors for a float network, DOUBLE for a double one, with <paramref name="standardizer"/>'s preprocessing when it is not null.
+    /// </summary>
+    /// <exception cref="ArgumentException">The standardiser's feature count is not the network's <c>InputSize</c>.</exception>
+    public static void Export<TNet, T>(INeuralNetwork<TNet, T> net, string path, Standardizer? standardizer = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] model = OnnxSerializer.Encode(BuildModel(TNet.Description, net.Parameters, standardizer));
+        byte[] model = OnnxSerializer.Encode(BuildModel<T>(TNet.Description, net.Parameters, standardizer));
         File.WriteAllBytes(path, model);
     }
 
     /// <summary>
     /// The ONNX model of a network with <paramref name="parameters"/> laid out as <paramref name="description"/> says,
-    /// its input standardised by <paramref name="standardizer"/> first when there is one.
+    /// its input standardised by <paramref name="standardizer"/> first when there is one; its tensors are FLOAT, or DOUBLE when
+    /// <typeparamref name="T"/> is double.
     /// </summary>
-    internal static OnnxModel BuildModel(NetworkDescription description, ReadOnlySpan<float> parameters, Standardizer? standardizer = null)
+    internal static OnnxModel BuildModel<T>(NetworkDescription description, ReadOnlySpan<T> parameters, Standardizer? standardizer = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (standardizer is not null && standardizer.FeatureCount != description.InputSize)
         {
@@ -112,14 +126,16 @@ public static class OnnxExporter
         if (parameters.Length != description.ParameterCount)
         {
             throw new ArgumentException(
-                $"{description.Name}: parameters has {parameters.Length} floats but must have {description.ParameterCount} (ParameterCount).",
+                $"{description.Name}: parameters has {parameters.Length} {Guard.ElementNames<T>()} but must have {description.ParameterCount} (ParameterCount).",
                 nameof(parameters));
         }
 
         var graph = new OnnxGraph { Name = description.Name };
-        graph.Inputs.Add(OnnxValueInfo.Tensor(InputName, OnnxDataType.Float, BatchDimension, description.InputSize));
-        graph.Outputs.Add(OnnxValueInfo.Tensor(OutputName, OnnxDataType.Float, BatchDimension, description.OutputSize));
-        var builder = new GraphBuilder(graph);
+        bool isDouble = typeof(T) == typeof(double);
+        var elementType = isDouble ? OnnxDataType.Double : OnnxDataType.Float;
+        graph.Inputs.Add(OnnxValueInfo.Tensor(InputName, elementType, BatchDimension, description.InputSize));
+        graph.Outputs.Add(OnnxValueInfo.Tensor(OutputName, elementType, BatchDimension, description.OutputSize));
+        var builder = new GraphBuilder(graph, isDouble);
 
         string previous = standardizer is null ? InputName : AddStandardization(builder, standardizer);
         for (int index = 0; index < description.Layers.Length; index++)
@@ -127,8 +143,8 @@ public static class OnnxExporter
             var layer = description.Layers[index];
             bool isOutput = index == description.Layers.Length - 1;
             string prefix = $"dense{index + 1}";
-            string weights = builder.Initializer($"{prefix}.weight", parameters.Slice(layer.WeightOffset, layer.WeightCount), layer.Size, layer.InputSize);
-            string bias = builder.Initializer($"{prefix}.bias", parameters.Slice(layer.BiasOffset, layer.Size), layer.Size);
+            string weights = builder.Initializer($"{prefix}.weight", Values(parameters.Slice(layer.WeightOffset, layer.WeightCount)), layer.Size, layer.InputSize);
+            string bias = builder.Initializer($"{prefix}.bias", Values(parameters.Slice(layer.BiasOffset, layer.Size)), layer.Size);
 
             // z = previous · Wᵀ + b, with W stored [out, in] as NetCompiler keeps it.
             string z = isOutput && layer.Activation == Activation.Identity ? OutputName : $"{prefix}.z";
@@ -150,12 +166,26 @@ public static class OnnxExporter
         return model;
     }
 
+    /// <summary>Parameters as doubles (exact for floats); the builder writes them back in the model's element type.</summary>
+    private static double[] Values<T>(ReadOnlySpan<T> parameters)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var values = new double[parameters.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = double.CreateTruncating(parameters[i]);
+        }
+
+        return values;
+    }
+
     /// <summary><c>x' = (x − mean) / std</c> per feature, as <see cref="Standardizer.Transform(ReadOnlySpan{float}, Span{float})"/> computes it; returns x'.</summary>
     private static string AddStandardization(GraphBuilder builder, Standardizer standardizer)
     {
-        float[] mean = [.. standardizer.Mean];
+        double[] mean = [.. standardizer.Mean.ToArray().Select(m => (double)m)];
+        double[] divisors = [.. standardizer.Divisors.ToArray().Select(d => (double)d)];
         string meanName = builder.Initializer("preprocess.mean", mean, mean.Length);
-        string stdName = builder.Initializer("preprocess.std", standardizer.Divisors, mean.Length);
+        string stdName = builder.Initializer("preprocess.std", divisors, mean.Length);
         builder.Node("Sub", "preprocess/Sub", [InputName, meanName], "preprocess.centred");
         builder.Node("Div", "preprocess/Div", ["preprocess.centred", stdName], "preprocess.standardized");
         return "preprocess.standardized";
@@ -199,10 +229,10 @@ public static class OnnxExporter
     /// </summary>
     private static void AddGelu(GraphBuilder builder, string prefix, string z, string a)
     {
-        string half = builder.Scalar("gelu.half", 0.5f);
-        string one = builder.Scalar("gelu.one", 1f);
-        string cubic = builder.Scalar("gelu.cubic", Activations.GeluCubic);
-        string scale = builder.Scalar("gelu.scale", Activations.GeluScale);
+        string half = builder.Scalar("gelu.half", 0.5);
+        string one = builder.Scalar("gelu.one", 1);
+        string cubic = builder.Scalar("gelu.cubic", Activations.GeluCubicExact);
+        string scale = builder.Scalar("gelu.scale", Activations.GeluScaleExact);
         string p = $"{prefix}/GELU";
         builder.Node("Mul", $"{p}/CubicZ", [cubic, z], $"{prefix}.gelu.cz");
         builder.Node("Mul", $"{p}/CubicZ2", [$"{prefix}.gelu.cz", z], $"{prefix}.gelu.czz");
@@ -215,19 +245,24 @@ public static class OnnxExporter
         builder.Node("Mul", $"{p}/Product", [$"{prefix}.gelu.halfZ", $"{prefix}.gelu.onePlusT"], a);
     }
 
-    /// <summary>Adds nodes and initializers to a graph; shared scalar constants are added once.</summary>
-    private sealed class GraphBuilder(OnnxGraph graph)
+    /// <summary>
+    /// Adds nodes and initializers to a graph; shared scalar constants are added once. Values come as doubles and are
+    /// written as DOUBLE tensors when <paramref name="isDouble"/>, otherwise rounded to FLOAT (exact for a float network's).
+    /// </summary>
+    private sealed class GraphBuilder(OnnxGraph graph, bool isDouble)
     {
         private readonly HashSet<string> _initializerNames = [];
 
-        public string Initializer(string name, ReadOnlySpan<float> values, params long[] dims)
+        public string Initializer(string name, double[] values, params long[] dims)
         {
-            graph.Initializers.Add(OnnxTensor.FromFloatsRaw(name, values, dims));
+            graph.Initializers.Add(isDouble
+                ? OnnxTensor.FromDoublesRaw(name, values, dims)
+                : OnnxTensor.FromFloatsRaw(name, [.. values.Select(v => (float)v)], dims));
             _initializerNames.Add(name);
             return name;
         }
 
-        public string Scalar(string name, float value) =>
+        public string Scalar(string name, double value) =>
             _initializerNames.Contains(name) ? name : Initializer(name, [value]);
 
         public void Node(string opType, string name, string[] inputs, string output, params OnnxAttribute[] attributes) =>

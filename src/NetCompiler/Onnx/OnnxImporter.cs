@@ -1,3 +1,4 @@
+using System.Numerics;
 using NetCompiler.Data;
 
 namespace NetCompiler.Onnx;
@@ -70,7 +71,17 @@ public static class OnnxImporter
     /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers, keeps weights in a side file, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
     public static void Load<TNet>(TNet net, Stream stream, OnnxImportOptions? options = null)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(net, stream, options);
+
+    /// <summary>
+    /// <see cref="Load{TNet}(TNet, Stream, OnnxImportOptions?)"/> for a network of any precision: a float network reads a model
+    /// of FLOAT tensors, a double network (<c>[Network(Precision = Precision.Double)]</c>) one of DOUBLE tensors.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers, keeps weights in a side file, or exceeds a bound.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers or element type differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet, T>(INeuralNetwork<TNet, T> net, Stream stream, OnnxImportOptions? options = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
@@ -88,7 +99,17 @@ public static class OnnxImporter
     /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers, names a side file that is missing, outside the model's folder or too short, or exceeds a bound (<see cref="MaxModelBytes"/>, <see cref="MaxNodeCount"/>, <see cref="MaxEntryCount"/>).</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
     public static void Load<TNet>(TNet net, string path, OnnxImportOptions? options = null)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(net, path, options);
+
+    /// <summary>
+    /// <see cref="Load{TNet}(TNet, string, OnnxImportOptions?)"/> for a network of any precision: a float network reads a model
+    /// of FLOAT tensors, a double network one of DOUBLE tensors.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers, names a side file that is missing, outside the model's folder or too short, or exceeds a bound.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers or element type differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet, T>(INeuralNetwork<TNet, T> net, string path, OnnxImportOptions? options = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -109,7 +130,14 @@ public static class OnnxImporter
     /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers (with, optionally, a per-feature standardisation of its input), keeps weights in a side file, or exceeds a bound.</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
     public static void Load<TNet>(TNet net, Stream stream, out Standardizer? standardizer, OnnxImportOptions? options = null)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(net, stream, out standardizer, options);
+
+    /// <summary>The standardiser-returning load for a network of any precision (FLOAT models for float networks, DOUBLE for double ones).</summary>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers (with, optionally, a per-feature standardisation of its input), or exceeds a bound.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers or element type differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet, T>(INeuralNetwork<TNet, T> net, Stream stream, out Standardizer? standardizer, OnnxImportOptions? options = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
@@ -128,7 +156,14 @@ public static class OnnxImporter
     /// <exception cref="InvalidDataException">The file is not an ONNX model of a chain of dense layers (with, optionally, a per-feature standardisation of its input), names a side file that is missing, outside the model's folder or too short, or exceeds a bound.</exception>
     /// <exception cref="OnnxModelMismatchException">The model's layers differ from <typeparamref name="TNet"/>'s.</exception>
     public static void Load<TNet>(TNet net, string path, out Standardizer? standardizer, OnnxImportOptions? options = null)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(net, path, out standardizer, options);
+
+    /// <summary>The standardiser-returning load for a network of any precision (FLOAT models for float networks, DOUBLE for double ones).</summary>
+    /// <exception cref="InvalidDataException">The data is not an ONNX model of a chain of dense layers (with, optionally, a per-feature standardisation of its input), or exceeds a bound.</exception>
+    /// <exception cref="OnnxModelMismatchException">The model's layers or element type differ from <typeparamref name="TNet"/>'s.</exception>
+    public static void Load<TNet, T>(INeuralNetwork<TNet, T> net, string path, out Standardizer? standardizer, OnnxImportOptions? options = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -171,13 +206,14 @@ public static class OnnxImporter
     /// standardises its input is refused when the caller did not ask for the standardiser (<paramref name="wantsStandardizer"/>),
     /// so the preprocessing is never silently dropped.
     /// </summary>
-    private static Standardizer? Load<TNet>(TNet net, ReadOnlySpan<byte> data, OnnxSideFiles? sideFiles, OnnxImportOptions options, bool wantsStandardizer)
-        where TNet : class, INeuralNetwork<TNet>
+    private static Standardizer? Load<TNet, T>(INeuralNetwork<TNet, T> net, ReadOnlySpan<byte> data, OnnxSideFiles? sideFiles, OnnxImportOptions options, bool wantsStandardizer)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var model = OnnxSerializer.Decode(data);
         OnnxExternalData.Resolve(model, sideFiles);
         var mlp = OnnxMlpReader.Read(model);
-        float[] parameters = Arrange(TNet.Description, mlp.Layers, options);
+        T[] parameters = Arrange<T>(TNet.Description, mlp, options);
         if (mlp.Standardization is { } standardization && !wantsStandardizer)
         {
             throw new InvalidDataException(
@@ -190,10 +226,18 @@ public static class OnnxImporter
         return standardizer;
     }
 
-    /// <summary>The parameter buffer of <paramref name="description"/> filled from <paramref name="layers"/>, or a mismatch listing every difference.</summary>
-    internal static float[] Arrange(NetworkDescription description, IReadOnlyList<OnnxDenseLayer> layers, OnnxImportOptions options)
+    /// <summary>The parameter buffer of <paramref name="description"/> filled from the layers of <paramref name="mlp"/> (of the network's element type), or a mismatch listing every difference.</summary>
+    internal static T[] Arrange<T>(NetworkDescription description, OnnxMlp mlp, OnnxImportOptions options)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        var layers = mlp.Layers;
         var differences = new List<string>();
+        bool networkIsDouble = typeof(T) == typeof(double);
+        if (mlp.IsDouble != networkIsDouble)
+        {
+            differences.Add($"element type: ONNX {(mlp.IsDouble ? "DOUBLE" : "FLOAT")}, network {(networkIsDouble ? "double (Precision.Double)" : "float (Precision.Single)")}");
+        }
+
         if (layers[0].InputSize != description.InputSize)
         {
             differences.Add($"input: ONNX has {layers[0].InputSize} features, network has {description.InputSize}");
@@ -229,13 +273,22 @@ public static class OnnxImporter
             throw new OnnxModelMismatchException(description, differences);
         }
 
-        var parameters = new float[description.ParameterCount];
+        var parameters = new T[description.ParameterCount];
         for (int i = 0; i < layers.Count; i++)
         {
-            layers[i].Weights.CopyTo(parameters, description.Layers[i].WeightOffset);
-            layers[i].Bias.CopyTo(parameters, description.Layers[i].BiasOffset);
+            Copy(layers[i].Weights, parameters.AsSpan(description.Layers[i].WeightOffset));
+            Copy(layers[i].Bias, parameters.AsSpan(description.Layers[i].BiasOffset));
         }
 
         return parameters;
+
+        // The reader's doubles are the model's values: a FLOAT model's widened, so rounding them back is exact.
+        static void Copy(double[] values, Span<T> destination)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                destination[i] = T.CreateTruncating(values[i]);
+            }
+        }
     }
 }

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace NetCompiler.Onnx;
 
 /// <summary>One dense layer read from an ONNX graph, its weights already in NetCompiler's <c>[out, in]</c> layout.</summary>
-internal sealed record OnnxDenseLayer(int InputSize, int Size, float[] Weights, float[] Bias, OnnxActivation Activation);
+/// <remarks>The values are doubles: a FLOAT model's widened exactly, a DOUBLE model's as stored.</remarks>
+internal sealed record OnnxDenseLayer(int InputSize, int Size, double[] Weights, double[] Bias, OnnxActivation Activation);
 
 /// <summary>
 /// The per-feature standardisation a graph applies to its input before the first dense layer,
@@ -11,8 +12,11 @@ internal sealed record OnnxDenseLayer(int InputSize, int Size, float[] Weights, 
 /// </summary>
 internal sealed record OnnxStandardization(float[] Mean, float[] Divisor);
 
-/// <summary>What an ONNX graph of a multilayer perceptron holds: its dense layers and the standardisation of its input, if any.</summary>
-internal sealed record OnnxMlp(IReadOnlyList<OnnxDenseLayer> Layers, OnnxStandardization? Standardization);
+/// <summary>
+/// What an ONNX graph of a multilayer perceptron holds: its dense layers, the standardisation of its input, if any, and
+/// whether it computes in DOUBLE (its input's element type) rather than FLOAT.
+/// </summary>
+internal sealed record OnnxMlp(IReadOnlyList<OnnxDenseLayer> Layers, OnnxStandardization? Standardization, bool IsDouble);
 
 /// <summary>
 /// Reads an ONNX graph as a chain of dense layers, the way PyTorch and Keras (tf2onnx) export an MLP:
@@ -20,7 +24,7 @@ internal sealed record OnnxMlp(IReadOnlyList<OnnxDenseLayer> Layers, OnnxStandar
 /// <c>Reshape</c> whose target <see cref="ShapeArithmetic"/> evaluates), per layer either <c>Gemm</c> (weights
 /// <c>[out, in]</c> with <c>transB = 1</c>, or <c>[in, out]</c> without; alpha = beta = 1) or <c>MatMul</c> (weights
 /// <c>[in, out]</c>) then <c>Add</c> (bias), then the activation: element-wise nodes (see <see cref="ElementwiseActivation"/>)
-/// and/or a <c>Softmax</c> over the last axis. <c>Identity</c>, inference <c>Dropout</c>, <c>Cast</c> to float and
+/// and/or a <c>Softmax</c> over the last axis; FLOAT or DOUBLE throughout. <c>Identity</c>, inference <c>Dropout</c>, <c>Cast</c> to the model's element type and
 /// <c>Flatten(axis = 1)</c> pass through. Before the first layer, a per-feature standardisation <c>Sub(x, mean)</c> then
 /// <c>Div(·, std)</c> (or <c>Mul(·, 1 / std)</c>), each constant with one value per feature, is read as an
 /// <see cref="OnnxStandardization"/>. Weights are initializers, <c>Constant</c> nodes or <c>Transpose(W)</c> of one
@@ -42,6 +46,9 @@ internal sealed class OnnxMlpReader
 
     /// <summary>The most items a message lists (nodes, tensors, inputs); the rest are counted.</summary>
     private const int MaxListed = 8;
+
+    /// <summary>Whether the graph's input is DOUBLE (the model computes in double); FLOAT otherwise.</summary>
+    private bool _isDouble;
 
     private OnnxMlpReader(OnnxGraph graph, long opset)
     {
@@ -130,14 +137,16 @@ internal sealed class OnnxMlpReader
     private OnnxTensor? TransposedConstant(OnnxNode node)
     {
         if (node.OpType != "Transpose" || !node.IsDefaultDomain || node.Inputs.Count != 1 || node.Outputs.Count != 1 || node.Outputs[0].Length == 0
-            || !_constants.TryGetValue(node.Inputs[0], out var matrix) || matrix.Dims.Count != 2 || matrix.DataType != (int)OnnxDataType.Float
+            || !_constants.TryGetValue(node.Inputs[0], out var matrix) || matrix.Dims.Count != 2 || matrix.DataType is not ((int)OnnxDataType.Float or (int)OnnxDataType.Double)
             || node.FindAttribute("perm") is { } perm && !perm.Ints.SequenceEqual([1L, 0L]))
         {
             return null;
         }
 
         int rows = (int)matrix.Dims[0], columns = (int)matrix.Dims[1];
-        return OnnxTensor.FromFloatsRaw(node.Outputs[0], Transpose(matrix.ToFloats(), rows, columns), columns, rows);
+        return matrix.DataType == (int)OnnxDataType.Double
+            ? OnnxTensor.FromDoublesRaw(node.Outputs[0], Transpose(matrix.ToDoubles(), rows, columns), columns, rows)
+            : OnnxTensor.FromFloatsRaw(node.Outputs[0], Transpose(matrix.ToFloats(), rows, columns), columns, rows);
     }
 
     /// <summary>The dense layers of <paramref name="model"/>'s graph, input side first, and the standardisation of its input.</summary>
@@ -219,7 +228,7 @@ internal sealed class OnnxMlpReader
             throw Invalid($"The graph standardises {standardization.Mean.Length} features before the first dense layer, which reads {layers[0].InputSize}; a standardisation has one mean and one standard deviation per feature.");
         }
 
-        return new OnnxMlp(layers, standardization);
+        return new OnnxMlp(layers, standardization, _isDouble);
     }
 
     /// <summary>
@@ -282,7 +291,7 @@ internal sealed class OnnxMlpReader
     /// the input's features (a one-element constant for more features is a scalar, read as part of an activation).
     /// </summary>
     private static bool IsPerFeature(OnnxTensor tensor, int? declaredFeatures) =>
-        tensor.DataType == (int)OnnxDataType.Float && (tensor.ElementCount() > 1 || tensor.ElementCount() == declaredFeatures);
+        tensor.DataType is (int)OnnxDataType.Float or (int)OnnxDataType.Double && (tensor.ElementCount() > 1 || tensor.ElementCount() == declaredFeatures);
 
     /// <summary>The values of a per-feature constant, after checking its shape is <c>[F]</c> or <c>[1, F]</c> and its values finite.</summary>
     private static float[] PerFeature(OnnxTensor tensor, OnnxNode node, string role)
@@ -299,14 +308,21 @@ internal sealed class OnnxMlpReader
             throw Invalid($"{Capitalize(Describe(node))}: the {role} '{tensor.Name}' has the shape {Shape(tensor.Dims)}; a per-feature standardisation holds one value per feature, [{count}] or [1, {count}].");
         }
 
-        float[] values = tensor.ToFloats();
-        int bad = Array.FindIndex(values, v => float.IsNaN(v) || float.IsInfinity(v));
+        double[] stored = tensor.ToDoubles();
+        int bad = Array.FindIndex(stored, v => double.IsNaN(v) || double.IsInfinity(v));
         if (bad >= 0)
         {
-            throw Invalid(string.Format(CultureInfo.InvariantCulture, "{0}: the {1} '{2}' holds {3} for feature {4}; a standardisation's statistics are finite.", Capitalize(Describe(node)), role, tensor.Name, values[bad], bad));
+            throw Invalid(string.Format(CultureInfo.InvariantCulture, "{0}: the {1} '{2}' holds {3} for feature {4}; a standardisation's statistics are finite.", Capitalize(Describe(node)), role, tensor.Name, stored[bad], bad));
         }
 
-        return values;
+        // The statistics become a Standardizer, which holds floats: a DOUBLE model's must be floats widened.
+        int inexact = Array.FindIndex(stored, v => (double)(float)v != v);
+        if (inexact >= 0)
+        {
+            throw Invalid(string.Format(CultureInfo.InvariantCulture, "{0}: the {1} '{2}' holds {3:R} for feature {4}, which a float cannot hold; NetCompiler's Standardizer keeps float statistics.", Capitalize(Describe(node)), role, tensor.Name, stored[inexact], inexact));
+        }
+
+        return [.. stored.Select(v => (float)v)];
     }
 
     /// <summary>
@@ -357,13 +373,15 @@ internal sealed class OnnxMlpReader
         return (current, shape?[1].Value is long features and > 0 and <= int.MaxValue ? (int)features : null);
     }
 
-    /// <summary>Checks the graph input is a float tensor with a batch axis; its shape as terms (axis 0 the batch), or null when not given.</summary>
-    private static ShapeTerm[]? InputShape(OnnxValueInfo input)
+    /// <summary>Checks the graph input is a float or double tensor with a batch axis (and notes which); its shape as terms (axis 0 the batch), or null when not given.</summary>
+    private ShapeTerm[]? InputShape(OnnxValueInfo input)
     {
-        if (input.ElementType is not (0 or (int)OnnxDataType.Float))
+        if (input.ElementType is not (0 or (int)OnnxDataType.Float or (int)OnnxDataType.Double))
         {
-            throw Invalid($"The graph input '{input.Name}' has element type {input.ElementType}; NetCompiler networks take FLOAT (1) inputs.");
+            throw Invalid($"The graph input '{input.Name}' has element type {input.ElementType}; NetCompiler networks take FLOAT (1) or DOUBLE (11) inputs.");
         }
+
+        _isDouble = input.ElementType == (int)OnnxDataType.Double;
 
         if (input.Shape is null)
         {
@@ -468,7 +486,7 @@ internal sealed class OnnxMlpReader
             {
                 "Transpose" when node.IsDefaultDomain => "Transpose reorders the features, which a chain of dense layers cannot do",
                 "Dropout" when node.IsDefaultDomain => "this Dropout is in training mode (or its mask is used), so it is not the identity",
-                "Cast" when node.IsDefaultDomain => "only a Cast to FLOAT, which changes nothing, is read as the identity",
+                "Cast" when node.IsDefaultDomain => $"only a Cast to the model's element type ({(_isDouble ? "DOUBLE" : "FLOAT")}), which changes nothing, is read as the identity",
                 _ => $"{(node.IsDefaultDomain ? node.OpType : $"{node.Domain}.{node.OpType}")} is not supported",
             };
             throw Invalid($"{Capitalize(Describe(node))} reads '{input}' after {after}, where a dense layer (Gemm, or MatMul then Add) was expected; {why}.");
@@ -486,9 +504,9 @@ internal sealed class OnnxMlpReader
             throw Invalid($"{Capitalize(where)}: the weights '{weightTensor.Name}' have the shape {Shape(weightTensor.Dims)}; a dense layer's weights are a matrix.");
         }
 
-        float[] stored = weightTensor.ToFloats();
+        double[] stored = ValuesOf(weightTensor);
         bool outByIn = false;
-        float[]? bias = null;
+        double[]? bias = null;
         if (node.OpType == "Gemm")
         {
             if (node.GetInt("transA", 0) != 0)
@@ -529,12 +547,12 @@ internal sealed class OnnxMlpReader
             z = addOutput;
         }
 
-        float[] weights = outByIn ? stored : Transpose(stored, rows: inputSize, columns: size);
-        return new OnnxDenseLayer(inputSize, size, weights, bias ?? new float[size], new OnnxActivation(null, string.Empty));
+        double[] weights = outByIn ? stored : Transpose(stored, rows: inputSize, columns: size);
+        return new OnnxDenseLayer(inputSize, size, weights, bias ?? new double[size], new OnnxActivation(null, string.Empty));
     }
 
     /// <summary>The bias of a MatMul layer (or a Gemm without C): <c>Add(product, b)</c> or <c>Add(b, product)</c>, b holding one value per unit.</summary>
-    private (float[] Bias, string Output)? TryReadBiasAdd(string product, int size, string where)
+    private (double[] Bias, string Output)? TryReadBiasAdd(string product, int size, string where)
     {
         if (_graphOutputs.Contains(product) || ConsumersOf(product) is not [{ OpType: "Add", IsDefaultDomain: true } add] || add.Inputs.Count != 2)
         {
@@ -550,7 +568,7 @@ internal sealed class OnnxMlpReader
         return (ReadBias(tensor, size, where), OutputOf(add, $"the bias Add of {where}"));
     }
 
-    private static float[] ReadBias(OnnxTensor tensor, int size, string where)
+    private double[] ReadBias(OnnxTensor tensor, int size, string where)
     {
         bool shapeFits = tensor.Dims.Count switch
         {
@@ -563,7 +581,23 @@ internal sealed class OnnxMlpReader
             throw Invalid($"{Capitalize(where)}: the bias '{tensor.Name}' has the shape {Shape(tensor.Dims)} but the layer has {size} units.");
         }
 
-        return tensor.ToFloats();
+        return ValuesOf(tensor);
+    }
+
+    /// <summary>
+    /// The values of a weight or bias tensor as doubles, after checking it has the graph input's element type (FLOAT, or
+    /// DOUBLE for a double model): ONNX's Gemm and MatMul take operands of one type.
+    /// </summary>
+    private double[] ValuesOf(OnnxTensor tensor)
+    {
+        var other = _isDouble ? OnnxDataType.Float : OnnxDataType.Double;
+        if (tensor.DataType == (int)other)
+        {
+            string input = _isDouble ? "DOUBLE (11)" : "FLOAT (1)";
+            throw Invalid($"The weight tensor '{tensor.Name}' has data type {OnnxTensor.DescribeDataType(tensor.DataType)}, but the graph input is {input}; a model's weights have the element type of its input.");
+        }
+
+        return _isDouble ? tensor.ToDoubles() : [.. tensor.ToFloats().Select(value => (double)value)];
     }
 
     /// <summary>The activation after <paramref name="z"/>: element-wise nodes, then optionally a Softmax over the last axis (then pass-through nodes).</summary>
@@ -655,8 +689,8 @@ internal sealed class OnnxMlpReader
     }
 
     /// <summary>
-    /// Whether <paramref name="node"/> passes its input on unchanged at inference: <c>Identity</c>, a <c>Cast</c> to FLOAT
-    /// (of a float tensor), or a <c>Dropout</c> whose training_mode is absent or a constant false and whose mask is unused
+    /// Whether <paramref name="node"/> passes its input on unchanged at inference: <c>Identity</c>, a <c>Cast</c> to the
+    /// model's element type (FLOAT, or DOUBLE for a double model), or a <c>Dropout</c> whose training_mode is absent or a constant false and whose mask is unused
     /// (its ratio does not matter: at inference Dropout is the identity).
     /// </summary>
     private bool IsPassThrough(OnnxNode node)
@@ -671,7 +705,7 @@ internal sealed class OnnxMlpReader
             case "Identity":
                 return node.Inputs.Count == 1;
             case "Cast":
-                return node.Inputs.Count == 1 && node.GetInt("to", 0) == (long)OnnxDataType.Float;
+                return node.Inputs.Count == 1 && node.GetInt("to", 0) == (long)(_isDouble ? OnnxDataType.Double : OnnxDataType.Float);
             case "Dropout":
                 bool ratioConstant = node.Inputs.Count < 2 || node.Inputs[1].Length == 0 || _constants.ContainsKey(node.Inputs[1]);
                 bool inference = node.Inputs.Count < 3 || node.Inputs[2].Length == 0
@@ -753,9 +787,9 @@ internal sealed class OnnxMlpReader
         return shape;
     }
 
-    private static float[] Transpose(float[] matrix, int rows, int columns)
+    private static TValue[] Transpose<TValue>(TValue[] matrix, int rows, int columns)
     {
-        var transposed = new float[matrix.Length];
+        var transposed = new TValue[matrix.Length];
         for (int r = 0; r < rows; r++)
         {
             for (int c = 0; c < columns; c++)

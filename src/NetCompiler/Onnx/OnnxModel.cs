@@ -186,6 +186,20 @@ internal sealed class OnnxTensor
         return tensor;
     }
 
+    /// <summary>A DOUBLE tensor whose values are stored little-endian in raw_data.</summary>
+    public static OnnxTensor FromDoublesRaw(string name, ReadOnlySpan<double> values, params long[] dims)
+    {
+        var raw = new byte[values.Length * 8];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(raw.AsSpan(i * 8, 8), values[i]);
+        }
+
+        var tensor = new OnnxTensor { Name = name, DataType = (int)OnnxDataType.Double, RawData = raw };
+        tensor.Dims.AddRange(dims);
+        return tensor;
+    }
+
     /// <summary>A float tensor whose values are stored in the packed float_data field.</summary>
     public static OnnxTensor FromFloatsPacked(string name, ReadOnlySpan<float> values, params long[] dims)
     {
@@ -244,6 +258,35 @@ internal sealed class OnnxTensor
         }
 
         return [.. FloatData];
+    }
+
+    /// <summary>
+    /// The values of a FLOAT tensor widened (exactly) to double, or of a DOUBLE tensor stored in raw_data, checked against
+    /// its dimensions; bit patterns are kept.
+    /// </summary>
+    public double[] ToDoubles()
+    {
+        if (DataType != (int)OnnxDataType.Double)
+        {
+            return DataType == (int)OnnxDataType.Float
+                ? [.. ToFloats().Select(value => (double)value)]
+                : throw new InvalidDataException($"Tensor '{Name}' has data type {DescribeDataType(DataType)}; NetCompiler reads FLOAT (1) or DOUBLE (11) weights only.");
+        }
+
+        CheckStoredInline();
+        int count = (int)ElementCount();
+        if (RawData is null || RawData.Length != (long)count * 8)
+        {
+            throw new InvalidDataException($"Tensor '{Name}' has the dimensions {DimensionsText()} ({count} doubles, {(long)count * 8} bytes) but its raw_data holds {RawData?.Length ?? 0} bytes (NetCompiler reads DOUBLE tensors from raw_data).");
+        }
+
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = BinaryPrimitives.ReadDoubleLittleEndian(RawData.AsSpan(i * 8, 8));
+        }
+
+        return values;
     }
 
     /// <summary>The value of a one-element numeric tensor (an operand such as the 3 of <c>Pow(x, 3)</c>), or null.</summary>
@@ -322,7 +365,7 @@ internal sealed class OnnxTensor
         }
     }
 
-    private static string DescribeDataType(int dataType) =>
+    internal static string DescribeDataType(int dataType) =>
         Enum.IsDefined((OnnxDataType)dataType)
             ? $"{((OnnxDataType)dataType).ToString().ToUpperInvariant()} ({dataType})"
             : dataType.ToString(CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using NetCompiler.Persistence;
 
 namespace NetCompiler;
@@ -30,13 +31,22 @@ namespace NetCompiler;
 /// Parameters are stored exactly as they are, NaN and infinities included: a diverged model saves
 /// and loads unchanged, so it can be inspected. Do not save while another thread trains the network.
 /// </para>
+/// <para>
+/// A double network (<c>[Network(Precision = Precision.Double)]</c>) saves and loads with the same calls on the network
+/// (<c>net.Save(path)</c>, <c>net.Load(path)</c>) and <c>ModelFile.Load&lt;MyNet, double&gt;(path)</c>; its file (format
+/// version 3) stores float64 parameters bit for bit. A file loads only into a network of its element type: loading a double
+/// file into a float network, or the reverse, throws <see cref="ModelFormatException"/> naming both.
+/// </para>
 /// </summary>
 public static class ModelFile
 {
     /// <summary>The file extension NetCompiler uses for model files, <c>.ncnet</c>. Any name works.</summary>
     public const string Extension = ".ncnet";
 
-    /// <summary>The newest format version this library writes (2, for a model with dropout or a standardiser; a plain model is written as version 1); it reads this version and older ones.</summary>
+    /// <summary>
+    /// The newest format version this library writes (3, for a double network; a float model is written as version 2 when it
+    /// has dropout or a standardiser, otherwise as version 1); it reads this version and older ones.
+    /// </summary>
     public const int FormatVersion = (int)ModelFileFormat.CurrentVersion;
 
     /// <summary>
@@ -45,17 +55,7 @@ public static class ModelFile
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written.</exception>
     public static void Save<TNet>(this TNet net, Stream stream)
-        where TNet : class, INeuralNetwork<TNet>
-    {
-        ArgumentNullException.ThrowIfNull(net);
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanWrite)
-        {
-            throw new ArgumentException("The stream cannot be written.", nameof(stream));
-        }
-
-        ModelFileFormat.Write(stream, TNet.Description, CheckedParameters(net));
-    }
+        where TNet : class, INeuralNetwork<TNet> => Save<TNet, float>(net, stream, standardizer: null);
 
     /// <summary>
     /// Writes the network and the <see cref="Data.Standardizer"/> its inputs go through (fitted on its training data) to
@@ -64,7 +64,13 @@ public static class ModelFile
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written, or the standardiser does not have one feature per input.</exception>
     public static void Save<TNet>(this TNet net, Stream stream, Data.Standardizer? standardizer)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Save<TNet, float>(net, stream, standardizer);
+
+    /// <summary><see cref="Save{TNet}(TNet, Stream, Data.Standardizer?)"/> for a network of any precision (float or double parameters).</summary>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be written, or the standardiser does not have one feature per input.</exception>
+    public static void Save<TNet, T>(this INeuralNetwork<TNet, T> net, Stream stream, Data.Standardizer? standardizer = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(stream);
@@ -73,8 +79,8 @@ public static class ModelFile
             throw new ArgumentException("The stream cannot be written.", nameof(stream));
         }
 
-        var (mean, stdDev) = Statistics<TNet>(standardizer);
-        ModelFileFormat.Write(stream, TNet.Description, CheckedParameters(net), mean, stdDev);
+        var (mean, stdDev) = Statistics<TNet, T>(standardizer);
+        ModelFileFormat.Write<T>(stream, TNet.Description, CheckedParameters(net), mean, stdDev);
     }
 
     /// <summary>
@@ -84,14 +90,21 @@ public static class ModelFile
     /// <exception cref="ArgumentException">The standardiser does not have one feature per input.</exception>
     /// <exception cref="IOException">The file cannot be written or replaced (its directory must exist).</exception>
     public static void Save<TNet>(this TNet net, string path, Data.Standardizer? standardizer)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Save<TNet, float>(net, path, standardizer);
+
+    /// <summary><see cref="Save{TNet}(TNet, string, Data.Standardizer?)"/> for a network of any precision (float or double parameters).</summary>
+    /// <exception cref="ArgumentException">The standardiser does not have one feature per input.</exception>
+    /// <exception cref="IOException">The file cannot be written or replaced (its directory must exist).</exception>
+    public static void Save<TNet, T>(this INeuralNetwork<TNet, T> net, string path, Data.Standardizer? standardizer = null)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var description = TNet.Description;
         var parameters = CheckedParameters(net).ToArray();
-        var (mean, stdDev) = Statistics<TNet>(standardizer);
-        AtomicFile.Write(path, stream => ModelFileFormat.Write(stream, description, parameters, mean, stdDev));
+        var (mean, stdDev) = Statistics<TNet, T>(standardizer);
+        AtomicFile.Write(path, stream => ModelFileFormat.Write<T>(stream, description, parameters, mean, stdDev));
     }
 
     /// <summary>
@@ -101,22 +114,35 @@ public static class ModelFile
     /// <exception cref="ModelFormatException">The file is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     public static TNet Load<TNet>(string path, out Data.Standardizer? standardizer)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(path, out standardizer);
+
+    /// <summary><see cref="Load{TNet}(string, out Data.Standardizer?)"/> for a network of any precision: <c>ModelFile.Load&lt;MyNet, double&gt;(path, out var standardizer)</c>.</summary>
+    /// <exception cref="ModelFormatException">The file is not a model of <typeparamref name="TNet"/>'s topology and element type, or is truncated or corrupted.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static TNet Load<TNet, T>(string path, out Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var net = TNet.Create(0);
         using var stream = OpenRead(path);
-        standardizer = LoadInto(net, new ModelReader(stream, path, intoNetwork: true), requireEnd: true);
+        standardizer = LoadInto<TNet, T>(net, new ModelReader(stream, path, intoNetwork: true), requireEnd: true);
         return net;
     }
 
     /// <summary>Creates a network with the parameters read from <paramref name="stream"/>, and gives the standardiser saved with it, or null.</summary>
     /// <exception cref="ModelFormatException">The data is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
     public static TNet Load<TNet>(Stream stream, out Data.Standardizer? standardizer)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(stream, out standardizer);
+
+    /// <summary><see cref="Load{TNet}(Stream, out Data.Standardizer?)"/> for a network of any precision.</summary>
+    /// <exception cref="ModelFormatException">The data is not a model of <typeparamref name="TNet"/>'s topology and element type, or is truncated or corrupted.</exception>
+    public static TNet Load<TNet, T>(Stream stream, out Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         RequireReadable(stream);
         var net = TNet.Create(0);
-        standardizer = LoadInto(net, new ModelReader(stream, filePath: null, intoNetwork: true), requireEnd: false);
+        standardizer = LoadInto<TNet, T>(net, new ModelReader(stream, filePath: null, intoNetwork: true), requireEnd: false);
         return net;
     }
 
@@ -140,7 +166,7 @@ public static class ModelFile
     /// <exception cref="IOException">The file cannot be written or replaced (its directory must exist).</exception>
     public static void Save<TNet>(this TNet net, string path)
         where TNet : class, INeuralNetwork<TNet> =>
-        Save(net, path, interceptWrites: null);
+        Save<TNet, float>(net, path, interceptWrites: null);
 
     /// <summary>
     /// Loads parameters saved by <see cref="Save{TNet}(TNet, Stream)"/> from <paramref name="stream"/>
@@ -149,11 +175,17 @@ public static class ModelFile
     /// </summary>
     /// <exception cref="ModelFormatException">The data is not a model of this network's topology, or is truncated or corrupted.</exception>
     public static void Load<TNet>(this TNet net, Stream stream)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(net, stream);
+
+    /// <summary><see cref="Load{TNet}(TNet, Stream)"/> for a network of any precision; the model must have the network's element type.</summary>
+    /// <exception cref="ModelFormatException">The data is not a model of this network's topology and element type, or is truncated or corrupted.</exception>
+    public static void Load<TNet, T>(this INeuralNetwork<TNet, T> net, Stream stream)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         RequireReadable(stream);
-        LoadInto(net, new ModelReader(stream, filePath: null, intoNetwork: true), requireEnd: false);
+        LoadInto<TNet, T>(net, new ModelReader(stream, filePath: null, intoNetwork: true), requireEnd: false);
     }
 
     /// <summary>
@@ -163,20 +195,33 @@ public static class ModelFile
     /// <exception cref="ModelFormatException">The file is not a model of this network's topology, or is truncated or corrupted; the message names the file.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     public static void Load<TNet>(this TNet net, string path)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(net, path);
+
+    /// <summary><see cref="Load{TNet}(TNet, string)"/> for a network of any precision; the file must have the network's element type.</summary>
+    /// <exception cref="ModelFormatException">The file is not a model of this network's topology and element type, or is truncated or corrupted; the message names the file.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static void Load<TNet, T>(this INeuralNetwork<TNet, T> net, string path)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         using var stream = OpenRead(path);
-        LoadInto(net, new ModelReader(stream, path, intoNetwork: true), requireEnd: true);
+        LoadInto<TNet, T>(net, new ModelReader(stream, path, intoNetwork: true), requireEnd: true);
     }
 
     /// <summary>Creates a network with the parameters read from <paramref name="stream"/> (see <see cref="Load{TNet}(TNet, Stream)"/>).</summary>
     /// <exception cref="ModelFormatException">The data is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
     public static TNet Load<TNet>(Stream stream)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(stream);
+
+    /// <summary><see cref="Load{TNet}(Stream)"/> for a network of any precision: <c>ModelFile.Load&lt;MyNet, double&gt;(stream)</c>.</summary>
+    /// <exception cref="ModelFormatException">The data is not a model of <typeparamref name="TNet"/>'s topology and element type, or is truncated or corrupted.</exception>
+    public static TNet Load<TNet, T>(Stream stream)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var net = TNet.Create(0);
-        Load(net, stream);
+        Load<TNet, T>(net, stream);
         return net;
     }
 
@@ -184,10 +229,17 @@ public static class ModelFile
     /// <exception cref="ModelFormatException">The file is not a model of <typeparamref name="TNet"/>'s topology, or is truncated or corrupted.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     public static TNet Load<TNet>(string path)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => Load<TNet, float>(path);
+
+    /// <summary><see cref="Load{TNet}(string)"/> for a network of any precision: <c>ModelFile.Load&lt;MyNet, double&gt;(path)</c>.</summary>
+    /// <exception cref="ModelFormatException">The file is not a model of <typeparamref name="TNet"/>'s topology and element type, or is truncated or corrupted.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static TNet Load<TNet, T>(string path)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var net = TNet.Create(0);
-        Load(net, path);
+        Load<TNet, T>(net, path);
         return net;
     }
 
@@ -212,26 +264,29 @@ public static class ModelFile
     }
 
     /// <summary><see cref="Save{TNet}(TNet, string)"/> with a seam that wraps the temporary file's stream, so tests can inject faults.</summary>
-    internal static void Save<TNet>(TNet net, string path, Func<Stream, Stream>? interceptWrites)
-        where TNet : class, INeuralNetwork<TNet>
+    internal static void Save<TNet, T>(INeuralNetwork<TNet, T> net, string path, Func<Stream, Stream>? interceptWrites)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var description = TNet.Description;
         CheckedParameters(net);
-        AtomicFile.Write(path, stream => ModelFileFormat.Write(stream, description, net.Parameters), interceptWrites);
+        AtomicFile.Write(path, stream => ModelFileFormat.Write<T>(stream, description, net.Parameters), interceptWrites);
     }
 
     /// <summary>Reads a whole model into <paramref name="net"/> (only once every check passed) and returns its standardiser, or null.</summary>
-    private static Data.Standardizer? LoadInto<TNet>(TNet net, ModelReader reader, bool requireEnd)
-        where TNet : class, INeuralNetwork<TNet>
+    private static Data.Standardizer? LoadInto<TNet, T>(INeuralNetwork<TNet, T> net, ModelReader reader, bool requireEnd)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var network = TNet.Description;
         var destination = CheckedParameters(net);
-        var file = ModelFileFormat.ReadHeader(reader, out int standardizerFeatures);
+        var file = ModelFileFormat.ReadHeader(reader, out int standardizerFeatures, out int elementBytes);
         ModelFileFormat.RequireSameTopology(file, network, reader);
+        ModelFileFormat.RequireElementType<T>(elementBytes, network, reader);
         var statistics = ModelFileFormat.ReadStandardizer(reader, standardizerFeatures);
-        float[] parameters = ModelFileFormat.ReadParameters(reader, file.ParameterCount);
+        T[] parameters = ModelFileFormat.ReadParameters<T>(reader, file.ParameterCount);
         if (requireEnd)
         {
             reader.RequireEnd();
@@ -245,8 +300,9 @@ public static class ModelFile
         statistics is var (mean, stdDev) ? new Data.Standardizer(mean, stdDev) : null;
 
     /// <summary>The standardiser's statistics to write (both empty for none), after checking it has one feature per input.</summary>
-    private static (float[] Mean, float[] StdDev) Statistics<TNet>(Data.Standardizer? standardizer)
-        where TNet : class, INeuralNetwork<TNet>
+    private static (float[] Mean, float[] StdDev) Statistics<TNet, T>(Data.Standardizer? standardizer)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (standardizer is null)
         {
@@ -263,14 +319,15 @@ public static class ModelFile
         return ([.. standardizer.Mean], [.. standardizer.StdDev]);
     }
 
-    private static Span<float> CheckedParameters<TNet>(TNet net)
-        where TNet : class, INeuralNetwork<TNet>
+    private static Span<T> CheckedParameters<TNet, T>(INeuralNetwork<TNet, T> net)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var parameters = net.Parameters;
         if (parameters.Length != TNet.Description.ParameterCount)
         {
             throw new ArgumentException(
-                $"{TNet.Description.Name}: Parameters has {parameters.Length} floats but the description says {TNet.Description.ParameterCount}.",
+                $"{TNet.Description.Name}: Parameters has {parameters.Length} {Kernels.Guard.ElementNames<T>()} but the description says {TNet.Description.ParameterCount}.",
                 nameof(net));
         }
 

@@ -35,12 +35,23 @@ namespace NetCompiler.Persistence;
 /// and the parameter checksum. Version 2 differs in three places: each layer record is 12 bytes (size, activation,
 /// then the dropout rate after the layer as float32, 0 for none); after the name comes the standardiser's feature
 /// count <c>S</c> (int32, 0 or the input size) before <c>P</c>; and after the header checksum come, when <c>S</c> &gt; 0,
-/// the <c>S</c> means, the <c>S</c> standard deviations (float32) and their CRC-32. See <c>src/NetCompiler/Persistence/FORMAT.md</c>.
+/// the <c>S</c> means, the <c>S</c> standard deviations (float32) and their CRC-32. Version 3 is version 2 with the
+/// parameters' element size (int32: 4 for float32, 8 for float64) after <c>S</c>; it is written for double networks only, so a
+/// float model's file is what it always was. See <c>src/NetCompiler/Persistence/FORMAT.md</c>.
 /// </summary>
 internal static class ModelFileFormat
 {
-    /// <summary>The newest format version this library writes and reads.</summary>
-    public const uint CurrentVersion = 2;
+    /// <summary>The newest format version this library writes and reads: version 3, which records the parameters' element type.</summary>
+    public const uint CurrentVersion = 3;
+
+    /// <summary>The version written for a float model with dropout or a standardiser.</summary>
+    public const uint StandardizerVersion = 2;
+
+    /// <summary>The size in bytes of a float32 parameter, the element type of every file before version 3.</summary>
+    public const int SingleBytes = 4;
+
+    /// <summary>The size in bytes of a float64 parameter (a double network's).</summary>
+    public const int DoubleBytes = 8;
 
     /// <summary>The version written for a model without dropout or standardiser, readable by every NetCompiler.</summary>
     public const uint PlainVersion = 1;
@@ -57,19 +68,20 @@ internal static class ModelFileFormat
     /// <summary>The signature's bytes, as hex, for messages.</summary>
     private const string SignatureHex = "4E 43 4E 45 54 0D 0A 1A";
 
-    /// <summary>Parameters are written in pieces of this many floats.</summary>
-    private const int WriteChunkFloats = 16 * 1024;
+    /// <summary>Parameters are written in pieces of this many bytes.</summary>
+    private const int WriteChunkBytes = 64 * 1024;
 
     /// <summary>The 8-byte signature every model file starts with: <c>"NCNET\r\n"</c> and Ctrl-Z, like PNG's, so a text-mode transfer that rewrites line ends is detected.</summary>
     public static ReadOnlySpan<byte> Signature => [0x4E, 0x43, 0x4E, 0x45, 0x54, 0x0D, 0x0A, 0x1A];
 
     /// <summary>
     /// Writes the whole model: header, the standardiser's statistics when there are any (<paramref name="mean"/> and
-    /// <paramref name="stdDev"/>, one per input, or both empty), parameters, parameter checksum.
+    /// <paramref name="stdDev"/>, one per input, or both empty), parameters (float or double, <typeparamref name="TValue"/>), parameter checksum.
     /// </summary>
-    public static void Write(Stream stream, NetworkDescription description, ReadOnlySpan<float> parameters, ReadOnlySpan<float> mean = default, ReadOnlySpan<float> stdDev = default)
+    public static void Write<TValue>(Stream stream, NetworkDescription description, ReadOnlySpan<TValue> parameters, ReadOnlySpan<float> mean = default, ReadOnlySpan<float> stdDev = default)
+        where TValue : unmanaged
     {
-        stream.Write(CreateHeader(description, mean.Length));
+        stream.Write(CreateHeader(description, mean.Length, ElementBytes<TValue>()));
         Span<byte> checksumBytes = stackalloc byte[sizeof(uint)];
         if (!mean.IsEmpty)
         {
@@ -78,17 +90,32 @@ internal static class ModelFileFormat
             stream.Write(checksumBytes);
         }
 
-        uint checksum = WriteSingles(stream, parameters);
+        uint checksum = WriteValues(stream, parameters);
         BinaryPrimitives.WriteUInt32LittleEndian(checksumBytes, checksum);
         stream.Write(checksumBytes);
     }
 
-    /// <summary>The version a model needs: 2 when it has dropout or a standardiser, otherwise 1.</summary>
-    public static uint VersionFor(NetworkDescription description, int standardizerFeatures) =>
-        standardizerFeatures > 0 || description.Layers.Any(l => l.Dropout != 0f) ? CurrentVersion : PlainVersion;
+    /// <summary>The version a model needs: 3 for double parameters, else 2 when it has dropout or a standardiser, otherwise 1.</summary>
+    public static uint VersionFor(NetworkDescription description, int standardizerFeatures, int elementBytes = SingleBytes) =>
+        elementBytes != SingleBytes ? CurrentVersion
+        : standardizerFeatures > 0 || description.Layers.Any(l => l.Dropout != 0f) ? StandardizerVersion
+        : PlainVersion;
 
-    /// <summary>The header bytes for <paramref name="description"/> (and a standardiser of <paramref name="standardizerFeatures"/> features, 0 for none), its checksum included.</summary>
-    public static byte[] CreateHeader(NetworkDescription description, int standardizerFeatures = 0)
+    /// <summary>The element size of parameters of <typeparamref name="TValue"/>: float or double.</summary>
+    public static int ElementBytes<TValue>()
+        where TValue : unmanaged =>
+        typeof(TValue) == typeof(double) ? DoubleBytes
+        : typeof(TValue) == typeof(float) ? SingleBytes
+        : throw new ArgumentException($"A model file stores float or double parameters, not {typeof(TValue).Name}.", nameof(TValue));
+
+    /// <summary>The element type's name in messages: <c>float32</c> or <c>float64</c>.</summary>
+    public static string ElementName(int elementBytes) => elementBytes == DoubleBytes ? "float64 (double)" : "float32 (float)";
+
+    /// <summary>
+    /// The header bytes for <paramref name="description"/> (and a standardiser of <paramref name="standardizerFeatures"/> features,
+    /// 0 for none, and parameters of <paramref name="elementBytes"/> bytes), its checksum included.
+    /// </summary>
+    public static byte[] CreateHeader(NetworkDescription description, int standardizerFeatures = 0, int elementBytes = SingleBytes)
     {
         byte[] name = Encoding.UTF8.GetBytes(description.Name ?? string.Empty);
         if (name.Length > MaxNameBytes)
@@ -104,10 +131,11 @@ internal static class ModelFileFormat
                 $"{description.Name} has {layerCount} layers; a model file stores at most {MaxLayerCount}.", nameof(description));
         }
 
-        uint version = VersionFor(description, standardizerFeatures);
+        uint version = VersionFor(description, standardizerFeatures, elementBytes);
         int layerBytes = LayerRecordBytes(version);
         int standardizerField = version >= 2 ? sizeof(int) : 0;
-        var header = new byte[FixedBytes - sizeof(uint) + (layerBytes * layerCount) + name.Length + standardizerField];
+        int elementField = version >= 3 ? sizeof(int) : 0;
+        var header = new byte[FixedBytes - sizeof(uint) + (layerBytes * layerCount) + name.Length + standardizerField + elementField];
         var span = header.AsSpan();
         Signature.CopyTo(span);
         BinaryPrimitives.WriteUInt32LittleEndian(span[8..], version);
@@ -136,6 +164,12 @@ internal static class ModelFileFormat
             at += 4;
         }
 
+        if (version >= 3)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], elementBytes);
+            at += 4;
+        }
+
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], description.ParameterCount);
         at += 4;
         BinaryPrimitives.WriteUInt32LittleEndian(span[at..], Crc32.Compute(span[..at]));
@@ -150,7 +184,14 @@ internal static class ModelFileFormat
     public static NetworkDescription ReadHeader(ModelReader reader) => ReadHeader(reader, out _);
 
     /// <summary><see cref="ReadHeader(ModelReader)"/>, also giving the standardiser's feature count (0: none; otherwise the input size).</summary>
-    public static NetworkDescription ReadHeader(ModelReader reader, out int standardizerFeatures)
+    public static NetworkDescription ReadHeader(ModelReader reader, out int standardizerFeatures) =>
+        ReadHeader(reader, out standardizerFeatures, out _);
+
+    /// <summary>
+    /// <see cref="ReadHeader(ModelReader, out int)"/>, also giving the size of a parameter in bytes: <see cref="SingleBytes"/>
+    /// (every file before version 3) or <see cref="DoubleBytes"/>.
+    /// </summary>
+    public static NetworkDescription ReadHeader(ModelReader reader, out int standardizerFeatures, out int elementBytes)
     {
         reader.RestartChecksum();
         ReadSignature(reader);
@@ -202,6 +243,8 @@ internal static class ModelFileFormat
         reader.Read(nameBytes, "the name");
         long standardizerOffset = reader.Offset;
         standardizerFeatures = version >= 2 ? reader.ReadInt32("the standardiser's feature count") : 0;
+        long elementOffset = reader.Offset;
+        elementBytes = version >= 3 ? reader.ReadInt32("the parameters' element size") : SingleBytes;
         long parameterCountOffset = reader.Offset;
         int parameterCount = reader.ReadInt32("the parameter count");
 
@@ -232,6 +275,11 @@ internal static class ModelFileFormat
         if (standardizerFeatures != 0 && standardizerFeatures != inputSize)
         {
             throw reader.Error($"is corrupted: its standardiser has {standardizerFeatures} features, but the network has {inputSize} inputs (0 means no standardiser).", standardizerOffset);
+        }
+
+        if (elementBytes is not (SingleBytes or DoubleBytes))
+        {
+            throw reader.Error($"is corrupted: its parameters' element size is {elementBytes} bytes, but it must be {SingleBytes} (float32) or {DoubleBytes} (float64).", elementOffset);
         }
 
         var layers = new (int Size, Activation Activation, float Dropout)[layerCount];
@@ -369,17 +417,39 @@ internal static class ModelFileFormat
     }
 
     /// <summary>
+    /// Throws unless the file's parameters (<paramref name="elementBytes"/> each) are of the network's element type
+    /// <typeparamref name="TValue"/>, naming both: a float network does not load a double file, nor the reverse.
+    /// </summary>
+    public static void RequireElementType<TValue>(int elementBytes, NetworkDescription network, ModelReader reader)
+        where TValue : unmanaged
+    {
+        int networkBytes = ElementBytes<TValue>();
+        if (elementBytes != networkBytes)
+        {
+            throw reader.Error(
+                $"holds {ElementName(elementBytes)} parameters, but {network.Name} is a {ElementName(networkBytes)} network; load it into a network declared with " +
+                $"Precision = Precision.{(elementBytes == DoubleBytes ? "Double" : "Single")}, or save it again from one of {ElementName(networkBytes)}.",
+                offset: null);
+        }
+    }
+
+    /// <summary>
     /// Reads the parameters and their checksum into a new array after checking, when the stream knows
     /// its length, that they are all there. The header has been validated against the network, so the
     /// array is never larger than the network's own parameters.
     /// </summary>
-    public static float[] ReadParameters(ModelReader reader, int parameterCount)
+    public static float[] ReadParameters(ModelReader reader, int parameterCount) => ReadParameters<float>(reader, parameterCount);
+
+    /// <summary><see cref="ReadParameters(ModelReader, int)"/> for parameters of <typeparamref name="TValue"/> (float or double), as the header declared.</summary>
+    public static TValue[] ReadParameters<TValue>(ModelReader reader, int parameterCount)
+        where TValue : unmanaged
     {
-        reader.RequireAvailable((4L * parameterCount) + sizeof(uint), "the parameters and their checksum");
-        float[] parameters = GC.AllocateUninitializedArray<float>(parameterCount);
+        int elementBytes = ElementBytes<TValue>();
+        reader.RequireAvailable(((long)elementBytes * parameterCount) + sizeof(uint), "the parameters and their checksum");
+        TValue[] parameters = GC.AllocateUninitializedArray<TValue>(parameterCount);
         long start = reader.Offset;
         reader.RestartChecksum();
-        reader.ReadSingles(parameters, $"the {parameterCount} parameters");
+        reader.ReadValues<TValue>(parameters, $"the {parameterCount} parameters");
         uint computed = reader.Checksum;
         long checksumOffset = reader.Offset;
         uint stored = reader.ReadUInt32("the parameter checksum");
@@ -441,20 +511,34 @@ internal static class ModelFileFormat
         string.Join(", ", Enum.GetValues<TEnum>().Select(v => $"{v} = {Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)}"));
 
     /// <summary>Writes the floats little-endian through a pooled buffer, a piece at a time, and returns their CRC-32 (continuing <paramref name="checksum"/>).</summary>
-    private static uint WriteSingles(Stream stream, ReadOnlySpan<float> values, uint checksum = 0)
+    private static uint WriteSingles(Stream stream, ReadOnlySpan<float> values, uint checksum = 0) => WriteValues(stream, values, checksum);
+
+    /// <summary>Writes float or double values little-endian through a pooled buffer, a piece at a time, and returns their CRC-32 (continuing <paramref name="checksum"/>).</summary>
+    private static uint WriteValues<TValue>(Stream stream, ReadOnlySpan<TValue> values, uint checksum = 0)
+        where TValue : unmanaged
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteChunkFloats * sizeof(float));
+        int elementBytes = ElementBytes<TValue>();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
+        int chunk = WriteChunkBytes / elementBytes;
         try
         {
-            for (int start = 0; start < values.Length; start += WriteChunkFloats)
+            for (int start = 0; start < values.Length; start += chunk)
             {
-                var floats = values.Slice(start, Math.Min(WriteChunkFloats, values.Length - start));
-                var bytes = buffer.AsSpan(0, floats.Length * sizeof(float));
-                MemoryMarshal.AsBytes(floats).CopyTo(bytes);
+                var piece = values.Slice(start, Math.Min(chunk, values.Length - start));
+                var bytes = buffer.AsSpan(0, piece.Length * elementBytes);
+                MemoryMarshal.AsBytes(piece).CopyTo(bytes);
                 if (!BitConverter.IsLittleEndian)
                 {
-                    var bits = MemoryMarshal.Cast<byte, int>(bytes);
-                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                    if (elementBytes == DoubleBytes)
+                    {
+                        var bits = MemoryMarshal.Cast<byte, long>(bytes);
+                        BinaryPrimitives.ReverseEndianness(bits, bits);
+                    }
+                    else
+                    {
+                        var bits = MemoryMarshal.Cast<byte, int>(bytes);
+                        BinaryPrimitives.ReverseEndianness(bits, bits);
+                    }
                 }
 
                 checksum = Crc32.Append(checksum, bytes);

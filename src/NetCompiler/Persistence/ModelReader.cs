@@ -84,7 +84,14 @@ internal sealed class ModelReader
     /// Fills <paramref name="destination"/> with little-endian float32 values, reading at most
     /// <see cref="ChunkBytes"/> bytes at a time.
     /// </summary>
-    public void ReadSingles(Span<float> destination, string what)
+    public void ReadSingles(Span<float> destination, string what) => ReadValues(destination, what);
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with little-endian IEEE 754 values (float32 or float64), reading at most
+    /// <see cref="ChunkBytes"/> bytes at a time.
+    /// </summary>
+    public void ReadValues<TValue>(Span<TValue> destination, string what)
+        where TValue : unmanaged
     {
         long start = _offset;
         Span<byte> bytes = MemoryMarshal.AsBytes(destination);
@@ -102,8 +109,16 @@ internal sealed class ModelReader
 
         if (!BitConverter.IsLittleEndian)
         {
-            var bits = MemoryMarshal.Cast<float, int>(destination);
-            BinaryPrimitives.ReverseEndianness(bits, bits);
+            if (bytes.Length == destination.Length * sizeof(long))
+            {
+                var bits = MemoryMarshal.Cast<byte, long>(bytes);
+                BinaryPrimitives.ReverseEndianness(bits, bits);
+            }
+            else
+            {
+                var bits = MemoryMarshal.Cast<byte, int>(bytes);
+                BinaryPrimitives.ReverseEndianness(bits, bits);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Training;
@@ -16,9 +17,6 @@ namespace NetCompiler.Training;
 /// </summary>
 public sealed class Adam : Optimizer
 {
-    private readonly float[] _firstMoment;
-    private readonly float[] _secondMoment;
-
     /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">The length of the parameter buffer, e.g. <c>MyNet.ParameterCount</c>.</param>
     /// <param name="beta1">β₁ in [0, 1), the decay of the first moment (mean of g).</param>
@@ -45,8 +43,6 @@ public sealed class Adam : Optimizer
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
-        _firstMoment = new float[parameterCount];
-        _secondMoment = new float[parameterCount];
     }
 
     /// <summary>β₁, the decay of the first moment.</summary>
@@ -65,30 +61,24 @@ public sealed class Adam : Optimizer
     public bool DecoupledWeightDecay { get; init; }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<float[]> StateBuffers => [_firstMoment, _secondMoment];
+    protected override int StateBufferCount => 2;
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate)
+    protected override void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T gradientScale, T learningRate)
     {
-        float firstCorrection = (float)(1.0 - Math.Pow(Beta1, StepCount));
-        float secondCorrection = (float)(1.0 - Math.Pow(Beta2, StepCount));
-        var kernel = new Kernel(
+        T firstCorrection = T.CreateTruncating(1.0 - Math.Pow(Beta1, StepCount));
+        T secondCorrection = T.CreateTruncating(1.0 - Math.Pow(Beta2, StepCount));
+        T weightDecay = T.CreateTruncating(WeightDecay);
+        var kernel = new Kernel<T>(
             gradientScale,
-            coupledDecay: DecoupledWeightDecay ? 0f : WeightDecay,
-            shrink: DecoupledWeightDecay ? 1f - (learningRate * WeightDecay) : 1f,
-            Beta1,
-            Beta2,
-            Epsilon,
+            coupledDecay: DecoupledWeightDecay ? T.Zero : weightDecay,
+            shrink: DecoupledWeightDecay ? T.One - (learningRate * weightDecay) : T.One,
+            T.CreateTruncating(Beta1),
+            T.CreateTruncating(Beta2),
+            T.CreateTruncating(Epsilon),
             stepSize: learningRate / firstCorrection,
-            inverseRootSecondCorrection: 1f / MathF.Sqrt(secondCorrection));
-        VectorLoop.Update(kernel, parameters, gradient, _firstMoment, _secondMoment);
-    }
-
-    /// <inheritdoc />
-    protected override void ResetState()
-    {
-        Array.Clear(_firstMoment);
-        Array.Clear(_secondMoment);
+            inverseRootSecondCorrection: T.One / T.Sqrt(secondCorrection));
+        VectorLoop.Update(kernel, parameters, gradient, StateBuffer<T>(0), StateBuffer<T>(1));
     }
 
     /// <summary>
@@ -96,23 +86,24 @@ public sealed class Adam : Optimizer
     /// coupled), arranged as PyTorch does to need one division: <c>η m̂ / (√v̂ + ε)</c> =
     /// <c>(η / (1 − β₁ᵗ)) m / (√v / √(1 − β₂ᵗ) + ε)</c>.
     /// </summary>
-    private readonly struct Kernel(
-        float gradientScale,
-        float coupledDecay,
-        float shrink,
-        float beta1,
-        float beta2,
-        float epsilon,
-        float stepSize,
-        float inverseRootSecondCorrection) : IVectorUpdate
+    private readonly struct Kernel<T>(
+        T gradientScale,
+        T coupledDecay,
+        T shrink,
+        T beta1,
+        T beta2,
+        T epsilon,
+        T stepSize,
+        T inverseRootSecondCorrection) : IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector m, ref TVector v)
-            where TVector : struct, IFloatVector<TVector>
+            where TVector : struct, IFloatVector<TVector, T>
         {
             var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(coupledDecay) * parameter);
-            m = (TVector.Create(beta1) * m) + (TVector.Create(1f - beta1) * g);
-            v = (TVector.Create(beta2) * v) + (TVector.Create(1f - beta2) * g * g);
+            m = (TVector.Create(beta1) * m) + (TVector.Create(T.One - beta1) * g);
+            v = (TVector.Create(beta2) * v) + (TVector.Create(T.One - beta2) * g * g);
             parameter = (TVector.Create(shrink) * parameter) -
                 (TVector.Create(stepSize) * m / ((TVector.SquareRoot(v) * TVector.Create(inverseRootSecondCorrection)) + TVector.Create(epsilon)));
         }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace NetCompiler.Training;
 
 /// <summary>
@@ -9,14 +11,16 @@ namespace NetCompiler.Training;
 /// allocates nothing.
 /// </summary>
 /// <typeparam name="TNet">The generated network class.</typeparam>
-internal sealed class ClassWeightedGradient<TNet>
-    where TNet : class, INeuralNetwork<TNet>
+/// <typeparam name="T">The network's element type.</typeparam>
+internal sealed class ClassWeightedGradient<TNet, T>
+    where TNet : class, INeuralNetwork<TNet, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly float[] _weights;
+    private readonly T[] _weights;
     private readonly int[] _classes;
-    private readonly float[] _classFeatures;
-    private readonly float[] _classTargets;
-    private readonly float[] _classGradient;
+    private readonly T[] _classFeatures;
+    private readonly T[] _classTargets;
+    private readonly T[] _classGradient;
 
     /// <summary>Buffers for batches of up to <paramref name="batchSize"/> samples.</summary>
     /// <exception cref="ArgumentException"><paramref name="weights"/> does not have one weight per class.</exception>
@@ -30,11 +34,11 @@ internal sealed class ClassWeightedGradient<TNet>
                 "options");
         }
 
-        _weights = [.. weights];
+        _weights = [.. weights.Select(T.CreateTruncating)];
         _classes = new int[batchSize];
-        _classFeatures = new float[batchSize * TNet.InputSize];
-        _classTargets = new float[batchSize * TNet.OutputSize];
-        _classGradient = new float[TNet.ParameterCount];
+        _classFeatures = new T[batchSize * TNet.InputSize];
+        _classTargets = new T[batchSize * TNet.OutputSize];
+        _classGradient = new T[TNet.ParameterCount];
     }
 
     /// <summary>The number of classes: the outputs, or 2 for a single-output binary classifier.</summary>
@@ -42,17 +46,17 @@ internal sealed class ClassWeightedGradient<TNet>
 
     /// <summary>
     /// Adds <c>Σ_x w_{c(x)} ∂J_x/∂θ</c> over the <paramref name="count"/> samples to <paramref name="gradient"/> and
-    /// returns <c>Σ_x w_{c(x)} J_x</c>. The class of a sample is <see cref="Evaluation.ClassOf"/> of its target. A network
+    /// returns <c>Σ_x w_{c(x)} J_x</c>. The class of a sample is <see cref="Evaluation.ClassOf(ReadOnlySpan{float})"/> of its target. A network
     /// with dropout draws each sample's mask by its row in its class's sub-batch.
     /// </summary>
-    public double Accumulate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, ReadOnlySpan<float> targets, int count, Span<float> gradient, DropoutMask dropout)
+    public double Accumulate(ReadOnlySpan<T> parameters, ReadOnlySpan<T> features, ReadOnlySpan<T> targets, int count, Span<T> gradient, DropoutMask dropout)
     {
         int inputSize = TNet.InputSize;
         int outputSize = TNet.OutputSize;
         Span<int> classes = _classes.AsSpan(0, count);
         for (int sample = 0; sample < count; sample++)
         {
-            classes[sample] = Evaluation.ClassOf(targets.Slice(sample * outputSize, outputSize));
+            classes[sample] = Evaluation.ClassIndex(targets.Slice(sample * outputSize, outputSize));
         }
 
         double loss = 0;
@@ -76,20 +80,20 @@ internal sealed class ClassWeightedGradient<TNet>
             }
 
             // g_c = Σ_{x ∈ c} ∂J_x/∂θ, then ∇ += w_c g_c.
-            Span<float> classGradient = _classGradient;
+            Span<T> classGradient = _classGradient;
             classGradient.Clear();
-            ReadOnlySpan<float> classFeatures = _classFeatures.AsSpan(0, members * inputSize);
-            ReadOnlySpan<float> classTargets = _classTargets.AsSpan(0, members * outputSize);
-            float classLoss = members == 1
+            ReadOnlySpan<T> classFeatures = _classFeatures.AsSpan(0, members * inputSize);
+            ReadOnlySpan<T> classTargets = _classTargets.AsSpan(0, members * outputSize);
+            T classLoss = members == 1
                 ? TNet.AccumulateGradient(parameters, classFeatures, classTargets, classGradient, dropout)
                 : TNet.AccumulateGradientBatch(parameters, classFeatures, classTargets, classGradient, dropout);
-            float weight = _weights[c];
+            T weight = _weights[c];
             for (int i = 0; i < gradient.Length; i++)
             {
                 gradient[i] += weight * classGradient[i];
             }
 
-            loss += weight * (double)classLoss;
+            loss += double.CreateTruncating(weight) * double.CreateTruncating(classLoss);
         }
 
         return loss;

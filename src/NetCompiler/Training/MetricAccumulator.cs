@@ -1,8 +1,10 @@
+using System.Numerics;
+
 namespace NetCompiler.Training;
 
 /// <summary>
 /// A <see cref="Metric"/> summed over samples as they come, from each sample's outputs and targets: what
-/// <see cref="Evaluation"/> computes over a dataset, and what the <see cref="Trainer{TNet}"/> computes from the outputs of
+/// <see cref="Evaluation"/> computes over a dataset, and what the <see cref="Trainer{TNet, T}"/> computes from the outputs of
 /// its training steps' own forward passes. Allocation-free: the per-output and per-class sums live in a workspace of
 /// <see cref="WorkspaceLength"/> doubles that the caller provides.
 /// </summary>
@@ -42,7 +44,8 @@ internal ref struct MetricAccumulator
     public readonly long Count => _count;
 
     /// <summary>Adds the samples of row-major <paramref name="outputs"/> and <paramref name="targets"/> (<c>[count, outputSize]</c> each).</summary>
-    public void AddRows(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets)
+    public void AddRows<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int samples = outputs.Length / _outputSize;
         for (int s = 0; s < samples; s++)
@@ -52,13 +55,14 @@ internal ref struct MetricAccumulator
     }
 
     /// <summary>Adds one sample's outputs and targets.</summary>
-    public void Add(ReadOnlySpan<float> output, ReadOnlySpan<float> target)
+    public void Add<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         _count++;
         switch (_metric)
         {
             case Metric.Accuracy:
-                _total += Evaluation.ClassOf(output) == Evaluation.ClassOf(target) ? 1 : 0;
+                _total += Evaluation.ClassIndex(output) == Evaluation.ClassIndex(target) ? 1 : 0;
                 break;
             case Metric.MeanAbsoluteError or Metric.RootMeanSquaredError:
                 _total += MeanError(output, target, squared: _metric == Metric.RootMeanSquaredError);
@@ -67,7 +71,7 @@ internal ref struct MetricAccumulator
                 AddToRSquared(output, target);
                 break;
             case Metric.MacroF1:
-                AddToMacroF1(Evaluation.ClassOf(output), Evaluation.ClassOf(target));
+                AddToMacroF1(Evaluation.ClassIndex(output), Evaluation.ClassIndex(target));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(Metric), _metric, "This metric is not computed from outputs.");
@@ -96,12 +100,13 @@ internal ref struct MetricAccumulator
     private static int ClassCount(int outputSize) => outputSize == 1 ? 2 : outputSize;
 
     /// <summary><c>mean_k |a_k − t_k|</c>, or <c>mean_k (a_k − t_k)²</c> when <paramref name="squared"/>.</summary>
-    private static double MeanError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, bool squared)
+    private static double MeanError<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> target, bool squared)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double sum = 0;
         for (int k = 0; k < output.Length; k++)
         {
-            double error = output[k] - target[k];
+            double error = double.CreateTruncating(output[k] - target[k]);
             sum += squared ? error * error : Math.Abs(error);
         }
 
@@ -112,18 +117,19 @@ internal ref struct MetricAccumulator
     /// Welford's update of each output's target mean and sum of squared deviations <c>Σ (t − t̄)²</c> (exact to rounding
     /// in one pass, however large the mean), and the sum of squared residuals <c>Σ (t − a)²</c>.
     /// </summary>
-    private readonly void AddToRSquared(ReadOnlySpan<float> output, ReadOnlySpan<float> target)
+    private readonly void AddToRSquared<T>(ReadOnlySpan<T> output, ReadOnlySpan<T> target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var mean = _workspace[.._outputSize];
         var spread = _workspace.Slice(_outputSize, _outputSize);
         var residual = _workspace.Slice(2 * _outputSize, _outputSize);
         for (int k = 0; k < _outputSize; k++)
         {
-            double t = target[k];
+            double t = double.CreateTruncating(target[k]);
             double deviation = t - mean[k];
             mean[k] += deviation / _count;
             spread[k] += deviation * (t - mean[k]);
-            double error = t - output[k];
+            double error = t - double.CreateTruncating(output[k]);
             residual[k] += error * error;
         }
     }

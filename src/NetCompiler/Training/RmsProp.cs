@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Training;
@@ -13,8 +14,6 @@ namespace NetCompiler.Training;
 /// </summary>
 public sealed class RmsProp : Optimizer
 {
-    private readonly float[] _meanSquare;
-
     /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">The length of the parameter buffer, e.g. <c>MyNet.ParameterCount</c>.</param>
     /// <param name="alpha">α in [0, 1), the decay of the running mean of g².</param>
@@ -34,7 +33,6 @@ public sealed class RmsProp : Optimizer
 
         Alpha = alpha;
         Epsilon = epsilon;
-        _meanSquare = new float[parameterCount];
     }
 
     /// <summary>α, the decay of the running mean of g².</summary>
@@ -44,24 +42,27 @@ public sealed class RmsProp : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<float[]> StateBuffers => [_meanSquare];
+    protected override int StateBufferCount => 1;
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate) =>
-        VectorLoop.Update(new Kernel(learningRate, gradientScale, WeightDecay, Alpha, Epsilon), parameters, gradient, _meanSquare, default);
-
-    /// <inheritdoc />
-    protected override void ResetState() => Array.Clear(_meanSquare);
+    protected override void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T gradientScale, T learningRate) =>
+        VectorLoop.Update(
+            new Kernel<T>(learningRate, gradientScale, T.CreateTruncating(WeightDecay), T.CreateTruncating(Alpha), T.CreateTruncating(Epsilon)),
+            parameters,
+            gradient,
+            StateBuffer<T>(0),
+            default);
 
     /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← αv + (1 − α) g²</c>; <c>θ ← θ − η g / (√v + ε)</c>.</summary>
-    private readonly struct Kernel(float learningRate, float gradientScale, float weightDecay, float alpha, float epsilon) : IVectorUpdate
+    private readonly struct Kernel<T>(T learningRate, T gradientScale, T weightDecay, T alpha, T epsilon) : IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector meanSquare, ref TVector unused)
-            where TVector : struct, IFloatVector<TVector>
+            where TVector : struct, IFloatVector<TVector, T>
         {
             var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(weightDecay) * parameter);
-            meanSquare = (TVector.Create(alpha) * meanSquare) + (TVector.Create(1f - alpha) * g * g);
+            meanSquare = (TVector.Create(alpha) * meanSquare) + (TVector.Create(T.One - alpha) * g * g);
             parameter -= TVector.Create(learningRate) * g / (TVector.SquareRoot(meanSquare) + TVector.Create(epsilon));
         }
     }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace NetCompiler.Training;
@@ -17,8 +18,6 @@ namespace NetCompiler.Training;
 /// </summary>
 public sealed class Sgd : Optimizer
 {
-    private readonly float[] _velocity;
-
     /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">The length of the parameter buffer, e.g. <c>MyNet.ParameterCount</c>.</param>
     /// <param name="momentum">The momentum μ in [0, 1); 0 is plain gradient descent.</param>
@@ -38,7 +37,6 @@ public sealed class Sgd : Optimizer
 
         Momentum = momentum;
         Nesterov = nesterov;
-        _velocity = momentum > 0f ? new float[parameterCount] : [];
     }
 
     /// <summary>The momentum μ (0: plain gradient descent).</summary>
@@ -48,24 +46,30 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc />
-    protected override IReadOnlyList<float[]> StateBuffers => [_velocity];
+    protected override int StateBufferCount => 1;
+
+    /// <summary>The velocity <c>v</c> has one element per parameter, or none without momentum.</summary>
+    protected override int StateBufferLength => Momentum > 0f ? ParameterCount : 0;
 
     /// <inheritdoc />
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float gradientScale, float learningRate) =>
-        VectorLoop.Update(new Kernel(learningRate, gradientScale, WeightDecay, Momentum, Nesterov), parameters, gradient, _velocity, default);
-
-    /// <inheritdoc />
-    protected override void ResetState() => Array.Clear(_velocity);
+    protected override void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T gradientScale, T learningRate) =>
+        VectorLoop.Update(
+            new Kernel<T>(learningRate, gradientScale, T.CreateTruncating(WeightDecay), T.CreateTruncating(Momentum), Nesterov),
+            parameters,
+            gradient,
+            StateBuffer<T>(0),
+            default);
 
     /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← μv + g</c>; <c>θ ← θ − η (g + μv)</c> (Nesterov), <c>θ − η v</c>, or <c>θ − η g</c> (μ = 0).</summary>
-    private readonly struct Kernel(float learningRate, float gradientScale, float weightDecay, float momentum, bool nesterov) : IVectorUpdate
+    private readonly struct Kernel<T>(T learningRate, T gradientScale, T weightDecay, T momentum, bool nesterov) : IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector velocity, ref TVector unused)
-            where TVector : struct, IFloatVector<TVector>
+            where TVector : struct, IFloatVector<TVector, T>
         {
             var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(weightDecay) * parameter);
-            if (momentum == 0f)
+            if (momentum == T.Zero)
             {
                 parameter -= TVector.Create(learningRate) * g;
                 return;

@@ -34,7 +34,7 @@ namespace NetCompiler.Training;
 /// one of its chunks, or once they are read, takes a few thousand steps of its permutation), so the next window is
 /// ready when the current one is used up. Neither thread spins: the reader sleeps while the ring is full and wakes when
 /// half of it is free, once per half ring of batches, so on a busy machine it takes little time from the trainer. It is
-/// a dedicated thread, started by <see cref="Trainer{TNet}.FitStreamed"/> and ended when it returns or throws. Every
+/// a dedicated thread, started by <see cref="Trainer{TNet, T}.FitStreamed"/> and ended when it returns or throws. Every
 /// chunk is checked as it is read (a sample file's checksum, a label's class), each time it is read: a chunk that fails
 /// (a corrupt sample file) makes the step that would use it throw the reader's exception, naming the file and chunk.
 /// </para>
@@ -43,7 +43,7 @@ namespace NetCompiler.Training;
 /// own outputs, so the data is read once per epoch. A validation set is passed to <c>FitStreamed</c> in memory;
 /// <see cref="TrainerOptions.ValidationSplit"/> does not apply to streamed data. Checkpoints
 /// (<see cref="CheckpointOptions.LatestPath"/>) record the shuffle's state after each epoch, and
-/// <see cref="Trainer{TNet}.ResumeStreamed"/> continues from one bit for bit, on the same data streamed with the same window.
+/// <see cref="Trainer{TNet, T}.ResumeStreamed"/> continues from one bit for bit, on the same data streamed with the same window.
 /// </para>
 /// </remarks>
 public sealed class StreamedTrainingData

@@ -1,7 +1,7 @@
 namespace NetCompiler.Training;
 
 /// <summary>Resuming from a checkpoint written through <see cref="TrainerOptions.Checkpoints"/>.</summary>
-public sealed partial class Trainer<TNet>
+public partial class Trainer<TNet, T>
 {
     /// <summary>
     /// Continues the run that wrote the checkpoint <paramref name="checkpointPath"/> (see

@@ -4,7 +4,7 @@ using NetCompiler.Training.Streaming;
 namespace NetCompiler.Training;
 
 /// <summary>Training on streamed data: <see cref="FitStreamed"/>.</summary>
-public sealed partial class Trainer<TNet>
+public partial class Trainer<TNet, T>
 {
     /// <summary>
     /// Trains <paramref name="network"/> in place on samples read chunk by chunk while it trains (a sample file, Parquet
@@ -68,7 +68,7 @@ public sealed partial class Trainer<TNet>
 
         if (validation is not null)
         {
-            Evaluation.CheckShape<TNet>(validation, nameof(validation));
+            Evaluation.CheckShape<TNet, T>(validation, nameof(validation));
         }
 
         var options = Options;
@@ -93,7 +93,7 @@ public sealed partial class Trainer<TNet>
         ShuffleState? shuffle = null;
         if (resumeFrom is not null)
         {
-            random = Checkpoint.Read<TNet>(resumeFrom, network.Parameters, run.Optimizer, state, options, state.Order.Length);
+            random = Checkpoint.Read<TNet, T>(resumeFrom, network.Parameters, run.Optimizer, state, options, state.Order.Length);
             shuffle = new ShuffleState(state.EpochsCompleted, random.State, state.Order);
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using NetCompiler.Initialization;
 using NetCompiler.Kernels;
 using NetCompiler.Training.Streaming;
@@ -29,10 +30,18 @@ namespace NetCompiler.Training;
 /// <see cref="TrainingResult.Cancelled"/> set, and the parameters are those after the last
 /// completed step, or the best epoch's when <see cref="EarlyStopping.RestoreBestParameters"/> applies.
 /// </para>
+/// <para>
+/// A double network (<c>[Network(Precision = Precision.Double)]</c>) trains with <c>new Trainer&lt;MyNet, double&gt;(options)</c>:
+/// the same options and data, every step computed in double. Its samples are read as floats from <see cref="ITrainingData"/>
+/// and widened exactly to double when each batch is gathered; the hyperparameters (learning rates, optimizer coefficients)
+/// are floats, used at their exact double values. The metrics it reports are floats.
+/// </para>
 /// </remarks>
 /// <typeparam name="TNet">The generated network class.</typeparam>
-public sealed partial class Trainer<TNet>
-    where TNet : class, INeuralNetwork<TNet>
+/// <typeparam name="T">The network's element type: float (<see cref="Trainer{TNet}"/>) or double.</typeparam>
+public partial class Trainer<TNet, T>
+    where TNet : class, INeuralNetwork<TNet, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Creates a trainer with <paramref name="options"/> (defaults when null).</summary>
     public Trainer(TrainerOptions? options = null)
@@ -78,10 +87,10 @@ public sealed partial class Trainer<TNet>
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        Evaluation.CheckShape<TNet>(training, nameof(training));
+        Evaluation.CheckShape<TNet, T>(training, nameof(training));
         if (validation is not null)
         {
-            Evaluation.CheckShape<TNet>(validation, nameof(validation));
+            Evaluation.CheckShape<TNet, T>(validation, nameof(validation));
         }
 
         var options = Options;
@@ -112,7 +121,7 @@ public sealed partial class Trainer<TNet>
         var state = run.CreateState(batches.Order);
         if (resumeFrom is not null)
         {
-            random = Checkpoint.Read<TNet>(resumeFrom, network.Parameters, run.Optimizer, state, options, training.Count);
+            random = Checkpoint.Read<TNet, T>(resumeFrom, network.Parameters, run.Optimizer, state, options, training.Count);
         }
 
         return run.Execute(network.Parameters, validation, progress, state, ref random, cancellationToken);
@@ -151,13 +160,15 @@ public sealed partial class Trainer<TNet>
         private readonly int _batchSize;
         private readonly int _batchesPerEpoch;
         private readonly ITrainingBatches _batches;
-        private readonly float[] _gradient;
-        private readonly float[] _previousParameters;
-        private readonly float[] _output;
-        private readonly float[] _batchOutputs;
+        private readonly T[] _gradient;
+        private readonly T[] _previousParameters;
+        private readonly T[] _output;
+        private readonly T[] _batchOutputs;
+        private readonly T[] _batchFeatures;
+        private readonly T[] _batchTargets;
         private readonly double[] _metricWorkspace;
         private readonly bool _tracksMetric;
-        private readonly ClassWeightedGradient<TNet>? _classWeighted;
+        private readonly ClassWeightedGradient<TNet, T>? _classWeighted;
         private readonly long _start;
 
         public Run(TrainerOptions options, ITrainingBatches batches, int batchSize, bool hasValidation)
@@ -170,29 +181,32 @@ public sealed partial class Trainer<TNet>
             _batchSize = batchSize;
             _batches = batches;
             _batchesPerEpoch = batches.BatchesPerEpoch;
-            _gradient = new float[parameterCount];
-            _previousParameters = new float[parameterCount];
+            Optimizer.State<T>();
+            _gradient = new T[parameterCount];
+            _previousParameters = new T[parameterCount];
             _keepsBestParameters = options.EarlyStopping is { RestoreBestParameters: true } && hasValidation;
-            _output = new float[TNet.OutputSize];
+            _output = new T[TNet.OutputSize];
+            _batchFeatures = ElementRows.Buffer<T>(batchSize * TNet.InputSize);
+            _batchTargets = ElementRows.Buffer<T>(batchSize * TNet.OutputSize);
             // The training metric is summed over each epoch from the outputs of the steps' own forward passes.
             _tracksMetric = options.EvaluateTrainingMetric && _metric != Metric.Loss;
-            _batchOutputs = _tracksMetric ? new float[(long)batchSize * TNet.OutputSize] : [];
+            _batchOutputs = _tracksMetric ? new T[(long)batchSize * TNet.OutputSize] : [];
             _metricWorkspace = new double[MetricAccumulator.WorkspaceLength(_metric, TNet.OutputSize)];
-            _classWeighted = options.ClassWeights is { } weights ? new ClassWeightedGradient<TNet>(weights, _batchSize) : null;
+            _classWeighted = options.ClassWeights is { } weights ? new ClassWeightedGradient<TNet, T>(weights, _batchSize) : null;
         }
 
         /// <summary>The optimizer of the run: the options' one, or a new plain <see cref="Sgd"/>.</summary>
         public Optimizer Optimizer { get; }
 
         /// <summary>The state of a run that has not started yet, whose batches shuffle <paramref name="order"/>; <paramref name="streamed"/> for a streamed run.</summary>
-        public TrainingState CreateState(int[] order, StreamedShape? streamed = null) =>
+        public TrainingState<T> CreateState(int[] order, StreamedShape? streamed = null) =>
             new(order, _options.Epochs, TNet.ParameterCount, _keepsBestParameters) { Streamed = streamed };
 
         public TrainingResult Execute(
-            Span<float> parameters,
+            Span<T> parameters,
             ITrainingData? validation,
             IProgress<TrainingProgress>? progress,
-            TrainingState state,
+            TrainingState<T> state,
             ref DeterministicRandom random,
             CancellationToken cancellationToken)
         {
@@ -200,11 +214,15 @@ public sealed partial class Trainer<TNet>
             var stopping = options.EarlyStopping;
             bool higherIsBetter = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric } && Evaluation.IsHigherBetter(_metric);
             float minDelta = stopping?.MinDelta ?? 0f;
-            var checkpoints = options.Checkpoints is { } checkpointOptions ? new CheckpointWriter<TNet>(checkpointOptions, options, validation) : null;
+            var checkpoints = options.Checkpoints is { } checkpointOptions ? new CheckpointWriter<TNet, T>(checkpointOptions, options, validation) : null;
             var history = state.History;
             bool stoppedEarly = stopping is not null && state.EpochsWithoutImprovement >= stopping.Patience && state.EpochsCompleted < options.Epochs;
             bool cancelled = false;
             long steps = state.Steps;
+
+            // The validation samples in the network's element type (the same memory for a float network).
+            ReadOnlySpan<T> validationFeatures = validation is null ? default : ElementRows.As(validation.Features, ElementRows.Buffer<T>(validation.Features.Length));
+            ReadOnlySpan<T> validationTargets = validation is null ? default : ElementRows.As(validation.Targets, ElementRows.Buffer<T>(validation.Targets.Length));
 
             for (int epoch = state.EpochsCompleted + 1; epoch <= options.Epochs && !cancelled && !stoppedEarly; epoch++)
             {
@@ -225,15 +243,17 @@ public sealed partial class Trainer<TNet>
                     }
 
                     learningRate = options.Schedule.LearningRate(options.ScheduleUnit == ScheduleUnit.Epoch ? epoch - 1 : checked((int)steps));
-                    int size = _batches.Next(out var batchFeatures, out var batchTargets, out var rows);
-                    Span<float> outputs = _tracksMetric ? _batchOutputs.AsSpan(0, size * TNet.OutputSize) : default;
+                    int size = _batches.Next(out var gatheredFeatures, out var gatheredTargets, out var rows);
+                    var batchFeatures = ElementRows.As(gatheredFeatures, _batchFeatures);
+                    var batchTargets = ElementRows.As(gatheredTargets, _batchTargets);
+                    Span<T> outputs = _tracksMetric ? _batchOutputs.AsSpan(0, size * TNet.OutputSize) : default;
                     double batchLoss = Step(parameters, batchFeatures, batchTargets, rows, outputs, learningRate, steps, epoch, batch + 1);
                     steps++;
                     lossSum += batchLoss;
                     samples += size;
                     if (_tracksMetric)
                     {
-                        metricSum.AddRows(outputs, batchTargets);
+                        metricSum.AddRows<T>(outputs, batchTargets);
                     }
 
                     if (progress is not null && options.ReportBatches)
@@ -258,10 +278,10 @@ public sealed partial class Trainer<TNet>
                 float? validationMetric = null;
                 if (validation is not null)
                 {
-                    validationLoss = TNet.ComputeLoss(parameters, validation.Features, validation.Targets);
+                    validationLoss = float.CreateTruncating(TNet.ComputeLoss(parameters, validationFeatures, validationTargets));
                     validationMetric = _metric == Metric.Loss
                         ? validationLoss
-                        : Evaluation.Compute<TNet>(_metric, parameters, validation.Features, validation.Targets, _output);
+                        : Evaluation.Compute<TNet, T>(_metric, parameters, validationFeatures, validationTargets, _output);
                 }
 
                 var record = new EpochMetrics(epoch, learningRate, trainingLoss, trainingMetric, validationLoss, validationMetric, Stopwatch.GetElapsedTime(_start));
@@ -333,11 +353,11 @@ public sealed partial class Trainer<TNet>
         /// the samples' losses. Allocation-free.
         /// </summary>
         private double Step(
-            Span<float> parameters,
-            ReadOnlySpan<float> batchFeatures,
-            ReadOnlySpan<float> batchTargets,
+            Span<T> parameters,
+            ReadOnlySpan<T> batchFeatures,
+            ReadOnlySpan<T> batchTargets,
             ReadOnlySpan<long> rows,
-            Span<float> outputs,
+            Span<T> outputs,
             float learningRate,
             long step,
             int epoch,
@@ -347,7 +367,7 @@ public sealed partial class Trainer<TNet>
 
             // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (Wichmann's), or for a single sample the per-sample
             // kernel, which is as fast there and makes batch size 1 bit-identical to the network's own TrainStep.
-            Span<float> gradient = _gradient;
+            Span<T> gradient = _gradient;
             gradient.Clear();
             double lossSum;
             try
@@ -356,13 +376,13 @@ public sealed partial class Trainer<TNet>
                 if (_classWeighted is null && size > 1)
                 {
                     // The matrix form, which also hands out the outputs of its forward pass.
-                    lossSum = TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient, dropout, outputs);
+                    lossSum = double.CreateTruncating(TNet.AccumulateGradientBatch(parameters, batchFeatures, batchTargets, gradient, dropout, outputs));
                 }
                 else
                 {
                     lossSum = _classWeighted is not null
                         ? _classWeighted.Accumulate(parameters, batchFeatures, batchTargets, size, gradient, dropout)
-                        : TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient, dropout);
+                        : double.CreateTruncating(TNet.AccumulateGradient(parameters, batchFeatures, batchTargets, gradient, dropout));
                     if (!outputs.IsEmpty)
                     {
                         TNet.ForwardBatch(parameters, batchFeatures, outputs);
@@ -383,7 +403,7 @@ public sealed partial class Trainer<TNet>
             parameters.CopyTo(_previousParameters);
             try
             {
-                Optimizer.Step(parameters, gradient, learningRate, gradientScale: 1f / size);
+                Optimizer.Step(parameters, gradient, T.CreateTruncating(learningRate), gradientScale: T.One / T.CreateTruncating(size));
             }
             catch (TrainingDivergedException exception)
             {
@@ -393,7 +413,7 @@ public sealed partial class Trainer<TNet>
             if (!Guard.AllFinite(parameters))
             {
                 int bad = Guard.FirstNonFinite(parameters) ?? 0;
-                float value = parameters[bad];
+                T value = parameters[bad];
                 _previousParameters.CopyTo(parameters);
                 throw Diverged(epoch, batch, $"the update made parameter {bad} {value} (lower the learning rate)");
             }
@@ -405,7 +425,7 @@ public sealed partial class Trainer<TNet>
         /// After the batch kernel refused a batch: the first sample whose loss is not finite, named by its row in the
         /// training data, with its first non-finite input or target; null when every loss is finite (the deltas were not).
         /// </summary>
-        private static string? NonFiniteSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> batchFeatures, ReadOnlySpan<float> batchTargets, ReadOnlySpan<long> rows)
+        private static string? NonFiniteSample(ReadOnlySpan<T> parameters, ReadOnlySpan<T> batchFeatures, ReadOnlySpan<T> batchTargets, ReadOnlySpan<long> rows)
         {
             int inputSize = TNet.InputSize;
             int outputSize = TNet.OutputSize;
@@ -413,8 +433,8 @@ public sealed partial class Trainer<TNet>
             {
                 var input = batchFeatures.Slice(k * inputSize, inputSize);
                 var target = batchTargets.Slice(k * outputSize, outputSize);
-                float loss = Guard.AllFinite(input) && Guard.AllFinite(target) ? TNet.ComputeLoss(parameters, input, target) : float.NaN;
-                if (!float.IsFinite(loss))
+                T loss = Guard.AllFinite(input) && Guard.AllFinite(target) ? TNet.ComputeLoss(parameters, input, target) : T.NaN;
+                if (!T.IsFinite(loss))
                 {
                     return $"the loss of training sample {rows[k]} is {loss}; {Guard.NonFiniteLossCause(input, target)}";
                 }

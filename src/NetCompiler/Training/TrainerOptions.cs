@@ -105,7 +105,7 @@ public sealed record TrainerOptions
 
     /// <summary>
     /// The optimizer, created for the network's <c>ParameterCount</c>. Its state carries over
-    /// between <see cref="Trainer{TNet}.Fit"/> calls (call <see cref="Optimizer.Reset"/> to start
+    /// between <see cref="Trainer{TNet, T}.Fit"/> calls (call <see cref="Optimizer.Reset"/> to start
     /// afresh). Default (null): a new plain <see cref="Sgd"/> for each fit.
     /// </summary>
     public Optimizer? Optimizer { get; init; }
@@ -148,7 +148,7 @@ public sealed record TrainerOptions
 
     /// <summary>
     /// Class weights for unbalanced classification: the training loss becomes <c>(1/M) Σ_x w_{c(x)} J_x</c>, where
-    /// <c>c(x)</c> is the class of sample x's target (as <see cref="Evaluation.ClassOf"/> reads it), as Keras's
+    /// <c>c(x)</c> is the class of sample x's target (as <see cref="Evaluation.ClassOf(ReadOnlySpan{float})"/> reads it), as Keras's
     /// <c>class_weight</c> does; one finite weight ≥ 0 per class (2 for a single-output binary classifier). Reported
     /// training losses are weighted; validation losses and metrics are not. Default (null): every class weighs 1, and
     /// training runs the network's batch kernel directly.

@@ -11,7 +11,7 @@ public enum TrainingProgressKind
 }
 
 /// <summary>
-/// A progress event of <see cref="Trainer{TNet}.Fit"/>, reported synchronously on the training
+/// A progress event of <see cref="Trainer{TNet, T}.Fit"/>, reported synchronously on the training
 /// thread. A value type, so reporting allocates nothing (as long as the receiver does not).
 /// </summary>
 /// <param name="Kind">Batch or epoch event.</param>

@@ -17,7 +17,7 @@ public readonly record struct EpochMetrics(
     float? ValidationMetric,
     TimeSpan Elapsed);
 
-/// <summary>What <see cref="Trainer{TNet}.Fit"/> did: the per-epoch history and how it ended.</summary>
+/// <summary>What <see cref="Trainer{TNet, T}.Fit"/> did: the per-epoch history and how it ended.</summary>
 public sealed class TrainingResult
 {
     internal TrainingResult(

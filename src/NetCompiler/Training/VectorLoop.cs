@@ -6,18 +6,20 @@ using System.Runtime.Intrinsics;
 namespace NetCompiler.Training;
 
 /// <summary>
-/// The element-wise update of one optimizer, written once with the operators of <see cref="IFloatVector{TSelf}"/>;
-/// <see cref="VectorLoop.Update{TKernel}"/> runs it over whole buffers, tail included, at the widest vector width the machine
-/// accelerates, so the math exists in one place.
+/// The element-wise update of one optimizer for elements of <typeparamref name="T"/>, written once with the operators of
+/// <see cref="IFloatVector{TSelf, T}"/>; <see cref="VectorLoop.Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T})"/>
+/// runs it over whole buffers, tail included, at the widest vector width the machine accelerates, so the math exists in one place.
 /// </summary>
-internal interface IVectorUpdate
+/// <typeparam name="T">The element type of the parameters: float or double.</typeparam>
+internal interface IVectorUpdate<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Updates <paramref name="parameter"/> and the optimizer's state from the raw <paramref name="gradient"/>.</summary>
     void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector state1, ref TVector state2)
-        where TVector : struct, IFloatVector<TVector>;
+        where TVector : struct, IFloatVector<TVector, T>;
 }
 
-/// <summary>Vectorized loops over flat float buffers, shared by the optimizers and the trainer. Allocation-free.</summary>
+/// <summary>Vectorized loops over flat float or double buffers, shared by the optimizers. Allocation-free.</summary>
 internal static class VectorLoop
 {
     /// <summary>
@@ -26,36 +28,38 @@ internal static class VectorLoop
     /// buffers, or empty when the optimizer has none. The last <c>Length mod Count</c> elements go through the same
     /// kernel on a zero-padded copy, so every element sees exactly the same arithmetic, whatever the width.
     /// </summary>
-    public static void Update<TKernel>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state1, Span<float> state2)
-        where TKernel : struct, IVectorUpdate
+    public static void Update<TKernel, T>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2)
+        where TKernel : struct, IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Update<TKernel, Float512>(kernel, parameters, gradient, state1, state2);
+            Update<TKernel, T, Float512<T>>(kernel, parameters, gradient, state1, state2);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Update<TKernel, Float256>(kernel, parameters, gradient, state1, state2);
+            Update<TKernel, T, Float256<T>>(kernel, parameters, gradient, state1, state2);
         }
         else
         {
-            Update<TKernel, Float128>(kernel, parameters, gradient, state1, state2);
+            Update<TKernel, T, Float128<T>>(kernel, parameters, gradient, state1, state2);
         }
     }
 
-    /// <summary><see cref="Update{TKernel}"/> with vectors of <typeparamref name="TVector"/>.</summary>
-    internal static void Update<TKernel, TVector>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state1, Span<float> state2)
-        where TKernel : struct, IVectorUpdate
-        where TVector : struct, IFloatVector<TVector>
+    /// <summary><see cref="Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T})"/> with vectors of <typeparamref name="TVector"/>.</summary>
+    internal static void Update<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2)
+        where TKernel : struct, IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct, IFloatVector<TVector, T>
     {
         int width = TVector.Count;
         nuint full = (nuint)(parameters.Length - (parameters.Length % width));
-        ref float p = ref MemoryMarshal.GetReference(parameters);
-        ref float g = ref MemoryMarshal.GetReference(gradient);
+        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T g = ref MemoryMarshal.GetReference(gradient);
         bool hasState1 = !state1.IsEmpty;
         bool hasState2 = !state2.IsEmpty;
-        ref float s1 = ref MemoryMarshal.GetReference(state1);
-        ref float s2 = ref MemoryMarshal.GetReference(state2);
+        ref T s1 = ref MemoryMarshal.GetReference(state1);
+        ref T s2 = ref MemoryMarshal.GetReference(state2);
         TVector none = default;
         for (nuint i = 0; i < full; i += (nuint)width)
         {
@@ -77,24 +81,25 @@ internal static class VectorLoop
 
         if ((int)full < parameters.Length)
         {
-            UpdateTail<TKernel, TVector>(kernel, parameters, gradient, state1, state2, (int)full);
+            UpdateTail<TKernel, T, TVector>(kernel, parameters, gradient, state1, state2, (int)full);
         }
     }
 
     /// <summary>Runs <paramref name="kernel"/> on the elements from <paramref name="full"/> on, through a zero-padded vector.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void UpdateTail<TKernel, TVector>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradient, Span<float> state1, Span<float> state2, int full)
-        where TKernel : struct, IVectorUpdate
-        where TVector : struct, IFloatVector<TVector>
+    private static void UpdateTail<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, int full)
+        where TKernel : struct, IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct, IFloatVector<TVector, T>
     {
         int width = TVector.Count;
         int tail = parameters.Length - full;
-        Span<float> scratch = stackalloc float[4 * width];
+        Span<T> scratch = stackalloc T[4 * width];
         scratch.Clear();
-        Span<float> tailParameters = scratch[..width];
-        Span<float> tailGradient = scratch.Slice(width, width);
-        Span<float> tailState1 = scratch.Slice(2 * width, width);
-        Span<float> tailState2 = scratch.Slice(3 * width, width);
+        Span<T> tailParameters = scratch[..width];
+        Span<T> tailGradient = scratch.Slice(width, width);
+        Span<T> tailState1 = scratch.Slice(2 * width, width);
+        Span<T> tailState2 = scratch.Slice(3 * width, width);
         parameters[full..].CopyTo(tailParameters);
         gradient[full..].CopyTo(tailGradient);
         if (!state1.IsEmpty)
@@ -127,15 +132,16 @@ internal static class VectorLoop
     }
 
     /// <summary>
-    /// <c>Σ xᵢ²</c> accumulated in float with four vector accumulators. NaN or ∞ when a value is
-    /// not finite, and also (rarely) when finite values overflow a float; callers tell the two apart.
+    /// <c>Σ xᵢ²</c> accumulated in <typeparamref name="T"/> with four vector accumulators. NaN or ∞ when a value is
+    /// not finite, and also (rarely) when finite values overflow; callers tell the two apart.
     /// </summary>
-    public static float SumOfSquares(ReadOnlySpan<float> values)
+    public static T SumOfSquares<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int width = Vector<float>.Count;
+        int width = Vector<T>.Count;
         int full = values.Length - (values.Length % (4 * width));
-        var v = MemoryMarshal.Cast<float, Vector<float>>(values[..full]);
-        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        var v = MemoryMarshal.Cast<T, Vector<T>>(values[..full]);
+        Vector<T> a0 = default, a1 = default, a2 = default, a3 = default;
         for (int i = 0; i < v.Length; i += 4)
         {
             a0 += v[i] * v[i];
@@ -144,8 +150,8 @@ internal static class VectorLoop
             a3 += v[i + 3] * v[i + 3];
         }
 
-        float sum = Vector.Sum((a0 + a1) + (a2 + a3));
-        foreach (float x in values[full..])
+        T sum = Vector.Sum((a0 + a1) + (a2 + a3));
+        foreach (T x in values[full..])
         {
             sum += x * x;
         }

@@ -68,16 +68,16 @@ public sealed class ForeignDataTests
     public void NewerFormatVersionSaysWhichVersionIsSupported()
     {
         byte[] model = SaveToBytes(ScrambledNetwork<PersistTinyNet>(salt: 5));
-        model[8] = 3;
+        model[8] = 4;
         var net = ScrambledNetwork<PersistTinyNet>(salt: 6);
 
         var exception = AssertRejected(net, () => net.Load(new MemoryStream(model)));
 
         Assert.Equal(
-            "The model stream is a NetCompiler model file of format version 3, but this version of NetCompiler reads format version 2 and older; update NetCompiler to load it." + Unchanged,
+            "The model stream is a NetCompiler model file of format version 4, but this version of NetCompiler reads format version 3 and older; update NetCompiler to load it." + Unchanged,
             exception.Message);
         Assert.Equal(8, exception.Offset);
-        Assert.Equal(2, ModelFile.FormatVersion);
+        Assert.Equal(3, ModelFile.FormatVersion);
     }
 
     [Fact]

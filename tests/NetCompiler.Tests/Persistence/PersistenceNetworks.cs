@@ -42,3 +42,9 @@ public partial class PersistTinyNet;
 [Dense(128, Activation.ReLU)]
 [Dense(10, Activation.Identity)]
 public partial class PersistWideNet;
+
+/// <summary><see cref="PersistIrisNet"/>'s topology in double precision: its files are version 3 with float64 parameters.</summary>
+[Network(Inputs = 4, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+[Dense(16, Activation.Tanh)]
+[Dense(3, Activation.Softmax)]
+public partial class PersistIrisDoubleNet;

@@ -47,6 +47,25 @@ public class StreamedTrainingTests
     }
 
     [Fact]
+    public void ADoubleNetworkStreamedWithAWindowHoldingEverySampleGetsTheInMemoryWeightsBitForBit()
+    {
+        // The streamed batches are floats, widened to double by the trainer as the in-memory ones are.
+        using var directory = new TempDirectory();
+        string path = Path.Combine(directory.Path, "blobs.ncsamples");
+        var data = TrainingTestData.Blobs(200, seed: 2);
+        SampleFile.Write(path, data, samplesPerChunk: 64);
+        TrainerOptions options = new() { Epochs = 2, BatchSize = 16, Seed = 11, Optimizer = new Adam(DoubleBlobNet.ParameterCount) };
+
+        var inMemory = new DoubleBlobNet(seed: 1);
+        new Trainer<DoubleBlobNet, double>(options).Fit(inMemory, data);
+        var streamed = new DoubleBlobNet(seed: 1);
+        using var file = SampleFile.Open(path);
+        new Trainer<DoubleBlobNet, double>(options with { Optimizer = new Adam(DoubleBlobNet.ParameterCount) }).FitStreamed(streamed, new StreamedTrainingData(file, 200));
+
+        Assert.Equal(inMemory.Parameters.ToArray(), streamed.Parameters.ToArray());
+    }
+
+    [Fact]
     public void UnshuffledSmallWindowsReadInFileOrderAndGiveTheInMemoryWeights()
     {
         var (inMemory, streamed, _, _) = TrainBoth(window: 100, shuffle: false);

@@ -44,6 +44,24 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void AResumedDoubleAdamRunGivesBitIdenticalWeightsToAnUninterruptedOne()
+    {
+        // The checkpoint of a double network holds float64 parameters, optimizer moments and best parameters.
+        TrainerOptions Options(int epochs) => new()
+        {
+            Epochs = epochs,
+            BatchSize = 16,
+            Seed = 9,
+            ValidationSplit = 0.2f,
+            Optimizer = new Adam(DoubleBlobNet.ParameterCount),
+            Schedule = 0.02f,
+            EarlyStopping = new EarlyStopping(patience: 50) { RestoreBestParameters = true },
+        };
+
+        AssertResumeEqualsUninterrupted<DoubleBlobNet, double>(Options, stopAfter: 3, total: 6, every: 1);
+    }
+
+    [Fact]
     public void TheBestModelFileHoldsTheParametersOfTheBestEpochByTheChosenMetric()
     {
         using var directory = new TemporaryDirectory();
@@ -139,21 +157,26 @@ public class CheckpointTests
     /// <paramref name="every"/>, and resumes from it with a fresh network, optimizer and trainer: the parameters, the
     /// optimizer's step count and the history's losses must be bit-identical.
     /// </summary>
-    private static void AssertResumeEqualsUninterrupted(Func<int, TrainerOptions> options, int stopAfter, int total, int every)
+    private static void AssertResumeEqualsUninterrupted(Func<int, TrainerOptions> options, int stopAfter, int total, int every) =>
+        AssertResumeEqualsUninterrupted<TrainerBlobNet, float>(options, stopAfter, total, every);
+
+    private static void AssertResumeEqualsUninterrupted<TNet, T>(Func<int, TrainerOptions> options, int stopAfter, int total, int every)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         using var directory = new TemporaryDirectory();
         string latest = Path.Combine(directory.Path, "latest" + CheckpointOptions.Extension);
 
-        var uninterrupted = new TrainerBlobNet(seed: 6);
+        var uninterrupted = TNet.Create(6);
         var uninterruptedOptions = options(total);
-        var expected = new Trainer<TrainerBlobNet>(uninterruptedOptions).Fit(uninterrupted, Blobs);
+        var expected = new Trainer<TNet, T>(uninterruptedOptions).Fit(uninterrupted, Blobs);
 
-        var first = new TrainerBlobNet(seed: 6);
-        new Trainer<TrainerBlobNet>(options(stopAfter) with { Checkpoints = new CheckpointOptions { LatestPath = latest, EveryEpochs = every } }).Fit(first, Blobs);
+        var first = TNet.Create(6);
+        new Trainer<TNet, T>(options(stopAfter) with { Checkpoints = new CheckpointOptions { LatestPath = latest, EveryEpochs = every } }).Fit(first, Blobs);
 
-        var resumed = new TrainerBlobNet(seed: 99);
+        var resumed = TNet.Create(99);
         var resumedOptions = options(total);
-        var result = new Trainer<TrainerBlobNet>(resumedOptions).Resume(latest, resumed, Blobs);
+        var result = new Trainer<TNet, T>(resumedOptions).Resume(latest, resumed, Blobs);
 
         Assert.Equal(uninterrupted.Parameters.ToArray(), resumed.Parameters.ToArray());
         Assert.Equal(uninterruptedOptions.Optimizer!.StepCount, resumedOptions.Optimizer!.StepCount);

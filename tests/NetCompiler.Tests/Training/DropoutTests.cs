@@ -149,7 +149,7 @@ public class DropoutTests
         using var stream = new MemoryStream();
         var net = new DropoutClassifierNet(seed: 6);
         net.Save(stream);
-        Assert.Equal(ModelFileFormat.CurrentVersion, BitConverter.ToUInt32(stream.ToArray(), 8));
+        Assert.Equal(ModelFileFormat.StandardizerVersion, BitConverter.ToUInt32(stream.ToArray(), 8));
         stream.Position = 0;
         Assert.Equal(0.5f, ModelFile.ReadDescription(stream).Layers[0].Dropout);
         stream.Position = 0;

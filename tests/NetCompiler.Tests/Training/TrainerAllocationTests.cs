@@ -39,6 +39,20 @@ public class TrainerAllocationTests
         });
     }
 
+    [Fact]
+    public void DoubleTrainingStepsAndEpochEvaluationAllocateNothing()
+    {
+        // A double network: the batches widened from the float samples, double optimizer state, validation in double.
+        AssertNoAllocationAfterTheFirstEpoch<DoubleBlobNet, double>(TrainingTestData.Blobs(64, seed: 5), new TrainerOptions
+        {
+            BatchSize = 8,
+            ValidationSplit = 0.25f,
+            Optimizer = new Adam(DoubleBlobNet.ParameterCount) { WeightDecay = 1e-3f, MaxGradientNorm = 1f },
+            Schedule = 0.01f,
+            EarlyStopping = new EarlyStopping(patience: 100),
+        });
+    }
+
     /// <summary>
     /// 48 training samples → 6 batches + 1 epoch event per epoch. Skip the first epoch (JIT warm-up): from the end of epoch 1
     /// on, no event may see a single allocated byte since the previous one. Up to three training runs, one of which must be
@@ -46,23 +60,28 @@ public class TrainerAllocationTests
     /// per-step allocation spoils every run.
     /// </summary>
     private static void AssertNoAllocationAfterTheFirstEpoch<TNet>(TrainingData data, TrainerOptions options)
-        where TNet : class, INeuralNetwork<TNet>
+        where TNet : class, INeuralNetwork<TNet> => AssertNoAllocationAfterTheFirstEpoch<TNet, float>(data, options);
+
+    private static void AssertNoAllocationAfterTheFirstEpoch<TNet, T>(TrainingData data, TrainerOptions options)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         long[] perEvent = [];
         for (int run = 0; run < 3 && (run == 0 || perEvent.Any(bytes => bytes != 0)); run++)
         {
-            perEvent = AllocatedBetweenEventsAfterTheFirstEpoch<TNet>(data, options);
+            perEvent = AllocatedBetweenEventsAfterTheFirstEpoch<TNet, T>(data, options);
         }
 
         Assert.Equal(new long[perEvent.Length], perEvent);
     }
 
-    private static long[] AllocatedBetweenEventsAfterTheFirstEpoch<TNet>(TrainingData data, TrainerOptions options)
-        where TNet : class, INeuralNetwork<TNet>
+    private static long[] AllocatedBetweenEventsAfterTheFirstEpoch<TNet, T>(TrainingData data, TrainerOptions options)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         const int Epochs = 8;
         var net = TNet.Create(1);
-        var trainer = new Trainer<TNet>(options with { Epochs = Epochs });
+        var trainer = new Trainer<TNet, T>(options with { Epochs = Epochs });
         var recorder = new AllocationRecorder(capacity: Epochs * 7);
 
         var result = trainer.Fit(net, data, progress: recorder);

@@ -27,3 +27,24 @@ public partial class TrainerSoftmaxNet;
 [Dense(5, Activation.Tanh)]
 [Dense(2)]
 public partial class TrainerRegressionNet;
+
+/// <summary>
+/// The 2-2-2 sigmoid network of the worked backpropagation example (Mazur, "A step by step backpropagation example") in
+/// double precision, mean squared error.
+/// </summary>
+[Network(Inputs = 2, Precision = Precision.Double)]
+[Dense(2, Activation.Sigmoid)]
+[Dense(2, Activation.Sigmoid)]
+public partial class DoubleMazurNet;
+
+/// <summary>XOR classifier in double precision: 2 → 8 tanh → 1 sigmoid, binary cross-entropy.</summary>
+[Network(Inputs = 2, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+[Dense(8, Activation.Tanh)]
+[Dense(1, Activation.Sigmoid)]
+public partial class DoubleXorNet;
+
+/// <summary>Three-class classifier in double precision: 2 → 8 tanh → 3 softmax, cross-entropy.</summary>
+[Network(Inputs = 2, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+[Dense(8, Activation.Tanh)]
+[Dense(3, Activation.Softmax)]
+public partial class DoubleBlobNet;

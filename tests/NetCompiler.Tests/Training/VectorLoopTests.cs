@@ -1,3 +1,4 @@
+using System.Numerics;
 using NetCompiler.Training;
 
 namespace NetCompiler.Tests.Training;
@@ -12,10 +13,11 @@ public class VectorLoopTests
     [InlineData(101)]
     public void SumOfSquaresEqualsTheSum(int length)
     {
-        // Σ_{i<n} (i − 3)² with small integers is exact in float.
+        // Σ_{i<n} (i − 3)² with small integers is exact in float and in double.
         float[] values = Enumerable.Range(0, length).Select(i => i - 3f).ToArray();
         float expected = values.Sum(v => v * v);
-        Assert.Equal(expected, VectorLoop.SumOfSquares(values));
+        Assert.Equal(expected, VectorLoop.SumOfSquares<float>(values));
+        Assert.Equal(expected, VectorLoop.SumOfSquares<double>(values.Select(v => (double)v).ToArray()));
     }
 
     [Theory]
@@ -25,49 +27,60 @@ public class VectorLoopTests
     [InlineData(100)]
     public void EveryVectorWidthGivesTheBitsOfTheScalarUpdate(int length)
     {
-        // θ ← θ · 0.5 − g / (√s₁ + 0.25) + s₂ ; s₁ ← s₁ + g·g ; s₂ ← s₂ − g, lane by lane in this order. Lengths below,
-        // equal to and above a vector of 16 send elements through the main loop and through the zero-padded tail.
-        var random = new Random(length);
-        float[] parameters = Values(length, random);
-        float[] gradient = Values(length, random);
-        float[] state1 = Values(length, random).Select(MathF.Abs).ToArray();
-        float[] state2 = Values(length, random);
+        AssertEveryWidth<float>(length);
+        AssertEveryWidth<double>(length);
+    }
 
-        float[] expectedParameters = new float[length], expectedState1 = new float[length], expectedState2 = new float[length];
+    /// <summary>
+    /// θ ← θ · 0.5 − g / (√s₁ + 0.25) + s₂ ; s₁ ← s₁ + g·g ; s₂ ← s₂ − g, lane by lane in this order, in <typeparamref name="T"/>.
+    /// Lengths below, equal to and above a vector of 16 send elements through the main loop and through the zero-padded tail.
+    /// </summary>
+    private static void AssertEveryWidth<T>(int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var random = new Random(length);
+        T[] parameters = Values(length, random);
+        T[] gradient = Values(length, random);
+        T[] state1 = Values(length, random).Select(T.Abs).ToArray();
+        T[] state2 = Values(length, random);
+
+        T half = T.CreateTruncating(0.5), quarter = T.CreateTruncating(0.25);
+        T[] expectedParameters = new T[length], expectedState1 = new T[length], expectedState2 = new T[length];
         for (int i = 0; i < length; i++)
         {
-            float g = gradient[i];
+            T g = gradient[i];
             expectedState1[i] = state1[i] + (g * g);
             expectedState2[i] = state2[i] - g;
-            expectedParameters[i] = (parameters[i] * 0.5f) - (g / (MathF.Sqrt(expectedState1[i]) + 0.25f)) + expectedState2[i];
+            expectedParameters[i] = (parameters[i] * half) - (g / (T.Sqrt(expectedState1[i]) + quarter)) + expectedState2[i];
         }
 
-        AssertWidth<Float512>();
-        AssertWidth<Float256>();
-        AssertWidth<Float128>();
+        AssertWidth<Float512<T>>();
+        AssertWidth<Float256<T>>();
+        AssertWidth<Float128<T>>();
 
         void AssertWidth<TVector>()
-            where TVector : struct, IFloatVector<TVector>
+            where TVector : struct, IFloatVector<TVector, T>
         {
-            float[] p = (float[])parameters.Clone(), s1 = (float[])state1.Clone(), s2 = (float[])state2.Clone();
-            VectorLoop.Update<TestKernel, TVector>(default, p, gradient, s1, s2);
+            T[] p = (T[])parameters.Clone(), s1 = (T[])state1.Clone(), s2 = (T[])state2.Clone();
+            VectorLoop.Update<TestKernel<T>, T, TVector>(default, p, gradient, s1, s2);
             Assert.Equal(expectedParameters, p);
             Assert.Equal(expectedState1, s1);
             Assert.Equal(expectedState2, s2);
         }
 
-        static float[] Values(int count, Random random) =>
-            Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5) * 4f).ToArray();
+        static T[] Values(int count, Random random) =>
+            Enumerable.Range(0, count).Select(_ => T.CreateTruncating((random.NextDouble() - 0.5) * 4)).ToArray();
     }
 
-    private readonly struct TestKernel : IVectorUpdate
+    private readonly struct TestKernel<T> : IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector state1, ref TVector state2)
-            where TVector : struct, IFloatVector<TVector>
+            where TVector : struct, IFloatVector<TVector, T>
         {
             state1 += gradient * gradient;
             state2 -= gradient;
-            parameter = (parameter * TVector.Create(0.5f)) - (gradient / (TVector.SquareRoot(state1) + TVector.Create(0.25f))) + state2;
+            parameter = (parameter * TVector.Create(T.CreateTruncating(0.5))) - (gradient / (TVector.SquareRoot(state1) + TVector.Create(T.CreateTruncating(0.25)))) + state2;
         }
     }
 }

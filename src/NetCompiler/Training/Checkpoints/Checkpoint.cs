@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 using NetCompiler.Initialization;
 using NetCompiler.Persistence;
@@ -7,8 +8,8 @@ using NetCompiler.Training.Streaming;
 namespace NetCompiler.Training;
 
 /// <summary>
-/// The checkpoint file a <see cref="Trainer{TNet}"/> writes to <see cref="CheckpointOptions.LatestPath"/> and
-/// <see cref="Trainer{TNet}.Resume"/> reads. Little-endian:
+/// The checkpoint file a <see cref="Trainer{TNet, T}"/> writes to <see cref="CheckpointOptions.LatestPath"/> and
+/// <see cref="Trainer{TNet, T}.Resume"/> reads. Little-endian:
 /// <list type="table">
 /// <item><term>8 bytes</term><description>signature <c>4E 43 43 4B 50 0D 0A 1A</c> (<c>"NCCKP\r\n"</c>, Ctrl-Z)</description></item>
 /// <item><term>4 bytes</term><description>checkpoint version, uint32: 1, or 2 for a streamed run (its state also records how the data is streamed)</description></item>
@@ -16,7 +17,7 @@ namespace NetCompiler.Training;
 /// <item><term>4 bytes</term><description>length S of the training state, int32</description></item>
 /// <item><term>S bytes</term><description>the training state: the options it depends on (seed, batch size, sample count, shuffle; in version 2
 /// then the streamed sample count as int64, chunk count and shuffle window as int32),
-/// the optimizer (type name, step count, last gradient norm, state buffers), the random generator, the step count,
+/// the optimizer (type name, step count, last gradient norm, state buffers in the model's element type), the random generator, the step count,
 /// the best-epoch and early-stopping bookkeeping, the best parameters when kept, the sample order and the history</description></item>
 /// <item><term>4 bytes</term><description>CRC-32 of the S bytes</description></item>
 /// </list>
@@ -37,10 +38,11 @@ internal static class Checkpoint
     private static ReadOnlySpan<byte> Signature => [0x4E, 0x43, 0x43, 0x4B, 0x50, 0x0D, 0x0A, 0x1A];
 
     /// <summary>Writes the checkpoint to <paramref name="path"/> atomically.</summary>
-    public static void Write<TNet>(string path, ReadOnlySpan<float> parameters, Optimizer optimizer, TrainingState state, DeterministicRandom random, TrainerOptions options)
-        where TNet : class, INeuralNetwork<TNet>
+    public static void Write<TNet, T>(string path, ReadOnlySpan<T> parameters, Optimizer optimizer, TrainingState<T> state, DeterministicRandom random, TrainerOptions options)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        float[] model = parameters.ToArray();
+        T[] model = parameters.ToArray();
         byte[] training = WriteState(optimizer, state, random, options);
         AtomicFile.Write(path, stream =>
         {
@@ -48,7 +50,7 @@ internal static class Checkpoint
             stream.Write(Signature);
             BinaryPrimitives.WriteUInt32LittleEndian(word, state.Streamed is null ? Version : StreamedVersion);
             stream.Write(word);
-            ModelFileFormat.Write(stream, TNet.Description, model);
+            ModelFileFormat.Write<T>(stream, TNet.Description, model);
             BinaryPrimitives.WriteInt32LittleEndian(word, training.Length);
             stream.Write(word);
             stream.Write(training);
@@ -65,8 +67,9 @@ internal static class Checkpoint
     /// </summary>
     /// <exception cref="ModelFormatException">The file is not a checkpoint of this network, or is truncated or corrupted.</exception>
     /// <exception cref="ArgumentException">The checkpoint was made with other options (seed, batch size, data, optimizer).</exception>
-    public static DeterministicRandom Read<TNet>(string path, Span<float> parameters, Optimizer optimizer, TrainingState state, TrainerOptions options, int trainingCount)
-        where TNet : class, INeuralNetwork<TNet>
+    public static DeterministicRandom Read<TNet, T>(string path, Span<T> parameters, Optimizer optimizer, TrainingState<T> state, TrainerOptions options, int trainingCount)
+        where TNet : class, INeuralNetwork<TNet, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var reader = new ModelReader(stream, path, intoNetwork: true);
@@ -84,10 +87,11 @@ internal static class Checkpoint
         }
 
         var model = new ModelReader(stream, path, intoNetwork: true);
-        var file = ModelFileFormat.ReadHeader(model, out int standardizerFeatures);
+        var file = ModelFileFormat.ReadHeader(model, out int standardizerFeatures, out var elementType);
         ModelFileFormat.RequireSameTopology(file, TNet.Description, model);
+        ModelFileFormat.RequireElementType<T>(elementType, TNet.Description, model);
         ModelFileFormat.ReadStandardizer(model, standardizerFeatures);
-        float[] modelParameters = ModelFileFormat.ReadParameters(model, file.ParameterCount);
+        T[] modelParameters = ModelFileFormat.ReadParameters<T>(model, file.ParameterCount);
 
         long stateOffset = 12 + model.Offset;
         Span<byte> word = stackalloc byte[sizeof(uint)];
@@ -116,7 +120,8 @@ internal static class Checkpoint
         return random;
     }
 
-    private static byte[] WriteState(Optimizer optimizer, TrainingState state, DeterministicRandom random, TrainerOptions options)
+    private static byte[] WriteState<T>(Optimizer optimizer, TrainingState<T> state, DeterministicRandom random, TrainerOptions options)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         using var memory = new MemoryStream();
         using (var writer = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true))
@@ -135,10 +140,11 @@ internal static class Checkpoint
             writer.Write(optimizer.GetType().FullName ?? optimizer.GetType().Name);
             writer.Write(optimizer.StepCount);
             writer.Write(optimizer.LastGradientNorm);
-            writer.Write(optimizer.State.Count);
-            foreach (float[] buffer in optimizer.State)
+            var buffers = optimizer.State<T>();
+            writer.Write(buffers.Length);
+            foreach (T[] buffer in buffers)
             {
-                WriteSingles(writer, buffer);
+                WriteValues(writer, buffer);
             }
 
             writer.Write(random.State);
@@ -151,7 +157,7 @@ internal static class Checkpoint
             writer.Write(state.BestParameters is not null);
             if (state.BestParameters is not null)
             {
-                WriteSingles(writer, state.BestParameters);
+                WriteValues(writer, state.BestParameters);
             }
 
             foreach (int index in state.Order)
@@ -175,7 +181,8 @@ internal static class Checkpoint
         return memory.ToArray();
     }
 
-    private static DeterministicRandom ReadState(byte[] training, bool streamed, string path, Optimizer optimizer, TrainingState state, TrainerOptions options, int trainingCount, string network)
+    private static DeterministicRandom ReadState<T>(byte[] training, bool streamed, string path, Optimizer optimizer, TrainingState<T> state, TrainerOptions options, int trainingCount, string network)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         using var reader = new BinaryReader(new MemoryStream(training), Encoding.UTF8);
         try
@@ -197,7 +204,8 @@ internal static class Checkpoint
             long stepCount = reader.ReadInt64();
             float lastNorm = reader.ReadSingle();
             int bufferCount = reader.ReadInt32();
-            AddDifference(differences, "optimizer state buffers", bufferCount, optimizer.State.Count);
+            var optimizerState = optimizer.State<T>();
+            AddDifference(differences, "optimizer state buffers", bufferCount, optimizerState.Length);
             if (differences.Count > 0)
             {
                 throw new ArgumentException(
@@ -205,10 +213,10 @@ internal static class Checkpoint
                     "options");
             }
 
-            var buffers = new float[bufferCount][];
+            var buffers = new T[bufferCount][];
             for (int b = 0; b < bufferCount; b++)
             {
-                buffers[b] = ReadSingles(reader, optimizer.State[b].Length, path, "an optimizer state buffer");
+                buffers[b] = ReadValues<T>(reader, optimizerState[b].Length, path, "an optimizer state buffer");
             }
 
             ulong randomState = reader.ReadUInt64();
@@ -218,7 +226,7 @@ internal static class Checkpoint
             long stepsAtBest = reader.ReadInt64();
             int epochsWithoutImprovement = reader.ReadInt32();
             float bestSavedValue = reader.ReadSingle();
-            float[]? bestParameters = reader.ReadBoolean() ? ReadSingles(reader, optimizer.ParameterCount, path, "the best parameters") : null;
+            T[]? bestParameters = reader.ReadBoolean() ? ReadValues<T>(reader, optimizer.ParameterCount, path, "the best parameters") : null;
             if ((bestParameters is null) != (state.BestParameters is null))
             {
                 throw new ArgumentException(
@@ -263,7 +271,7 @@ internal static class Checkpoint
             // Everything is read and checked: apply it.
             for (int b = 0; b < bufferCount; b++)
             {
-                buffers[b].CopyTo(optimizer.State[b], 0);
+                buffers[b].CopyTo(optimizerState[b], 0);
             }
 
             optimizer.RestoreCounters(stepCount, lastNorm);
@@ -295,27 +303,37 @@ internal static class Checkpoint
         }
     }
 
-    private static void WriteSingles(BinaryWriter writer, float[] values)
+    /// <summary>The length, then the values (float32 or float64, the element type of the model part).</summary>
+    private static void WriteValues<T>(BinaryWriter writer, T[] values)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         writer.Write(values.Length);
-        foreach (float value in values)
+        foreach (T value in values)
         {
-            writer.Write(value);
+            if (typeof(T) == typeof(float))
+            {
+                writer.Write(float.CreateTruncating(value));
+            }
+            else
+            {
+                writer.Write(double.CreateTruncating(value));
+            }
         }
     }
 
-    private static float[] ReadSingles(BinaryReader reader, int expectedLength, string path, string what)
+    private static T[] ReadValues<T>(BinaryReader reader, int expectedLength, string path, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int length = reader.ReadInt32();
         if (length != expectedLength)
         {
-            throw Corrupt(path, null, $"has {length} floats in {what}, expected {expectedLength}");
+            throw Corrupt(path, null, $"has {length} {Kernels.Guard.ElementNames<T>()} in {what}, expected {expectedLength}");
         }
 
-        var values = new float[length];
+        var values = new T[length];
         for (int i = 0; i < length; i++)
         {
-            values[i] = reader.ReadSingle();
+            values[i] = typeof(T) == typeof(float) ? T.CreateTruncating(reader.ReadSingle()) : T.CreateTruncating(reader.ReadDouble());
         }
 
         return values;

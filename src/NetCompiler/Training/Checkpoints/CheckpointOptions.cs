@@ -2,7 +2,7 @@ namespace NetCompiler.Training;
 
 /// <summary>
 /// What a <see cref="Trainer{TNet}"/> saves while it trains, every <see cref="EveryEpochs"/> epochs: the latest state
-/// (a checkpoint that <see cref="Trainer{TNet}.Resume"/> continues from) and/or the best model so far (a plain
+/// (a checkpoint that <see cref="Trainer{TNet, T}.Resume"/> continues from) and/or the best model so far (a plain
 /// <c>.ncnet</c> model file). Every file is replaced atomically (written to a temporary file, flushed, renamed), so a
 /// crash mid-save leaves the previous file.
 /// </summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using NetCompiler.Initialization;
 using NetCompiler.Persistence;
 
@@ -5,14 +6,18 @@ namespace NetCompiler.Training;
 
 /// <summary>Writes a run's checkpoints at the end of every <see cref="CheckpointOptions.EveryEpochs"/>-th epoch.</summary>
 /// <typeparam name="TNet">The generated network class.</typeparam>
-internal sealed class CheckpointWriter<TNet>
-    where TNet : class, INeuralNetwork<TNet>
+/// <typeparam name="T">The network's element type.</typeparam>
+internal sealed class CheckpointWriter<TNet, T>
+    where TNet : class, INeuralNetwork<TNet, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly CheckpointOptions _options;
     private readonly TrainerOptions _trainerOptions;
     private readonly ITrainingData? _validation;
     private readonly Metric _bestMetric;
-    private readonly float[] _output = new float[TNet.OutputSize];
+    private readonly T[] _validationFeatures;
+    private readonly T[] _validationTargets;
+    private readonly T[] _output = new T[TNet.OutputSize];
 
     /// <exception cref="ArgumentException">No path is set, or the best metric needs validation data that is missing.</exception>
     public CheckpointWriter(CheckpointOptions options, TrainerOptions trainerOptions, ITrainingData? validation)
@@ -34,10 +39,12 @@ internal sealed class CheckpointWriter<TNet>
         _options = options;
         _trainerOptions = trainerOptions;
         _validation = validation;
+        _validationFeatures = validation is null ? [] : ElementRows.Buffer<T>(validation.Features.Length);
+        _validationTargets = validation is null ? [] : ElementRows.Buffer<T>(validation.Targets.Length);
     }
 
     /// <summary>After epoch <paramref name="record"/>: on a checkpoint epoch, saves the model if it is the best so far, then the latest checkpoint.</summary>
-    public void AfterEpoch(ReadOnlySpan<float> parameters, Optimizer optimizer, TrainingState state, DeterministicRandom random, EpochMetrics record)
+    public void AfterEpoch(ReadOnlySpan<T> parameters, Optimizer optimizer, TrainingState<T> state, DeterministicRandom random, EpochMetrics record)
     {
         if (record.Epoch % _options.EveryEpochs != 0)
         {
@@ -54,20 +61,20 @@ internal sealed class CheckpointWriter<TNet>
             if (better)
             {
                 var description = TNet.Description;
-                float[] copy = parameters.ToArray();
-                AtomicFile.Write(bestPath, stream => ModelFileFormat.Write(stream, description, copy));
+                T[] copy = parameters.ToArray();
+                AtomicFile.Write(bestPath, stream => ModelFileFormat.Write<T>(stream, description, copy));
                 state.BestSavedValue = value;
             }
         }
 
         if (_options.LatestPath is { } latestPath)
         {
-            Checkpoint.Write<TNet>(latestPath, parameters, optimizer, state, random, _trainerOptions);
+            Checkpoint.Write<TNet, T>(latestPath, parameters, optimizer, state, random, _trainerOptions);
         }
     }
 
     /// <summary>The value <see cref="CheckpointOptions.BestMetric"/> names, reusing the epoch's numbers where they are that value.</summary>
-    private float BestValue(ReadOnlySpan<float> parameters, EpochMetrics record)
+    private float BestValue(ReadOnlySpan<T> parameters, EpochMetrics record)
     {
         if (_bestMetric == Metric.Loss)
         {
@@ -77,6 +84,6 @@ internal sealed class CheckpointWriter<TNet>
         var validation = _validation!;
         return _bestMetric == (_trainerOptions.Metric ?? Evaluation.DefaultMetric(TNet.Description)) && record.ValidationMetric is float metric
             ? metric
-            : Evaluation.Compute<TNet>(_bestMetric, parameters, validation.Features, validation.Targets, _output);
+            : Evaluation.Compute<TNet, T>(_bestMetric, parameters, ElementRows.As(validation.Features, _validationFeatures), ElementRows.As(validation.Targets, _validationTargets), _output);
     }
 }

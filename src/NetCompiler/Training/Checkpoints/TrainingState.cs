@@ -1,11 +1,15 @@
+using System.Numerics;
+
 namespace NetCompiler.Training;
 
 /// <summary>
-/// Everything a <see cref="Trainer{TNet}"/> run carries from one epoch to the next besides the parameters and the
+/// Everything a <see cref="Trainer{TNet, T}"/> run carries from one epoch to the next besides the parameters and the
 /// optimizer: the shuffled sample order, the random generator, the step count, the best-epoch and early-stopping
 /// bookkeeping and the history. A checkpoint saves it so a resumed run continues exactly where this one stopped.
 /// </summary>
-internal sealed class TrainingState
+/// <typeparam name="T">The network's element type.</typeparam>
+internal sealed class TrainingState<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>
     /// The state at the start of a run whose batches shuffle <paramref name="order"/> (the identity order of the training
@@ -15,7 +19,7 @@ internal sealed class TrainingState
     {
         History = new List<EpochMetrics>(epochs);
         Order = order;
-        BestParameters = keepsBestParameters ? new float[parameterCount] : null;
+        BestParameters = keepsBestParameters ? new T[parameterCount] : null;
     }
 
     /// <summary>For a streamed run, how its data is streamed (a checkpoint records it); null in memory.</summary>
@@ -46,7 +50,7 @@ internal sealed class TrainingState
     public int EpochsWithoutImprovement { get; set; }
 
     /// <summary>The parameters of <see cref="BestEpoch"/>, kept when early stopping restores them; otherwise null.</summary>
-    public float[]? BestParameters { get; }
+    public T[]? BestParameters { get; }
 
     /// <summary>The value of the model last written to <see cref="CheckpointOptions.BestModelPath"/> (NaN before the first).</summary>
     public float BestSavedValue { get; set; } = float.NaN;
