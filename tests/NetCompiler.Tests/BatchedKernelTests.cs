@@ -99,6 +99,40 @@ public sealed class BatchedKernelTests
     }
 
     [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 5)]
+    [InlineData(4, 4)]
+    [InlineData(16, 24)]
+    [InlineData(17, 9)]
+    [InlineData(32, 784)]
+    [InlineData(37, 101)]
+    public void TransposeOfDoublesMatchesItsDefinition(int rows, int columns)
+    {
+        double[] source = [.. Numbers.Uniform(rows * columns, seed: rows + columns).Select(v => v + (1e-12 * v))];
+        var destination = new double[rows * columns];
+        Kernels.MatrixKernels.Transpose<double>(source, rows, columns, destination);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                Assert.Equal(source[(r * columns) + c], destination[(c * rows) + r]);
+            }
+        }
+
+        // A range of rows writes only its columns of the transpose (the two-core passes' contract).
+        var partial = new double[rows * columns];
+        int first = rows / 3, end = rows - (rows / 4);
+        Kernels.MatrixKernels.TransposeRows<double>(source, rows, columns, partial, first, end);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                Assert.Equal(r >= first && r < end ? source[(r * columns) + c] : 0, partial[(c * rows) + r]);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(37, 101, 0, 37)]
     [InlineData(37, 101, 12, 24)]
     [InlineData(37, 101, 5, 30)]
