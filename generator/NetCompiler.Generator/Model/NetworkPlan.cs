@@ -36,7 +36,7 @@ internal sealed partial record NetworkPlan(
     /// Columns of a cache panel: four of the widest register blocks (<c>RowTile.WideColumns</c>, 64 floats), so each row
     /// tile reuses its slice of W across 256 columns, and the right-hand panel (at most 128 × 256 floats, 128 KB) stays in
     /// L2. Narrower panels (64) kept the right-hand panel in L1 but streamed all of W once per 64 columns, which cost
-    /// layers whose weights exceed L2 up to 18 % (docs/design/kernels.md, "Cache panels").
+    /// 1024-2048-2048-10 (25 MB of weights) 10–14 points of the peak (docs/design/kernels.md, "Cache panels").
     /// </summary>
     public const int ColumnPanel = 256;
 
