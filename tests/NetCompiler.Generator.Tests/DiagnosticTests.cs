@@ -462,6 +462,21 @@ public sealed class DiagnosticTests
             "The network 'Net' cannot declare a method 'AccumulateGradientBatch', because NetCompiler generates a public member of that name with the same parameter types (System.ReadOnlySpan<float>, System.ReadOnlySpan<float>, System.ReadOnlySpan<float>, System.Span<float>, NetCompiler.DropoutMask); rename or remove it (the generated members are listed in the README)"
         },
         {
+            "method with the parameters of a generated one in a double network",
+            """
+            using System;
+            using NetCompiler;
+            [Network(Inputs = 4, Precision = Precision.Double)]
+            [Dense(3, Activation.Tanh)]
+            public partial class Net
+            {
+                public void [|Jacobian|](ReadOnlySpan<double> input, Span<double> jacobian) { }
+                public void Jacobian(ReadOnlySpan<float> input, Span<float> jacobian) { }
+            }
+            """,
+            "The network 'Net' cannot declare a method 'Jacobian', because NetCompiler generates a public member of that name with the same parameter types (System.ReadOnlySpan<double>, System.Span<double>); rename or remove it (the generated members are listed in the README)"
+        },
+        {
             "constructor with the parameters of a generated one",
             """
             using NetCompiler;

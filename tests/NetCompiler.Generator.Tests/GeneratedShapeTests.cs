@@ -67,8 +67,11 @@ public sealed class GeneratedShapeTests(Xunit.Abstractions.ITestOutputHelper log
     [Theory]
     [InlineData("[Network(Inputs = 4)] [Dense(5, Activation.Tanh)] [Dense(3)]", false)]
     [InlineData("[Network(Inputs = 4)] [Dense(5, Activation.Tanh)] [Dropout(0.5)] [Dense(3)]", true)]
+    [InlineData("[Network(Inputs = 4, Precision = Precision.Double)] [Dense(5, Activation.Tanh)] [Dense(3)]", false)]
+    [InlineData("[Network(Inputs = 4, Precision = Precision.Double)] [Dense(5, Activation.Tanh)] [Dropout(0.5)] [Dense(3)]", true)]
     public void EveryGeneratedPublicMethodIsListedWithItsParameterTypes(string attributes, bool hasDropout)
     {
+        string element = attributes.Contains("Precision.Double", StringComparison.Ordinal) ? "double" : "float";
         var output = GeneratorHarness.Run(Source("Listed", attributes));
         var type = output.OutputCompilation.GetTypeByMetadataName("Shapes.Listed")!;
         var methods = type.GetMembers().OfType<IMethodSymbol>()
@@ -80,7 +83,7 @@ public sealed class GeneratedShapeTests(Xunit.Abstractions.ITestOutputHelper log
         {
             string name = method.MethodKind == MethodKind.Constructor ? ".ctor" : method.Name;
             string[] parameters = [.. method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))];
-            var listed = NetCompiler.Generator.Model.GeneratedMembers.SignaturesOf(name, hasDropout);
+            var listed = NetCompiler.Generator.Model.GeneratedMembers.SignaturesOf(name, hasDropout, element);
             Assert.True(
                 listed is not null && listed.Any(signature => signature.SequenceEqual(parameters)),
                 $"{name}({string.Join(", ", parameters)}) is generated but not in GeneratedMembers, so NC0019 would miss a user member that clashes with it.");

@@ -63,16 +63,20 @@ internal static class GeneratedMembers
         ["AccumulateGradientBatch"] = [[ReadOnlySpan, ReadOnlySpan, ReadOnlySpan, Span, DropoutMask]],
     };
 
-    /// <summary>The parameter types of the generated overloads of <paramref name="name"/>, with the dropout ones when the network has a <c>[Dropout]</c>; null for a name that is not a generated method.</summary>
-    public static IEnumerable<string[]>? SignaturesOf(string name, bool hasDropout)
+    /// <summary>
+    /// The parameter types of the generated overloads of <paramref name="name"/>, with the dropout ones when the network
+    /// has a <c>[Dropout]</c>, for a network of element type <paramref name="element"/> (<c>float</c> or <c>double</c>: the
+    /// lists above are written for float); null for a name that is not a generated method.
+    /// </summary>
+    public static IEnumerable<string[]>? SignaturesOf(string name, bool hasDropout, string element)
     {
         bool generated = MethodSignatures.TryGetValue(name, out var signatures);
-        if (hasDropout && DropoutMethodSignatures.TryGetValue(name, out var dropout))
-        {
-            return generated ? signatures.Concat(dropout) : dropout;
-        }
-
-        return generated ? signatures : null;
+        IEnumerable<string[]>? all = hasDropout && DropoutMethodSignatures.TryGetValue(name, out var dropout)
+            ? generated ? signatures.Concat(dropout) : dropout
+            : generated ? signatures : null;
+        return element == "float" || all is null
+            ? all
+            : all.Select(signature => signature.Select(type => type == "float" ? element : type.Replace("<float>", $"<{element}>")).ToArray());
     }
 
     /// <summary>Every member name the generator adds to a network of <paramref name="layers"/> layers.</summary>

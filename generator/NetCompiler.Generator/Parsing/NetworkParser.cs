@@ -230,7 +230,7 @@ internal static class NetworkParser
             CheckSizes(name, inputSize, layers, classLocation, diagnostics);
             if (unsupported is null)
             {
-                CheckGeneratedMemberClashes(type, name, GeneratedMembers.NamesFor(layers.Count, pretrained: weightsFile is not null), layers.Any(l => l.Dropout > 0f), classLocation, diagnostics);
+                CheckGeneratedMemberClashes(type, name, GeneratedMembers.NamesFor(layers.Count, pretrained: weightsFile is not null), layers.Any(l => l.Dropout > 0f), precisionValue == (int)PrecisionKind.Double ? "double" : "float", classLocation, diagnostics);
             }
         }
 
@@ -360,7 +360,7 @@ internal static class NetworkParser
     /// or for a method or constructor the same parameter types), and a class named like a generated member (NC0020).
     /// An overload with other parameter types does not clash.
     /// </summary>
-    private static void CheckGeneratedMemberClashes(INamedTypeSymbol type, string name, HashSet<string> generated, bool hasDropout, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics)
+    private static void CheckGeneratedMemberClashes(INamedTypeSymbol type, string name, HashSet<string> generated, bool hasDropout, string element, LocationInfo? classLocation, List<DiagnosticInfo> diagnostics)
     {
         if (generated.Contains(name))
         {
@@ -391,7 +391,7 @@ internal static class NetworkParser
             }
 
             string detail = string.Empty;
-            if (member is IMethodSymbol method && GeneratedMembers.SignaturesOf(memberName, hasDropout) is { } signatures)
+            if (member is IMethodSymbol method && GeneratedMembers.SignaturesOf(memberName, hasDropout, element) is { } signatures)
             {
                 string[] parameters = [.. method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat))];
                 if (!signatures.Any(signature => signature.SequenceEqual(parameters)))
