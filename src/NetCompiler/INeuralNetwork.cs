@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Numerics;
+
 namespace NetCompiler;
 
 /// <summary>
@@ -129,6 +131,22 @@ public interface INeuralNetwork<TSelf, T>
         T loss = TSelf.AccumulateGradientBatch(parameters, inputs, targets, gradient, dropout);
         TSelf.ForwardBatch(parameters, inputs, outputs);
         return loss;
+    }
+
+    /// <summary>
+    /// One optimizer step on a batch fused with the weight-gradient products (see <see cref="Kernels.ParameterUpdate{T}"/>):
+    /// forward and backward propagation as in <see cref="AccumulateGradientBatch(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, DropoutMask, Span{T})"/>,
+    /// then <paramref name="update"/> applied to each tile of the gradient as it is computed. Writes the batch's outputs
+    /// to <paramref name="outputs"/> unless it is empty, and the sum of the samples' losses to <paramref name="loss"/>.
+    /// Returns false, having changed neither the parameters nor <paramref name="update"/>, where the step cannot be fused
+    /// (this default; a machine without vectors; a batch whose gradient might overflow), so the caller takes the gradient
+    /// path. The <see cref="Training.Trainer{TNet}"/> calls this.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual bool OptimizerStepBatch(Span<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Kernels.ParameterUpdate<T> update, DropoutMask dropout, Span<T> outputs, out T loss)
+    {
+        loss = T.Zero;
+        return false;
     }
 
     // ---- Derivatives with respect to the input (inference semantics: a [Dropout] layer is the identity). ----

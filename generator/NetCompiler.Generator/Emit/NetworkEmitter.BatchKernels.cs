@@ -26,8 +26,13 @@ internal static partial class NetworkEmitter
             writer.Line();
         }
 
+        WriteOptimizerStepBatch(writer, plan);
+        writer.Line();
         WriteBackpropagateBatch(writer, plan);
     }
+
+    /// <summary>The runtime's fused optimizer step for this network's element type.</summary>
+    private static string ParameterUpdate(NetworkPlan plan) => $"{Kernels}.ParameterUpdate<{plan.Element}>";
 
     /// <summary>The runtime's per-sample form of the batched kernels, for machines without 512- or 256-bit vectors.</summary>
     private static string PerSampleBatch(NetworkPlan plan) => $"{Kernels}.PerSampleBatch<{plan.Spec.FullyQualifiedName}, {plan.Element}>";
@@ -98,12 +103,7 @@ internal static partial class NetworkEmitter
 
             WriteBackpropagationCall(writer, plan, $"out {plan.Element} largestDelta");
             writer.Line();
-            // A hidden layer's output from σ, tanh or softmax lies in [-1, 1]; the others are scanned for the bound.
-            foreach (var layer in plan.Layers.Take(plan.Layers.Count - 1).Where(layer => !ActivationCatalog.Of(layer.Activation).BoundedByOne))
-            {
-                writer.Line($"largestInput = {plan.MathClass}.Max(largestInput, {Kernels}.Guard.MaxMagnitude<{plan.Element}>(a{layer.Number}SampleMajor));");
-            }
-
+            WriteLargestLayerInput(writer, plan);
             using (writer.Block($"if (!{Kernels}.GradientDescent.FusedUpdateStaysFinite(learningRate, n, largestDelta, largestInput))"))
             {
                 writer.Line("// The fused update below writes as it goes: where it might overflow, a gradient buffer and a checked update instead.");
@@ -157,22 +157,92 @@ internal static partial class NetworkEmitter
             writer.Line();
             writer.Line("// ∂J/∂W_l += H_l A_(l-1)ᵀ and ∂J/∂b_l += H_l 1: the same fused kernels, adding into the gradient with scale 1.");
             WriteBatchUpdates(writer, plan, "gradient", plan.Literal(1));
-            using (writer.Block("if (!outputs.IsEmpty)"))
-            {
-                if (softmax)
-                {
-                    writer.Line($"// outputs = A_Lᵀ, sample-major; BP1 kept only A_L - T, so A_L = softmax(Z_L) again, in place (Z_L is not needed any more).");
-                    writer.Line($"{Kernels}.BatchOutputLayer.Softmax<{plan.Element}>({output.Z}, OutputSize, n, {output.Z});");
-                }
-                else
-                {
-                    writer.Line("// outputs = A_Lᵀ, sample-major.");
-                }
+            WriteTrainingOutputs(writer, plan);
+            writer.Line($"return ({plan.Element})totalLoss;");
+        }
+    }
 
-                writer.Line($"{Kernels}.MatrixKernels.Transpose<{plan.Element}>({outputActivations}, OutputSize, n, outputs);");
+    /// <summary>
+    /// <c>OptimizerStepBatch</c>: the Trainer's step with one of the library's optimizers, fused with the weight-gradient
+    /// products (the runtime's <c>ParameterUpdate</c>): the same propagation as <c>AccumulateGradientBatch</c>, then each
+    /// register tile of the gradient goes straight into the optimizer's update of its parameters.
+    /// </summary>
+    private static void WriteOptimizerStepBatch(CodeWriter writer, NetworkPlan plan)
+    {
+        writer.Line("// The Trainer's step with a library optimizer (Adam, SGD, RMSProp), fused with the weight-gradient products: each register");
+        writer.Line("// tile of ∂J/∂W_l goes from a buffer in L1 straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists");
+        writer.Line("// as a whole. outputs: empty, or [n, OutputSize] for the step's outputs a_L. False, with nothing written, where it cannot run.");
+        string dropout = plan.HasDropout ? $"{Runtime}.DropoutMask dropout, " : string.Empty;
+        using (writer.Block($"internal static bool OptimizerStepBatch({plan.Span} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {ParameterUpdate(plan)} update, {dropout}{plan.Span} outputs, out {plan.Element} loss)"))
+        {
+            WriteLengthCheck(writer, plan, "parameters", "ParameterCount");
+            writer.Line($"int n = {Kernels}.Guard.TrainingBatch<{plan.Element}>(inputs, targets, InputSize, OutputSize, {plan.Literal(1)}, NetworkName, out {plan.Element} largestInput);");
+            writer.Line($"{Kernels}.Guard.OptionalBatchOutputs<{plan.Element}>(outputs, n, OutputSize, NetworkName);");
+            writer.Line("loss = 0;");
+            using (writer.Block($"if (!{Kernels}.BatchLayout.VectorsAccelerated)"))
+            {
+                writer.Line("// No vectors (512, 256 or 128 bits) on this machine: the caller's gradient path, one sample at a time.");
+                writer.Line("return false;");
             }
 
-            writer.Line($"return ({plan.Element})totalLoss;");
+            var output = plan.Output;
+            string outputActivations = output.Activation == ActivationKind.Softmax ? output.Z : output.A;
+            WriteBackpropagationCall(writer, plan, $"out {plan.Element} largestDelta", plan.HasDropout ? "dropout" : "null", outputActivations);
+            writer.Line();
+            WriteLargestLayerInput(writer, plan);
+            using (writer.Block($"if (!{Kernels}.GradientDescent.FusedUpdateStaysFinite({plan.Literal(1)}, n, largestDelta, largestInput))"))
+            {
+                writer.Line("// The gradient's sums might overflow: the caller's gradient path, which checks them before any parameter changes.");
+                writer.Line("return false;");
+            }
+
+            writer.Line();
+            writer.Line("// θ_l ← update(θ_l, ∂J/∂θ_l / n) with ∂J/∂W_l = H_l A_(l-1)ᵀ and ∂J/∂b_l = H_l 1, a tile at a time.");
+            foreach (var layer in plan.Layers)
+            {
+                string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
+                writer.Line($"BatchOptimizeLayer{layer.N}(parameters, {layer.H}, {input}, n, update);");
+            }
+
+            WriteTrainingOutputs(writer, plan);
+            writer.Line($"loss = ({plan.Element})totalLoss;");
+            writer.Line("return true;");
+        }
+    }
+
+    /// <summary>
+    /// After a training pass that kept the output layer's activations (or, for softmax, Z_L): writes them to the caller's
+    /// <c>outputs</c> sample-major unless it is empty.
+    /// </summary>
+    private static void WriteTrainingOutputs(CodeWriter writer, NetworkPlan plan)
+    {
+        var output = plan.Output;
+        bool softmax = output.Activation == ActivationKind.Softmax;
+        using (writer.Block("if (!outputs.IsEmpty)"))
+        {
+            if (softmax)
+            {
+                writer.Line($"// outputs = A_Lᵀ, sample-major; BP1 kept only A_L - T, so A_L = softmax(Z_L) again, in place (Z_L is not needed any more).");
+                writer.Line($"{Kernels}.BatchOutputLayer.Softmax<{plan.Element}>({output.Z}, OutputSize, n, {output.Z});");
+            }
+            else
+            {
+                writer.Line("// outputs = A_Lᵀ, sample-major.");
+            }
+
+            writer.Line($"{Kernels}.MatrixKernels.Transpose<{plan.Element}>({(softmax ? output.Z : output.A)}, OutputSize, n, outputs);");
+        }
+    }
+
+    /// <summary>
+    /// Widens <c>largestInput</c> (the largest input magnitude) to every layer's input, for the bound of a fused update: a
+    /// hidden layer's output from σ, tanh or softmax lies in [-1, 1]; the others are scanned.
+    /// </summary>
+    private static void WriteLargestLayerInput(CodeWriter writer, NetworkPlan plan)
+    {
+        foreach (var layer in plan.Layers.Take(plan.Layers.Count - 1).Where(layer => !ActivationCatalog.Of(layer.Activation).BoundedByOne))
+        {
+            writer.Line($"largestInput = {plan.MathClass}.Max(largestInput, {Kernels}.Guard.MaxMagnitude<{plan.Element}>(a{layer.Number}SampleMajor));");
         }
     }
 

@@ -183,5 +183,7 @@ internal static partial class NetworkEmitter
         string kernels = KernelClass(plan.Spec);
         string withOutputs = plan.HasDropout ? $"{kernels}.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, outputs)" : $"{kernels}.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs)";
         writer.Line($"static {plan.Element} {contract}.AccumulateGradientBatch({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {plan.Span} gradient, {Runtime}.DropoutMask dropout, {plan.Span} outputs) => {withOutputs};");
+        string dropout = plan.HasDropout ? "dropout, " : string.Empty;
+        writer.Line($"static bool {contract}.OptimizerStepBatch({plan.Span} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {ParameterUpdate(plan)} update, {Runtime}.DropoutMask dropout, {plan.Span} outputs, out {plan.Element} loss) => {kernels}.OptimizerStepBatch(parameters, inputs, targets, update, {dropout}outputs, out loss);");
     }
 }

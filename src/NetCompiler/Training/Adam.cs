@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NetCompiler.Kernels;
 
 namespace NetCompiler.Training;
 
@@ -64,12 +65,25 @@ public sealed class Adam : Optimizer
     protected override int StateBufferCount => 2;
 
     /// <inheritdoc />
-    protected override void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T gradientScale, T learningRate)
+    protected override void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T gradientScale, T learningRate) =>
+        VectorLoop.Update(CreateKernel(StepCount, learningRate, gradientScale), parameters, gradient, StateBuffer<T>(0), StateBuffer<T>(1));
+
+    /// <inheritdoc />
+    internal override ParameterUpdate<T>? CreateFusedUpdate<T>(int largestLayer) =>
+        new KernelUpdate<Kernel<T>, T>(ParameterCount, largestLayer, State<T>()[0], State<T>()[1]);
+
+    /// <inheritdoc />
+    private protected override void PrepareFusedStep<T>(ParameterUpdate<T> update, long step, T learningRate, T gradientScale) =>
+        ((KernelUpdate<Kernel<T>, T>)update).Kernel = CreateKernel(step, learningRate, gradientScale);
+
+    /// <summary>The update of step <paramref name="step"/> (1 on the first), with its bias corrections.</summary>
+    private Kernel<T> CreateKernel<T>(long step, T learningRate, T gradientScale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        T firstCorrection = T.CreateTruncating(1.0 - Math.Pow(Beta1, StepCount));
-        T secondCorrection = T.CreateTruncating(1.0 - Math.Pow(Beta2, StepCount));
+        T firstCorrection = T.CreateTruncating(1.0 - Math.Pow(Beta1, step));
+        T secondCorrection = T.CreateTruncating(1.0 - Math.Pow(Beta2, step));
         T weightDecay = T.CreateTruncating(WeightDecay);
-        var kernel = new Kernel<T>(
+        return new Kernel<T>(
             gradientScale,
             coupledDecay: DecoupledWeightDecay ? T.Zero : weightDecay,
             shrink: DecoupledWeightDecay ? T.One - (learningRate * weightDecay) : T.One,
@@ -78,7 +92,6 @@ public sealed class Adam : Optimizer
             T.CreateTruncating(Epsilon),
             stepSize: learningRate / firstCorrection,
             inverseRootSecondCorrection: T.One / T.Sqrt(secondCorrection));
-        VectorLoop.Update(kernel, parameters, gradient, StateBuffer<T>(0), StateBuffer<T>(1));
     }
 
     /// <summary>

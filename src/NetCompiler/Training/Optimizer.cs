@@ -1,4 +1,5 @@
 using System.Numerics;
+using NetCompiler.Kernels;
 
 namespace NetCompiler.Training;
 
@@ -138,16 +139,7 @@ public abstract class Optimizer
             throw new ArgumentException($"{GetType().Name}: gradient has {gradient.Length} {elements} but the optimizer was created for {ParameterCount}.", nameof(gradient));
         }
 
-        if (!(learningRate >= T.Zero) || !T.IsFinite(learningRate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a finite number ≥ 0.");
-        }
-
-        if (!(gradientScale > T.Zero) || !T.IsFinite(gradientScale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(gradientScale), gradientScale, "The gradient scale must be a finite number > 0.");
-        }
-
+        CheckRateAndScale(learningRate, gradientScale);
         State<T>();
         double norm = double.CreateTruncating(gradientScale) * GradientNorm(gradient);
         if (MaxGradientNorm is float max && norm > max)
@@ -158,6 +150,63 @@ public abstract class Optimizer
         LastGradientNorm = (float)norm;
         StepCount++;
         Update(parameters, gradient, gradientScale, learningRate);
+    }
+
+    /// <summary>
+    /// The fused step of this optimizer for parameters of <typeparamref name="T"/> (see <see cref="ParameterUpdate{T}"/>),
+    /// made once per training run for a network whose largest layer has <paramref name="largestLayer"/> neurons; null
+    /// for an optimizer that has none (a subclass outside the library), which the trainer steps through <c>Step</c>.
+    /// </summary>
+    internal virtual ParameterUpdate<T>? CreateFusedUpdate<T>(int largestLayer)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => null;
+
+    /// <summary>
+    /// Makes <paramref name="update"/> (from <see cref="CreateFusedUpdate{T}"/>) ready for the next step, the same update as
+    /// <c>Step(parameters, gradient, learningRate, gradientScale)</c> would make. False, with nothing changed, when the
+    /// step cannot be fused: clipping by the global norm needs the whole gradient before the first parameter changes.
+    /// After the generated kernel has run the step, <see cref="EndFusedStep{T}"/> counts it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite, or the scale is not positive and finite.</exception>
+    internal bool BeginFusedStep<T>(ParameterUpdate<T> update, T learningRate, T gradientScale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckRateAndScale(learningRate, gradientScale);
+        if (MaxGradientNorm is not null)
+        {
+            return false;
+        }
+
+        State<T>();
+        PrepareFusedStep(update, StepCount + 1, learningRate, gradientScale);
+        update.Begin();
+        return true;
+    }
+
+    /// <summary>Counts a fused step that ran and records the norm of its scaled gradient, <c>gradientScale · ‖g‖₂</c>.</summary>
+    internal void EndFusedStep<T>(ParameterUpdate<T> update, T gradientScale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        LastGradientNorm = (float)(double.CreateTruncating(gradientScale) * Math.Sqrt(update.SumOfSquares));
+        StepCount++;
+    }
+
+    /// <summary>Sets the kernel of <paramref name="update"/> for step <paramref name="step"/> (1 on the first step).</summary>
+    private protected virtual void PrepareFusedStep<T>(ParameterUpdate<T> update, long step, T learningRate, T gradientScale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        throw new InvalidOperationException($"{GetType().Name} has no fused step.");
+
+    private static void CheckRateAndScale<T>(T learningRate, T gradientScale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (!(learningRate >= T.Zero) || !T.IsFinite(learningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a finite number ≥ 0.");
+        }
+
+        if (!(gradientScale > T.Zero) || !T.IsFinite(gradientScale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(gradientScale), gradientScale, "The gradient scale must be a finite number > 0.");
+        }
     }
 
     /// <summary>Forgets all state (moments, step count), as if the optimizer had just been created.</summary>

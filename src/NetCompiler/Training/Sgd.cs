@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NetCompiler.Kernels;
 
 namespace NetCompiler.Training;
 
@@ -53,12 +54,19 @@ public sealed class Sgd : Optimizer
 
     /// <inheritdoc />
     protected override void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T gradientScale, T learningRate) =>
-        VectorLoop.Update(
-            new Kernel<T>(learningRate, gradientScale, T.CreateTruncating(WeightDecay), T.CreateTruncating(Momentum), Nesterov),
-            parameters,
-            gradient,
-            StateBuffer<T>(0),
-            default);
+        VectorLoop.Update(CreateKernel(learningRate, gradientScale), parameters, gradient, StateBuffer<T>(0), default);
+
+    /// <inheritdoc />
+    internal override ParameterUpdate<T>? CreateFusedUpdate<T>(int largestLayer) =>
+        new KernelUpdate<Kernel<T>, T>(ParameterCount, largestLayer, State<T>()[0], []);
+
+    /// <inheritdoc />
+    private protected override void PrepareFusedStep<T>(ParameterUpdate<T> update, long step, T learningRate, T gradientScale) =>
+        ((KernelUpdate<Kernel<T>, T>)update).Kernel = CreateKernel(learningRate, gradientScale);
+
+    private Kernel<T> CreateKernel<T>(T learningRate, T gradientScale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        new(learningRate, gradientScale, T.CreateTruncating(WeightDecay), T.CreateTruncating(Momentum), Nesterov);
 
     /// <summary>One vector of <c>g = s·∇ + λθ</c>; <c>v ← μv + g</c>; <c>θ ← θ − η (g + μv)</c> (Nesterov), <c>θ − η v</c>, or <c>θ − η g</c> (μ = 0).</summary>
     private readonly struct Kernel<T>(T learningRate, T gradientScale, T weightDecay, T momentum, bool nesterov) : IVectorUpdate<T>

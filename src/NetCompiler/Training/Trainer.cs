@@ -169,6 +169,7 @@ public partial class Trainer<TNet, T>
         private readonly double[] _metricWorkspace;
         private readonly bool _tracksMetric;
         private readonly ClassWeightedGradient<TNet, T>? _classWeighted;
+        private readonly ParameterUpdate<T>? _fused;
         private readonly long _start;
 
         public Run(TrainerOptions options, ITrainingBatches batches, int batchSize, bool hasValidation)
@@ -193,6 +194,10 @@ public partial class Trainer<TNet, T>
             _batchOutputs = _tracksMetric ? new T[(long)batchSize * TNet.OutputSize] : [];
             _metricWorkspace = new double[MetricAccumulator.WorkspaceLength(_metric, TNet.OutputSize)];
             _classWeighted = options.ClassWeights is { } weights ? new ClassWeightedGradient<TNet, T>(weights, _batchSize) : null;
+
+            // The library's optimizers also have a step fused with the generated weight-gradient products (class weights
+            // scale each sample's gradient, so they take the gradient path).
+            _fused = _classWeighted is null ? Optimizer.CreateFusedUpdate<T>(TNet.Description.Layers.Max(layer => layer.Size)) : null;
         }
 
         /// <summary>The optimizer of the run: the options' one, or a new plain <see cref="Sgd"/>.</summary>
@@ -364,6 +369,12 @@ public partial class Trainer<TNet, T>
             int batch)
         {
             int size = rows.Length;
+            T scale = T.One / T.CreateTruncating(size);
+            if (_fused is not null && size > 1 && Optimizer.BeginFusedStep(_fused, T.CreateTruncating(learningRate), scale) &&
+                FusedStep(parameters, batchFeatures, batchTargets, rows, outputs, scale, step, epoch, batch, out double fusedLoss))
+            {
+                return fusedLoss;
+            }
 
             // Σ_x ∂J_x/∂θ over the batch: the generated matrix form (Wichmann's), or for a single sample the per-sample
             // kernel, which is as fast there and makes batch size 1 bit-identical to the network's own TrainStep.
@@ -403,7 +414,7 @@ public partial class Trainer<TNet, T>
             parameters.CopyTo(_previousParameters);
             try
             {
-                Optimizer.Step(parameters, gradient, T.CreateTruncating(learningRate), gradientScale: T.One / T.CreateTruncating(size));
+                Optimizer.Step(parameters, gradient, T.CreateTruncating(learningRate), gradientScale: scale);
             }
             catch (TrainingDivergedException exception)
             {
@@ -419,6 +430,52 @@ public partial class Trainer<TNet, T>
             }
 
             return lossSum;
+        }
+
+        /// <summary>
+        /// The step of <see cref="Step"/> fused with the generated weight-gradient products: the optimizer's update applied to
+        /// each tile of the gradient as the network computes it (<see cref="ParameterUpdate{T}"/>), the same arithmetic as the
+        /// gradient path. False when the network's kernel declined the batch (then nothing was changed). A step that makes a
+        /// parameter NaN or infinite is undone from the backup its own pass wrote, and throws like the gradient path.
+        /// </summary>
+        private bool FusedStep(
+            Span<T> parameters,
+            ReadOnlySpan<T> batchFeatures,
+            ReadOnlySpan<T> batchTargets,
+            ReadOnlySpan<long> rows,
+            Span<T> outputs,
+            T scale,
+            long step,
+            int epoch,
+            int batch,
+            out double lossSum)
+        {
+            var update = _fused!;
+            T loss;
+            try
+            {
+                if (!TNet.OptimizerStepBatch(parameters, batchFeatures, batchTargets, update, new DropoutMask(_options.Seed, step), outputs, out loss))
+                {
+                    lossSum = 0;
+                    return false;
+                }
+            }
+            catch (TrainingDivergedException exception)
+            {
+                throw Diverged(epoch, batch, NonFiniteSample(parameters, batchFeatures, batchTargets, rows) ?? exception.Message.TrimEnd('.'));
+            }
+
+            Optimizer.EndFusedStep(update, scale);
+            if (update.SawNotFinite)
+            {
+                int bad = Guard.FirstNonFinite<T>(parameters) ?? 0;
+                T value = parameters[bad];
+                update.Backup.CopyTo(parameters);
+                throw Diverged(epoch, batch, $"the update made parameter {bad} {value} (lower the learning rate)");
+            }
+
+            lossSum = double.CreateTruncating(loss);
+            return true;
         }
 
         /// <summary>

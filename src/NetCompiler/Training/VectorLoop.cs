@@ -32,103 +32,152 @@ internal static class VectorLoop
         where TKernel : struct, IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        UpdateChecks unused = default;
+        Update(kernel, parameters, gradient, state1, state2, default, ref unused);
+    }
+
+    /// <summary>
+    /// <see cref="Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T})"/> that, when
+    /// <paramref name="backup"/> is not empty, also writes each parameter's old value to it and adds to
+    /// <paramref name="checks"/> the squares of the gradient and whether every new parameter is finite, in the same pass
+    /// (the fused step of <see cref="Kernels.ParameterUpdate{T}"/>).
+    /// </summary>
+    public static void Update<TKernel, T>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, ref UpdateChecks checks)
+        where TKernel : struct, IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         if (Vector512.IsHardwareAccelerated)
         {
-            Update<TKernel, T, Float512<T>>(kernel, parameters, gradient, state1, state2);
+            Update<TKernel, T, Float512<T>>(kernel, parameters, gradient, state1, state2, backup, ref checks);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Update<TKernel, T, Float256<T>>(kernel, parameters, gradient, state1, state2);
+            Update<TKernel, T, Float256<T>>(kernel, parameters, gradient, state1, state2, backup, ref checks);
         }
         else
         {
-            Update<TKernel, T, Float128<T>>(kernel, parameters, gradient, state1, state2);
+            Update<TKernel, T, Float128<T>>(kernel, parameters, gradient, state1, state2, backup, ref checks);
         }
     }
 
-    /// <summary><see cref="Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T})"/> with vectors of <typeparamref name="TVector"/>.</summary>
-    internal static void Update<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2)
+    /// <summary><see cref="Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T}, Span{T}, ref UpdateChecks)"/> with vectors of <typeparamref name="TVector"/>.</summary>
+    internal static void Update<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, ref UpdateChecks checks)
         where TKernel : struct, IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVector : struct, IFloatVector<TVector, T>
     {
         int width = TVector.Count;
         nuint full = (nuint)(parameters.Length - (parameters.Length % width));
-        ref T p = ref MemoryMarshal.GetReference(parameters);
-        ref T g = ref MemoryMarshal.GetReference(gradient);
-        bool hasState1 = !state1.IsEmpty;
-        bool hasState2 = !state2.IsEmpty;
-        ref T s1 = ref MemoryMarshal.GetReference(state1);
-        ref T s2 = ref MemoryMarshal.GetReference(state2);
-        TVector none = default;
+        var buffers = new Buffers<T>(parameters, gradient, state1, state2, backup);
+        TVector squares = default;
+        TVector notFinite = default;
         for (nuint i = 0; i < full; i += (nuint)width)
         {
-            var parameter = TVector.Load(ref p, i);
-            var first = hasState1 ? TVector.Load(ref s1, i) : none;
-            var second = hasState2 ? TVector.Load(ref s2, i) : none;
-            kernel.Update(ref parameter, TVector.Load(ref g, i), ref first, ref second);
-            TVector.Store(parameter, ref p, i);
-            if (hasState1)
-            {
-                TVector.Store(first, ref s1, i);
-            }
-
-            if (hasState2)
-            {
-                TVector.Store(second, ref s2, i);
-            }
+            Step(kernel, ref buffers, i, ref squares, ref notFinite);
         }
 
         if ((int)full < parameters.Length)
         {
-            UpdateTail<TKernel, T, TVector>(kernel, parameters, gradient, state1, state2, (int)full);
+            UpdateTail(kernel, parameters, gradient, state1, state2, backup, (int)full, ref squares, ref notFinite);
+        }
+
+        if (buffers.HasBackup)
+        {
+            checks.Add<T, TVector>(squares, notFinite);
         }
     }
 
-    /// <summary>Runs <paramref name="kernel"/> on the elements from <paramref name="full"/> on, through a zero-padded vector.</summary>
+    /// <summary>The update of the <typeparamref name="TVector"/> at <paramref name="i"/>, with the backup and checks of a fused step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TKernel, T, TVector>(TKernel kernel, ref Buffers<T> buffers, nuint i, ref TVector squares, ref TVector notFinite)
+        where TKernel : struct, IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct, IFloatVector<TVector, T>
+    {
+        var parameter = TVector.Load(ref buffers.Parameters, i);
+        var gradient = TVector.Load(ref buffers.Gradient, i);
+        var first = buffers.HasState1 ? TVector.Load(ref buffers.State1, i) : default;
+        var second = buffers.HasState2 ? TVector.Load(ref buffers.State2, i) : default;
+        if (buffers.HasBackup)
+        {
+            TVector.Store(parameter, ref buffers.Backup, i);
+            squares += gradient * gradient;
+        }
+
+        kernel.Update(ref parameter, gradient, ref first, ref second);
+        TVector.Store(parameter, ref buffers.Parameters, i);
+        if (buffers.HasState1)
+        {
+            TVector.Store(first, ref buffers.State1, i);
+        }
+
+        if (buffers.HasState2)
+        {
+            TVector.Store(second, ref buffers.State2, i);
+        }
+
+        if (buffers.HasBackup)
+        {
+            // θ − θ is 0 for a finite θ and NaN otherwise, and a NaN stays in the sum.
+            notFinite += parameter - parameter;
+        }
+    }
+
+    /// <summary>Runs <paramref name="kernel"/> on the elements from <paramref name="full"/> on, through zero-padded vectors.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void UpdateTail<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, int full)
+    private static void UpdateTail<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, int full, ref TVector squares, ref TVector notFinite)
         where TKernel : struct, IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVector : struct, IFloatVector<TVector, T>
     {
         int width = TVector.Count;
         int tail = parameters.Length - full;
-        Span<T> scratch = stackalloc T[4 * width];
+        Span<T> scratch = stackalloc T[5 * width];
         scratch.Clear();
         Span<T> tailParameters = scratch[..width];
         Span<T> tailGradient = scratch.Slice(width, width);
         Span<T> tailState1 = scratch.Slice(2 * width, width);
         Span<T> tailState2 = scratch.Slice(3 * width, width);
+        Span<T> tailBackup = scratch.Slice(4 * width, width);
         parameters[full..].CopyTo(tailParameters);
         gradient[full..].CopyTo(tailGradient);
-        if (!state1.IsEmpty)
-        {
-            state1[full..].CopyTo(tailState1);
-        }
-
-        if (!state2.IsEmpty)
-        {
-            state2[full..].CopyTo(tailState2);
-        }
-
-        var parameter = TVector.Load(ref MemoryMarshal.GetReference(tailParameters), 0);
-        var first = TVector.Load(ref MemoryMarshal.GetReference(tailState1), 0);
-        var second = TVector.Load(ref MemoryMarshal.GetReference(tailState2), 0);
-        kernel.Update(ref parameter, TVector.Load(ref MemoryMarshal.GetReference(tailGradient), 0), ref first, ref second);
-        TVector.Store(parameter, ref MemoryMarshal.GetReference(tailParameters), 0);
-        TVector.Store(first, ref MemoryMarshal.GetReference(tailState1), 0);
-        TVector.Store(second, ref MemoryMarshal.GetReference(tailState2), 0);
+        CopyTail(state1, full, tailState1);
+        CopyTail(state2, full, tailState2);
+        var buffers = new Buffers<T>(tailParameters, tailGradient, state1.IsEmpty ? default : tailState1, state2.IsEmpty ? default : tailState2, backup.IsEmpty ? default : tailBackup);
+        Step(kernel, ref buffers, 0, ref squares, ref notFinite);
         tailParameters[..tail].CopyTo(parameters[full..]);
-        if (!state1.IsEmpty)
-        {
-            tailState1[..tail].CopyTo(state1[full..]);
-        }
+        CopyBack(tailState1, tail, state1, full);
+        CopyBack(tailState2, tail, state2, full);
+        CopyBack(tailBackup, tail, backup, full);
+    }
 
-        if (!state2.IsEmpty)
+    private static void CopyTail<T>(Span<T> buffer, int full, Span<T> tail)
+    {
+        if (!buffer.IsEmpty)
         {
-            tailState2[..tail].CopyTo(state2[full..]);
+            buffer[full..].CopyTo(tail);
         }
+    }
+
+    private static void CopyBack<T>(Span<T> tail, int count, Span<T> buffer, int full)
+    {
+        if (!buffer.IsEmpty)
+        {
+            tail[..count].CopyTo(buffer[full..]);
+        }
+    }
+
+    /// <summary>The starts of the buffers of one update pass, and which of the optional ones it has.</summary>
+    private ref struct Buffers<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup)
+    {
+        public ref T Parameters = ref MemoryMarshal.GetReference(parameters);
+        public ref T Gradient = ref MemoryMarshal.GetReference(gradient);
+        public ref T State1 = ref MemoryMarshal.GetReference(state1);
+        public ref T State2 = ref MemoryMarshal.GetReference(state2);
+        public ref T Backup = ref MemoryMarshal.GetReference(backup);
+        public readonly bool HasState1 = !state1.IsEmpty;
+        public readonly bool HasState2 = !state2.IsEmpty;
+        public readonly bool HasBackup = !backup.IsEmpty;
     }
 
     /// <summary>
@@ -157,5 +206,39 @@ internal static class VectorLoop
         }
 
         return sum;
+    }
+}
+
+/// <summary>
+/// What the passes of one fused optimizer step (<see cref="Kernels.ParameterUpdate{T}"/>) found: the sum of the squares
+/// of the raw gradient (each pass's vectors summed in the element type, the passes in double) and whether a new
+/// parameter was not finite.
+/// </summary>
+internal struct UpdateChecks
+{
+    /// <summary>Σ g² over the elements updated so far.</summary>
+    public double SumOfSquares;
+
+    /// <summary>Whether an updated parameter came out NaN or infinite.</summary>
+    public bool SawNotFinite;
+
+    /// <summary>Adds one pass's lanes: <paramref name="squares"/> of the gradient and <paramref name="notFinite"/> (0 or NaN per lane).</summary>
+    public void Add<T, TVector>(TVector squares, TVector notFinite)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct, IFloatVector<TVector, T>
+    {
+        Span<T> lanes = stackalloc T[2 * TVector.Count];
+        TVector.Store(squares, ref MemoryMarshal.GetReference(lanes), 0);
+        TVector.Store(notFinite, ref MemoryMarshal.GetReference(lanes), (nuint)TVector.Count);
+        T sum = T.Zero;
+        T nan = T.Zero;
+        for (int lane = 0; lane < TVector.Count; lane++)
+        {
+            sum += lanes[lane];
+            nan += lanes[TVector.Count + lane];
+        }
+
+        SumOfSquares += double.CreateTruncating(sum);
+        SawNotFinite |= T.IsNaN(nan);
     }
 }

@@ -126,6 +126,7 @@ namespace Samples.Worked
         static int global::NetCompiler.INeuralNetwork<global::Samples.Worked.WorkedNet, double>.ParameterCount => ParameterCount;
         static global::Samples.Worked.WorkedNet global::NetCompiler.INeuralNetwork<global::Samples.Worked.WorkedNet, double>.Create(int seed) => new global::Samples.Worked.WorkedNet(seed);
         static double global::NetCompiler.INeuralNetwork<global::Samples.Worked.WorkedNet, double>.AccumulateGradientBatch(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<double> outputs) => global::Samples.Worked.WorkedNetKernels.AccumulateGradientBatch(parameters, inputs, targets, gradient, outputs);
+        static bool global::NetCompiler.INeuralNetwork<global::Samples.Worked.WorkedNet, double>.OptimizerStepBatch(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::NetCompiler.Kernels.ParameterUpdate<double> update, global::NetCompiler.DropoutMask dropout, global::System.Span<double> outputs, out double loss) => global::Samples.Worked.WorkedNetKernels.OptimizerStepBatch(parameters, inputs, targets, update, outputs, out loss);
     }
 
     /// <summary>The kernels of <see cref="global::Samples.Worked.WorkedNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
@@ -433,6 +434,46 @@ namespace Samples.Worked
             return (double)totalLoss;
         }
 
+        // The Trainer's step with a library optimizer (Adam, SGD, RMSProp), fused with the weight-gradient products: each register
+        // tile of ∂J/∂W_l goes from a buffer in L1 straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists
+        // as a whole. outputs: empty, or [n, OutputSize] for the step's outputs a_L. False, with nothing written, where it cannot run.
+        internal static bool OptimizerStepBatch(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::NetCompiler.Kernels.ParameterUpdate<double> update, global::System.Span<double> outputs, out double loss)
+        {
+            global::NetCompiler.Kernels.Guard.Length<double>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch<double>(inputs, targets, InputSize, OutputSize, 1d, NetworkName, out double largestInput);
+            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs<double>(outputs, n, OutputSize, NetworkName);
+            loss = 0;
+            if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
+            {
+                // No vectors (512, 256 or 128 bits) on this machine: the caller's gradient path, one sample at a time.
+                return false;
+            }
+
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<double> scratch);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out double largestDelta);
+            global::System.Span<double> h1 = scratch.Slice(6 * n, 2 * n);
+            global::System.Span<double> a1SampleMajor = scratch.Slice(8 * n, 2 * n);
+            global::System.Span<double> a2 = scratch.Slice(12 * n, 2 * n);
+            global::System.Span<double> h2 = scratch.Slice(14 * n, 2 * n);
+
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(1d, n, largestDelta, largestInput))
+            {
+                // The gradient's sums might overflow: the caller's gradient path, which checks them before any parameter changes.
+                return false;
+            }
+
+            // θ_l ← update(θ_l, ∂J/∂θ_l / n) with ∂J/∂W_l = H_l A_(l-1)ᵀ and ∂J/∂b_l = H_l 1, a tile at a time.
+            BatchOptimizeLayer1(parameters, h1, inputs, n, update);
+            BatchOptimizeLayer2(parameters, h2, a1SampleMajor, n, update);
+            if (!outputs.IsEmpty)
+            {
+                // outputs = A_Lᵀ, sample-major.
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<double>(a2, OutputSize, n, outputs);
+            }
+            loss = (double)totalLoss;
+            return true;
+        }
+
         // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
         // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
         // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
@@ -520,6 +561,19 @@ namespace Samples.Worked
             }
         }
 
+        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W1 and b1, with <c>∂J/∂W1 = H1 inputsᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b1 = H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major.</summary>
+        private static void BatchOptimizeLayer1(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> delta, global::System.ReadOnlySpan<double> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<double> update)
+        {
+            update.Biases(parameters, Layer1BiasOffset, Layer1Size, delta, samples);
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer1InputSize; column += 256)
+            {
+                int width = global::System.Math.Min(256, Layer1InputSize - column);
+                // Edge tile: rows 0..1 of 2.
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows2>(parameters, Layer1WeightOffset + column, Layer1InputSize, delta, 0, samples, previousSampleMajor, column, width);
+            }
+        }
+
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> previous, global::System.Span<double> z, int columns)
         {
@@ -562,6 +616,19 @@ namespace Samples.Worked
                     // Edge tile: rows 0..1 of 2.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<double, global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                 }
+            }
+        }
+
+        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W2 and b2, with <c>∂J/∂W2 = H2 A1ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b2 = H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major.</summary>
+        private static void BatchOptimizeLayer2(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> delta, global::System.ReadOnlySpan<double> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<double> update)
+        {
+            update.Biases(parameters, Layer2BiasOffset, Layer2Size, delta, samples);
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer2InputSize; column += 256)
+            {
+                int width = global::System.Math.Min(256, Layer2InputSize - column);
+                // Edge tile: rows 0..1 of 2.
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows2>(parameters, Layer2WeightOffset + column, Layer2InputSize, delta, 0, samples, previousSampleMajor, column, width);
             }
         }
     }

@@ -149,6 +149,7 @@ namespace Samples.Dropout
         static int global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.ParameterCount => ParameterCount;
         static global::Samples.Dropout.DropoutNet global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.Create(int seed) => new global::Samples.Dropout.DropoutNet(seed);
         static float global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.AccumulateGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs) => global::Samples.Dropout.DropoutNetKernels.AccumulateGradientBatchWithDropout(parameters, inputs, targets, gradient, dropout, outputs);
+        static bool global::NetCompiler.INeuralNetwork<global::Samples.Dropout.DropoutNet, float>.OptimizerStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetCompiler.Kernels.ParameterUpdate<float> update, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs, out float loss) => global::Samples.Dropout.DropoutNetKernels.OptimizerStepBatch(parameters, inputs, targets, update, dropout, outputs, out loss);
     }
 
     /// <summary>The kernels of <see cref="global::Samples.Dropout.DropoutNet"/>: its per-sample and batched forward and backward passes, layer by layer. Generated; the network's public members call these. A struct only so that the runtime's generic per-sample loops are compiled for this network.</summary>
@@ -723,6 +724,51 @@ namespace Samples.Dropout
             return (float)totalLoss;
         }
 
+        // The Trainer's step with a library optimizer (Adam, SGD, RMSProp), fused with the weight-gradient products: each register
+        // tile of ∂J/∂W_l goes from a buffer in L1 straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists
+        // as a whole. outputs: empty, or [n, OutputSize] for the step's outputs a_L. False, with nothing written, where it cannot run.
+        internal static bool OptimizerStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetCompiler.Kernels.ParameterUpdate<float> update, global::NetCompiler.DropoutMask dropout, global::System.Span<float> outputs, out float loss)
+        {
+            global::NetCompiler.Kernels.Guard.Length<float>(parameters, ParameterCount, NetworkName, "ParameterCount", nameof(parameters));
+            int n = global::NetCompiler.Kernels.Guard.TrainingBatch<float>(inputs, targets, InputSize, OutputSize, 1f, NetworkName, out float largestInput);
+            global::NetCompiler.Kernels.Guard.OptionalBatchOutputs<float>(outputs, n, OutputSize, NetworkName);
+            loss = 0;
+            if (!global::NetCompiler.Kernels.BatchLayout.VectorsAccelerated)
+            {
+                // No vectors (512, 256 or 128 bits) on this machine: the caller's gradient path, one sample at a time.
+                return false;
+            }
+
+            using global::NetCompiler.Kernels.ScratchBuffer scratchLease = global::NetCompiler.Kernels.ScratchBuffer.RentForBatch(TrainBatchScratchPerSample, n, TrainBatchScratchPerBatch, NetworkName, out global::System.Span<float> scratch);
+            double totalLoss = BackpropagateBatch(parameters, inputs, targets, scratch, n, out float largestDelta, dropout);
+            global::System.Span<float> h1 = scratch.Slice(36 * n, 16 * n);
+            global::System.Span<float> a1SampleMajor = scratch.Slice(52 * n, 16 * n);
+            global::System.Span<float> h2 = scratch.Slice(100 * n, 8 * n);
+            global::System.Span<float> a2SampleMajor = scratch.Slice(108 * n, 8 * n);
+            global::System.Span<float> z3 = scratch.Slice(124 * n, 3 * n);
+            global::System.Span<float> h3 = scratch.Slice(130 * n, 3 * n);
+
+            largestInput = global::System.MathF.Max(largestInput, global::NetCompiler.Kernels.Guard.MaxMagnitude<float>(a1SampleMajor));
+            if (!global::NetCompiler.Kernels.GradientDescent.FusedUpdateStaysFinite(1f, n, largestDelta, largestInput))
+            {
+                // The gradient's sums might overflow: the caller's gradient path, which checks them before any parameter changes.
+                return false;
+            }
+
+            // θ_l ← update(θ_l, ∂J/∂θ_l / n) with ∂J/∂W_l = H_l A_(l-1)ᵀ and ∂J/∂b_l = H_l 1, a tile at a time.
+            BatchOptimizeLayer1(parameters, h1, inputs, n, update);
+            BatchOptimizeLayer2(parameters, h2, a1SampleMajor, n, update);
+            BatchOptimizeLayer3(parameters, h3, a2SampleMajor, n, update);
+            if (!outputs.IsEmpty)
+            {
+                // outputs = A_Lᵀ, sample-major; BP1 kept only A_L - T, so A_L = softmax(Z_L) again, in place (Z_L is not needed any more).
+                global::NetCompiler.Kernels.BatchOutputLayer.Softmax<float>(z3, OutputSize, n, z3);
+                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(z3, OutputSize, n, outputs);
+            }
+            loss = (float)totalLoss;
+            return true;
+        }
+
         // Forward and backward propagation of n samples in matrix form, shared by the batched training kernels: the
         // activations A_l and deltas H_l of every layer go into scratch, and the result is the sum of the samples' losses.
         // Throws TrainingDivergedException if a loss or a delta is not finite; nothing but scratch is written.
@@ -848,6 +894,20 @@ namespace Samples.Dropout
             }
         }
 
+        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W1 and b1, with <c>∂J/∂W1 = H1 inputsᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b1 = H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major.</summary>
+        private static void BatchOptimizeLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
+        {
+            update.Biases(parameters, Layer1BiasOffset, Layer1Size, delta, samples);
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer1InputSize; column += 256)
+            {
+                int width = global::System.Math.Min(256, Layer1InputSize - column);
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows12>(parameters, Layer1WeightOffset + column, Layer1InputSize, delta, 0, samples, previousSampleMajor, column, width);
+                // Edge tile: rows 12..15 of 16.
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + (12 * Layer1InputSize) + column, Layer1InputSize, delta, 12 * samples, samples, previousSampleMajor, column, width);
+            }
+        }
+
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
@@ -898,6 +958,21 @@ namespace Samples.Dropout
             }
         }
 
+        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W2 and b2, with <c>∂J/∂W2 = H2 A1ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b2 = H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major.</summary>
+        private static void BatchOptimizeLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
+        {
+            update.Biases(parameters, Layer2BiasOffset, Layer2Size, delta, samples);
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer2InputSize; column += 256)
+            {
+                int width = global::System.Math.Min(256, Layer2InputSize - column);
+                // Edge tile: rows 0..3 of 8.
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer2WeightOffset + column, Layer2InputSize, delta, 0, samples, previousSampleMajor, column, width);
+                // Edge tile: rows 4..7 of 8.
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer2WeightOffset + (4 * Layer2InputSize) + column, Layer2InputSize, delta, 4 * samples, samples, previousSampleMajor, column, width);
+            }
+        }
+
         /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
@@ -942,6 +1017,19 @@ namespace Samples.Dropout
                     // Edge tile: rows 0..2 of 3.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer3InputSize) + column, Layer3InputSize, depth, weights, column, Layer3InputSize, width, step, accumulate: true);
                 }
+            }
+        }
+
+        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W3 and b3, with <c>∂J/∂W3 = H3 A2ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b3 = H3 1</c>; <c>previousSampleMajor</c> is <c>A2</c> stored sample-major.</summary>
+        private static void BatchOptimizeLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
+        {
+            update.Biases(parameters, Layer3BiasOffset, Layer3Size, delta, samples);
+            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            for (int column = 0; column < Layer3InputSize; column += 256)
+            {
+                int width = global::System.Math.Min(256, Layer3InputSize - column);
+                // Edge tile: rows 0..2 of 3.
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows3>(parameters, Layer3WeightOffset + column, Layer3InputSize, delta, 0, samples, previousSampleMajor, column, width);
             }
         }
     }

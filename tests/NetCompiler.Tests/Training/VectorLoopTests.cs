@@ -62,10 +62,34 @@ public class VectorLoopTests
             where TVector : struct, IFloatVector<TVector, T>
         {
             T[] p = (T[])parameters.Clone(), s1 = (T[])state1.Clone(), s2 = (T[])state2.Clone();
-            VectorLoop.Update<TestKernel<T>, T, TVector>(default, p, gradient, s1, s2);
+            UpdateChecks none = default;
+            VectorLoop.Update<TestKernel<T>, T, TVector>(default, p, gradient, s1, s2, default, ref none);
             Assert.Equal(expectedParameters, p);
             Assert.Equal(expectedState1, s1);
             Assert.Equal(expectedState2, s2);
+            Assert.Equal(default, none);
+
+            // The fused step's form: the same update, plus the old parameters in the backup, Σ g² and the finiteness check.
+            T[] fused = (T[])parameters.Clone(), backup = new T[length];
+            s1 = (T[])state1.Clone();
+            s2 = (T[])state2.Clone();
+            UpdateChecks checks = default;
+            VectorLoop.Update<TestKernel<T>, T, TVector>(default, fused, gradient, s1, s2, backup, ref checks);
+            Assert.Equal(expectedParameters, fused);
+            Assert.Equal(expectedState1, s1);
+            Assert.Equal(parameters, backup);
+            double squares = gradient.Sum(g => double.CreateTruncating(g) * double.CreateTruncating(g));
+            Assert.Equal(squares, checks.SumOfSquares, squares * 1e-6);
+            Assert.False(checks.SawNotFinite);
+
+            // A gradient that makes the last new parameter NaN is seen, whether it is in the tail or not.
+            T[] huge = (T[])gradient.Clone();
+            huge[^1] = T.NaN;
+            s1 = (T[])state1.Clone();
+            s2 = (T[])state2.Clone();
+            checks = default;
+            VectorLoop.Update<TestKernel<T>, T, TVector>(default, (T[])parameters.Clone(), huge, s1, s2, new T[length], ref checks);
+            Assert.True(checks.SawNotFinite);
         }
 
         static T[] Values(int count, Random random) =>
