@@ -100,8 +100,17 @@ internal static partial class NetworkEmitter
         using (writer.Block($"private static void {product.Name}({plan.Span} parameters, {plan.ReadOnlySpan} delta, {plan.ReadOnlySpan} previousSampleMajor, int samples, {ParameterUpdate(plan)} update)"))
         {
             writer.Line($"update.Biases(parameters, {layer.BiasOffsetConstant}, {layer.SizeConstant}, delta, samples);");
-            WritePanels(writer, layer.InputSizeConstant, depthPanels: false, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
-                $"parameters, {Plus(layer.WeightOffsetConstant, Plus(Times(row, layer.InputSizeConstant), "column"))}, {layer.InputSizeConstant}, delta, {Times(row, "samples")}, samples, previousSampleMajor, column, width", "update.Tile"));
+            string Tile(string row, string column, string width) =>
+                $"parameters, {Plus(layer.WeightOffsetConstant, Plus(Times(row, layer.InputSizeConstant), column))}, {layer.InputSizeConstant}, delta, {Times(row, "samples")}, samples, previousSampleMajor, {column}, {width}";
+            if (layer.InputSize <= NetworkPlan.WholeRowUpdateInputs)
+            {
+                writer.Line("// Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.");
+                WriteRowBlocks(writer, product, row => Tile(row, "0", layer.InputSizeConstant), "update.Tile");
+            }
+            else
+            {
+                WritePanels(writer, layer.InputSizeConstant, depthPanels: false, "samples", (k, depth) => WriteRowBlocks(writer, product, row => Tile(row, "column", "width"), "update.Tile"));
+            }
         }
     }
 

@@ -21,8 +21,8 @@ public abstract class ParameterUpdate<T>
     /// <summary>The depth of the panels the gradient products are summed in: that of the generated weight updates, so the sums are the same.</summary>
     private const int DepthPanel = 128;
 
-    /// <summary>One register tile of the gradient (12 rows of up to 256 columns), or one layer's bias gradient.</summary>
-    private readonly T[] _tile;
+    /// <summary>One register tile of the gradient (up to 12 whole rows), or one layer's bias gradient.</summary>
+    private T[] _tile;
 
     private protected ParameterUpdate(int parameterCount, int largestLayer)
     {
@@ -54,6 +54,12 @@ public abstract class ParameterUpdate<T>
     public void Tile<TRows>(Span<T> parameters, int weightOffset, int inputSize, ReadOnlySpan<T> delta, int deltaOffset, int samples, ReadOnlySpan<T> previousSampleMajor, int column, int width)
         where TRows : struct, IRowCount
     {
+        if (_tile.Length < TRows.Value * width)
+        {
+            // Once per run, for the widest layer's tiles.
+            _tile = new T[TRows.Value * width];
+        }
+
         for (int k = 0; k < samples; k += DepthPanel)
         {
             int depth = Math.Min(DepthPanel, samples - k);

@@ -29,26 +29,17 @@ internal sealed class KernelUpdate<TKernel, T> : ParameterUpdate<T>
 
     private protected override void Apply(Span<T> parameters, int offset, int stride, int rows, int width, ReadOnlySpan<T> gradient)
     {
-        if (stride == width)
-        {
-            // Whole rows: one pass over the block.
-            Run(parameters, offset, rows * width, gradient);
-            return;
-        }
-
-        for (int r = 0; r < rows; r++)
-        {
-            Run(parameters, offset + (r * stride), width, gradient.Slice(r * width, width));
-        }
-    }
-
-    private void Run(Span<T> parameters, int at, int count, ReadOnlySpan<T> gradient) =>
-        VectorLoop.Update(
+        int length = ((rows - 1) * stride) + width;
+        VectorLoop.UpdateRows(
             Kernel,
-            parameters.Slice(at, count),
-            gradient[..count],
-            _state1.Length == 0 ? default : _state1.AsSpan(at, count),
-            _state2.Length == 0 ? default : _state2.AsSpan(at, count),
-            Backup.AsSpan(at, count),
+            parameters.Slice(offset, length),
+            stride,
+            rows,
+            width,
+            gradient,
+            _state1.Length == 0 ? default : _state1.AsSpan(offset, length),
+            _state2.Length == 0 ? default : _state2.AsSpan(offset, length),
+            Backup.AsSpan(offset, length),
             ref Checks);
+    }
 }

@@ -33,105 +33,131 @@ internal static class VectorLoop
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         UpdateChecks unused = default;
-        Update(kernel, parameters, gradient, state1, state2, default, ref unused);
+        UpdateRows(kernel, parameters, parameters.Length, 1, parameters.Length, gradient, state1, state2, default, ref unused);
     }
 
     /// <summary>
-    /// <see cref="Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T})"/> that, when
-    /// <paramref name="backup"/> is not empty, also writes each parameter's old value to it and adds to
-    /// <paramref name="checks"/> the squares of the gradient and whether every new parameter is finite, in the same pass
-    /// (the fused step of <see cref="Kernels.ParameterUpdate{T}"/>).
+    /// <see cref="Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T})"/> over a block of
+    /// <paramref name="rows"/> rows of <paramref name="width"/> parameters: row r at <c>r·stride</c> of
+    /// <paramref name="parameters"/> (and of the state buffers and <paramref name="backup"/>, which are empty or as long),
+    /// its gradient at <c>r·width</c> of <paramref name="gradient"/>. When <paramref name="backup"/> is not empty, the pass
+    /// also writes each parameter's old value to it and adds to <paramref name="checks"/> the squares of the gradient and
+    /// whether every new parameter is finite (the fused step of <see cref="Kernels.ParameterUpdate{T}"/>).
     /// </summary>
-    public static void Update<TKernel, T>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, ref UpdateChecks checks)
+    public static void UpdateRows<TKernel, T>(TKernel kernel, Span<T> parameters, int stride, int rows, int width, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, ref UpdateChecks checks)
         where TKernel : struct, IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Update<TKernel, T, Float512<T>>(kernel, parameters, gradient, state1, state2, backup, ref checks);
+            UpdateRows<TKernel, T, Float512<T>>(kernel, parameters, stride, rows, width, gradient, state1, state2, backup, ref checks);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Update<TKernel, T, Float256<T>>(kernel, parameters, gradient, state1, state2, backup, ref checks);
+            UpdateRows<TKernel, T, Float256<T>>(kernel, parameters, stride, rows, width, gradient, state1, state2, backup, ref checks);
         }
         else
         {
-            Update<TKernel, T, Float128<T>>(kernel, parameters, gradient, state1, state2, backup, ref checks);
+            UpdateRows<TKernel, T, Float128<T>>(kernel, parameters, stride, rows, width, gradient, state1, state2, backup, ref checks);
         }
     }
 
-    /// <summary><see cref="Update{TKernel, T}(TKernel, Span{T}, ReadOnlySpan{T}, Span{T}, Span{T}, Span{T}, ref UpdateChecks)"/> with vectors of <typeparamref name="TVector"/>.</summary>
+    /// <summary>The whole buffers as one row, with vectors of <typeparamref name="TVector"/>.</summary>
     internal static void Update<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, ref UpdateChecks checks)
+        where TKernel : struct, IVectorUpdate<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVector : struct, IFloatVector<TVector, T> =>
+        UpdateRows<TKernel, T, TVector>(kernel, parameters, parameters.Length, 1, parameters.Length, gradient, state1, state2, backup, ref checks);
+
+    /// <summary><see cref="UpdateRows{TKernel, T}"/> with vectors of <typeparamref name="TVector"/>: the checks' lanes are summed once for the block.</summary>
+    internal static void UpdateRows<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, int stride, int rows, int width, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, ref UpdateChecks checks)
         where TKernel : struct, IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVector : struct, IFloatVector<TVector, T>
     {
-        int width = TVector.Count;
-        nuint full = (nuint)(parameters.Length - (parameters.Length % width));
-        var buffers = new Buffers<T>(parameters, gradient, state1, state2, backup);
+        int lanes = TVector.Count;
+        int full = width - (width % lanes);
+        var flags = new Present(!state1.IsEmpty, !state2.IsEmpty, !backup.IsEmpty);
+        ref T p = ref MemoryMarshal.GetReference(parameters);
+        ref T g = ref MemoryMarshal.GetReference(gradient);
+        ref T s1 = ref MemoryMarshal.GetReference(state1);
+        ref T s2 = ref MemoryMarshal.GetReference(state2);
+        ref T b = ref MemoryMarshal.GetReference(backup);
         TVector squares = default;
         TVector notFinite = default;
-        for (nuint i = 0; i < full; i += (nuint)width)
+        for (int r = 0; r < rows; r++)
         {
-            Step(kernel, ref buffers, i, ref squares, ref notFinite);
+            nint at = r * stride;
+            Row(kernel, ref Unsafe.Add(ref p, at), ref Unsafe.Add(ref g, r * width), ref Unsafe.Add(ref s1, at), ref Unsafe.Add(ref s2, at), ref Unsafe.Add(ref b, at), flags, (nuint)full, ref squares, ref notFinite);
+            if (full < width)
+            {
+                int start = (int)at + full;
+                UpdateTail(kernel, parameters.Slice(start, width - full), gradient.Slice((r * width) + full, width - full), Tail(state1, start, width - full), Tail(state2, start, width - full), Tail(backup, start, width - full), flags, ref squares, ref notFinite);
+            }
         }
 
-        if ((int)full < parameters.Length)
-        {
-            UpdateTail(kernel, parameters, gradient, state1, state2, backup, (int)full, ref squares, ref notFinite);
-        }
-
-        if (buffers.HasBackup)
+        if (flags.Backup)
         {
             checks.Add<T, TVector>(squares, notFinite);
         }
     }
 
-    /// <summary>The update of the <typeparamref name="TVector"/> at <paramref name="i"/>, with the backup and checks of a fused step.</summary>
+    /// <summary>
+    /// The update of the first <paramref name="count"/> elements (a multiple of the vector width) of one row, with the
+    /// backup and checks of a fused step when <see cref="Present.Backup"/>. The only copy of the loop's body.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TKernel, T, TVector>(TKernel kernel, ref Buffers<T> buffers, nuint i, ref TVector squares, ref TVector notFinite)
+    private static void Row<TKernel, T, TVector>(TKernel kernel, ref T p, ref T g, ref T s1, ref T s2, ref T b, Present flags, nuint count, ref TVector squares, ref TVector notFinite)
         where TKernel : struct, IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVector : struct, IFloatVector<TVector, T>
     {
-        var parameter = TVector.Load(ref buffers.Parameters, i);
-        var gradient = TVector.Load(ref buffers.Gradient, i);
-        var first = buffers.HasState1 ? TVector.Load(ref buffers.State1, i) : default;
-        var second = buffers.HasState2 ? TVector.Load(ref buffers.State2, i) : default;
-        if (buffers.HasBackup)
+        TVector squareSum = squares;
+        TVector notFiniteSum = notFinite;
+        for (nuint i = 0; i < count; i += (nuint)TVector.Count)
         {
-            TVector.Store(parameter, ref buffers.Backup, i);
-            squares += gradient * gradient;
+            var parameter = TVector.Load(ref p, i);
+            var gradient = TVector.Load(ref g, i);
+            var first = flags.State1 ? TVector.Load(ref s1, i) : default;
+            var second = flags.State2 ? TVector.Load(ref s2, i) : default;
+            if (flags.Backup)
+            {
+                TVector.Store(parameter, ref b, i);
+                squareSum += gradient * gradient;
+            }
+
+            kernel.Update(ref parameter, gradient, ref first, ref second);
+            TVector.Store(parameter, ref p, i);
+            if (flags.State1)
+            {
+                TVector.Store(first, ref s1, i);
+            }
+
+            if (flags.State2)
+            {
+                TVector.Store(second, ref s2, i);
+            }
+
+            if (flags.Backup)
+            {
+                // θ − θ is 0 for a finite θ and NaN otherwise, and a NaN stays in the sum.
+                notFiniteSum += parameter - parameter;
+            }
         }
 
-        kernel.Update(ref parameter, gradient, ref first, ref second);
-        TVector.Store(parameter, ref buffers.Parameters, i);
-        if (buffers.HasState1)
-        {
-            TVector.Store(first, ref buffers.State1, i);
-        }
-
-        if (buffers.HasState2)
-        {
-            TVector.Store(second, ref buffers.State2, i);
-        }
-
-        if (buffers.HasBackup)
-        {
-            // θ − θ is 0 for a finite θ and NaN otherwise, and a NaN stays in the sum.
-            notFinite += parameter - parameter;
-        }
+        squares = squareSum;
+        notFinite = notFiniteSum;
     }
 
-    /// <summary>Runs <paramref name="kernel"/> on the elements from <paramref name="full"/> on, through zero-padded vectors.</summary>
+    /// <summary>Runs <paramref name="kernel"/> on the last elements of a row (fewer than a vector) through zero-padded vectors.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void UpdateTail<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, int full, ref TVector squares, ref TVector notFinite)
+    private static void UpdateTail<TKernel, T, TVector>(TKernel kernel, Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup, Present flags, ref TVector squares, ref TVector notFinite)
         where TKernel : struct, IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVector : struct, IFloatVector<TVector, T>
     {
         int width = TVector.Count;
-        int tail = parameters.Length - full;
+        int tail = parameters.Length;
         Span<T> scratch = stackalloc T[5 * width];
         scratch.Clear();
         Span<T> tailParameters = scratch[..width];
@@ -139,45 +165,26 @@ internal static class VectorLoop
         Span<T> tailState1 = scratch.Slice(2 * width, width);
         Span<T> tailState2 = scratch.Slice(3 * width, width);
         Span<T> tailBackup = scratch.Slice(4 * width, width);
-        parameters[full..].CopyTo(tailParameters);
-        gradient[full..].CopyTo(tailGradient);
-        CopyTail(state1, full, tailState1);
-        CopyTail(state2, full, tailState2);
-        var buffers = new Buffers<T>(tailParameters, tailGradient, state1.IsEmpty ? default : tailState1, state2.IsEmpty ? default : tailState2, backup.IsEmpty ? default : tailBackup);
-        Step(kernel, ref buffers, 0, ref squares, ref notFinite);
-        tailParameters[..tail].CopyTo(parameters[full..]);
-        CopyBack(tailState1, tail, state1, full);
-        CopyBack(tailState2, tail, state2, full);
-        CopyBack(tailBackup, tail, backup, full);
+        parameters.CopyTo(tailParameters);
+        gradient.CopyTo(tailGradient);
+        state1.CopyTo(tailState1);
+        state2.CopyTo(tailState2);
+        Row(kernel, ref tailParameters[0], ref tailGradient[0], ref tailState1[0], ref tailState2[0], ref tailBackup[0], flags, (nuint)width, ref squares, ref notFinite);
+        tailParameters[..tail].CopyTo(parameters);
+        tailState1[..state1.Length].CopyTo(state1);
+        tailState2[..state2.Length].CopyTo(state2);
+        tailBackup[..backup.Length].CopyTo(backup);
     }
 
-    private static void CopyTail<T>(Span<T> buffer, int full, Span<T> tail)
-    {
-        if (!buffer.IsEmpty)
-        {
-            buffer[full..].CopyTo(tail);
-        }
-    }
+    /// <summary>The tail of an optional buffer (empty stays empty).</summary>
+    private static Span<T> Tail<T>(Span<T> buffer, int start, int length) => buffer.IsEmpty ? default : buffer.Slice(start, length);
 
-    private static void CopyBack<T>(Span<T> tail, int count, Span<T> buffer, int full)
+    /// <summary>Which of the optional buffers a pass has.</summary>
+    private readonly struct Present(bool state1, bool state2, bool backup)
     {
-        if (!buffer.IsEmpty)
-        {
-            tail[..count].CopyTo(buffer[full..]);
-        }
-    }
-
-    /// <summary>The starts of the buffers of one update pass, and which of the optional ones it has.</summary>
-    private ref struct Buffers<T>(Span<T> parameters, ReadOnlySpan<T> gradient, Span<T> state1, Span<T> state2, Span<T> backup)
-    {
-        public ref T Parameters = ref MemoryMarshal.GetReference(parameters);
-        public ref T Gradient = ref MemoryMarshal.GetReference(gradient);
-        public ref T State1 = ref MemoryMarshal.GetReference(state1);
-        public ref T State2 = ref MemoryMarshal.GetReference(state2);
-        public ref T Backup = ref MemoryMarshal.GetReference(backup);
-        public readonly bool HasState1 = !state1.IsEmpty;
-        public readonly bool HasState2 = !state2.IsEmpty;
-        public readonly bool HasBackup = !backup.IsEmpty;
+        public readonly bool State1 = state1;
+        public readonly bool State2 = state2;
+        public readonly bool Backup = backup;
     }
 
     /// <summary>

@@ -822,15 +822,11 @@ namespace Deep
         private static void BatchOptimizeLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
         {
             update.Biases(parameters, Layer1BiasOffset, Layer1Size, delta, samples);
-            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
-            for (int column = 0; column < Layer1InputSize; column += 256)
-            {
-                int width = global::System.Math.Min(256, Layer1InputSize - column);
-                // Edge tile: rows 0..4 of 9.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows5>(parameters, Layer1WeightOffset + column, Layer1InputSize, delta, 0, samples, previousSampleMajor, column, width);
-                // Edge tile: rows 5..8 of 9.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + (5 * Layer1InputSize) + column, Layer1InputSize, delta, 5 * samples, samples, previousSampleMajor, column, width);
-            }
+            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
+            // Edge tile: rows 0..4 of 9.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows5>(parameters, Layer1WeightOffset, Layer1InputSize, delta, 0, samples, previousSampleMajor, 0, Layer1InputSize);
+            // Edge tile: rows 5..8 of 9.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + 5 * Layer1InputSize, Layer1InputSize, delta, 5 * samples, samples, previousSampleMajor, 0, Layer1InputSize);
         }
 
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
@@ -888,15 +884,11 @@ namespace Deep
         private static void BatchOptimizeLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
         {
             update.Biases(parameters, Layer2BiasOffset, Layer2Size, delta, samples);
-            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
-            for (int column = 0; column < Layer2InputSize; column += 256)
-            {
-                int width = global::System.Math.Min(256, Layer2InputSize - column);
-                // Edge tile: rows 0..3 of 7.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer2WeightOffset + column, Layer2InputSize, delta, 0, samples, previousSampleMajor, column, width);
-                // Edge tile: rows 4..6 of 7.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows3>(parameters, Layer2WeightOffset + (4 * Layer2InputSize) + column, Layer2InputSize, delta, 4 * samples, samples, previousSampleMajor, column, width);
-            }
+            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
+            // Edge tile: rows 0..3 of 7.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer2WeightOffset, Layer2InputSize, delta, 0, samples, previousSampleMajor, 0, Layer2InputSize);
+            // Edge tile: rows 4..6 of 7.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows3>(parameters, Layer2WeightOffset + 4 * Layer2InputSize, Layer2InputSize, delta, 4 * samples, samples, previousSampleMajor, 0, Layer2InputSize);
         }
 
         /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
@@ -950,13 +942,9 @@ namespace Deep
         private static void BatchOptimizeLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
         {
             update.Biases(parameters, Layer3BiasOffset, Layer3Size, delta, samples);
-            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
-            for (int column = 0; column < Layer3InputSize; column += 256)
-            {
-                int width = global::System.Math.Min(256, Layer3InputSize - column);
-                // Edge tile: rows 0..2 of 3.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows3>(parameters, Layer3WeightOffset + column, Layer3InputSize, delta, 0, samples, previousSampleMajor, column, width);
-            }
+            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
+            // Edge tile: rows 0..2 of 3.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows3>(parameters, Layer3WeightOffset, Layer3InputSize, delta, 0, samples, previousSampleMajor, 0, Layer3InputSize);
         }
 
         /// <summary><c>Z4 = W4 A3 + b4 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
@@ -1008,13 +996,9 @@ namespace Deep
         private static void BatchOptimizeLayer4(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
         {
             update.Biases(parameters, Layer4BiasOffset, Layer4Size, delta, samples);
-            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
-            for (int column = 0; column < Layer4InputSize; column += 256)
-            {
-                int width = global::System.Math.Min(256, Layer4InputSize - column);
-                // Edge tile: rows 0..1 of 2.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows2>(parameters, Layer4WeightOffset + column, Layer4InputSize, delta, 0, samples, previousSampleMajor, column, width);
-            }
+            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
+            // Edge tile: rows 0..1 of 2.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows2>(parameters, Layer4WeightOffset, Layer4InputSize, delta, 0, samples, previousSampleMajor, 0, Layer4InputSize);
         }
     }
 }

@@ -599,19 +599,15 @@ namespace Wide
         private static void BatchOptimizeLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
         {
             update.Biases(parameters, Layer1BiasOffset, Layer1Size, delta, samples);
-            // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
-            for (int column = 0; column < Layer1InputSize; column += 256)
+            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
+            for (int row = 0; row < 1992; row += 12)
             {
-                int width = global::System.Math.Min(256, Layer1InputSize - column);
-                for (int row = 0; row < 1992; row += 12)
-                {
-                    update.Tile<global::NetCompiler.Kernels.Blocks.Rows12>(parameters, Layer1WeightOffset + (row * Layer1InputSize) + column, Layer1InputSize, delta, row * samples, samples, previousSampleMajor, column, width);
-                }
-                // Edge tile: rows 1992..1995 of 2000.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + (1992 * Layer1InputSize) + column, Layer1InputSize, delta, 1992 * samples, samples, previousSampleMajor, column, width);
-                // Edge tile: rows 1996..1999 of 2000.
-                update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + (1996 * Layer1InputSize) + column, Layer1InputSize, delta, 1996 * samples, samples, previousSampleMajor, column, width);
+                update.Tile<global::NetCompiler.Kernels.Blocks.Rows12>(parameters, Layer1WeightOffset + row * Layer1InputSize, Layer1InputSize, delta, row * samples, samples, previousSampleMajor, 0, Layer1InputSize);
             }
+            // Edge tile: rows 1992..1995 of 2000.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + 1992 * Layer1InputSize, Layer1InputSize, delta, 1992 * samples, samples, previousSampleMajor, 0, Layer1InputSize);
+            // Edge tile: rows 1996..1999 of 2000.
+            update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + 1996 * Layer1InputSize, Layer1InputSize, delta, 1996 * samples, samples, previousSampleMajor, 0, Layer1InputSize);
         }
 
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>

@@ -607,13 +607,9 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels<
     private static void BatchOptimizeLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
     {
         update.Biases(parameters, Layer1BiasOffset, Layer1Size, delta, samples);
-        // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
-        for (int column = 0; column < Layer1InputSize; column += 256)
-        {
-            int width = global::System.Math.Min(256, Layer1InputSize - column);
-            // Edge tile: rows 0..3 of 4.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + column, Layer1InputSize, delta, 0, samples, previousSampleMajor, column, width);
-        }
+        // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
+        // Edge tile: rows 0..3 of 4.
+        update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset, Layer1InputSize, delta, 0, samples, previousSampleMajor, 0, Layer1InputSize);
     }
 
     /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
@@ -665,12 +661,8 @@ file readonly struct XorNetKernels : global::NetCompiler.Kernels.ISampleKernels<
     private static void BatchOptimizeLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
     {
         update.Biases(parameters, Layer2BiasOffset, Layer2Size, delta, samples);
-        // Cache blocking: 256-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
-        for (int column = 0; column < Layer2InputSize; column += 256)
-        {
-            int width = global::System.Math.Min(256, Layer2InputSize - column);
-            // Edge tile: rows 0..0 of 1.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows1>(parameters, Layer2WeightOffset + column, Layer2InputSize, delta, 0, samples, previousSampleMajor, column, width);
-        }
+        // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
+        // Edge tile: rows 0..0 of 1.
+        update.Tile<global::NetCompiler.Kernels.Blocks.Rows1>(parameters, Layer2WeightOffset, Layer2InputSize, delta, 0, samples, previousSampleMajor, 0, Layer2InputSize);
     }
 }

@@ -8,8 +8,8 @@ namespace NetCompiler.Tests.Training;
 /// The optimizer step fused with the generated weight-gradient products (<c>OptimizerStepBatch</c> with a
 /// <see cref="ParameterUpdate{T}"/>) against the gradient path it replaces: <c>AccumulateGradientBatch</c> into a cleared
 /// buffer, then <see cref="Optimizer.Step(Span{float}, ReadOnlySpan{float}, float, float)"/>. Same bits for every optimizer,
-/// at batch sizes below and above one 128-sample depth panel, on layers with full and edge row tiles, two column panels
-/// and a column tail.
+/// at batch sizes below and above one 128-sample depth panel, on layers with full and edge row tiles, whole-row tiles and
+/// 256-column panels, and column tails.
 /// </summary>
 public class FusedOptimizerStepTests
 {
@@ -34,6 +34,7 @@ public class FusedOptimizerStepTests
         AssertFusedEqualsGradientPath<FusedWideNet, float>(optimizerName, batch);
         AssertFusedEqualsGradientPath<FusedDropoutNet, float>(optimizerName, batch);
         AssertFusedEqualsGradientPath<FusedDoubleNet, double>(optimizerName, batch);
+        AssertFusedEqualsGradientPath<FusedPanelNet, float>(optimizerName, batch);
     }
 
     [Theory]
@@ -167,7 +168,7 @@ public class FusedOptimizerStepTests
     }
 }
 
-/// <summary>300 → 29 ReLU → 10 softmax: two column panels (256 + 44, a column tail), full and edge row tiles (12 + 12 + 5, and 10).</summary>
+/// <summary>300 → 29 ReLU → 10 softmax: whole-row tiles with a column tail (300 = 18 vectors + 12), full and edge row tiles (12 + 12 + 5, and 10).</summary>
 [Network(Inputs = 300, Loss = Loss.CrossEntropy)]
 [Dense(29, Activation.ReLU)]
 [Dense(10, Activation.Softmax)]
@@ -185,3 +186,9 @@ public partial class FusedDropoutNet;
 [Dense(29, Activation.Sigmoid)]
 [Dense(10, Activation.Softmax)]
 public partial class FusedDoubleNet;
+
+/// <summary>1100 → 13 tanh → 2, MSE: an input wider than whole-row tiles take, so the fused step runs in 256-column panels (4 + a tail of 76).</summary>
+[Network(Inputs = 1100)]
+[Dense(13, Activation.Tanh)]
+[Dense(2)]
+public partial class FusedPanelNet;
