@@ -111,14 +111,30 @@ public sealed class Adam : Optimizer
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector m, ref TVector v)
+        public void Broadcast<TVector>(out Constants<TVector> constants)
             where TVector : struct, IFloatVector<TVector, T>
         {
-            var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(coupledDecay) * parameter);
-            m = (TVector.Create(beta1) * m) + (TVector.Create(T.One - beta1) * g);
-            v = (TVector.Create(beta2) * v) + (TVector.Create(T.One - beta2) * g * g);
-            parameter = (TVector.Create(shrink) * parameter) -
-                (TVector.Create(stepSize) * m / ((TVector.SquareRoot(v) * TVector.Create(inverseRootSecondCorrection)) + TVector.Create(epsilon)));
+            constants.C0 = TVector.Create(gradientScale);
+            constants.C1 = TVector.Create(coupledDecay);
+            constants.C2 = TVector.Create(beta1);
+            constants.C3 = TVector.Create(T.One - beta1);
+            constants.C4 = TVector.Create(beta2);
+            constants.C5 = TVector.Create(T.One - beta2);
+            constants.C6 = TVector.Create(shrink);
+            constants.C7 = TVector.Create(stepSize);
+            constants.C8 = TVector.Create(inverseRootSecondCorrection);
+            constants.C9 = TVector.Create(epsilon);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update<TVector>(in Constants<TVector> c, ref TVector parameter, TVector gradient, ref TVector m, ref TVector v)
+            where TVector : struct, IFloatVector<TVector, T>
+        {
+            // c: 0 gradient scale, 1 coupled decay, 2 β₁, 3 1 − β₁, 4 β₂, 5 1 − β₂, 6 shrink, 7 step size, 8 1/√(1 − β₂ᵗ), 9 ε.
+            var g = (c.C0 * gradient) + (c.C1 * parameter);
+            m = (c.C2 * m) + (c.C3 * g);
+            v = (c.C4 * v) + (c.C5 * g * g);
+            parameter = (c.C6 * parameter) - (c.C7 * m / ((TVector.SquareRoot(v) * c.C8) + c.C9));
         }
     }
 }

@@ -66,12 +66,26 @@ public sealed class RmsProp : Optimizer
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector meanSquare, ref TVector unused)
+        public void Broadcast<TVector>(out Constants<TVector> constants)
             where TVector : struct, IFloatVector<TVector, T>
         {
-            var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(weightDecay) * parameter);
-            meanSquare = (TVector.Create(alpha) * meanSquare) + (TVector.Create(T.One - alpha) * g * g);
-            parameter -= TVector.Create(learningRate) * g / (TVector.SquareRoot(meanSquare) + TVector.Create(epsilon));
+            constants = default;
+            constants.C0 = TVector.Create(gradientScale);
+            constants.C1 = TVector.Create(weightDecay);
+            constants.C2 = TVector.Create(alpha);
+            constants.C3 = TVector.Create(T.One - alpha);
+            constants.C4 = TVector.Create(learningRate);
+            constants.C5 = TVector.Create(epsilon);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update<TVector>(in Constants<TVector> c, ref TVector parameter, TVector gradient, ref TVector meanSquare, ref TVector unused)
+            where TVector : struct, IFloatVector<TVector, T>
+        {
+            // c: 0 gradient scale, 1 weight decay, 2 α, 3 1 − α, 4 learning rate, 5 ε.
+            var g = (c.C0 * gradient) + (c.C1 * parameter);
+            meanSquare = (c.C2 * meanSquare) + (c.C3 * g * g);
+            parameter -= c.C4 * g / (TVector.SquareRoot(meanSquare) + c.C5);
         }
     }
 }

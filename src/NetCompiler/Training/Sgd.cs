@@ -73,18 +73,30 @@ public sealed class Sgd : Optimizer
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector velocity, ref TVector unused)
+        public void Broadcast<TVector>(out Constants<TVector> constants)
             where TVector : struct, IFloatVector<TVector, T>
         {
-            var g = (TVector.Create(gradientScale) * gradient) + (TVector.Create(weightDecay) * parameter);
+            constants = default;
+            constants.C0 = TVector.Create(gradientScale);
+            constants.C1 = TVector.Create(weightDecay);
+            constants.C2 = TVector.Create(learningRate);
+            constants.C3 = TVector.Create(momentum);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Update<TVector>(in Constants<TVector> c, ref TVector parameter, TVector gradient, ref TVector velocity, ref TVector unused)
+            where TVector : struct, IFloatVector<TVector, T>
+        {
+            // c: 0 gradient scale, 1 weight decay, 2 learning rate, 3 momentum.
+            var g = (c.C0 * gradient) + (c.C1 * parameter);
             if (momentum == T.Zero)
             {
-                parameter -= TVector.Create(learningRate) * g;
+                parameter -= c.C2 * g;
                 return;
             }
 
-            velocity = (TVector.Create(momentum) * velocity) + g;
-            parameter -= TVector.Create(learningRate) * (nesterov ? g + (TVector.Create(momentum) * velocity) : velocity);
+            velocity = (c.C3 * velocity) + g;
+            parameter -= c.C2 * (nesterov ? g + (c.C3 * velocity) : velocity);
         }
     }
 }

@@ -14,9 +14,23 @@ namespace NetCompiler.Training;
 internal interface IVectorUpdate<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>Updates <paramref name="parameter"/> and the optimizer's state from the raw <paramref name="gradient"/>.</summary>
-    void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector state1, ref TVector state2)
+    /// <summary>
+    /// The kernel's constants (rates, decays, scales) as vectors, made once per pass: the JIT does not hoist a
+    /// <c>TVector.Create</c> out of the loop, where it would cost a broadcast per constant and vector.
+    /// </summary>
+    void Broadcast<TVector>(out Constants<TVector> constants)
         where TVector : struct, IFloatVector<TVector, T>;
+
+    /// <summary>Updates <paramref name="parameter"/> and the optimizer's state from the raw <paramref name="gradient"/>.</summary>
+    void Update<TVector>(in Constants<TVector> constants, ref TVector parameter, TVector gradient, ref TVector state1, ref TVector state2)
+        where TVector : struct, IFloatVector<TVector, T>;
+}
+
+/// <summary>Up to ten constants of an <see cref="IVectorUpdate{T}"/>, each broadcast to a vector; each kernel names its slots.</summary>
+internal struct Constants<TVector>
+    where TVector : struct
+{
+    public TVector C0, C1, C2, C3, C4, C5, C6, C7, C8, C9;
 }
 
 /// <summary>Vectorized loops over flat float or double buffers, shared by the optimizers. Allocation-free.</summary>
@@ -114,6 +128,7 @@ internal static class VectorLoop
     {
         TVector squareSum = squares;
         TVector notFiniteSum = notFinite;
+        kernel.Broadcast(out Constants<TVector> constants);
         for (nuint i = 0; i < count; i += (nuint)TVector.Count)
         {
             var parameter = TVector.Load(ref p, i);
@@ -126,7 +141,7 @@ internal static class VectorLoop
                 squareSum += gradient * gradient;
             }
 
-            kernel.Update(ref parameter, gradient, ref first, ref second);
+            kernel.Update(in constants, ref parameter, gradient, ref first, ref second);
             TVector.Store(parameter, ref p, i);
             if (flags.State1)
             {

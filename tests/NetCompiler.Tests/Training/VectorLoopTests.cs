@@ -99,12 +99,20 @@ public class VectorLoopTests
     private readonly struct TestKernel<T> : IVectorUpdate<T>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        public void Update<TVector>(ref TVector parameter, TVector gradient, ref TVector state1, ref TVector state2)
+        public void Broadcast<TVector>(out Constants<TVector> constants)
+            where TVector : struct, IFloatVector<TVector, T>
+        {
+            constants = default;
+            constants.C0 = TVector.Create(T.CreateTruncating(0.5));
+            constants.C1 = TVector.Create(T.CreateTruncating(0.25));
+        }
+
+        public void Update<TVector>(in Constants<TVector> constants, ref TVector parameter, TVector gradient, ref TVector state1, ref TVector state2)
             where TVector : struct, IFloatVector<TVector, T>
         {
             state1 += gradient * gradient;
             state2 -= gradient;
-            parameter = (parameter * TVector.Create(T.CreateTruncating(0.5))) - (gradient / (TVector.SquareRoot(state1) + TVector.Create(T.CreateTruncating(0.25)))) + state2;
+            parameter = (parameter * constants.C0) - (gradient / (TVector.SquareRoot(state1) + constants.C1)) + state2;
         }
     }
 }
