@@ -29,8 +29,6 @@ internal static partial class NetworkEmitter
 
             writer.Line();
             WriteBatchUpdateLayer(writer, plan, layer);
-            writer.Line();
-            WriteBatchOptimizeLayer(writer, plan, layer);
         }
     }
 
@@ -91,29 +89,6 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void WriteBatchOptimizeLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer)
-    {
-        string n = layer.N;
-        string previous = layer.Number == 1 ? "inputs" : $"A{layer.Number - 1}";
-        var product = OptimizeProduct(plan, layer);
-        writer.Summary($"<c>θ ← update(θ, ∂J/∂θ)</c> for W{n} and b{n}, with <c>∂J/∂W{n} = H{n} {previous}ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b{n} = H{n} 1</c>; <c>previousSampleMajor</c> is <c>{previous}</c> stored sample-major.");
-        using (writer.Block($"private static void {product.Name}({plan.Span} parameters, {plan.ReadOnlySpan} delta, {plan.ReadOnlySpan} previousSampleMajor, int samples, {ParameterUpdate(plan)} update)"))
-        {
-            writer.Line($"update.Biases(parameters, {layer.BiasOffsetConstant}, {layer.SizeConstant}, delta, samples);");
-            string Tile(string row, string column, string width) =>
-                $"parameters, {Plus(layer.WeightOffsetConstant, Plus(Times(row, layer.InputSizeConstant), column))}, {layer.InputSizeConstant}, delta, {Times(row, "samples")}, samples, previousSampleMajor, {column}, {width}";
-            if (layer.InputSize <= NetworkPlan.WholeRowUpdateInputs)
-            {
-                writer.Line("// Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.");
-                WriteRowBlocks(writer, product, row => Tile(row, "0", layer.InputSizeConstant), "update.Tile");
-            }
-            else
-            {
-                WritePanels(writer, layer.InputSizeConstant, depthPanels: false, "samples", (k, depth) => WriteRowBlocks(writer, product, row => Tile(row, "column", "width"), "update.Tile"));
-            }
-        }
-    }
-
     /// <summary><c>a + b</c>, or just <c>a</c> when b is the literal 0 (keeps the generated index expressions short).</summary>
     private static string Plus(string a, string b) => b == "0" ? a : a == "0" ? b : a.Contains(" ") ? $"({a}) + {b}" : $"{a} + {b}";
 
@@ -157,7 +132,7 @@ internal static partial class NetworkEmitter
     /// <c>[firstRow, endRow)</c> and the edge tiles belong to the range that ends the layer (one branch), so every range
     /// the two threads share out is made of whole tiles.
     /// </summary>
-    private static void WriteRowBlocks(CodeWriter writer, RowRangeProduct product, System.Func<string, string> arguments, string? tileMethod = null)
+    private static void WriteRowBlocks(CodeWriter writer, RowRangeProduct product, System.Func<string, string> arguments)
     {
         var tiles = product.Tiles;
         bool hasEdges = tiles.EdgeTiles.Count > 0;
@@ -166,18 +141,18 @@ internal static partial class NetworkEmitter
             writer.Line(hasEdges ? $"int tilesEnd = global::System.Math.Min(endRow, {Number(tiles.FullRows)});" : "int tilesEnd = endRow;");
             using (writer.Block($"for (int row = firstRow; row < tilesEnd; row += {RowTiles.FullTile})"))
             {
-                writer.Line(TileCall(product, RowTiles.FullTile, arguments("row"), tileMethod));
+                writer.Line(TileCall(product, RowTiles.FullTile, arguments("row")));
             }
         }
         else if (tiles.FullRows == RowTiles.FullTile)
         {
-            writer.Line(TileCall(product, RowTiles.FullTile, arguments("0"), tileMethod));
+            writer.Line(TileCall(product, RowTiles.FullTile, arguments("0")));
         }
         else if (tiles.FullRows > 0)
         {
             using (writer.Block($"for (int row = 0; row < {Number(tiles.FullRows)}; row += {RowTiles.FullTile})"))
             {
-                writer.Line(TileCall(product, RowTiles.FullTile, arguments("row"), tileMethod));
+                writer.Line(TileCall(product, RowTiles.FullTile, arguments("row")));
             }
         }
 
@@ -197,18 +172,15 @@ internal static partial class NetworkEmitter
         foreach (int tile in tiles.EdgeTiles)
         {
             writer.Line($"// Edge tile: rows {at}..{at + tile - 1} of {tiles.Rows}.");
-            writer.Line(TileCall(product, tile, arguments(Number(at)), tileMethod));
+            writer.Line(TileCall(product, tile, arguments(Number(at))));
             at += tile;
         }
 
         edges?.Dispose();
     }
 
-    /// <summary>The call of the runtime's register tile of <paramref name="rows"/> rows (<c>RowTile.MultiplyAdd</c>, or <paramref name="tileMethod"/>, a generic method of the row count).</summary>
-    private static string TileCall(RowRangeProduct product, int rows, string arguments, string? tileMethod = null) =>
-        tileMethod is null
-            ? $"{RowTile}.MultiplyAdd<{product.Element}, global::NetCompiler.Kernels.Blocks.Rows{Number(rows)}>({arguments});"
-            : $"{tileMethod}<global::NetCompiler.Kernels.Blocks.Rows{Number(rows)}>({arguments});";
+    /// <summary>The call of the runtime's register tile of <paramref name="rows"/> rows.</summary>
+    private static string TileCall(RowRangeProduct product, int rows, string arguments) => $"{RowTile}.MultiplyAdd<{product.Element}, global::NetCompiler.Kernels.Blocks.Rows{Number(rows)}>({arguments});";
 
     /// <summary>
     /// Writes the method <c>{Name}</c> that computes the product (its <paramref name="summary"/>) and returns the scope of
@@ -251,10 +223,6 @@ internal static partial class NetworkEmitter
     /// <summary>Layer n's fused weight update <c>W_n += step · H_n A_(n-1)ᵀ</c>: one row per neuron.</summary>
     private static RowRangeProduct UpdateProduct(NetworkPlan plan, LayerPlan layer) =>
         new($"BatchUpdateLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"), plan.Element);
-
-    /// <summary>Layer n's optimizer step fused with its weight-gradient product: the update's rows, on one thread (the Trainer's).</summary>
-    private static RowRangeProduct OptimizeProduct(NetworkPlan plan, LayerPlan layer) =>
-        new($"BatchOptimizeLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles with { TwoCores = false }, ForwardWork(layer, "n"), plan.Element);
 
     /// <summary>The statement <c>a0 = inputsᵀ</c> for <c>n</c> samples of <paramref name="inputs"/>.</summary>
     private static string TransposeInputs(NetworkPlan layout, string inputs) =>

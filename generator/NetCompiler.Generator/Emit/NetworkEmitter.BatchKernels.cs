@@ -197,11 +197,11 @@ internal static partial class NetworkEmitter
             }
 
             writer.Line();
-            writer.Line("// θ_l ← update(θ_l, ∂J/∂θ_l / n) with ∂J/∂W_l = H_l A_(l-1)ᵀ and ∂J/∂b_l = H_l 1, a tile at a time.");
+            writer.Line("// θ_l ← update(θ_l, ∂J/∂θ_l / n): b_l from ∂J/∂b_l = H_l 1, W_l a register tile of ∂J/∂W_l = H_l A_(l-1)ᵀ at a time.");
             foreach (var layer in plan.Layers)
             {
                 string input = layer.Number == 1 ? "inputs" : $"a{layer.Number - 1}SampleMajor";
-                writer.Line($"BatchOptimizeLayer{layer.N}(parameters, {layer.H}, {input}, n, update);");
+                writer.Line($"update.Layer(parameters, {layer.WeightOffsetConstant}, {layer.BiasOffsetConstant}, {layer.SizeConstant}, {layer.InputSizeConstant}, {layer.H}, {input}, n);");
             }
 
             WriteTrainingOutputs(writer, plan);

@@ -40,15 +40,6 @@ internal sealed partial record NetworkPlan(
     /// </summary>
     public const int ColumnPanel = 256;
 
-    /// <summary>
-    /// The widest layer input whose fused optimizer step (<c>BatchOptimizeLayer</c>) takes whole rows per tile: the tile's
-    /// weights, optimizer state and backup are then one contiguous block that the update streams through (in 256-column
-    /// panels the 12 rows × 4 buffers are 48 short runs, which the hardware prefetchers follow poorly), while the layer
-    /// input's rows for 128 samples (at most 512 KB) still stay in L2. Wider inputs take
-    /// <see cref="ColumnPanel"/> panels.
-    /// </summary>
-    public const int WholeRowUpdateInputs = 1024;
-
     /// <summary>Samples in a tile of the batched forward pass (<c>BatchLayout.TileSamples</c> in the runtime).</summary>
     public const int TileSamples = 64;
 

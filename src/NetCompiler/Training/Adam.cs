@@ -69,8 +69,8 @@ public sealed class Adam : Optimizer
         VectorLoop.Update(CreateKernel(StepCount, learningRate, gradientScale), parameters, gradient, StateBuffer<T>(0), StateBuffer<T>(1));
 
     /// <inheritdoc />
-    internal override ParameterUpdate<T>? CreateFusedUpdate<T>(int largestLayer) =>
-        new KernelUpdate<Kernel<T>, T>(ParameterCount, largestLayer, State<T>()[0], State<T>()[1]);
+    internal override ParameterUpdate<T>? CreateFusedUpdate<T>(NetworkDescription network) =>
+        new KernelUpdate<Kernel<T>, T>(network, State<T>()[0], State<T>()[1]);
 
     /// <inheritdoc />
     private protected override void PrepareFusedStep<T>(ParameterUpdate<T> update, long step, T learningRate, T gradientScale) =>

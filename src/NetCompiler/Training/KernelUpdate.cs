@@ -16,9 +16,9 @@ internal sealed class KernelUpdate<TKernel, T> : ParameterUpdate<T>
     private readonly T[] _state1;
     private readonly T[] _state2;
 
-    /// <summary>An update of <paramref name="parameterCount"/> parameters with the optimizer's state buffers (empty when it has fewer).</summary>
-    public KernelUpdate(int parameterCount, int largestLayer, T[] state1, T[] state2)
-        : base(parameterCount, largestLayer)
+    /// <summary>An update of the parameters of <paramref name="network"/> with the optimizer's state buffers (empty when it has fewer).</summary>
+    public KernelUpdate(NetworkDescription network, T[] state1, T[] state2)
+        : base(network)
     {
         _state1 = state1;
         _state2 = state2;

@@ -154,10 +154,10 @@ public abstract class Optimizer
 
     /// <summary>
     /// The fused step of this optimizer for parameters of <typeparamref name="T"/> (see <see cref="ParameterUpdate{T}"/>),
-    /// made once per training run for a network whose largest layer has <paramref name="largestLayer"/> neurons; null
-    /// for an optimizer that has none (a subclass outside the library), which the trainer steps through <c>Step</c>.
+    /// made once per training run of <paramref name="network"/> (whose parameter count must be <see cref="ParameterCount"/>);
+    /// null for an optimizer that has none (a subclass outside the library), which the trainer steps through <c>Step</c>.
     /// </summary>
-    internal virtual ParameterUpdate<T>? CreateFusedUpdate<T>(int largestLayer)
+    internal virtual ParameterUpdate<T>? CreateFusedUpdate<T>(NetworkDescription network)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> => null;
 
     /// <summary>

@@ -57,8 +57,8 @@ public sealed class Sgd : Optimizer
         VectorLoop.Update(CreateKernel(learningRate, gradientScale), parameters, gradient, StateBuffer<T>(0), default);
 
     /// <inheritdoc />
-    internal override ParameterUpdate<T>? CreateFusedUpdate<T>(int largestLayer) =>
-        new KernelUpdate<Kernel<T>, T>(ParameterCount, largestLayer, State<T>()[0], []);
+    internal override ParameterUpdate<T>? CreateFusedUpdate<T>(NetworkDescription network) =>
+        new KernelUpdate<Kernel<T>, T>(network, State<T>()[0], []);
 
     /// <inheritdoc />
     private protected override void PrepareFusedStep<T>(ParameterUpdate<T> update, long step, T learningRate, T gradientScale) =>

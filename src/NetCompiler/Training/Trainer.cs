@@ -197,7 +197,7 @@ public partial class Trainer<TNet, T>
 
             // The library's optimizers also have a step fused with the generated weight-gradient products (class weights
             // scale each sample's gradient, so they take the gradient path).
-            _fused = _classWeighted is null ? Optimizer.CreateFusedUpdate<T>(TNet.Description.Layers.Max(layer => layer.Size)) : null;
+            _fused = _classWeighted is null ? Optimizer.CreateFusedUpdate<T>(TNet.Description) : null;
         }
 
         /// <summary>The optimizer of the run: the options' one, or a new plain <see cref="Sgd"/>.</summary>

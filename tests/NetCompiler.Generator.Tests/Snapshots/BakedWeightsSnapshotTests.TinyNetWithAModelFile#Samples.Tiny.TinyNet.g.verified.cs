@@ -479,9 +479,9 @@ namespace Samples.Tiny
                 return false;
             }
 
-            // θ_l ← update(θ_l, ∂J/∂θ_l / n) with ∂J/∂W_l = H_l A_(l-1)ᵀ and ∂J/∂b_l = H_l 1, a tile at a time.
-            BatchOptimizeLayer1(parameters, h1, inputs, n, update);
-            BatchOptimizeLayer2(parameters, h2, a1SampleMajor, n, update);
+            // θ_l ← update(θ_l, ∂J/∂θ_l / n): b_l from ∂J/∂b_l = H_l 1, W_l a register tile of ∂J/∂W_l = H_l A_(l-1)ᵀ at a time.
+            update.Layer(parameters, Layer1WeightOffset, Layer1BiasOffset, Layer1Size, Layer1InputSize, h1, inputs, n);
+            update.Layer(parameters, Layer2WeightOffset, Layer2BiasOffset, Layer2Size, Layer2InputSize, h2, a1SampleMajor, n);
             if (!outputs.IsEmpty)
             {
                 // outputs = A_Lᵀ, sample-major.
@@ -577,15 +577,6 @@ namespace Samples.Tiny
             }
         }
 
-        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W1 and b1, with <c>∂J/∂W1 = H1 inputsᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b1 = H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major.</summary>
-        private static void BatchOptimizeLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
-        {
-            update.Biases(parameters, Layer1BiasOffset, Layer1Size, delta, samples);
-            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
-            // Edge tile: rows 0..1 of 2.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows2>(parameters, Layer1WeightOffset, Layer1InputSize, delta, 0, samples, previousSampleMajor, 0, Layer1InputSize);
-        }
-
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
@@ -629,15 +620,6 @@ namespace Samples.Tiny
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows1>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                 }
             }
-        }
-
-        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W2 and b2, with <c>∂J/∂W2 = H2 A1ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b2 = H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major.</summary>
-        private static void BatchOptimizeLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
-        {
-            update.Biases(parameters, Layer2BiasOffset, Layer2Size, delta, samples);
-            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
-            // Edge tile: rows 0..0 of 1.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows1>(parameters, Layer2WeightOffset, Layer2InputSize, delta, 0, samples, previousSampleMajor, 0, Layer2InputSize);
         }
 
         // ---- Parameters baked in at build time from the weights file "Models/tiny.ncnet" (NetCompiler model file saved from TinyNet), ----

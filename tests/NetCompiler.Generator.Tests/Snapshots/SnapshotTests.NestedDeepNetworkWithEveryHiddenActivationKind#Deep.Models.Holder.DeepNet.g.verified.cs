@@ -685,11 +685,11 @@ namespace Deep
                 return false;
             }
 
-            // θ_l ← update(θ_l, ∂J/∂θ_l / n) with ∂J/∂W_l = H_l A_(l-1)ᵀ and ∂J/∂b_l = H_l 1, a tile at a time.
-            BatchOptimizeLayer1(parameters, h1, inputs, n, update);
-            BatchOptimizeLayer2(parameters, h2, a1SampleMajor, n, update);
-            BatchOptimizeLayer3(parameters, h3, a2SampleMajor, n, update);
-            BatchOptimizeLayer4(parameters, h4, a3SampleMajor, n, update);
+            // θ_l ← update(θ_l, ∂J/∂θ_l / n): b_l from ∂J/∂b_l = H_l 1, W_l a register tile of ∂J/∂W_l = H_l A_(l-1)ᵀ at a time.
+            update.Layer(parameters, Layer1WeightOffset, Layer1BiasOffset, Layer1Size, Layer1InputSize, h1, inputs, n);
+            update.Layer(parameters, Layer2WeightOffset, Layer2BiasOffset, Layer2Size, Layer2InputSize, h2, a1SampleMajor, n);
+            update.Layer(parameters, Layer3WeightOffset, Layer3BiasOffset, Layer3Size, Layer3InputSize, h3, a2SampleMajor, n);
+            update.Layer(parameters, Layer4WeightOffset, Layer4BiasOffset, Layer4Size, Layer4InputSize, h4, a3SampleMajor, n);
             if (!outputs.IsEmpty)
             {
                 // outputs = A_Lᵀ, sample-major.
@@ -818,17 +818,6 @@ namespace Deep
             }
         }
 
-        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W1 and b1, with <c>∂J/∂W1 = H1 inputsᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b1 = H1 1</c>; <c>previousSampleMajor</c> is <c>inputs</c> stored sample-major.</summary>
-        private static void BatchOptimizeLayer1(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
-        {
-            update.Biases(parameters, Layer1BiasOffset, Layer1Size, delta, samples);
-            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
-            // Edge tile: rows 0..4 of 9.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows5>(parameters, Layer1WeightOffset, Layer1InputSize, delta, 0, samples, previousSampleMajor, 0, Layer1InputSize);
-            // Edge tile: rows 5..8 of 9.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer1WeightOffset + 5 * Layer1InputSize, Layer1InputSize, delta, 5 * samples, samples, previousSampleMajor, 0, Layer1InputSize);
-        }
-
         /// <summary><c>Z2 = W2 A1 + b2 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer2(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
@@ -880,17 +869,6 @@ namespace Deep
             }
         }
 
-        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W2 and b2, with <c>∂J/∂W2 = H2 A1ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b2 = H2 1</c>; <c>previousSampleMajor</c> is <c>A1</c> stored sample-major.</summary>
-        private static void BatchOptimizeLayer2(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
-        {
-            update.Biases(parameters, Layer2BiasOffset, Layer2Size, delta, samples);
-            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
-            // Edge tile: rows 0..3 of 7.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows4>(parameters, Layer2WeightOffset, Layer2InputSize, delta, 0, samples, previousSampleMajor, 0, Layer2InputSize);
-            // Edge tile: rows 4..6 of 7.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows3>(parameters, Layer2WeightOffset + 4 * Layer2InputSize, Layer2InputSize, delta, 4 * samples, samples, previousSampleMajor, 0, Layer2InputSize);
-        }
-
         /// <summary><c>Z3 = W3 A2 + b3 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer3(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
@@ -938,15 +916,6 @@ namespace Deep
             }
         }
 
-        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W3 and b3, with <c>∂J/∂W3 = H3 A2ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b3 = H3 1</c>; <c>previousSampleMajor</c> is <c>A2</c> stored sample-major.</summary>
-        private static void BatchOptimizeLayer3(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
-        {
-            update.Biases(parameters, Layer3BiasOffset, Layer3Size, delta, samples);
-            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
-            // Edge tile: rows 0..2 of 3.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows3>(parameters, Layer3WeightOffset, Layer3InputSize, delta, 0, samples, previousSampleMajor, 0, Layer3InputSize);
-        }
-
         /// <summary><c>Z4 = W4 A3 + b4 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
         private static void BatchForwardLayer4(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> previous, global::System.Span<float> z, int columns)
         {
@@ -990,15 +959,6 @@ namespace Deep
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer4InputSize) + column, Layer4InputSize, depth, weights, column, Layer4InputSize, width, step, accumulate: true);
                 }
             }
-        }
-
-        /// <summary><c>θ ← update(θ, ∂J/∂θ)</c> for W4 and b4, with <c>∂J/∂W4 = H4 A3ᵀ</c> one register tile at a time (<c>update.Tile</c> sums it in L1 and updates the tile's weights) and <c>∂J/∂b4 = H4 1</c>; <c>previousSampleMajor</c> is <c>A3</c> stored sample-major.</summary>
-        private static void BatchOptimizeLayer4(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> delta, global::System.ReadOnlySpan<float> previousSampleMajor, int samples, global::NetCompiler.Kernels.ParameterUpdate<float> update)
-        {
-            update.Biases(parameters, Layer4BiasOffset, Layer4Size, delta, samples);
-            // Whole rows per tile: the tile's weights, state and backup are contiguous, so the update streams through them.
-            // Edge tile: rows 0..1 of 2.
-            update.Tile<global::NetCompiler.Kernels.Blocks.Rows2>(parameters, Layer4WeightOffset, Layer4InputSize, delta, 0, samples, previousSampleMajor, 0, Layer4InputSize);
         }
     }
 }

@@ -80,10 +80,10 @@ public class FusedOptimizerStepTests
     public void ClippingAndCustomOptimizersDeclineTheFusedStep()
     {
         var clipped = new Adam(FusedWideNet.ParameterCount) { MaxGradientNorm = 1f };
-        var update = clipped.CreateFusedUpdate<float>(29)!;
+        var update = clipped.CreateFusedUpdate<float>(FusedWideNet.Description)!;
         Assert.False(clipped.BeginFusedStep(update, 0.1f, 0.5f));
         Assert.Equal(0, clipped.StepCount);
-        Assert.Null(new HalvingOptimizer(FusedWideNet.ParameterCount).CreateFusedUpdate<float>(29));
+        Assert.Null(new HalvingOptimizer(FusedWideNet.ParameterCount).CreateFusedUpdate<float>(FusedWideNet.Description));
     }
 
     /// <summary>One fused step and one step through the gradient path from the same parameters and state, compared bit for bit (three steps, so the state matters).</summary>
@@ -99,7 +99,7 @@ public class FusedOptimizerStepTests
         T[] gradient = new T[TNet.ParameterCount];
         var fusedOptimizer = Create(optimizerName, TNet.ParameterCount, clip: false);
         var referenceOptimizer = Create(optimizerName, TNet.ParameterCount, clip: false);
-        var update = fusedOptimizer.CreateFusedUpdate<T>(TNet.Description.Layers.Max(layer => layer.Size))!;
+        var update = fusedOptimizer.CreateFusedUpdate<T>(TNet.Description)!;
         T rate = T.CreateTruncating(0.01);
         T scale = T.One / T.CreateTruncating(batch);
         T[] outputs = new T[batch * TNet.OutputSize];
