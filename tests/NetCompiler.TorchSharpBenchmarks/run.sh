@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the TorchSharp comparison (BenchmarkDotNet, in-process, one run) with its arguments passed through, e.g.
-#   bash tests/NetCompiler.TorchSharpBenchmarks/run.sh --filter '*'
+#   bash tests/NetCompiler.TorchSharpBenchmarks/run.sh --filter '*TorchSharpStep*'
+# (all of it without arguments). On a busy host set OMP_WAIT_POLICY=PASSIVE (BENCHMARKS.md, tenth session).
 #
 # TorchSharp's native glue, libLibTorchSharp.so, is built with GCC 13 and asks for the GLIBCXX_3.4.32 version of
 # libstdc++, which Debian 12's libstdc++ (GCC 12, up to GLIBCXX_3.4.30) lacks, so it does not load. Its only symbol of
@@ -21,5 +22,9 @@ if [ -n "$system_libstdcxx" ] && ! grep -q GLIBCXX_3.4.32 "$system_libstdcxx"; t
   done
 fi
 
+# Without arguments, every benchmark (BenchmarkDotNet would ask which).
+if [ $# -eq 0 ]; then
+  set -- --filter '*'
+fi
 cd "$here"
 dotnet "$output/NetCompiler.TorchSharpBenchmarks.dll" "$@"
