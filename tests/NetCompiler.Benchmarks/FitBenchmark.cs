@@ -14,13 +14,24 @@ namespace NetCompiler.Benchmarks;
 [MemoryDiagnoser]
 public class FitBenchmark
 {
-    private const int Samples = 60_000;
-    private const int BatchSize = 32;
+    /// <summary>Samples in one epoch.</summary>
+    public const int Samples = 60_000;
+    /// <summary>Samples per step.</summary>
+    public const int BatchSize = 32;
 
     private Mnist128 _network = null!;
     private float[] _features = [];
     private float[] _targets = [];
     private TrainingData _data = null!;
+
+    /// <summary>The epoch's inputs, row-major (another engine's benchmark trains on the same data).</summary>
+    protected float[] Features => _features;
+
+    /// <summary>The epoch's one-hot targets, row-major.</summary>
+    protected float[] Targets => _targets;
+
+    /// <summary>The network the epochs train, as set up (seed 42).</summary>
+    protected Mnist128 Network => _network;
 
     [GlobalSetup]
     public void Setup()

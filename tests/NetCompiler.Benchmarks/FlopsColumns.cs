@@ -92,7 +92,8 @@ public sealed class FlopsColumn(bool percentOfPeak) : IColumn
         double weights = description.Layers.Sum(l => (double)l.WeightCount);
         double firstLayer = description.Layers[0].WeightCount;
         var definition = type.GetGenericTypeDefinition();
-        bool training = definition == typeof(TrainingBenchmark<>) || definition == typeof(BigLayerBenchmark<>) || definition == typeof(DoubleTrainingBenchmark<>);
+        bool training = definition == typeof(TrainingBenchmark<>) || definition == typeof(BigLayerBenchmark<>) || definition == typeof(DoubleTrainingBenchmark<>)
+            || typeof(ITrainingStepBenchmark).IsAssignableFrom(type);
         return 2 * batch * (training ? (3 * weights) - firstLayer : weights);
     }
 
@@ -100,3 +101,9 @@ public sealed class FlopsColumn(bool percentOfPeak) : IColumn
     private static bool IsDouble(Type type) =>
         type == typeof(DoublePeakBenchmark) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(DoubleTrainingBenchmark<>));
 }
+
+/// <summary>
+/// A generic benchmark class (of a network type, with a <c>Batch</c> parameter) defined outside this suite whose calls are
+/// training steps: <see cref="FlopsColumn"/> counts a step's FLOPs for it, as for <see cref="TrainingBenchmark{TNet}"/>.
+/// </summary>
+public interface ITrainingStepBenchmark;
