@@ -15,6 +15,6 @@ var job = Job.Default
     .WithMinIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250));
 var config = DefaultConfig.Instance
     .AddJob(job)
-    .AddColumn(new FlopsColumn(percentOfPeak: false), new FlopsColumn(percentOfPeak: true), new NetCompiler.Benchmarks.Data.ThroughputColumn())
+    .AddColumn(new FlopsColumn(percentOfPeak: false), new FlopsColumn(percentOfPeak: true), new NetCompiler.Benchmarks.Data.ThroughputColumn(), new WeightBandwidthColumn())
     .WithOptions(ConfigOptions.JoinSummary);
 BenchmarkSwitcher.FromAssembly(typeof(PeakBenchmark).Assembly).Run(args, config);
