@@ -9,11 +9,11 @@ public static partial class DenseKernels
     // The 512-bit kernel for rows of whole vectors (columns a multiple of 16, as in 784-128-10): batch-1 inference reads
     // W once (401 KB for 784-128-10, from L2), so the kernel is bound by how fast W streams in from L2:
     //   - Four rows side by side share each load of x (one load of x per four of W), and each row has two accumulators
-    //     along k: 8 independent FMA chains. Measured beside a plain sum of the same 401 KB (a thread that only reads
-    //     W): four rows reach the sum's speed, one row at a time (one load of x per load of W) stays about 8 % slower
-    //     (docs/design/kernels.md, "Per-sample kernels").
-    //   - Every load of W aligned: an unaligned 512-bit load splits across two cache lines, and with split loads the four
-    //     rows ran about 13 % slower. A row of whole vectors starts at the same position within 64 bytes as every other
+    //     along k: 8 independent FMA chains. Timed beside a plain sum of the same bytes, four rows kept up with the sum
+    //     where one row at a time (one load of x per load of W) fell behind (docs/design/kernels.md, "Per-sample kernels";
+    //     the figures of the benchmark suite: BENCHMARKS.md, "Tenth session: inference").
+    //   - Every load of W aligned: an unaligned 512-bit load splits across two cache lines, and four rows with split loads
+    //     fell behind the sum again. A row of whole vectors starts at the same position within 64 bytes as every other
     //     row, so one masked head of p < 16 columns brings all four rows' loads onto 64-byte boundaries, and x is copied
     //     once per call into a per-thread buffer aligned like W (from AlignedInputMinimumRows rows on).
     // As in MatrixVector512, the result must not depend on where W lies: the two accumulators of a row form one logical
