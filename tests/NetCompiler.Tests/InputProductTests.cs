@@ -135,11 +135,14 @@ public sealed class InputProductTests
     [Fact]
     public void WrongSizesNameTheSpan()
     {
+        // Valid: 2 rows of W over 16 inputs, 1 sample. The inputs set the depth.
         Assert.Equal("weights", Assert.Throws<ArgumentException>(() => InputProduct.Forward(new float[33], new float[2], new float[16], new float[2], 1, 0, 2)).ParamName);
-        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => InputProduct.Forward(new float[30], new float[2], new float[15], new float[2], 1, 0, 2)).ParamName);
-        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => InputProduct.Forward(new float[32], new float[2], new float[17], new float[2], 1, 0, 2)).ParamName);
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => InputProduct.Forward(new float[32], new float[1], new float[16], new float[2], 1, 0, 1)).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => InputProduct.Forward(new float[30], new float[2], new float[15], new float[2], 1, 0, 2)).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => InputProduct.Forward(new float[32], new float[2], new float[33], new float[4], 2, 0, 2)).ParamName);
         Assert.Equal("z", Assert.Throws<ArgumentException>(() => InputProduct.Forward(new float[32], new float[2], new float[32], new float[2], 2, 0, 2)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => InputProduct.Forward(new float[32], new float[2], new float[16], new float[2], 1, 0, 3));
         Assert.Throws<ArgumentOutOfRangeException>(() => InputProduct.Forward(new float[32], new float[2], new float[16], new float[2], 1, 2, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => InputProduct.Forward(new float[32], new float[2], new float[16], new float[2], 0, 0, 2));
     }
 }

@@ -47,14 +47,13 @@ public static class InputProduct
     /// <param name="samples">The samples (rows of X, columns of Z).</param>
     /// <param name="firstRow">The first row of Z to compute.</param>
     /// <param name="endRow">One past the last row of Z to compute.</param>
-    /// <exception cref="ArgumentException">The lengths do not fit one another (the message names the span), the depth is
-    /// under 16, or the row range is not within the rows of W.</exception>
+    /// <exception cref="ArgumentException">The lengths do not fit one another (the message names the span at fault; the
+    /// inputs set the depth, <c>inputs.Length / samples</c>) or the depth is under 16.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="samples"/> is not positive, or the row range is not within the rows of W.</exception>
     /// <exception cref="PlatformNotSupportedException">The machine has no 512-bit vectors (<see cref="IsAccelerated"/>).</exception>
     public static void Forward(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> inputs, Span<float> z, int samples, int firstRow, int endRow)
     {
-        int rows = bias.Length;
-        int depth = rows == 0 ? 0 : weights.Length / rows;
-        CheckArguments(weights, rows, depth, inputs, z, samples, firstRow, endRow);
+        int depth = CheckArguments(weights, bias.Length, inputs, z, samples, firstRow, endRow);
         if (!Vector512.IsHardwareAccelerated)
         {
             throw new PlatformNotSupportedException("InputProduct needs 512-bit vectors; check InputProduct.IsAccelerated first.");
@@ -82,22 +81,33 @@ public static class InputProduct
         }
     }
 
-    private static void CheckArguments(ReadOnlySpan<float> weights, int rows, int depth, ReadOnlySpan<float> inputs, Span<float> z, int samples, int firstRow, int endRow)
+    /// <summary>
+    /// Checks the arguments of <see cref="Forward"/> and returns the depth, which the inputs set (<c>inputs.Length /
+    /// samples</c>); W must then have <c>rows × depth</c> values, and a W that is a whole number of rows of that depth
+    /// but not <c>rows</c> of them means the bias is the span at fault.
+    /// </summary>
+    private static int CheckArguments(ReadOnlySpan<float> weights, int rows, ReadOnlySpan<float> inputs, Span<float> z, int samples, int firstRow, int endRow)
     {
-        if (rows == 0 || (long)rows * depth != weights.Length)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        if (inputs.Length % samples != 0)
         {
-            Guard.ThrowKernelLength("weights", weights.Length, $"a whole number of rows of bias.Length = {rows}", "one row of W per value of bias");
+            Guard.ThrowKernelLength("inputs", inputs.Length, $"a multiple of samples = {samples}", "one row of depth inputs per sample");
         }
 
+        int depth = inputs.Length / samples;
         if (depth < Lanes)
         {
-            Guard.ThrowKernelLength("weights", weights.Length, $"at least {Lanes} × bias.Length = {Lanes * rows}", "rows of at least 16 inputs");
+            Guard.ThrowKernelLength("inputs", inputs.Length, $"at least {Lanes} × samples = {Lanes * samples}", $"rows of at least {Lanes} inputs");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(samples);
-        if (inputs.Length != (long)samples * depth)
+        if (weights.Length != (long)rows * depth)
         {
-            Guard.ThrowKernelLength("inputs", inputs.Length, $"{(long)samples * depth}", $"samples × depth = {samples} × {depth}");
+            if (weights.Length % depth == 0)
+            {
+                Guard.ThrowKernelLength("bias", rows, $"{weights.Length / depth}", $"one per row of weights: weights.Length / depth = {weights.Length} / {depth}");
+            }
+
+            Guard.ThrowKernelLength("weights", weights.Length, $"{(long)rows * depth}", $"bias.Length × depth = {rows} × {depth}");
         }
 
         if (z.Length != (long)rows * samples)
@@ -108,6 +118,7 @@ public static class InputProduct
         ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(endRow, rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(endRow, firstRow);
+        return depth;
     }
 
     /// <summary>One register block: <paramref name="rows"/> (1 to 3) rows of W against <paramref name="samples"/> (1 to 8) samples.</summary>
