@@ -80,7 +80,7 @@ public sealed class FlopsColumn(bool percentOfPeak) : IColumn
             return DoublePeakBenchmark.FlopsPerCall;
         }
 
-        if (!type.IsGenericType)
+        if (!type.IsGenericType || WeightBandwidthColumn.IsCacheRead(benchmarkCase))
         {
             return null;
         }

@@ -161,6 +161,16 @@ public class InferenceBenchmark<TNet> : NetworkBenchmarkBase<TNet>, IDisposable
     [Benchmark(Description = "generated, 2 threads")]
     public void GeneratedTwoThreads() => TNet.ForwardBatchParallel(Network.Parameters, Inputs, Outputs);
 
+    /// <summary>
+    /// The cache's read bandwidth on the same bytes: a plain sum of the network's parameters, which every forward pass reads
+    /// (the same at every batch size; <see cref="WeightBandwidthColumn"/> gives both as GB/s).
+    /// </summary>
+    [Benchmark(Description = CacheReadDescription)]
+    public float ReadParameters() => CacheRead.Sum(Network.Parameters);
+
+    /// <summary>The description of <see cref="ReadParameters"/>, which the columns recognise.</summary>
+    public const string CacheReadDescription = "plain read of the parameters (cache bandwidth)";
+
     [Benchmark(Baseline = true, Description = "textbook")]
     public float TextbookForward()
     {

@@ -19,6 +19,6 @@ public static class SuiteConfig
                 .WithWarmupCount(3)
                 .WithIterationCount(5)
                 .WithMinIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250)))
-            .AddColumn(new FlopsColumn(percentOfPeak: false), new FlopsColumn(percentOfPeak: true), new Data.ThroughputColumn())
+            .AddColumn(new FlopsColumn(percentOfPeak: false), new FlopsColumn(percentOfPeak: true), new Data.ThroughputColumn(), new WeightBandwidthColumn())
             .WithOptions(ConfigOptions.JoinSummary);
 }

@@ -23,7 +23,9 @@ public partial class VectorPathNet;
 /// tells the possible paths apart. Run with <c>DOTNET_EnableAVX512=0</c> (as <c>.ci/run</c> does) it proves the
 /// Vector256 blocks ran: a Vector512 block (emulated), the scalar tail or the per-sample fallback would each give
 /// other bits. Run with <c>DOTNET_EnableAVX=0</c> (also in <c>.ci/run</c>) it proves the 128-bit blocks ran, and that
-/// without FMA they multiply and then add (chains of two roundings) rather than emulate FMA.
+/// without FMA they multiply and then add (chains of two roundings) rather than emulate FMA. On AVX-512 machines the
+/// batched forward pass computes the first layer straight from the sample-major inputs (<c>InputProduct</c>, another order
+/// again), which its own model proves.
 /// </summary>
 public sealed class BatchVectorPathTests
 {
@@ -76,10 +78,64 @@ public sealed class BatchVectorPathTests
             return;
         }
 
-        var expected = ModelOutputs(net.Parameters.ToArray(), inputs, lanes);
-        AssertDistinguishes(expected, ModelOutputs(net.Parameters.ToArray(), inputs, OtherLanes(lanes)), "outputs of the other vector width");
+        var parameters = net.Parameters.ToArray();
+        if (Kernels.InputProduct.IsAccelerated)
+        {
+            // AVX-512: layer 1 straight from the sample-major inputs (InputProduct), not the register tiles.
+            var fromInputs = ModelInputProductOutputs(parameters, inputs);
+            AssertDistinguishes(fromInputs, ModelOutputs(parameters, inputs, lanes), "outputs of the register tiles");
+            AssertDistinguishes(fromInputs, perSample, "outputs of the per-sample kernels");
+            Numbers.AssertBitIdentical(fromInputs, actual, "outputs of the product from the sample-major inputs");
+            return;
+        }
+
+        var expected = ModelOutputs(parameters, inputs, lanes);
+        AssertDistinguishes(expected, ModelOutputs(parameters, inputs, OtherLanes(lanes)), "outputs of the other vector width");
         AssertDistinguishes(expected, perSample, "outputs of the per-sample kernels");
         Numbers.AssertBitIdentical(expected, actual, $"outputs of the {lanes * 32}-bit matrix form");
+    }
+
+    /// <summary>
+    /// <c>Z = W Xᵀ + b 1ᵀ</c> as <c>InputProduct</c> computes it, sample-major: lane L of one 16-lane accumulator sums
+    /// <c>t = L, L + 16, …</c> in fused multiply-adds, the last <c>depth % 16</c> columns go to the top lanes of the last 16
+    /// read again, then the lanes are added <c>i + (i + 8)</c>, <c>i + (i + 4)</c>, <c>i + (i + 2)</c>, <c>i + (i + 1)</c>,
+    /// and the bias added (one rounding).
+    /// </summary>
+    private static float[] ModelInputProductOutputs(float[] parameters, float[] inputs)
+    {
+        const int In = VectorPathNet.InputSize;
+        const int Out = VectorPathNet.OutputSize;
+        var outputs = new float[Samples * Out];
+        for (int j = 0; j < Out; j++)
+        {
+            for (int s = 0; s < Samples; s++)
+            {
+                var lane = new float[16];
+                int full = In - (In % 16);
+                for (int t = 0; t < full; t++)
+                {
+                    lane[t % 16] = MathF.FusedMultiplyAdd(parameters[(j * In) + t], inputs[(s * In) + t], lane[t % 16]);
+                }
+
+                for (int l = 16 - (In % 16); l < 16 && In % 16 != 0; l++)
+                {
+                    int t = In - 16 + l;
+                    lane[l] = MathF.FusedMultiplyAdd(parameters[(j * In) + t], inputs[(s * In) + t], lane[l]);
+                }
+
+                for (int width = 8; width >= 1; width /= 2)
+                {
+                    for (int i = 0; i < width; i++)
+                    {
+                        lane[i] += lane[i + width];
+                    }
+                }
+
+                outputs[(s * Out) + j] = parameters[VectorPathNet.Layer1BiasOffset + j] + lane[0];
+            }
+        }
+
+        return outputs;
     }
 
     [Fact]

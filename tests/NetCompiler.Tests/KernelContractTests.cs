@@ -82,7 +82,7 @@ public sealed class KernelContractTests
 
         // The classes the rule covers, and the number of methods: a new class or method fails here first.
         Assert.Equal(
-            ["ActivationKernels", "Activations", "BakedParameters", "BatchOutputLayer", "DenseKernels", "Dropout", "GradientDescent", "Guard", "InputGradientKernels", "MatrixKernels", "OutputLayer", "VectorMath"],
+            ["ActivationKernels", "Activations", "BakedParameters", "BatchOutputLayer", "DenseKernels", "Dropout", "GradientDescent", "Guard", "InputGradientKernels", "InputProduct", "MatrixKernels", "OutputLayer", "VectorMath"],
             methods.Select(m => m.DeclaringType!.Name).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(Cases.Count, methods.Count(HasSpans));
     }
@@ -334,6 +334,19 @@ public sealed class KernelContractTests
             "x" => "20",
             _ => "3",
         }));
+
+        // InputProduct: 2 rows of W over 16 inputs, 3 samples; the inputs set the depth, so inputs one short or long are not a
+        // multiple of the samples, and a bias of another length is named because W is still whole rows of that depth.
+        cases["InputProduct.Forward(weights, bias, inputs, z, samples, firstRow, endRow)"] = new(
+            () => [F(32), F(2), F(48), new float[6], 3, 0, 2],
+            (parameter, _) => parameter switch
+            {
+                "inputs" => ("inputs", "/must have a multiple of samples = 3/"),
+                "bias" => ("bias", "2"),
+                "weights" => ("weights", "32"),
+                _ => ("z", "6"),
+            },
+            InputProduct.IsAccelerated ? null : typeof(PlatformNotSupportedException));
 
         // Dropout: one sample's vector (source sets the length), and a feature-major batch of 3 units × 7 samples.
         cases["Dropout.Apply(mask, layer, sample, rate, source, destination)"] =

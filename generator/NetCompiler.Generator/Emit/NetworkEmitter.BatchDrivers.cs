@@ -20,6 +20,12 @@ internal static partial class NetworkEmitter
         foreach (var layer in plan.Layers)
         {
             writer.Line();
+            if (layer == plan.Layers[0] && plan.ForwardsFromInputs)
+            {
+                WriteInputProductDriver(writer, plan);
+                writer.Line();
+            }
+
             WriteBatchForwardLayer(writer, plan, layer);
             if (layer.PropagateTiles is not null)
             {
@@ -223,6 +229,63 @@ internal static partial class NetworkEmitter
     /// <summary>Layer n's fused weight update <c>W_n += step · H_n A_(n-1)ᵀ</c>: one row per neuron.</summary>
     private static RowRangeProduct UpdateProduct(NetworkPlan plan, LayerPlan layer) =>
         new($"BatchUpdateLayer{layer.N}", layer.SizeConstant, layer.ForwardTiles, ForwardWork(layer, "n"), plan.Element);
+
+    /// <summary>
+    /// The first layer's product of <c>ForwardBatch</c> for <c>n</c> samples of <paramref name="inputs"/>: where the plan
+    /// allows it (<see cref="NetworkPlan.ForwardsFromInputs"/>), straight from the sample-major inputs on machines that run
+    /// the runtime's <c>InputProduct</c>, with the transposed inputs and the register tiles elsewhere.
+    /// </summary>
+    private static void WriteFirstForwardProduct(CodeWriter writer, NetworkPlan plan, string inputs)
+    {
+        var first = plan.Layers[0];
+        var tiles = ProductCall(ForwardProduct(plan, first), $"parameters, a0, {first.Z}, n", $"parameters, a0, {first.Z}, n, {plan.Literal(1)}");
+        if (!plan.ForwardsFromInputs)
+        {
+            writer.Line("// a0 = inputsᵀ: feature-major.");
+            writer.Line(TransposeInputs(plan, inputs));
+            writer.Line(tiles);
+            return;
+        }
+
+        using (writer.Block($"if ({InputProduct}.IsAccelerated)"))
+        {
+            writer.Line($"// Z1 = W1 Xᵀ + b1 1ᵀ straight from the sample-major inputs X (no transpose): z1[j, s] = b1[j] + (row j of W1) · (row s of X).");
+            writer.Line(first.Splits
+                ? $"{ParallelRows}.RunProduct({InputProductDelegate}, parameters, {inputs}, {first.Z}, n, {plan.Literal(1)}, {first.SizeConstant}, {RowTiles.FullTile}, {ForwardWork(first, "n")});"
+                : $"{InputProductDriver}(parameters, {inputs}, {first.Z}, n, {plan.Literal(1)}, 0, {first.SizeConstant});");
+        }
+
+        using (writer.Block("else"))
+        {
+            writer.Line("// a0 = inputsᵀ: feature-major.");
+            writer.Line(TransposeInputs(plan, inputs));
+            writer.Line(tiles);
+        }
+    }
+
+    private const string InputProduct = "global::NetCompiler.Kernels.InputProduct";
+    private const string InputProductDriver = "BatchForwardLayer1FromInputs";
+    private const string InputProductDelegate = "s_batchForwardLayer1FromInputs";
+
+    /// <summary>
+    /// The row-range method of the first layer's product from the sample-major inputs (<see cref="WriteFirstForwardProduct"/>),
+    /// and the cached delegate that <c>ParallelRows.RunProduct</c> hands out when the layer's rows can be shared.
+    /// </summary>
+    private static void WriteInputProductDriver(CodeWriter writer, NetworkPlan plan)
+    {
+        var first = plan.Layers[0];
+        if (first.Splits)
+        {
+            writer.Line($"private static readonly {RowRangeKernel} {InputProductDelegate} = {InputProductDriver};");
+            writer.Line();
+        }
+
+        writer.Summary($"<c>Z1 = W1 Xᵀ + b1 1ᵀ</c> for <c>columns</c> samples, X the inputs as given (sample-major), Z1 feature-major: rows <c>[firstRow, endRow)</c> of Z1 (<c>alpha</c> is 1).");
+        using (writer.Block($"private static void {InputProductDriver}({plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} inputs, {plan.Span} z, int columns, {plan.Element} alpha, int firstRow, int endRow)"))
+        {
+            writer.Line($"{InputProduct}.Forward(parameters.Slice({first.WeightOffsetConstant}, {first.WeightCountConstant}), parameters.Slice({first.BiasOffsetConstant}, {first.SizeConstant}), inputs, z, columns, firstRow, endRow);");
+        }
+    }
 
     /// <summary>The statement <c>a0 = inputsᵀ</c> for <c>n</c> samples of <paramref name="inputs"/>.</summary>
     private static string TransposeInputs(NetworkPlan layout, string inputs) =>

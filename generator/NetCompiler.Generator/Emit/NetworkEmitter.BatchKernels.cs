@@ -64,12 +64,15 @@ internal static partial class NetworkEmitter
             {
                 writer.Line($"int n = global::System.Math.Min({Kernels}.BatchLayout.TileSamples, count - first);");
                 WriteScratchSlices(writer, plan, plan.ForwardBatchScratch, "scratch", "n");
-                writer.Line("// a0 = inputsᵀ: feature-major.");
-                writer.Line(TransposeInputs(plan, "inputs.Slice(first * InputSize, n * InputSize)"));
+                WriteFirstForwardProduct(writer, plan, "inputs.Slice(first * InputSize, n * InputSize)");
                 string previous = "a0";
                 foreach (var layer in plan.Layers)
                 {
-                    writer.Line(ProductCall(ForwardProduct(plan, layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, {plan.Literal(1)}"));
+                    if (layer != plan.Layers[0])
+                    {
+                        writer.Line(ProductCall(ForwardProduct(plan, layer), $"parameters, {previous}, {layer.Z}, n", $"parameters, {previous}, {layer.Z}, n, {plan.Literal(1)}"));
+                    }
+
                     if (layer == output && layer.Activation == ActivationKind.Softmax)
                     {
                         writer.Line($"// A{layer.N} = softmax(Z{layer.N}) of every sample (column), 16 samples per vector.");

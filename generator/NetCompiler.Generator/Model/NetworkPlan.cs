@@ -89,6 +89,12 @@ internal sealed partial record NetworkPlan(
     /// <summary>Whether the input transpose of the batched kernels is split between two cores: exactly when layer 1's product can be.</summary>
     public bool InputPassSplits => Layers[0].Splits;
 
+    /// <summary>
+    /// Whether <c>ForwardBatch</c> computes the first layer straight from the sample-major inputs (the runtime's
+    /// <c>InputProduct</c>, on AVX-512 machines): float networks whose inputs fill at least one 512-bit vector.
+    /// </summary>
+    public bool ForwardsFromInputs => !IsDouble && Spec.InputSize >= 16;
+
     public static NetworkPlan For(NetworkSpec spec)
     {
         // The two-core row split and the in-register forward pass are written for floats; a double network runs on one core.

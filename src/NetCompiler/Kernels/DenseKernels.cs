@@ -16,7 +16,7 @@ namespace NetCompiler.Kernels;
 /// Called by generated code (hidden from IntelliSense); not meant to be called directly, and may change between versions.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class DenseKernels
+public static partial class DenseKernels
 {
     /// <summary>Returns <c>Σ_i x_i y_i</c> over <c>x.Length</c> elements; <paramref name="y"/> may be longer than <paramref name="x"/> (its first <c>x.Length</c> elements are used).</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> has fewer elements than <paramref name="x"/>.</exception>
@@ -98,7 +98,12 @@ public static class DenseKernels
         ref T input = ref MemoryMarshal.GetReference(x);
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T output = ref MemoryMarshal.GetReference(z);
-        if (typeof(T) == typeof(float) && widest >= VectorWidth.Vector512 && Vector512.IsHardwareAccelerated && columns >= Vector512<float>.Count)
+        if (typeof(T) == typeof(float) && widest >= VectorWidth.Vector512 && Vector512.IsHardwareAccelerated && columns >= Vector512<float>.Count && columns % Vector512<float>.Count == 0)
+        {
+            // Rows of whole vectors all start at the same position within 64 bytes: four rows side by side.
+            MatrixVector512FourRows(ref Unsafe.As<T, float>(ref w), ref Unsafe.As<T, float>(ref input), ref Unsafe.As<T, float>(ref b), ref Unsafe.As<T, float>(ref output), rows, columns);
+        }
+        else if (typeof(T) == typeof(float) && widest >= VectorWidth.Vector512 && Vector512.IsHardwareAccelerated && columns >= Vector512<float>.Count)
         {
             MatrixVector512(ref Unsafe.As<T, float>(ref w), ref Unsafe.As<T, float>(ref input), ref Unsafe.As<T, float>(ref b), ref Unsafe.As<T, float>(ref output), rows, columns);
         }
@@ -127,7 +132,8 @@ public static class DenseKernels
         }
     }
 
-    // The 512-bit kernel (AVX-512 machines). Batch-1 inference reads W once (401 KB for 784-128-10, in
+    // The 512-bit kernel for rows of any length (AVX-512 machines; rows of whole vectors take
+    // MatrixVector512FourRows, DenseKernels.FourRows.cs). Batch-1 inference reads W once (401 KB for 784-128-10, in
     // L2), so the kernel is bound by how fast W streams in, not by FMAs (the variants measured:
     // docs/design/kernels.md, "Per-sample kernels"):
     //   - One row at a time, so that W is read as one sequential stream: several rows side by side are

@@ -366,9 +366,17 @@ namespace Regression
                 global::System.Span<float> a0 = scratch.Slice(0, 20 * n);
                 global::System.Span<float> z1 = scratch.Slice(20 * n, 13 * n);
                 global::System.Span<float> z2 = scratch.Slice(33 * n, 7 * n);
-                // a0 = inputsᵀ: feature-major.
-                global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
-                BatchForwardLayer1(parameters, a0, z1, n);
+                if (global::NetCompiler.Kernels.InputProduct.IsAccelerated)
+                {
+                    // Z1 = W1 Xᵀ + b1 1ᵀ straight from the sample-major inputs X (no transpose): z1[j, s] = b1[j] + (row j of W1) · (row s of X).
+                    BatchForwardLayer1FromInputs(parameters, inputs.Slice(first * InputSize, n * InputSize), z1, n, 1f, 0, Layer1Size);
+                }
+                else
+                {
+                    // a0 = inputsᵀ: feature-major.
+                    global::NetCompiler.Kernels.MatrixKernels.Transpose<float>(inputs.Slice(first * InputSize, n * InputSize), n, InputSize, a0);
+                    BatchForwardLayer1(parameters, a0, z1, n);
+                }
                 // A1 = max(0, Z1), element by element (vectorized).
                 global::NetCompiler.Kernels.ActivationKernels.ReLU<float>(z1, z1);
                 BatchForwardLayer2(parameters, z1, z2, n);
@@ -535,6 +543,12 @@ namespace Regression
             largestDelta = global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h1, NetworkName, "the deltas of layer 1");
             largestDelta = global::System.MathF.Max(largestDelta, global::NetCompiler.Kernels.Guard.FiniteMaxMagnitude<float>(h2, NetworkName, "the deltas of layer 2"));
             return totalLoss;
+        }
+
+        /// <summary><c>Z1 = W1 Xᵀ + b1 1ᵀ</c> for <c>columns</c> samples, X the inputs as given (sample-major), Z1 feature-major: rows <c>[firstRow, endRow)</c> of Z1 (<c>alpha</c> is 1).</summary>
+        private static void BatchForwardLayer1FromInputs(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> z, int columns, float alpha, int firstRow, int endRow)
+        {
+            global::NetCompiler.Kernels.InputProduct.Forward(parameters.Slice(Layer1WeightOffset, Layer1WeightCount), parameters.Slice(Layer1BiasOffset, Layer1Size), inputs, z, columns, firstRow, endRow);
         }
 
         /// <summary><c>Z1 = W1 A0 + b1 1ᵀ</c> for <c>columns</c> samples (feature-major), in register tiles of up to 12 neurons.</summary>
