@@ -834,7 +834,7 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 256-column slices and panels of the depth: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
             int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer1InputSize; column += 256)
             {
@@ -884,7 +884,7 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 256-column slices and panels of the depth: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
             int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer2InputSize; column += 256)
             {
@@ -934,7 +934,7 @@ namespace Samples.Dropout
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
             global::System.Span<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
-            // Cache blocking: 256-column slices and panels of the depth: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
             int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer3InputSize; column += 256)
             {

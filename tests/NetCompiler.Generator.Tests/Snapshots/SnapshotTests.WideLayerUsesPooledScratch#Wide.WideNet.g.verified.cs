@@ -529,7 +529,7 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta.Slice(firstRow * samples), samples, step, parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 256-column slices and panels of the depth: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
             int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer1InputSize; column += 256)
             {
@@ -559,7 +559,7 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 256-column slices and panels of the depth: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
             int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < columns; column += 256)
             {
@@ -604,7 +604,7 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 256-column slices and panels of the depth: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
             int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer2InputSize; column += 256)
             {
