@@ -6,8 +6,8 @@ namespace NetCompiler.Tests;
 
 /// <summary>
 /// The full 12-row tile against a naive product, with S laid out as the generated products lay it out (W: adjacent depth
-/// indices; Wᵀ: adjacent rows), at the edges of the narrow paths' stack copy of S (<c>TileSlice</c>: depth up to
-/// <see cref="RowTile.PackDepth"/>, more columns than one block) and of the cache panels. Run under
+/// indices; Wᵀ: adjacent rows), at the edges of the narrow paths' stack copy of <c>Wᵀ</c> (<c>TileSlice</c>: depth up to
+/// <see cref="RowTile.PackDepth"/>, from <see cref="RowTile.PackColumns"/> columns on) and of the cache panels. Run under
 /// <c>DOTNET_EnableAVX512=0</c> and <c>DOTNET_EnableAVX=0</c> (as <c>.ci/run</c> does) they test the 256- and 128-bit
 /// blocks that read the copy.
 /// </summary>
@@ -22,6 +22,8 @@ public sealed class RowTileTests
         { 128, 256, 1024, false },
         { 128, 256, 1024, true },
         { 128, 257, 131, true },
+        { 64, 127, 64, true },
+        { 64, 128, 64, true },
         { 129, 100, 256, false },
         { 129, 100, 256, true },
         { 256, 300, 512, false },

@@ -42,6 +42,9 @@ public static class RowTile
     /// </summary>
     public const int PackDepth = 128;
 
+    /// <summary>The fewest columns for which the narrow blocks read a copy of a full tile's slice of <c>Wᵀ</c>: 8 or 16 blocks read it.</summary>
+    public const int PackColumns = 128;
+
     /// <summary>
     /// The depth of the generated products' cache panels on this machine's path: 256 for floats with AVX-512, otherwise
     /// <see cref="PackDepth"/>. The 64-column AVX-512 blocks stream their panel of M from L2 anyway, and a deeper panel
@@ -104,13 +107,14 @@ public static class RowTile
     {
         scoped Span<T> packed = default;
         scoped ref T slice = ref s;
-        if (!Vector512.IsHardwareAccelerated && TRows.Value == FullRows && depth <= PackDepth && columns > WidestBlockColumns<T>() && TileSlice.IsAdjacent(rowStride, depthStride))
+        if (!Vector512.IsHardwareAccelerated && TRows.Value == FullRows && rowStride == 1 && depth <= PackDepth && columns >= PackColumns)
         {
-            // The narrow blocks are 16 or 8 columns wide, so many of them read this tile's slice of S: they read a
-            // stack copy of it, which stays in L1 (TileSlice).
+            // S is Wᵀ, and the narrow blocks are 16 or 8 columns wide, so many of them read this tile's slice of S:
+            // they read a stack copy of it, which stays in L1 (TileSlice).
             packed = stackalloc T[FullRows * PackDepth];
             slice = ref MemoryMarshal.GetReference(packed);
-            TileSlice.Pack(ref s, rowStride, depthStride, depth, ref slice, out rowStride, out depthStride);
+            TileSlice.Pack(ref s, depthStride, depth, ref slice);
+            depthStride = FullRows;
         }
 
         Blocks<T, TRows>(ref slice, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
@@ -167,11 +171,6 @@ public static class RowTile
             ColumnTail.MultiplyAdd(rows, ref s, rowStride, depthStride, ref Unsafe.Add(ref m, column), ldm, depth, ref Unsafe.Add(ref c, column), ldc, columns - column, alpha, accumulate);
         }
     }
-
-    /// <summary>The columns of the widest register block of the machine's path: a tile with more reads its slice of S once per block.</summary>
-    private static int WidestBlockColumns<T>()
-        where T : unmanaged =>
-        Vector512.IsHardwareAccelerated ? 4 * Vector512<T>.Count : Vector256.IsHardwareAccelerated ? 2 * Vector256<T>.Count : 2 * Vector128<T>.Count;
 
     /// <summary>
     /// The columns of the tile that fill <see cref="NarrowBlock{T, TLanes, TVector}"/> blocks of one width: blocks of two
