@@ -52,7 +52,7 @@ internal static partial class NetworkEmitter
         {
             writer.Line($"{Kernels}.MatrixKernels.FillRows<{plan.Element}>({product.Bias("parameters", layer.BiasOffsetConstant)}, {product.RowsOf("z", "columns")}, columns);");
             writer.Line($"{plan.ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
-            WritePanels(writer, "columns", layer.ForwardPanels, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
+            WritePanels(writer, plan.Element, "columns", layer.ForwardPanels, layer.InputSizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"weights, {Plus(Times(row, layer.InputSizeConstant), k)}, {layer.InputSizeConstant}, 1, previous, {Plus(Times(k, "columns"), "column")}, columns, {depth}, z, {Plus(Times(row, "columns"), "column")}, columns, width, {alpha}, accumulate: true"));
         }
     }
@@ -71,7 +71,7 @@ internal static partial class NetworkEmitter
             $"{plan.ReadOnlySpan} parameters, {plan.ReadOnlySpan} delta, {plan.Span} propagated, int columns, {plan.Element} alpha"))
         {
             writer.Line($"{plan.ReadOnlySpan} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
-            WritePanels(writer, "columns", layer.PropagatePanels, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
+            WritePanels(writer, plan.Element, "columns", layer.PropagatePanels, layer.SizeConstant, (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"weights, {Plus(Times(k, layer.InputSizeConstant), row)}, 1, {layer.InputSizeConstant}, delta, {Plus(Times(k, "columns"), "column")}, columns, {depth}, propagated, {Plus(Times(row, "columns"), "column")}, columns, width, {alpha}, accumulate: {(k == "0" ? "false" : "k != 0")}"));
         }
     }
@@ -90,7 +90,7 @@ internal static partial class NetworkEmitter
         {
             writer.Line($"{Kernels}.MatrixKernels.AddScaledRowSums<{plan.Element}>({product.RowsOf("delta", "samples")}, samples, step, {product.Bias("parameters", layer.BiasOffsetConstant)});");
             writer.Line($"{plan.Span} weights = parameters.Slice({layer.WeightOffsetConstant}, {layer.WeightCountConstant});");
-            WritePanels(writer, layer.InputSizeConstant, depthPanels: true, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
+            WritePanels(writer, plan.Element, layer.InputSizeConstant, depthPanels: true, "samples", (k, depth) => WriteRowBlocks(writer, product, row =>
                 $"delta, {Plus(Times(row, "samples"), "k")}, samples, 1, previousSampleMajor, (k * {layer.InputSizeConstant}) + column, {layer.InputSizeConstant}, {depth}, weights, {Plus(Times(row, layer.InputSizeConstant), "column")}, {layer.InputSizeConstant}, width, step, accumulate: true"));
         }
     }
@@ -103,18 +103,25 @@ internal static partial class NetworkEmitter
 
     /// <summary>
     /// Writes the cache blocking around a product's row tiles: columns (samples) in slices of
-    /// <see cref="NetworkPlan.ColumnPanel"/> and, when <paramref name="depthPanels"/>, the depth in panels of
-    /// <see cref="NetworkPlan.DepthPanel"/>, so the panel of the right-hand matrix (at most 128 × 256 floats, 128 KB) stays
-    /// in L2 and each row tile's slice of the left-hand matrix (12 × 128) in L1 while the tile crosses the panel's 256
-    /// columns. <paramref name="body"/> gets the expressions of the panel's first depth index and its length.
+    /// <see cref="NetworkPlan.ColumnPanel"/> and, when <paramref name="depthPanels"/>, the depth in panels of the runtime's
+    /// <c>RowTile.DepthPanel</c> (<see cref="NetworkPlan.DepthPanel"/>, or twice that for floats with AVX-512), so the
+    /// panel of the right-hand matrix (128 × 256 floats, 128 KB, or 256 KB) stays in L2 and each row tile's slice of the
+    /// left-hand matrix in L1 while the tile crosses the panel's 256 columns. <paramref name="body"/> gets the
+    /// expressions of the panel's first depth index and its length.
     /// </summary>
-    private static void WritePanels(CodeWriter writer, string columns, bool depthPanels, string depthConstant, System.Action<string, string> body)
+    private static void WritePanels(CodeWriter writer, string element, string columns, bool depthPanels, string depthConstant, System.Action<string, string> body)
     {
         int wide = NetworkPlan.ColumnPanel;
-        int deep = NetworkPlan.DepthPanel;
-        writer.Line(depthPanels
-            ? $"// Cache blocking: {wide}-column slices and {deep}-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it."
-            : $"// Cache blocking: {wide}-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.");
+        if (depthPanels)
+        {
+            writer.Line($"// Cache blocking: {wide}-column slices and panels of the depth (RowTile.DepthPanel: {NetworkPlan.DepthPanel}, or {2 * NetworkPlan.DepthPanel} for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.");
+            writer.Line($"int deep = {RowTile}.DepthPanel<{element}>();");
+        }
+        else
+        {
+            writer.Line($"// Cache blocking: {wide}-column slices: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.");
+        }
+
         using (writer.Block($"for (int column = 0; column < {columns}; column += {wide})"))
         {
             writer.Line($"int width = global::System.Math.Min({wide}, {columns} - column);");
@@ -124,9 +131,9 @@ internal static partial class NetworkEmitter
                 return;
             }
 
-            using (writer.Block($"for (int k = 0; k < {depthConstant}; k += {deep})"))
+            using (writer.Block($"for (int k = 0; k < {depthConstant}; k += deep)"))
             {
-                writer.Line($"int depth = global::System.Math.Min({deep}, {depthConstant} - k);");
+                writer.Line($"int depth = global::System.Math.Min(deep, {depthConstant} - k);");
                 body("k", "depth");
             }
         }

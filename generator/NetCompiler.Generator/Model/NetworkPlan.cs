@@ -29,7 +29,12 @@ internal sealed partial record NetworkPlan(
     /// <summary>Vector512 lanes: the widest layer the in-register forward pass holds in one register.</summary>
     public const int RegisterLanes = 16;
 
-    /// <summary>Depth of a cache panel of the batched products: a row tile's slice of the left-hand matrix (12 × 128 values) stays in L1 while it crosses the panel.</summary>
+    /// <summary>
+    /// Depth of a cache panel of the batched products on the narrow paths (the runtime's <c>RowTile.PackDepth</c>): a row
+    /// tile's slice of the left-hand matrix (12 × 128 values) stays in L1 while it crosses the panel. The generated loops
+    /// take the depth from <c>RowTile.DepthPanel</c> (twice this for floats with AVX-512); this one decides whether a
+    /// product has depth panels at all.
+    /// </summary>
     public const int DepthPanel = 128;
 
     /// <summary>

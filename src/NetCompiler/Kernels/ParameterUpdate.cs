@@ -18,9 +18,6 @@ namespace NetCompiler.Kernels;
 public abstract class ParameterUpdate<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>The depth of the panels the gradient products are summed in: that of the generated weight updates, so the sums are the same.</summary>
-    private const int DepthPanel = 128;
-
     /// <summary>One register tile of the gradient (up to 12 whole rows), or one layer's bias gradient.</summary>
     private readonly T[] _tile;
 
@@ -119,8 +116,8 @@ public abstract class ParameterUpdate<T>
 
     /// <summary>
     /// The step of <typeparamref name="TRows"/> rows from <paramref name="row"/> on, over the panel's columns: the gradient
-    /// tile <c>G[r, c] = Σ_s H[row + r, s] · A[s, column + c]</c> in depth panels of 128 samples (as the generated weight
-    /// updates sum them, so the sums are the same), then the optimizer's update of those weights.
+    /// tile <c>G[r, c] = Σ_s H[row + r, s] · A[s, column + c]</c> in the depth panels of
+    /// <see cref="RowTile.DepthPanel{T}"/> (as the generated weight updates sum them, so the sums are the same), then the optimizer's update of those weights.
     /// </summary>
     private void Tile<TRows>(Span<T> parameters, TilePlace tile, int row, ReadOnlySpan<T> delta, ReadOnlySpan<T> previousSampleMajor)
         where TRows : struct, IRowCount
@@ -132,9 +129,11 @@ public abstract class ParameterUpdate<T>
             throw new ArgumentException($"The tiles of a layer of {tile.InputSize} inputs do not fit the update made for another network.", nameof(tile));
         }
 
-        for (int k = 0; k < tile.Samples; k += DepthPanel)
+        // The depth panels of the generated weight updates, so the sums are the same.
+        int deep = RowTile.DepthPanel<T>();
+        for (int k = 0; k < tile.Samples; k += deep)
         {
-            int depth = Math.Min(DepthPanel, tile.Samples - k);
+            int depth = Math.Min(deep, tile.Samples - k);
             RowTile.MultiplyAdd<T, TRows>(delta, (row * tile.Samples) + k, tile.Samples, 1, previousSampleMajor, (k * tile.InputSize) + tile.Column, tile.InputSize, depth, _tile, 0, width, width, T.One, accumulate: k != 0);
         }
 

@@ -548,13 +548,14 @@ namespace Samples.Worked
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<double>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
             global::System.Span<double> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<double>();
             for (int column = 0; column < Layer1InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer1InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     // Edge tile: rows 0..1 of 2.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<double, global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
                 }
@@ -593,13 +594,14 @@ namespace Samples.Worked
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<double>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<double> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<double>();
             for (int column = 0; column < Layer2InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer2InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     // Edge tile: rows 0..1 of 2.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<double, global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                 }

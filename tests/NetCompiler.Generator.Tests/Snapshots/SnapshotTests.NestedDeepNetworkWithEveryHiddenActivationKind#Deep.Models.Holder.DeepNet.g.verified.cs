@@ -803,13 +803,14 @@ namespace Deep
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer1BiasOffset, Layer1Size));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer1InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer1InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     // Edge tile: rows 0..4 of 9.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows5>(delta, k, samples, 1, previousSampleMajor, (k * Layer1InputSize) + column, Layer1InputSize, depth, weights, column, Layer1InputSize, width, step, accumulate: true);
                     // Edge tile: rows 5..8 of 9.
@@ -854,13 +855,14 @@ namespace Deep
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer2InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer2InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     // Edge tile: rows 0..3 of 7.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows4>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                     // Edge tile: rows 4..6 of 7.
@@ -903,13 +905,14 @@ namespace Deep
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer3BiasOffset, Layer3Size));
             global::System.Span<float> weights = parameters.Slice(Layer3WeightOffset, Layer3WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer3InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer3InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     // Edge tile: rows 0..2 of 3.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows3>(delta, k, samples, 1, previousSampleMajor, (k * Layer3InputSize) + column, Layer3InputSize, depth, weights, column, Layer3InputSize, width, step, accumulate: true);
                 }
@@ -948,13 +951,14 @@ namespace Deep
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer4BiasOffset, Layer4Size));
             global::System.Span<float> weights = parameters.Slice(Layer4WeightOffset, Layer4WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer4InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer4InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     // Edge tile: rows 0..1 of 2.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows2>(delta, k, samples, 1, previousSampleMajor, (k * Layer4InputSize) + column, Layer4InputSize, depth, weights, column, Layer4InputSize, width, step, accumulate: true);
                 }

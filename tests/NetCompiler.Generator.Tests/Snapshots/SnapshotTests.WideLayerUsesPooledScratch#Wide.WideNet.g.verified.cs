@@ -571,13 +571,14 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta.Slice(firstRow * samples), samples, step, parameters.Slice(Layer1BiasOffset + firstRow, endRow - firstRow));
             global::System.Span<float> weights = parameters.Slice(Layer1WeightOffset, Layer1WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer1InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer1InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     int tilesEnd = global::System.Math.Min(endRow, 1992);
                     for (int row = firstRow; row < tilesEnd; row += 12)
                     {
@@ -600,13 +601,14 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.FillRows<float>(parameters.Slice(Layer2BiasOffset, Layer2Size), z, columns);
             global::System.ReadOnlySpan<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < columns; column += 256)
             {
                 int width = global::System.Math.Min(256, columns - column);
-                for (int k = 0; k < Layer2InputSize; k += 128)
+                for (int k = 0; k < Layer2InputSize; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, Layer2InputSize - k);
+                    int depth = global::System.Math.Min(deep, Layer2InputSize - k);
                     // Edge tile: rows 0..0 of 1.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows1>(weights, k, Layer2InputSize, 1, previous, (k * columns) + column, columns, depth, z, column, columns, width, 1f, accumulate: true);
                 }
@@ -644,13 +646,14 @@ namespace Wide
         {
             global::NetCompiler.Kernels.MatrixKernels.AddScaledRowSums<float>(delta, samples, step, parameters.Slice(Layer2BiasOffset, Layer2Size));
             global::System.Span<float> weights = parameters.Slice(Layer2WeightOffset, Layer2WeightCount);
-            // Cache blocking: 256-column slices and 128-deep panels: the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            // Cache blocking: 256-column slices and panels of the depth (RowTile.DepthPanel: 128, or 256 for floats with AVX-512): the right-hand panel stays in L2, each row tile's slice of the left in L1 across it.
+            int deep = global::NetCompiler.Kernels.Blocks.RowTile.DepthPanel<float>();
             for (int column = 0; column < Layer2InputSize; column += 256)
             {
                 int width = global::System.Math.Min(256, Layer2InputSize - column);
-                for (int k = 0; k < samples; k += 128)
+                for (int k = 0; k < samples; k += deep)
                 {
-                    int depth = global::System.Math.Min(128, samples - k);
+                    int depth = global::System.Math.Min(deep, samples - k);
                     // Edge tile: rows 0..0 of 1.
                     global::NetCompiler.Kernels.Blocks.RowTile.MultiplyAdd<float, global::NetCompiler.Kernels.Blocks.Rows1>(delta, k, samples, 1, previousSampleMajor, (k * Layer2InputSize) + column, Layer2InputSize, depth, weights, column, Layer2InputSize, width, step, accumulate: true);
                 }

@@ -37,6 +37,29 @@ public static class RowTile
     public const int WideColumns = 64;
 
     /// <summary>
+    /// The deepest slice of S that a full tile of the narrow (256- and 128-bit) blocks copies to the stack before they
+    /// read it (<see cref="TileSlice"/>): the depth of their cache panels (<see cref="DepthPanel{T}"/>).
+    /// </summary>
+    public const int PackDepth = 128;
+
+    /// <summary>The fewest columns for which the narrow blocks read a copy of a full tile's slice of <c>Wᵀ</c>: 8 or 16 blocks read it.</summary>
+    public const int PackColumns = 128;
+
+    /// <summary>
+    /// The depth of the generated products' cache panels on this machine's path: 256 for floats with AVX-512, otherwise
+    /// <see cref="PackDepth"/>. The 64-column AVX-512 blocks stream their panel of M from L2 anyway, and a deeper panel
+    /// halves the passes over C (a big layer's weights, or its pre-activations) and the blocks' loads and stores of it,
+    /// which sped up the 4096-4096 products and left smaller ones as they were. The narrow blocks keep their 16 or 8
+    /// columns of M in L1 beside the tile's slice of S, which 256-deep panels do not leave room for (they were slower).
+    /// A constant for the JIT. Called by generated code; not meant to be called directly.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int DepthPanel<T>()
+        where T : unmanaged =>
+        Vector512.IsHardwareAccelerated && typeof(T) == typeof(float) ? 2 * PackDepth : PackDepth;
+
+    /// <summary>
     /// <c>C[r, 0..columns) = alpha · Σ_t S[r, t] M[t, 0..columns)</c>, plus the old C when <paramref name="accumulate"/>,
     /// for the <typeparamref name="TRows"/> rows of the tile.
     /// </summary>
@@ -77,7 +100,29 @@ public static class RowTile
             ref Unsafe.Add(ref MemoryMarshal.GetReference(c), cOffset), ldc, columns, alpha, accumulate);
     }
 
+    [SkipLocalsInit]
     private static void MultiplyAdd<T, TRows>(ref T s, nint rowStride, nint depthStride, ref T m, nint ldm, int depth, ref T c, nint ldc, int columns, T alpha, bool accumulate)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TRows : struct, IRowCount
+    {
+        scoped Span<T> packed = default;
+        scoped ref T slice = ref s;
+        if (!Vector512.IsHardwareAccelerated && TRows.Value == FullRows && rowStride == 1 && depth <= PackDepth && columns >= PackColumns)
+        {
+            // S is Wᵀ, and the narrow blocks are 16 or 8 columns wide, so many of them read this tile's slice of S:
+            // they read a stack copy of it, which stays in L1 (TileSlice).
+            packed = stackalloc T[FullRows * PackDepth];
+            slice = ref MemoryMarshal.GetReference(packed);
+            TileSlice.Pack(ref s, depthStride, depth, ref slice);
+            depthStride = FullRows;
+        }
+
+        Blocks<T, TRows>(ref slice, rowStride, depthStride, ref m, ldm, depth, ref c, ldc, columns, alpha, accumulate);
+    }
+
+    /// <summary>The register blocks across the tile's columns, widest first, then the <see cref="ColumnTail"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Blocks<T, TRows>(ref T s, nint rowStride, nint depthStride, ref T m, nint ldm, int depth, ref T c, nint ldc, int columns, T alpha, bool accumulate)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TRows : struct, IRowCount
     {
