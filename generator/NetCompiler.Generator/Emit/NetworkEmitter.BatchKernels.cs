@@ -173,7 +173,7 @@ internal static partial class NetworkEmitter
     private static void WriteOptimizerStepBatch(CodeWriter writer, NetworkPlan plan)
     {
         writer.Line("// The Trainer's step with a library optimizer (Adam, SGD, RMSProp), fused with the weight-gradient products: each register");
-        writer.Line("// tile of ∂J/∂W_l goes from a buffer in L1 straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists");
+        writer.Line("// tile of ∂J/∂W_l goes from a buffer in cache straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists");
         writer.Line("// as a whole. outputs: empty, or [n, OutputSize] for the step's outputs a_L. False, with nothing written, where it cannot run.");
         string dropout = plan.HasDropout ? $"{Runtime}.DropoutMask dropout, " : string.Empty;
         using (writer.Block($"internal static bool OptimizerStepBatch({plan.Span} parameters, {plan.ReadOnlySpan} inputs, {plan.ReadOnlySpan} targets, {ParameterUpdate(plan)} update, {dropout}{plan.Span} outputs, out {plan.Element} loss)"))

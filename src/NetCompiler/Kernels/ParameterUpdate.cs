@@ -7,7 +7,7 @@ namespace NetCompiler.Kernels;
 /// <summary>
 /// An optimizer's step (Adam, SGD with or without momentum, RMSProp) fused with the weight-gradient products of a
 /// generated training kernel (<c>OptimizerStepBatch</c>): each register tile of a layer's gradient
-/// <c>∂J/∂W_l = H_l A_(l-1)ᵀ</c> is computed into a buffer that stays in L1 and goes straight into the optimizer's update
+/// <c>∂J/∂W_l = H_l A_(l-1)ᵀ</c> is computed into a buffer that stays in cache and goes straight into the optimizer's update
 /// of that tile's parameters and state, so the gradient never exists as a whole: no buffer to clear, no pass for its
 /// norm, no copy of the parameters. The same pass writes each old parameter to a backup, sums the squares of the
 /// gradient and checks that every new parameter is finite. The <see cref="Training.Trainer{TNet, T}"/> creates one per

@@ -452,7 +452,7 @@ namespace Samples.Tiny
         }
 
         // The Trainer's step with a library optimizer (Adam, SGD, RMSProp), fused with the weight-gradient products: each register
-        // tile of ∂J/∂W_l goes from a buffer in L1 straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists
+        // tile of ∂J/∂W_l goes from a buffer in cache straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists
         // as a whole. outputs: empty, or [n, OutputSize] for the step's outputs a_L. False, with nothing written, where it cannot run.
         internal static bool OptimizerStepBatch(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::NetCompiler.Kernels.ParameterUpdate<float> update, global::System.Span<float> outputs, out float loss)
         {

@@ -435,7 +435,7 @@ namespace Samples.Worked
         }
 
         // The Trainer's step with a library optimizer (Adam, SGD, RMSProp), fused with the weight-gradient products: each register
-        // tile of ∂J/∂W_l goes from a buffer in L1 straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists
+        // tile of ∂J/∂W_l goes from a buffer in cache straight into update's θ ← update(θ, ∂J/∂θ / n), so the gradient never exists
         // as a whole. outputs: empty, or [n, OutputSize] for the step's outputs a_L. False, with nothing written, where it cannot run.
         internal static bool OptimizerStepBatch(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::NetCompiler.Kernels.ParameterUpdate<double> update, global::System.Span<double> outputs, out double loss)
         {
