@@ -33,8 +33,7 @@ public abstract class ParameterUpdate<T>
         int length = 0;
         foreach (var layer in network.Layers)
         {
-            int width = layer.InputSize <= WholeRowInputs ? layer.InputSize : ColumnPanel;
-            length = Math.Max(length, Math.Max(RowTile.FullRows * width, layer.Size));
+            length = Math.Max(length, Math.Max(RowTile.FullRows * PanelWidth(layer.InputSize), layer.Size));
         }
 
         return length;
@@ -71,7 +70,7 @@ public abstract class ParameterUpdate<T>
     public void Layer(Span<T> parameters, int weightOffset, int biasOffset, int size, int inputSize, ReadOnlySpan<T> delta, ReadOnlySpan<T> previousSampleMajor, int samples)
     {
         Biases(parameters, biasOffset, size, delta, samples);
-        int panel = inputSize <= WholeRowInputs ? inputSize : ColumnPanel;
+        int panel = PanelWidth(inputSize);
         for (int column = 0; column < inputSize; column += panel)
         {
             var tile = new TilePlace(weightOffset + column, inputSize, samples, column, Math.Min(panel, inputSize - column));
@@ -99,6 +98,9 @@ public abstract class ParameterUpdate<T>
 
     /// <summary>The columns of a panel of a wider layer: those of the generated products' cache panels.</summary>
     private const int ColumnPanel = 256;
+
+    /// <summary>The columns of a layer's tiles: its whole rows up to <see cref="WholeRowInputs"/> inputs, else a panel.</summary>
+    private static int PanelWidth(int inputSize) => inputSize <= WholeRowInputs ? inputSize : ColumnPanel;
 
     /// <summary>An edge tile of 1 to 6 rows: the row count as a type, for the register blocks.</summary>
     private void EdgeTile(int rows, Span<T> parameters, TilePlace tile, int row, ReadOnlySpan<T> delta, ReadOnlySpan<T> previousSampleMajor)
