@@ -6,10 +6,13 @@ namespace NetCompiler.Benchmarks;
 /// <summary>
 /// One epoch of 784-128-10 training at batch 32 over 60,000 samples (an MNIST-sized set of seeded random inputs and
 /// one-hot targets), the way users train: <c>Trainer.Fit</c> with Adam and the default options, with the per-epoch
-/// training metric off, and with plain SGD; the baseline is the same epoch as 1,875 raw <c>TrainStepBatch</c> calls
+/// training metric off, and with plain SGD (also without shuffling, so the batches are consecutive rows); the baseline is the same epoch as 1,875 raw <c>TrainStepBatch</c> calls
 /// (plain SGD fused into the weight-gradient product) over batches that are already contiguous. The ratio column is
 /// what the trainer costs on top of the generated step. <c>Fit</c> steps the library's optimizers fused with the
-/// weight-gradient products (<c>OptimizerStepBatch</c>); the last row is the floor of Adam's own arithmetic.
+/// weight-gradient products (<c>OptimizerStepBatch</c>). The rows' differences split the trainer's cost: SGD without
+/// shuffling against the baseline is the trainer's own step (the fused update's pass, its checks and bookkeeping), SGD
+/// with and without shuffling the gathering of each batch's rows, Adam against SGD Adam's two moments, and the metric's
+/// row the running metric; the last row is the floor of Adam's own arithmetic in a pass of its own.
 /// </summary>
 [MemoryDiagnoser]
 public class FitBenchmark
@@ -82,6 +85,13 @@ public class FitBenchmark
     public TrainingResult FitSgdWithoutMetric() => Fit(new Sgd(Mnist128.ParameterCount), evaluateTrainingMetric: false);
 
     /// <summary>
+    /// The row above without shuffling: the batches are then consecutive rows, as the baseline's, so the difference
+    /// between the two rows is what gathering each shuffled batch's rows from memory costs.
+    /// </summary>
+    [Benchmark(Description = "Fit epoch, SGD, no training metric, no shuffling")]
+    public TrainingResult FitSgdInOrder() => Fit(new Sgd(Mnist128.ParameterCount), evaluateTrainingMetric: false, shuffle: false);
+
+    /// <summary>
     /// The floor under a <c>Fit</c> step with Adam: its element-wise update alone (a square root and a division per
     /// parameter) on buffers that stay in L2 (parameters, gradient and two moments of 25,600 floats, 400 KB), four slices
     /// a step (102,400 parameters, about the 101,770 of 784-128-10), for as many steps as the epoch has. Its ratio is
@@ -103,7 +113,7 @@ public class FitBenchmark
     private readonly float[] _sliceGradient = Enumerable.Range(0, 25_600).Select(i => ((i % 89) / 89f) - 0.5f).ToArray();
     private readonly Adam _sliceAdam = new(25_600);
 
-    private TrainingResult Fit(Optimizer optimizer, bool evaluateTrainingMetric) =>
+    private TrainingResult Fit(Optimizer optimizer, bool evaluateTrainingMetric, bool shuffle = true) =>
         new Trainer<Mnist128>(new TrainerOptions
         {
             Epochs = 1,
@@ -111,6 +121,7 @@ public class FitBenchmark
             Optimizer = optimizer,
             Schedule = 1e-6f,
             EvaluateTrainingMetric = evaluateTrainingMetric,
+            Shuffle = shuffle,
             ReportBatches = false,
         }).Fit(_network, _data);
 }
