@@ -27,7 +27,7 @@ internal sealed class KernelUpdate<TKernel, T> : ParameterUpdate<T>
     /// <summary>The update of the current step.</summary>
     public TKernel Kernel { get; set; }
 
-    private protected override void Apply(Span<T> parameters, int offset, int stride, int rows, int width, ReadOnlySpan<T> gradient)
+    private protected override void Apply(Span<T> parameters, int offset, int stride, int rows, int width, ReadOnlySpan<T> gradient, ref UpdateChecks checks)
     {
         int length = ((rows - 1) * stride) + width;
         VectorLoop.UpdateRows(
@@ -40,6 +40,6 @@ internal sealed class KernelUpdate<TKernel, T> : ParameterUpdate<T>
             _state1.Length == 0 ? default : _state1.AsSpan(offset, length),
             _state2.Length == 0 ? default : _state2.AsSpan(offset, length),
             Backup.AsSpan(offset, length),
-            ref Checks);
+            ref checks);
     }
 }

@@ -216,6 +216,9 @@ public partial class Trainer<TNet, T>
             CancellationToken cancellationToken)
         {
             var options = _options;
+
+            // UseSecondCore: the batched kernels this thread runs until the end of the run split their large products.
+            using var cores = Kernels.Parallel.ParallelRows.Enter(options.UseSecondCore);
             var stopping = options.EarlyStopping;
             bool higherIsBetter = stopping is { Monitor: EarlyStoppingMonitor.ValidationMetric } && Evaluation.IsHigherBetter(_metric);
             float minDelta = stopping?.MinDelta ?? 0f;

@@ -166,4 +166,15 @@ public sealed record TrainerOptions
 
     /// <summary>Report a <see cref="TrainingProgressKind.Batch"/> event after every batch, not only per epoch. Default true.</summary>
     public bool ReportBatches { get; init; } = true;
+
+    /// <summary>
+    /// Run each layer product large enough to pay for it on two cores: the calling thread and the library's worker thread
+    /// split its rows (as <c>TrainStepBatchParallel</c> and <c>ForwardBatchParallel</c> do), in the training steps (their
+    /// forward and backward passes and the optimizer's update of the weights, tile by tile) and the validation passes. The
+    /// parameters come out bit for bit as on one core; only <see cref="Optimizer.LastGradientNorm"/> may differ in its last
+    /// bits (its sum of squares is added in another order). Small products (under about 4 million multiply-adds, e.g.
+    /// every product of 784-128-10 at batch 32), double networks and single-core machines stay on one core; if the
+    /// worker is busy with another thread's product, that product runs on the calling thread. Default false.
+    /// </summary>
+    public bool UseSecondCore { get; init; }
 }

@@ -263,4 +263,11 @@ internal struct UpdateChecks
         SumOfSquares += double.CreateTruncating(sum);
         SawNotFinite |= T.IsNaN(nan);
     }
+
+    /// <summary>Adds what another thread's passes found.</summary>
+    public void Add(UpdateChecks other)
+    {
+        SumOfSquares += other.SumOfSquares;
+        SawNotFinite |= other.SawNotFinite;
+    }
 }

@@ -8,8 +8,8 @@ namespace NetCompiler.Kernels.Parallel;
 /// and <see cref="KernelWorker"/>. Each output element is computed by one thread with exactly the serial code, so the
 /// result is bit-identical to the serial kernel, whichever thread computed which rows.
 /// <para>
-/// Opt-in: the generated <c>TrainStepBatchParallel</c> and <c>ForwardBatchParallel</c> open a
-/// <see cref="Scope"/> and run the serial method's code; inside it, each per-layer driver asks
+/// Opt-in: the generated <c>TrainStepBatchParallel</c> and <c>ForwardBatchParallel</c>, and the trainer with
+/// <c>TrainerOptions.UseSecondCore</c>, open a <see cref="Scope"/> and run the serial code; inside it, each per-layer driver asks
 /// <see cref="ShouldSplit"/> whether its product is large enough to pay for the hand-off. Everywhere else the
 /// drivers stay on the calling thread.
 /// </para>
@@ -44,15 +44,21 @@ public static class ParallelRows
     internal static bool WorkerStartsFirst { get; set; }
 
     /// <summary>Lets the batched kernels on this thread use the worker until the returned scope is disposed.</summary>
-    public static Scope Enter()
+    public static Scope Enter() => Enter(enabled: true);
+
+    /// <summary>
+    /// <see cref="Enter()"/> when <paramref name="enabled"/>; otherwise a scope that changes nothing (an enclosing scope
+    /// stays in force).
+    /// </summary>
+    public static Scope Enter(bool enabled)
     {
         var scope = new Scope(t_enabled);
-        t_enabled = true;
+        t_enabled |= enabled;
         return scope;
     }
 
     /// <summary>
-    /// Whether a product of <paramref name="work"/> multiply-adds should be split: only inside <see cref="Enter"/>,
+    /// Whether a product of <paramref name="work"/> multiply-adds should be split: only inside <see cref="Enter()"/>,
     /// on a machine with a second core, and when the work is large enough.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -168,14 +174,14 @@ public static class ParallelRows
     public static void RunPass(RowRangeKernel kernel, ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> result, int columns, int rows, int tileRows, long work) =>
         RunProduct(kernel, left, right, result, columns, 1f, rows, tileRows, work);
 
-    /// <summary>Returned by <see cref="Enter"/>; restores the previous setting when disposed.</summary>
+    /// <summary>Returned by <see cref="Enter()"/>; restores the previous setting when disposed.</summary>
     public readonly struct Scope : IDisposable
     {
         private readonly bool _previous;
 
         internal Scope(bool previous) => _previous = previous;
 
-        /// <summary>Restores the setting in force before <see cref="Enter"/>.</summary>
+        /// <summary>Restores the setting in force before <see cref="Enter()"/>.</summary>
         public void Dispose() => t_enabled = _previous;
     }
 }
