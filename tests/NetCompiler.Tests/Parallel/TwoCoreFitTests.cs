@@ -57,11 +57,11 @@ public sealed class TwoCoreFitTests
     public void FitWithTheSecondCoreEqualsFitOnOneCore(string optimizerName, bool clip)
     {
         using var settings = new SplitSettings(minimumWork: 0);
-        var data = Data(150, FusedWideNet.InputSize, FusedWideNet.OutputSize, seed: 4);
+        var data = FusedOptimizerStepTests.Data(150, FusedWideNet.InputSize, FusedWideNet.OutputSize, seed: 4);
         var oneCore = new FusedWideNet(seed: 1);
         var twoCores = new FusedWideNet(seed: 1);
-        var oneCoreOptimizer = Create(optimizerName, FusedWideNet.ParameterCount, clip);
-        var twoCoreOptimizer = Create(optimizerName, FusedWideNet.ParameterCount, clip);
+        var oneCoreOptimizer = FusedOptimizerStepTests.Create(optimizerName, FusedWideNet.ParameterCount, clip);
+        var twoCoreOptimizer = FusedOptimizerStepTests.Create(optimizerName, FusedWideNet.ParameterCount, clip);
         var oneCoreResult = Fit(oneCore, data, oneCoreOptimizer, useSecondCore: false);
         long jobs = SplitSettings.WorkerJobs;
         var twoCoreResult = Fit(twoCores, data, twoCoreOptimizer, useSecondCore: true);
@@ -93,7 +93,7 @@ public sealed class TwoCoreFitTests
         // As on one core (FusedOptimizerStepTests): SGD's step overflows with inputs of 1e6 and a learning rate of 1e35;
         // here the worker updates some of the rows that overflow, and the backup both threads wrote restores them all.
         using var settings = new SplitSettings(minimumWork: 0);
-        var data = Data(64, FusedWideNet.InputSize, FusedWideNet.OutputSize, seed: 5, scale: 1e6f);
+        var data = FusedOptimizerStepTests.Data(64, FusedWideNet.InputSize, FusedWideNet.OutputSize, seed: 5, scale: 1e6f);
         var net = new FusedWideNet(seed: 2);
         float[] before = net.Parameters.ToArray();
         var trainer = new Trainer<FusedWideNet>(new TrainerOptions { Epochs = 1, BatchSize = 32, Schedule = 1e35f, UseSecondCore = true });
@@ -131,13 +131,13 @@ public sealed class TwoCoreFitTests
     private static void AssertTwoCoresEqualOneCore<TNet>(string optimizerName, int batch)
         where TNet : class, INeuralNetwork<TNet, float>
     {
-        var data = Data(batch, TNet.InputSize, TNet.OutputSize, seed: batch);
+        var data = FusedOptimizerStepTests.Data(batch, TNet.InputSize, TNet.OutputSize, seed: batch);
         float[] inputs = data.Features.ToArray();
         float[] targets = data.Targets.ToArray();
         float[] oneCore = TNet.Create(seed: 3).Parameters.ToArray();
         float[] twoCores = (float[])oneCore.Clone();
-        var oneCoreOptimizer = Create(optimizerName, TNet.ParameterCount, clip: false);
-        var twoCoreOptimizer = Create(optimizerName, TNet.ParameterCount, clip: false);
+        var oneCoreOptimizer = FusedOptimizerStepTests.Create(optimizerName, TNet.ParameterCount, clip: false);
+        var twoCoreOptimizer = FusedOptimizerStepTests.Create(optimizerName, TNet.ParameterCount, clip: false);
         var oneCoreUpdate = oneCoreOptimizer.CreateFusedUpdate<float>(TNet.Description)!;
         var twoCoreUpdate = twoCoreOptimizer.CreateFusedUpdate<float>(TNet.Description)!;
         float scale = 1f / batch;
@@ -166,30 +166,6 @@ public sealed class TwoCoreFitTests
             Assert.False(twoCoreUpdate.SawNotFinite);
             Assert.Equal(oneCoreOptimizer.LastGradientNorm, twoCoreOptimizer.LastGradientNorm, oneCoreOptimizer.LastGradientNorm * 1e-5f);
         }
-    }
-
-    private static Optimizer Create(string name, int count, bool clip) => name switch
-    {
-        "Sgd" => new Sgd(count) { WeightDecay = 0.1f, MaxGradientNorm = clip ? 1e30f : null },
-        "Momentum" => new Sgd(count, momentum: 0.9f) { MaxGradientNorm = clip ? 1e30f : null },
-        "Adam" => new Adam(count) { WeightDecay = 0.1f, MaxGradientNorm = clip ? 1e30f : null },
-        "AdamW" => new Adam(count) { WeightDecay = 0.1f, DecoupledWeightDecay = true, MaxGradientNorm = clip ? 1e30f : null },
-        "RmsProp" => new RmsProp(count, alpha: 0.9f) { WeightDecay = 0.01f, MaxGradientNorm = clip ? 1e30f : null },
-        _ => throw new ArgumentOutOfRangeException(nameof(name)),
-    };
-
-    /// <summary>Seeded inputs in [-scale, scale) and one-hot targets.</summary>
-    private static TrainingData Data(int count, int inputSize, int outputSize, int seed, float scale = 1f)
-    {
-        var random = new Random(seed);
-        float[] features = Enumerable.Range(0, count * inputSize).Select(_ => (float)((random.NextDouble() * 2) - 1) * scale).ToArray();
-        float[] targets = new float[count * outputSize];
-        for (int s = 0; s < count; s++)
-        {
-            targets[(s * outputSize) + random.Next(outputSize)] = 1f;
-        }
-
-        return new TrainingData(features, targets, inputSize, outputSize);
     }
 }
 

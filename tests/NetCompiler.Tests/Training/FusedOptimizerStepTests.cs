@@ -126,7 +126,8 @@ public class FusedOptimizerStepTests
         }
     }
 
-    private static Optimizer Create(string name, int count, bool clip)
+    /// <summary>The optimizer named <paramref name="name"/> for <paramref name="count"/> parameters, clipping at a norm the gradient never reaches when <paramref name="clip"/>.</summary>
+    internal static Optimizer Create(string name, int count, bool clip)
     {
         Optimizer optimizer = name switch
         {
@@ -142,7 +143,7 @@ public class FusedOptimizerStepTests
     }
 
     /// <summary>Seeded inputs in [-scale, scale) and one-hot targets.</summary>
-    private static TrainingData Data(int count, int inputSize, int outputSize, int seed, float scale = 1f)
+    internal static TrainingData Data(int count, int inputSize, int outputSize, int seed, float scale = 1f)
     {
         var random = new Random(seed);
         float[] features = Enumerable.Range(0, count * inputSize).Select(_ => (float)((random.NextDouble() * 2) - 1) * scale).ToArray();
