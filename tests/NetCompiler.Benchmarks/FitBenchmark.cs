@@ -39,19 +39,7 @@ public class FitBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(11);
-        _features = new float[Samples * Mnist128.InputSize];
-        for (int i = 0; i < _features.Length; i++)
-        {
-            _features[i] = (float)random.NextDouble();
-        }
-
-        _targets = new float[Samples * Mnist128.OutputSize];
-        for (int s = 0; s < Samples; s++)
-        {
-            _targets[(s * Mnist128.OutputSize) + random.Next(Mnist128.OutputSize)] = 1f;
-        }
-
+        (_features, _targets) = EpochData.Create(Samples, Mnist128.InputSize, Mnist128.OutputSize, seed: 11);
         _data = new TrainingData(_features, _targets, Mnist128.InputSize, Mnist128.OutputSize);
         _network = new Mnist128(seed: 42);
     }

@@ -25,19 +25,7 @@ public class TwoCoreFitBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(13);
-        _features = new float[Samples * Deep256.InputSize];
-        for (int i = 0; i < _features.Length; i++)
-        {
-            _features[i] = (float)random.NextDouble();
-        }
-
-        _targets = new float[Samples * Deep256.OutputSize];
-        for (int s = 0; s < Samples; s++)
-        {
-            _targets[(s * Deep256.OutputSize) + random.Next(Deep256.OutputSize)] = 1f;
-        }
-
+        (_features, _targets) = EpochData.Create(Samples, Deep256.InputSize, Deep256.OutputSize, seed: 13);
         _data = new TrainingData(_features, _targets, Deep256.InputSize, Deep256.OutputSize);
         _network = new Deep256(seed: 42);
     }
