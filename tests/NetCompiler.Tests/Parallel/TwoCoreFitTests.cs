@@ -1,5 +1,6 @@
 using NetCompiler.Kernels;
 using NetCompiler.Kernels.Parallel;
+using NetCompiler.Tests.Support;
 using NetCompiler.Tests.Training;
 using NetCompiler.Training;
 
@@ -37,6 +38,37 @@ public sealed class TwoCoreFitTests
         AssertTwoCoresEqualOneCore<FusedWideNet>(optimizerName, batch);
         AssertTwoCoresEqualOneCore<TwoCorePanelNet>(optimizerName, batch);
         Assert.True(SplitSettings.WorkerJobs > jobs, "the worker took part in no product");
+    }
+
+    [Fact]
+    public void TheUpdateOfALayerOfTwoTilesIsOneJobSharedWithTheWorker()
+    {
+        // FusedWideNet's first layer: 29 rows of 300 weights (two whole tiles and an edge tile of 5), biases after them.
+        using var settings = new SplitSettings(minimumWork: 0);
+        const int Rows = 29, Inputs = 300, Samples = 37;
+        float[] delta = Numbers.Uniform(Rows * Samples, seed: 1);
+        float[] previousSampleMajor = Numbers.Uniform(Samples * Inputs, seed: 2);
+        float[] oneCore = new FusedWideNet(seed: 3).Parameters.ToArray();
+        float[] twoCores = (float[])oneCore.Clone();
+        var oneCoreOptimizer = new Adam(FusedWideNet.ParameterCount);
+        var twoCoreOptimizer = new Adam(FusedWideNet.ParameterCount);
+        var oneCoreUpdate = oneCoreOptimizer.CreateFusedUpdate<float>(FusedWideNet.Description)!;
+        var twoCoreUpdate = twoCoreOptimizer.CreateFusedUpdate<float>(FusedWideNet.Description)!;
+        Assert.True(oneCoreOptimizer.BeginFusedStep(oneCoreUpdate, 0.01f, 1f / Samples));
+        Assert.True(twoCoreOptimizer.BeginFusedStep(twoCoreUpdate, 0.01f, 1f / Samples));
+
+        oneCoreUpdate.Layer(oneCore, 0, Rows * Inputs, Rows, Inputs, delta, previousSampleMajor, Samples);
+        long jobs = SplitSettings.WorkerJobs;
+        using (ParallelRows.Enter())
+        {
+            twoCoreUpdate.Layer(twoCores, 0, Rows * Inputs, Rows, Inputs, delta, previousSampleMajor, Samples);
+        }
+
+        Assert.Equal(1, SplitSettings.WorkerJobs - jobs);
+        Assert.NotEqual(new FusedWideNet(seed: 3).Parameters.ToArray(), twoCores);
+        Assert.Equal(oneCore, twoCores);
+        Assert.Equal(oneCoreUpdate.Backup, twoCoreUpdate.Backup);
+        Assert.Equal(oneCoreUpdate.SumOfSquares, twoCoreUpdate.SumOfSquares, oneCoreUpdate.SumOfSquares * 1e-12);
     }
 
     [Fact]
